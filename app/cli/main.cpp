@@ -1,0 +1,59 @@
+// `dragon`: the headless DRAGON Studio engine. Links only dragon_core (no Qt).
+#include "CliCommands.h"
+
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <map>
+
+namespace {
+
+void usage()
+{
+    std::cout <<
+        R"(usage: dragon COMMAND [ARGS]
+
+Audio:
+  info FILE...                         format, rate, channels, duration (exit 1 if any unreadable)
+  convert IN OUT [--rate HZ] [--mono]  decode, resample (soxr HQ), write WAV/FLAC by extension
+  loudness FILE...                     EBU R128 integrated loudness, range, true peak
+
+Projects:
+  demo-project DIR                     write the bundled demo project (audio + demo.dragon) to DIR
+
+Benchmarks and fixtures (not run by CI):
+  bench-decode FILE [--rate HZ] [--repeat N]  decode + mixdown + resample throughput
+  bench-playback [--runs N]            play() -> first sample at the device, median of N
+  make-fixtures DIR                    reference clips named rate-channels-bits
+)";
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+        usage();
+        return argc < 2 ? 2 : 0;
+    }
+    const std::map<std::string, int (*)(const dragon::cli::Args &)> commands = {
+        {"info", dragon::cli::info},
+        {"convert", dragon::cli::convert},
+        {"loudness", dragon::cli::loudness},
+        {"bench-decode", dragon::cli::benchDecode},
+        {"bench-playback", dragon::cli::benchPlayback},
+        {"demo-project", dragon::cli::makeDemoProject},
+        {"make-fixtures", dragon::cli::makeFixtures},
+    };
+    const auto command = commands.find(argv[1]);
+    if (command == commands.end()) {
+        std::cerr << "dragon: unknown command '" << argv[1] << "' (see dragon --help)\n";
+        return 2;
+    }
+    try {
+        return command->second(dragon::cli::Args(argv + 2, argv + argc));
+    } catch (const std::exception &e) {
+        std::cerr << "dragon " << argv[1] << ": " << e.what() << "\n";
+        return 1;
+    }
+}

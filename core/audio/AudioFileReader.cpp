@@ -1,0 +1,246 @@
+#include "audio/AudioFileReader.h"
+
+#include "audio/AudioError.h"
+#include "audio/Resampler.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <sndfile.h>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace dragon {
+namespace {
+
+constexpr std::size_t kBlockFrames = 1 << 15;
+
+std::string formatDuration(double seconds)
+{
+    const long total = static_cast<long>(seconds + 0.5);
+    std::ostringstream s;
+    if (total >= 3600)
+        s << total / 3600 << " h ";
+    s << (total % 3600) / 60 << " min " << total % 60 << " s";
+    return s.str();
+}
+
+std::string majorFormatName(int format)
+{
+    SF_FORMAT_INFO info{};
+    info.format = format & SF_FORMAT_TYPEMASK;
+    if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &info, sizeof(info)) == 0 && info.name)
+        return info.extension ? std::string(info.extension) : std::string(info.name);
+    return "unknown";
+}
+
+std::string subtypeName(int format)
+{
+    SF_FORMAT_INFO info{};
+    info.format = format & SF_FORMAT_SUBMASK;
+    if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &info, sizeof(info)) == 0 && info.name)
+        return info.name;
+    return "unknown";
+}
+
+// Owns the file descriptor and the SNDFILE, so every early throw closes both.
+class SndFileHandle
+{
+public:
+    SndFileHandle(const std::string &path, SF_INFO &info) : m_path(path)
+    {
+        struct stat st{};
+        if (::stat(path.c_str(), &st) != 0) {
+            if (errno == ENOENT || errno == ENOTDIR)
+                throw AudioError(AudioErrorKind::NotFound, path, "file does not exist");
+            if (errno == EACCES)
+                throw AudioError(AudioErrorKind::PermissionDenied, path,
+                                 "permission denied (cannot reach the file)");
+            throw AudioError(AudioErrorKind::NotFound, path, std::strerror(errno));
+        }
+        if (!S_ISREG(st.st_mode))
+            throw AudioError(AudioErrorKind::NotAFile, path, "is not a regular file");
+        m_bytes = st.st_size;
+        m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (m_fd < 0) {
+            if (errno == EACCES || errno == EPERM)
+                throw AudioError(AudioErrorKind::PermissionDenied, path,
+                                 "permission denied (cannot open the file for reading)");
+            throw AudioError(AudioErrorKind::DecodeFailed, path, std::strerror(errno));
+        }
+        if (st.st_size == 0) {
+            ::close(m_fd);
+            throw AudioError(AudioErrorKind::EmptyFile, path, "file is empty (0 bytes)");
+        }
+        info = SF_INFO{};
+        m_file = sf_open_fd(m_fd, SFM_READ, &info, SF_TRUE);
+        if (!m_file) {
+            // sf_open_fd closes nothing on failure.
+            ::close(m_fd);
+            throw AudioError(AudioErrorKind::UnsupportedFormat, path,
+                             std::string("not a readable audio file (libsndfile: ") +
+                                 sf_strerror(nullptr) + ")");
+        }
+    }
+    ~SndFileHandle()
+    {
+        if (m_file)
+            sf_close(m_file); // also closes the fd (close_desc = TRUE)
+    }
+    SndFileHandle(const SndFileHandle &) = delete;
+    SndFileHandle &operator=(const SndFileHandle &) = delete;
+
+    SNDFILE *get() const { return m_file; }
+    std::int64_t bytes() const { return m_bytes; }
+    std::string log() const
+    {
+        char buffer[4096] = {0};
+        sf_command(m_file, SFC_GET_LOG_INFO, buffer, sizeof(buffer));
+        return buffer;
+    }
+
+private:
+    std::string m_path;
+    SNDFILE *m_file = nullptr;
+    int m_fd = -1;
+    std::int64_t m_bytes = 0;
+};
+
+void checkHeader(const std::string &path, const SF_INFO &info, const AudioLimits &limits)
+{
+    if (info.channels <= 0 || info.channels > limits.maxChannels)
+        throw AudioError(AudioErrorKind::BadChannelCount, path,
+                         "has " + std::to_string(info.channels) +
+                             " channels; supported are 1 to " + std::to_string(limits.maxChannels));
+    if (info.samplerate < limits.minSampleRate || info.samplerate > limits.maxSampleRate)
+        throw AudioError(AudioErrorKind::BadSampleRate, path,
+                         "has a sample rate of " + std::to_string(info.samplerate) +
+                             " Hz; supported are " + std::to_string(limits.minSampleRate) + " to " +
+                             std::to_string(limits.maxSampleRate) + " Hz");
+    if (info.frames <= 0)
+        throw AudioError(AudioErrorKind::EmptyFile, path, "holds no audio frames");
+}
+
+AudioFileInfo makeInfo(const std::string &path, const SF_INFO &sf, std::int64_t bytes)
+{
+    AudioFileInfo info;
+    info.path = path;
+    info.formatName = majorFormatName(sf.format);
+    info.encodingName = subtypeName(sf.format);
+    info.sampleRate = sf.samplerate;
+    info.channels = sf.channels;
+    info.frames = sf.frames;
+    info.fileBytes = bytes;
+    return info;
+}
+
+// libsndfile trims a truncated WAV/AIFF's frame count silently and notes it in its log.
+bool logSaysTruncated(const std::string &log)
+{
+    return log.find("truncated") != std::string::npos ||
+           log.find("Truncated") != std::string::npos ||
+           log.find("shorter than") != std::string::npos;
+}
+
+} // namespace
+
+AudioFileInfo AudioFileReader::probe(const std::string &path, const AudioLimits &limits)
+{
+    SF_INFO sf{};
+    SndFileHandle file(path, sf);
+    checkHeader(path, sf, limits);
+    return makeInfo(path, sf, file.bytes());
+}
+
+AudioFileInfo AudioFileReader::stream(const std::string &path, bool mono, const AudioLimits &limits,
+                                      const BlockCallback &block)
+{
+    SF_INFO sf{};
+    SndFileHandle file(path, sf);
+    checkHeader(path, sf, limits);
+    if (logSaysTruncated(file.log()))
+        throw AudioError(AudioErrorKind::Truncated, path,
+                         "file is truncated: its header promises more audio than it holds");
+    const AudioFileInfo info = makeInfo(path, sf, file.bytes());
+    const int channels = sf.channels;
+    std::vector<float> buffer(kBlockFrames * channels);
+    std::vector<float> monoBlock(mono && channels > 1 ? kBlockFrames : 0);
+    const float scale = 1.0f / channels;
+    std::int64_t total = 0;
+    std::int64_t nonFinite = 0;
+    for (;;) {
+        const sf_count_t got = sf_readf_float(file.get(), buffer.data(), kBlockFrames);
+        if (got <= 0)
+            break;
+        const std::size_t n = static_cast<std::size_t>(got) * channels;
+        for (std::size_t i = 0; i < n; ++i)
+            if (!std::isfinite(buffer[i]))
+                ++nonFinite;
+        if (nonFinite > 0)
+            throw AudioError(AudioErrorKind::NonFiniteSamples, path,
+                             "contains NaN or infinite samples (first found near " +
+                                 formatDuration(double(total) / sf.samplerate) + ")");
+        total += got;
+        bool more = true;
+        if (!monoBlock.empty()) {
+            for (sf_count_t f = 0; f < got; ++f) {
+                float sum = 0.0f;
+                for (int c = 0; c < channels; ++c)
+                    sum += buffer[f * channels + c];
+                monoBlock[f] = sum * scale;
+            }
+            more = block(monoBlock.data(), static_cast<std::size_t>(got), 1);
+        } else {
+            more = block(buffer.data(), static_cast<std::size_t>(got), mono ? 1 : channels);
+        }
+        if (!more)
+            return info;
+    }
+    if (sf_error(file.get()) != SF_ERR_NO_ERROR)
+        throw AudioError(AudioErrorKind::DecodeFailed, path,
+                         std::string("decoding failed: ") + sf_strerror(file.get()));
+    if (total < sf.frames)
+        throw AudioError(AudioErrorKind::Truncated, path,
+                         "file is truncated: its header promises " + std::to_string(sf.frames) +
+                             " frames but only " + std::to_string(total) + " could be decoded");
+    return info;
+}
+
+AudioBuffer AudioFileReader::read(const std::string &path, const AudioReadOptions &options)
+{
+    const AudioFileInfo header = probe(path, options.limits);
+    if (header.durationSeconds() > options.limits.maxSeconds)
+        throw AudioError(AudioErrorKind::TooLong, path,
+                         "is " + formatDuration(header.durationSeconds()) +
+                             " long; the limit for a whole-file read is " +
+                             formatDuration(options.limits.maxSeconds));
+    const int outChannels = options.mixdownToMono ? 1 : header.channels;
+    const bool convert =
+        options.targetSampleRate > 0 && options.targetSampleRate != header.sampleRate;
+    const int outRate = convert ? options.targetSampleRate : header.sampleRate;
+
+    std::vector<float> out;
+    const double ratio = double(outRate) / header.sampleRate;
+    out.reserve(static_cast<std::size_t>(header.frames * ratio + 4096) * outChannels);
+    std::unique_ptr<Resampler> resampler;
+    if (convert)
+        resampler = std::make_unique<Resampler>(header.sampleRate, outRate, outChannels);
+
+    stream(path, options.mixdownToMono, options.limits,
+           [&](const float *frames, std::size_t count, int) {
+               if (resampler)
+                   resampler->process(frames, count, out);
+               else
+                   out.insert(out.end(), frames, frames + count * outChannels);
+               return true;
+           });
+    if (resampler)
+        resampler->flush(out);
+    return AudioBuffer(std::move(out), outChannels, outRate);
+}
+
+} // namespace dragon

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "audio/AudioBuffer.h"
+#include "audio/AudioFileInfo.h"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace dragon {
+
+struct AudioReadOptions
+{
+    int targetSampleRate = 0; // 0 keeps the file's rate
+    bool mixdownToMono = true;
+    AudioLimits limits;
+};
+
+// Reads every format libsndfile supports here (WAV, FLAC, Ogg Vorbis, Opus, MP3, AIFF, ...).
+// All failures are AudioError with the file's path and the cause; nothing is decoded before the
+// header has passed the limits, and decoding is streamed in blocks so peak memory is the output.
+class AudioFileReader
+{
+public:
+    // Header only: fast, used to list files. Throws AudioError for anything unusable.
+    static AudioFileInfo probe(const std::string &path, const AudioLimits &limits = {});
+
+    // Whole file, optionally mixed to mono and resampled (libsoxr, high quality).
+    static AudioBuffer read(const std::string &path, const AudioReadOptions &options = {});
+
+    // Streams the file in blocks of interleaved (or mono, if requested) native-rate frames.
+    // `block` returns false to stop early. Ignores limits.maxSeconds so long files can be
+    // summarised (e.g. waveform thumbnails) without being held in memory.
+    using BlockCallback = std::function<bool(const float *frames, std::size_t count, int channels)>;
+    static AudioFileInfo stream(const std::string &path, bool mono, const AudioLimits &limits,
+                                const BlockCallback &block);
+};
+
+} // namespace dragon

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "project/Project.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace dragon {
+
+enum class ProjectErrorKind { NotFound, Unreadable, Malformed, NewerVersion, WriteFailed };
+
+class ProjectError : public std::runtime_error
+{
+public:
+    ProjectError(ProjectErrorKind kind, const std::string &path, const std::string &cause)
+        : std::runtime_error(path + ": " + cause), m_kind(kind), m_path(path)
+    {
+    }
+    ProjectErrorKind kind() const { return m_kind; }
+    const std::string &path() const { return m_path; }
+
+private:
+    ProjectErrorKind m_kind;
+    std::string m_path;
+};
+
+// Reads and writes `.dragon` files: JSON with "format" and "version" fields.
+// Audio paths are written relative to the project's folder when the file lies inside it, plus the
+// absolute path as a fallback; on load, the first that exists wins and items whose file exists
+// under neither are kept and flagged `missing`. Saves are atomic (AtomicFileWriter). A file that
+// cannot be parsed, or was written by a newer schema, is refused with a ProjectError and is never
+// overwritten by save().
+class ProjectFile
+{
+public:
+    static constexpr int kSchemaVersion = 1;
+    static constexpr const char *kFormatTag = "dragon-studio-project";
+    static constexpr const char *kExtension = ".dragon";
+
+    static Project load(const std::string &path);
+    static void save(const Project &project, const std::string &path);
+    // The JSON text save() writes (paths made relative to `projectPath`'s folder).
+    static std::string serialise(const Project &project, const std::string &projectPath);
+    static Project parse(const std::string &text, const std::string &projectPath);
+};
+
+} // namespace dragon
