@@ -1,0 +1,248 @@
+#include "widgets/MainWindow.h"
+
+#include "document/ProjectDocument.h"
+#include "models/WaveformStore.h"
+#include "playback/PlaybackController.h"
+#include "project/ProjectFile.h"
+#include "widgets/ExemplarPanel.h"
+#include "widgets/PromptsPanel.h"
+#include "workers/ImportController.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUndoStack>
+
+namespace {
+constexpr int kMaxRecent = 8;
+}
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_document(new ProjectDocument(this)),
+      m_waveforms(new WaveformStore(this)), m_importer(new ImportController(this)),
+      m_playback(new PlaybackController(this))
+{
+    setObjectName("mainWindow");
+    m_panel = new ExemplarPanel(m_document, m_waveforms, m_importer, m_playback);
+    auto *tabs = new QTabWidget;
+    tabs->addTab(m_panel, tr("Exemplar sets"));
+    tabs->addTab(new PromptsPanel(m_document), tr("Prompts"));
+    setCentralWidget(tabs);
+    buildMenus();
+
+    connect(m_panel, &ExemplarPanel::statusMessage, this,
+            [this](const QString &m) { statusBar()->showMessage(m, 8000); });
+    connect(m_playback, &PlaybackController::error, this,
+            [this](const QString &m) { statusBar()->showMessage(m, 8000); });
+    connect(m_document, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &ProjectDocument::filePathChanged, this, &MainWindow::updateTitle);
+
+    auto *audioStatus = new QLabel(m_playback->outputStatus());
+    audioStatus->setObjectName("audioStatus");
+    statusBar()->addPermanentWidget(audioStatus);
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
+        resize(1100, 700);
+    restoreState(settings.value("window/state").toByteArray());
+    updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New project"), QKeySequence::New, this, [this] { newProject(); });
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] { openDialog(); });
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    file->addSeparator();
+    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
+    file->addAction(tr("Save &as…"), QKeySequence::SaveAs, this, [this] { saveAsDialog(); });
+    file->addSeparator();
+    file->addAction(tr("Import audio &files…"), this, [this] {
+        const QStringList files = QFileDialog::getOpenFileNames(
+            this, tr("Import audio"), QString(),
+            tr("Audio (*.wav *.flac *.ogg *.oga *.opus *.mp3 *.aif *.aiff);;All files (*)"));
+        if (!files.isEmpty())
+            m_panel->importPaths(files);
+    });
+    file->addAction(tr("Import a f&older…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Import folder"));
+        if (!dir.isEmpty())
+            m_panel->importPaths({dir});
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("Remove selected items"), m_panel, &ExemplarPanel::removeSelectedItems);
+
+    QMenu *sets = menuBar()->addMenu(tr("&Sets"));
+    sets->addAction(tr("&New set"), m_panel, &ExemplarPanel::newSet);
+    sets->addAction(tr("&Rename set"), m_panel, &ExemplarPanel::renameCurrentSet);
+    sets->addAction(tr("&Delete set"), m_panel, &ExemplarPanel::deleteCurrentSet);
+
+    QMenu *play = menuBar()->addMenu(tr("&Playback"));
+    play->addAction(tr("Play / stop selected (Space)"), m_panel, &ExemplarPanel::playSelected);
+    QAction *loop = play->addAction(tr("&Loop"));
+    loop->setCheckable(true);
+    connect(loop, &QAction::toggled, m_playback, &PlaybackController::setLooping);
+    rebuildRecentMenu();
+}
+
+void MainWindow::updateTitle()
+{
+    const QString path = m_document->filePath();
+    const QString name = path.isEmpty() ? tr("Untitled") : QFileInfo(path).fileName();
+    setWindowTitle(tr("%1[*] — DRAGON Studio").arg(name));
+    setWindowModified(m_document->isModified());
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    m_lastError = message;
+    statusBar()->showMessage(message, 15000);
+    if (QApplication::platformName() != "offscreen")
+        QMessageBox::warning(this, title, message);
+}
+
+bool MainWindow::confirmDiscard()
+{
+    if (!m_document->isModified() || QApplication::platformName() == "offscreen")
+        return true;
+    const auto answer = QMessageBox::question(
+        this, tr("Unsaved changes"), tr("Save the changes to this project first?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::newProject()
+{
+    if (!confirmDiscard())
+        return;
+    m_playback->stop();
+    m_waveforms->clear();
+    m_document->reset(dragon::Project{}, QString());
+}
+
+bool MainWindow::openProject(const QString &path)
+{
+    dragon::Project project;
+    try {
+        project = dragon::ProjectFile::load(path.toStdString());
+    } catch (const dragon::ProjectError &e) {
+        showError(tr("Cannot open project"), QString::fromStdString(e.what()));
+        return false;
+    }
+    m_playback->stop();
+    m_waveforms->clear();
+    m_document->reset(project, QFileInfo(path).absoluteFilePath());
+    m_panel->scanProjectAudio();
+    addRecent(QFileInfo(path).absoluteFilePath());
+    int missing = 0;
+    for (const auto &set : project.exemplarSets)
+        for (const auto &item : set.items)
+            missing += item.missing ? 1 : 0;
+    statusBar()->showMessage(missing ? tr("Opened %1 — %n referenced file(s) are missing", nullptr,
+                                          missing)
+                                           .arg(QFileInfo(path).fileName())
+                                     : tr("Opened %1").arg(QFileInfo(path).fileName()),
+                             8000);
+    return true;
+}
+
+void MainWindow::openDialog()
+{
+    if (!confirmDiscard())
+        return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
+                                                      tr("DRAGON projects (*.dragon)"));
+    if (!path.isEmpty())
+        openProject(path);
+}
+
+bool MainWindow::saveProjectAs(const QString &path)
+{
+    try {
+        m_document->saveAs(path);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot save project"), QString::fromStdString(e.what()));
+        return false;
+    }
+    addRecent(path);
+    statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    return true;
+}
+
+bool MainWindow::save()
+{
+    if (m_document->filePath().isEmpty())
+        return saveAsDialog();
+    return saveProjectAs(m_document->filePath());
+}
+
+bool MainWindow::saveAsDialog()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Save project"), m_document->filePath(),
+                                                tr("DRAGON projects (*.dragon)"));
+    if (path.isEmpty())
+        return false;
+    if (!path.endsWith(dragon::ProjectFile::kExtension))
+        path += dragon::ProjectFile::kExtension;
+    return saveProjectAs(path);
+}
+
+void MainWindow::addRecent(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value("recentProjects").toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue("recentProjects", recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value("recentProjects").toStringList();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(path, this, [this, path] {
+            if (confirmDiscard())
+                openProject(path);
+        });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!confirmDiscard()) {
+        event->ignore();
+        return;
+    }
+    m_playback->stop();
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    event->accept();
+}

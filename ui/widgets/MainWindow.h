@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QMainWindow>
+
+class ExemplarPanel;
+class ImportController;
+class PlaybackController;
+class ProjectDocument;
+class QMenu;
+class WaveformStore;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Returns false (after telling the user why) if the project could not be opened; the
+    // current project is then left exactly as it was.
+    bool openProject(const QString &path);
+    bool saveProjectAs(const QString &path);
+
+    ProjectDocument *document() const { return m_document; }
+    ExemplarPanel *exemplarPanel() const { return m_panel; }
+    PlaybackController *playback() const { return m_playback; }
+    QString lastError() const { return m_lastError; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void newProject();
+    void openDialog();
+    bool save();
+    bool saveAsDialog();
+    bool confirmDiscard();
+    void addRecent(const QString &path);
+    void rebuildRecentMenu();
+    void updateTitle();
+    void showError(const QString &title, const QString &message);
+
+    ProjectDocument *m_document;
+    WaveformStore *m_waveforms;
+    ImportController *m_importer;
+    PlaybackController *m_playback;
+    ExemplarPanel *m_panel;
+    QMenu *m_recentMenu = nullptr;
+    QString m_lastError;
+};
