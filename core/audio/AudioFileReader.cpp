@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
@@ -81,9 +82,12 @@ public:
         if (!m_file) {
             // sf_open_fd closes nothing on failure.
             ::close(m_fd);
+            const std::string reason = sf_strerror(nullptr);
+            if (reason.find("hannel") != std::string::npos)
+                throw AudioError(AudioErrorKind::BadChannelCount, path,
+                                 "has an unusable channel count (libsndfile: " + reason + ")");
             throw AudioError(AudioErrorKind::UnsupportedFormat, path,
-                             std::string("not a readable audio file (libsndfile: ") +
-                                 sf_strerror(nullptr) + ")");
+                             "not a readable audio file (libsndfile: " + reason + ")");
         }
     }
     ~SndFileHandle()
@@ -138,12 +142,25 @@ AudioFileInfo makeInfo(const std::string &path, const SF_INFO &sf, std::int64_t 
     return info;
 }
 
-// libsndfile trims a truncated WAV/AIFF's frame count silently and notes it in its log.
+// libsndfile trims a truncated WAV/AIFF's frame count silently and only notes it in its log,
+// as "data : 40000 (should be 20000)" (or "SSND : ..." for AIFF).
 bool logSaysTruncated(const std::string &log)
 {
-    return log.find("truncated") != std::string::npos ||
-           log.find("Truncated") != std::string::npos ||
-           log.find("shorter than") != std::string::npos;
+    std::istringstream lines(log);
+    std::string line;
+    while (std::getline(lines, line)) {
+        const auto colon = line.find(" : ");
+        if (colon == std::string::npos)
+            continue;
+        const std::string chunk = line.substr(0, colon);
+        if (chunk.find("data") == std::string::npos && chunk.find("SSND") == std::string::npos)
+            continue;
+        long long declared = 0, actual = 0;
+        if (std::sscanf(line.c_str() + colon + 3, "%lld (should be %lld)", &declared, &actual) == 2 &&
+            actual < declared)
+            return true;
+    }
+    return false;
 }
 
 } // namespace

@@ -72,9 +72,11 @@ void AudioFileWriter::write(const std::string &path, const AudioBuffer &buffer,
                              std::to_string(buffer.channels()) + " channels");
     const std::string temp = path + ".part-" + std::to_string(::getpid());
     SNDFILE *file = sf_open(temp.c_str(), SFM_WRITE, &info);
-    if (!file)
-        throw AudioError(AudioErrorKind::WriteFailed, path,
-                         std::string("cannot create file: ") + sf_strerror(nullptr));
+    if (!file) {
+        const std::string reason = sf_strerror(nullptr);
+        std::remove(temp.c_str()); // libsndfile may have created it before refusing
+        throw AudioError(AudioErrorKind::WriteFailed, path, "cannot write: " + reason);
+    }
     if (isLossy(format.container)) {
         double level = std::clamp(format.compressionLevel, 0.0, 1.0);
         sf_command(file, SFC_SET_COMPRESSION_LEVEL, &level, sizeof(level));

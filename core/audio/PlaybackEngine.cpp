@@ -175,10 +175,11 @@ void PlaybackEngine::stop()
 {
     if (!m_stream)
         return;
-    const double position = positionSeconds();
     auto *stream = static_cast<PaStream *>(m_stream);
     if (Pa_IsStreamStopped(stream) != 1)
         Pa_AbortStream(stream);
+    // Only now is the callback quiet, so the position is final.
+    const double position = positionSeconds();
     {
         std::lock_guard<std::mutex> lock(m_fillMutex);
         m_fillActive = false;

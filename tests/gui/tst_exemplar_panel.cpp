@@ -1,0 +1,282 @@
+// Offscreen GUI tests of the exemplar panel: drops of files, folders and text, problems listed,
+// undo/redo, set editing, save/reopen with missing files, damaged projects, cancel, Space to play.
+#include "GuiTestHelpers.h"
+#include "audio/AudioFileWriter.h"
+#include "audio/PlaybackEngine.h"
+#include "audio/SignalGenerator.h"
+#include "document/ProjectDocument.h"
+#include "models/ItemListModel.h"
+#include "playback/PlaybackController.h"
+#include "widgets/ExemplarPanel.h"
+#include "widgets/MainWindow.h"
+#include "WavFixture.h"
+
+#include <QElapsedTimer>
+#include <QListView>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUndoStack>
+
+using namespace dragon;
+
+class TestExemplarPanel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void dropFolderImportsRecursivelyAndListsProblems();
+    void dropTextAddsTextItemsAndUndoRedo();
+    void setsCreateRenameDeleteWithUndo();
+    void saveReopenAndMissingFiles();
+    void damagedProjectLeavesStateUnchanged();
+    void cancelLargeImportStaysResponsive();
+    void spacePlaysAndStops();
+
+private:
+    static int rows(MainWindow &w) { return w.exemplarPanel()->itemView()->model()->rowCount(); }
+    static bool waitImport(MainWindow &w, int timeoutMs = 30000);
+    QTemporaryDir m_dir;
+    QString m_folder;
+    QString m_many;
+};
+
+bool TestExemplarPanel::waitImport(MainWindow &w, int timeoutMs)
+{
+    QSignalSpy done(w.exemplarPanel(), &ExemplarPanel::importFinished);
+    return done.wait(timeoutMs);
+}
+
+void TestExemplarPanel::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // QSettings go to a test location
+    m_folder = m_dir.filePath("library");
+    QDir().mkpath(m_folder + "/nested/deeper");
+    AudioFileWriter::write((m_folder + "/a-8000-1-16.wav").toStdString(), SignalGenerator::sine(220, 0.5, 0.5, 8000));
+    AudioFileWriter::write((m_folder + "/nested/b-44100-2-16.flac").toStdString(),
+                           SignalGenerator::sine(330, 0.5, 1.0, 44100, 2), {AudioContainer::Flac});
+    AudioFileWriter::write((m_folder + "/nested/deeper/c-22050-1-16.ogg").toStdString(),
+                           SignalGenerator::sine(440, 0.5, 1.0, 22050), {AudioContainer::OggVorbis});
+    fixtures::writeFile((m_folder + "/nested/broken.wav").toStdString(), "RIFF but not really");
+    fixtures::writeFile((m_folder + "/notes.txt").toStdString(), "liner notes");
+    m_many = m_dir.filePath("many");
+    QDir().mkpath(m_many);
+    const AudioBuffer clip = SignalGenerator::sine(220, 0.5, 2.0, 44100, 2);
+    for (int i = 0; i < 200; ++i)
+        AudioFileWriter::write(QString("%1/clip-%2.wav").arg(m_many).arg(i, 3, 10, QChar('0')).toStdString(), clip);
+}
+
+void TestExemplarPanel::dropFolderImportsRecursivelyAndListsProblems()
+{
+    MainWindow w;
+    auto *panel = w.exemplarPanel();
+    QSignalSpy done(panel, &ExemplarPanel::importFinished);
+    QVERIFY(guitest::dropMime(panel, guitest::urlsMime({m_folder})));
+    QVERIFY(done.wait(30000));
+    QCOMPARE(done.first().at(1).toBool(), false); // not cancelled
+    QCOMPARE(w.document()->setCount(), 1);       // a set was made for the drop
+    QCOMPARE(rows(w), 3);
+    auto *model = panel->itemView()->model();
+    QStringList names, details;
+    for (int r = 0; r < 3; ++r) {
+        names << model->index(r, 0).data().toString();
+        details << model->index(r, 0).data(ItemListModel::DetailRole).toString();
+        QVERIFY(model->index(r, 0).data(ItemListModel::PeaksRole).value<quintptr>() != 0);
+    }
+    QCOMPARE(names, (QStringList{"a-8000-1-16.wav", "b-44100-2-16.flac", "c-22050-1-16.ogg"}));
+    QCOMPARE(details[0], QString("0.5 s · 8000 Hz · mono"));
+    QCOMPARE(details[1], QString("1.0 s · 44100 Hz · stereo"));
+    // Nothing silently skipped: the broken file and the text file are listed with reasons.
+    QCOMPARE(panel->problemList()->count(), 2);
+    const QString problems = panel->problemList()->item(0)->text() + "\n" + panel->problemList()->item(1)->text();
+    QVERIFY2(problems.contains("broken.wav") && problems.contains("not a readable audio file"), qPrintable(problems));
+    QVERIFY2(problems.contains("notes.txt") && problems.contains("not an audio file type"), qPrintable(problems));
+    // The whole import is one undo step.
+    QCOMPARE(w.document()->undoStack()->count(), 2); // the new set, then the items
+    w.document()->undoStack()->undo();
+    QCOMPARE(rows(w), 0);
+    w.document()->undoStack()->redo();
+    QCOMPARE(rows(w), 3);
+}
+
+void TestExemplarPanel::dropTextAddsTextItemsAndUndoRedo()
+{
+    MainWindow w;
+    auto *panel = w.exemplarPanel();
+    auto *mime = new QMimeData;
+    mime->setText("warm lo-fi chords\n\n  bright plucky lead  \n");
+    QVERIFY(guitest::dropMime(panel, mime));
+    QCOMPARE(rows(w), 2);
+    auto *model = panel->itemView()->model();
+    QCOMPARE(model->index(1, 0).data().toString(), QString("bright plucky lead"));
+    QVERIFY(model->index(0, 0).data(ItemListModel::IsTextRole).toBool());
+    // Typed text goes through the line edit.
+    auto *edit = panel->findChild<QLineEdit *>("textEdit");
+    QVERIFY(edit);
+    QTest::keyClicks(edit, "dreamy pad");
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(rows(w), 3);
+    QCOMPARE(model->index(2, 0).data().toString(), QString("dreamy pad"));
+    // Drop files into the same set, then undo everything step by step and redo it.
+    QVERIFY(guitest::dropMime(panel, guitest::urlsMime({m_folder + "/a-8000-1-16.wav"})));
+    QVERIFY(waitImport(w) || rows(w) == 4);
+    QCOMPARE(rows(w), 4);
+    QUndoStack *undo = w.document()->undoStack();
+    undo->undo();
+    QCOMPARE(rows(w), 3);
+    undo->undo();
+    QCOMPARE(rows(w), 2);
+    undo->redo();
+    undo->redo();
+    QCOMPARE(rows(w), 4);
+    // Delete key removes the selection; undo restores it at the same place.
+    panel->itemView()->setCurrentIndex(model->index(1, 0));
+    QTest::keyClick(panel->itemView(), Qt::Key_Delete);
+    QCOMPARE(rows(w), 3);
+    undo->undo();
+    QCOMPARE(model->index(1, 0).data().toString(), QString("bright plucky lead"));
+}
+
+void TestExemplarPanel::setsCreateRenameDeleteWithUndo()
+{
+    MainWindow w;
+    ProjectDocument *doc = w.document();
+    doc->addSet("First");
+    doc->addSet("Second");
+    QCOMPARE(doc->setCount(), 2);
+    auto *setModel = w.exemplarPanel()->setView()->model();
+    QVERIFY(setModel->setData(setModel->index(1, 0), "Renamed", Qt::EditRole));
+    QCOMPARE(QString::fromStdString(doc->set(1).name), QString("Renamed"));
+    QVERIFY(!setModel->setData(setModel->index(1, 0), "   ", Qt::EditRole)); // blank refused
+    doc->undoStack()->undo();
+    QCOMPARE(QString::fromStdString(doc->set(1).name), QString("Second"));
+    w.exemplarPanel()->selectSet(0);
+    w.exemplarPanel()->addTextItems("one\ntwo");
+    w.exemplarPanel()->deleteCurrentSet();
+    QCOMPARE(doc->setCount(), 1);
+    doc->undoStack()->undo(); // the set comes back with its items, in its place
+    QCOMPARE(doc->setCount(), 2);
+    QCOMPARE(QString::fromStdString(doc->set(0).name), QString("First"));
+    QCOMPARE(int(doc->set(0).items.size()), 2);
+    QVERIFY(doc->isModified());
+}
+
+void TestExemplarPanel::saveReopenAndMissingFiles()
+{
+    QTemporaryDir dir;
+    const QString audio = dir.filePath("audio");
+    QDir().mkpath(audio);
+    QVERIFY(QFile::copy(m_folder + "/a-8000-1-16.wav", audio + "/a.wav"));
+    QVERIFY(QFile::copy(m_folder + "/nested/b-44100-2-16.flac", audio + "/b.flac"));
+    const QString project = dir.filePath("p.dragon");
+    {
+        MainWindow w;
+        w.exemplarPanel()->importPaths({audio});
+        QVERIFY(waitImport(w));
+        w.exemplarPanel()->addTextItems("a text exemplar");
+        QVERIFY(w.document()->isModified());
+        QVERIFY(w.saveProjectAs(project));
+        QVERIFY(!w.document()->isModified());
+    }
+    QVERIFY(QFile::remove(audio + "/b.flac"));
+    MainWindow w;
+    QVERIFY(w.openProject(project));
+    QVERIFY(waitImport(w)); // background scan of the project's audio
+    QCOMPARE(rows(w), 3);
+    auto *model = w.exemplarPanel()->itemView()->model();
+    QVERIFY(!model->index(0, 0).data(ItemListModel::MissingRole).toBool());
+    QVERIFY(model->index(1, 0).data(ItemListModel::MissingRole).toBool());
+    QVERIFY(model->index(1, 0).data(ItemListModel::DetailRole).toString().contains("not found"));
+    QCOMPARE(w.exemplarPanel()->problemList()->count(), 1);
+    QVERIFY(w.exemplarPanel()->problemList()->item(0)->text().contains("b.flac"));
+}
+
+void TestExemplarPanel::damagedProjectLeavesStateUnchanged()
+{
+    QTemporaryDir dir;
+    const QString bad = dir.filePath("bad.dragon");
+    fixtures::writeFile(bad.toStdString(), "{\"format\": \"dragon-studio-project\", \"vers");
+    const QString newer = dir.filePath("newer.dragon");
+    fixtures::writeFile(newer.toStdString(), R"({"format":"dragon-studio-project","version":42})");
+    MainWindow w;
+    w.exemplarPanel()->addTextItems("keep me");
+    for (const QString &path : {bad, newer, dir.filePath("absent.dragon")}) {
+        QVERIFY(!w.openProject(path));
+        QVERIFY2(w.lastError().contains(QFileInfo(path).fileName()), qPrintable(w.lastError()));
+        QCOMPARE(rows(w), 1);
+        QVERIFY(w.document()->isModified());
+    }
+    QVERIFY(w.lastError().contains("not exist"));
+    QCOMPARE(fixtures::readFile(newer.toStdString()), std::string(R"({"format":"dragon-studio-project","version":42})"));
+}
+
+void TestExemplarPanel::cancelLargeImportStaysResponsive()
+{
+    MainWindow w;
+    auto *panel = w.exemplarPanel();
+    QSignalSpy done(panel, &ExemplarPanel::importFinished);
+    // A 10 ms timer measures how long the GUI thread is ever blocked during the import.
+    QElapsedTimer sinceTick;
+    qint64 worstGap = 0;
+    QTimer ticker;
+    ticker.setInterval(10);
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+        worstGap = std::max(worstGap, sinceTick.restart());
+    });
+    sinceTick.start();
+    ticker.start();
+    panel->importPaths({m_many});
+    QVERIFY(panel->progressBar()->isVisible() || !panel->progressBar()->isHidden());
+    QTRY_VERIFY_WITH_TIMEOUT(rows(w) > 0, 20000);
+    QTest::mouseClick(panel->cancelButton(), Qt::LeftButton);
+    QVERIFY(done.wait(20000));
+    ticker.stop();
+    QCOMPARE(done.first().at(1).toBool(), true);
+    QVERIFY2(rows(w) < 200, qPrintable(QString::number(rows(w))));
+    QVERIFY(panel->progressBar()->isHidden());
+    QVERIFY2(worstGap < 300, qPrintable(QString("GUI blocked for %1 ms").arg(worstGap)));
+    // A cancelled import is still one undo step, and a full import afterwards works.
+    w.document()->undoStack()->undo();
+    QCOMPARE(rows(w), 0);
+    panel->importPaths({m_many});
+    QVERIFY(waitImport(w, 60000));
+    QCOMPARE(rows(w), 200);
+}
+
+void TestExemplarPanel::spacePlaysAndStops()
+{
+    QTemporaryDir capture;
+    qputenv("DRAGON_ALSA_CAPTURE", capture.filePath("gui.raw").toLocal8Bit());
+    MainWindow w;
+    if (!w.playback()->outputAvailable())
+        QFAIL(qPrintable("no capture device: " + w.playback()->outputStatus()));
+    auto *panel = w.exemplarPanel();
+    panel->importPaths({m_folder + "/nested/b-44100-2-16.flac"});
+    QVERIFY(waitImport(w));
+    auto *view = panel->itemView();
+    view->setCurrentIndex(view->model()->index(0, 0));
+    QSignalSpy playing(w.playback(), &PlaybackController::playingChanged);
+    // The file sink drains far faster than real time: loop so the clip is still playing when
+    // the test looks.
+    w.playback()->setLooping(true);
+    QTest::keyClick(view, Qt::Key_Space);
+    QTRY_VERIFY_WITH_TIMEOUT(w.playback()->isPlaying(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.playback()->positionSeconds() > 0.1, 5000);
+    QTest::keyClick(view, Qt::Key_Space);
+    QVERIFY(!w.playback()->isPlaying());
+    QVERIFY(playing.count() >= 2);
+    // A text item is not playable: a message, no crash.
+    panel->addTextItems("not audio");
+    view->setCurrentIndex(view->model()->index(1, 0));
+    QTest::keyClick(view, Qt::Key_Space);
+    QVERIFY(!w.playback()->isPlaying());
+}
+
+QTEST_MAIN(TestExemplarPanel)
+#include "tst_exemplar_panel.moc"
