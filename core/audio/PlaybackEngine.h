@@ -50,6 +50,8 @@ public:
     // Milliseconds from the last play() call to the callback that first handed clip samples to
     // the device; negative until that has happened.
     double lastStartLatencyMs() const;
+    // std::chrono::steady_clock time (ns since its epoch) of that first sample; 0 until then.
+    std::int64_t firstSampleSteadyNs() const { return m_firstSampleNs.load(); }
     // Times the callback found the ring empty before the clip's end (should stay 0).
     std::uint64_t underruns() const { return m_underruns.load(); }
 

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# One-command set-up for a fresh Debian 12 machine (see README.md):
+#   packaging/bootstrap.sh run    install packages, build, launch the app on the demo project
+#   packaging/bootstrap.sh test   install packages, build (warnings are errors), run every test
+# Idempotent: packages already installed are not touched and the build is incremental.
+set -euo pipefail
+
+mode="${1:-run}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${DRAGON_BUILD_DIR:-$root/build}"
+
+packages=(
+  build-essential cmake ninja-build pkgconf ccache
+  qt6-base-dev qt6-base-dev-tools libqcustomplot-dev libgl-dev
+  libtorch-dev libgloo-dev libopenblas0-pthread python3-torch python3-numpy python3-scipy
+  portaudio19-dev libsndfile1-dev libsoxr-dev libebur128-dev nlohmann-json3-dev libeigen3-dev
+  xvfb xauth x11-apps imagemagick sox libsox-fmt-all
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${#missing[@]} Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+werror=OFF
+[ "$mode" = "test" ] && werror=ON
+echo "== configuring $build"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDRAGON_WERROR=$werror >/dev/null
+echo "== building"
+cmake --build "$build" --parallel "$(nproc)"
+
+case "$mode" in
+  run)
+    demo="$build/demo/demo.dragon"
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+      echo "== no display: running under Xvfb (set DISPLAY to use your own screen)"
+      exec xvfb-run -a -s "-screen 0 1280x800x24" "$build/app/dragon-studio" "$demo"
+    fi
+    exec "$build/app/dragon-studio" "$demo"
+    ;;
+  test)
+    cd "$build"
+    # "bench" tests are measurements, not tests: run them with `ctest -L bench -V`.
+    exec ctest -LE bench --output-on-failure --timeout 600
+    ;;
+  *)
+    echo "usage: $0 run|test" >&2
+    exit 2
+    ;;
+esac
