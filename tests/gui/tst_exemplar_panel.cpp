@@ -11,7 +11,9 @@
 #include "widgets/MainWindow.h"
 #include "WavFixture.h"
 
+#include <QClipboard>
 #include <QElapsedTimer>
+#include <limits>
 #include <QListView>
 #include <QLineEdit>
 #include <QListWidget>
@@ -36,6 +38,8 @@ private Q_SLOTS:
     void setsCreateRenameDeleteWithUndo();
     void saveReopenAndMissingFiles();
     void damagedProjectLeavesStateUnchanged();
+    void badFilesLeaveExistingItemsAlone();
+    void pasteAddsTextAndFiles();
     void cancelLargeImportStaysResponsive();
     void spacePlaysAndStops();
 
@@ -97,8 +101,21 @@ void TestExemplarPanel::dropFolderImportsRecursivelyAndListsProblems()
     const QString problems = panel->problemList()->item(0)->text() + "\n" + panel->problemList()->item(1)->text();
     QVERIFY2(problems.contains("broken.wav") && problems.contains("not a readable audio file"), qPrintable(problems));
     QVERIFY2(problems.contains("notes.txt") && problems.contains("not an audio file type"), qPrintable(problems));
+    // Optional: a picture of the panel for people reviewing the UI.
+    if (qEnvironmentVariableIsSet("DRAGON_SCREENSHOT_DIR")) {
+        panel->addTextItems("a slow dreamy pad in D minor");
+        w.resize(1000, 560);
+        w.show();
+        panel->itemView()->setCurrentIndex(model->index(1, 0));
+        w.playback()->setLooping(true);
+        QTest::keyClick(panel->itemView(), Qt::Key_Space);
+        QTest::qWait(300);
+        w.grab().save(qEnvironmentVariable("DRAGON_SCREENSHOT_DIR") + "/exemplar-panel.png");
+        w.playback()->stop();
+        w.document()->undoStack()->undo();
+    }
     // The whole import is one undo step.
-    QCOMPARE(w.document()->undoStack()->count(), 2); // the new set, then the items
+    QCOMPARE(w.document()->undoStack()->index(), 2); // the new set, then the items
     w.document()->undoStack()->undo();
     QCOMPARE(rows(w), 0);
     w.document()->undoStack()->redo();
@@ -214,6 +231,41 @@ void TestExemplarPanel::damagedProjectLeavesStateUnchanged()
     }
     QVERIFY(w.lastError().contains("not exist"));
     QCOMPARE(fixtures::readFile(newer.toStdString()), std::string(R"({"format":"dragon-studio-project","version":42})"));
+}
+
+void TestExemplarPanel::badFilesLeaveExistingItemsAlone()
+{
+    QTemporaryDir dir;
+    fixtures::writeFile(dir.filePath("empty.wav").toStdString(), "");
+    fixtures::writeFile(dir.filePath("garbage.flac").toStdString(), std::string(1000, 'x'));
+    std::vector<float> nan(100, std::numeric_limits<float>::quiet_NaN());
+    fixtures::writeFile(dir.filePath("nan.wav").toStdString(), fixtures::floatWavBytes(nan, 1, 8000));
+    MainWindow w;
+    w.exemplarPanel()->addTextItems("keep me");
+    w.exemplarPanel()->importPaths({dir.path()});
+    QVERIFY(waitImport(w));
+    QCOMPARE(rows(w), 1);
+    QCOMPARE(w.exemplarPanel()->itemView()->model()->index(0, 0).data().toString(), QString("keep me"));
+    QCOMPARE(w.exemplarPanel()->problemList()->count(), 3);
+    QCOMPARE(w.document()->undoStack()->count(), 2); // set + text; a failed import adds no step
+}
+
+void TestExemplarPanel::pasteAddsTextAndFiles()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto *view = w.exemplarPanel()->itemView();
+    view->setFocus();
+    QApplication::clipboard()->setText("pasted description");
+    QTest::keyClick(view, Qt::Key_V, Qt::ControlModifier);
+    QCOMPARE(rows(w), 1);
+    QCOMPARE(view->model()->index(0, 0).data().toString(), QString("pasted description"));
+    QApplication::clipboard()->setMimeData(guitest::urlsMime({m_folder + "/a-8000-1-16.wav"}));
+    QTest::keyClick(view, Qt::Key_V, Qt::ControlModifier);
+    QVERIFY(waitImport(w));
+    QCOMPARE(rows(w), 2);
+    QCOMPARE(view->model()->index(1, 0).data().toString(), QString("a-8000-1-16.wav"));
 }
 
 void TestExemplarPanel::cancelLargeImportStaysResponsive()
