@@ -1,5 +1,7 @@
 #include "CliCommands.h"
 
+#include "CliOptions.h"
+
 #include "audio/AudioError.h"
 #include "audio/AudioFileReader.h"
 #include "audio/AudioFileWriter.h"
@@ -22,40 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Returns the value after `--name`, removing both from `args`; `fallback` if absent.
-std::string takeOption(Args &args, const std::string &name, const std::string &fallback)
-{
-    const auto it = std::find(args.begin(), args.end(), name);
-    if (it == args.end())
-        return fallback;
-    if (it + 1 == args.end())
-        throw std::invalid_argument(name + " needs a value");
-    std::string value = *(it + 1);
-    args.erase(it, it + 2);
-    return value;
-}
-
-bool takeFlag(Args &args, const std::string &name)
-{
-    const auto it = std::find(args.begin(), args.end(), name);
-    if (it == args.end())
-        return false;
-    args.erase(it);
-    return true;
-}
-
-int toInt(const std::string &text, const std::string &what)
-{
-    try {
-        std::size_t used = 0;
-        const int value = std::stoi(text, &used);
-        if (used == text.size())
-            return value;
-    } catch (const std::exception &) {
-    }
-    throw std::invalid_argument(what + " must be an integer, got '" + text + "'");
-}
 
 } // namespace
 

@@ -1,5 +1,6 @@
 // `dragon`: the headless DRAGON Studio engine. Links only dragon_core (no Qt).
 #include "CliCommands.h"
+#include "ModelCommands.h"
 
 #include <cstring>
 #include <exception>
@@ -17,6 +18,12 @@ Audio:
   info FILE...                         format, rate, channels, duration (exit 1 if any unreadable)
   convert IN OUT [--rate HZ] [--mono]  decode, resample (soxr HQ), write WAV/FLAC by extension
   loudness FILE...                     EBU R128 integrated loudness, range, true peak
+
+Pocket model:
+  generate --out DIR [--prompt T] [--seed S] [--steps N] [--guidance G] [--count N]
+                                       text-to-music: WAVs + a JSON sidecar per clip
+  pretrain --out DIR [--steps N] [--batch B] ...   train the pocket model (resumes)
+  render-corpus --out DIR [--count N] [--first-seed S]   procedural corpus clips + captions
 
 Projects:
   demo-project DIR                     write the bundled demo project (audio + demo.dragon) to DIR
@@ -44,6 +51,9 @@ int main(int argc, char **argv)
         {"bench-playback", dragon::cli::benchPlayback},
         {"demo-project", dragon::cli::makeDemoProject},
         {"make-fixtures", dragon::cli::makeFixtures},
+        {"pretrain", dragon::cli::pretrain},
+        {"generate", dragon::cli::generate},
+        {"render-corpus", dragon::cli::renderCorpus},
     };
     const auto command = commands.find(argv[1]);
     if (command == commands.end()) {

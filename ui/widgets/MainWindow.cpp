@@ -56,7 +56,13 @@ MainWindow::MainWindow(QWidget *parent)
     updateTitle();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The document and controllers are QObject children: they are destroyed after this class's
+    // part of the object is gone, so they must not call back into it (found by UBSan).
+    m_document->disconnect(this);
+    m_playback->disconnect(this);
+}
 
 void MainWindow::buildMenus()
 {

@@ -1,0 +1,74 @@
+#include "model/Generator.h"
+
+#include <cmath>
+
+namespace dragon {
+
+TextCondition TextCondition::select(const torch::Tensor &index) const
+{
+    return {tokens.index_select(0, index),
+            padding.defined() ? padding.index_select(0, index) : torch::Tensor()};
+}
+
+TextCondition TextCondition::cat(const TextCondition &a, const TextCondition &b)
+{
+    return {torch::cat({a.tokens, b.tokens}, 0),
+            a.padding.defined() ? torch::cat({a.padding, b.padding}, 0) : torch::Tensor()};
+}
+
+int64_t Generator::parameterCount()
+{
+    int64_t n = 0;
+    for (const auto &p : parameters())
+        n += p.numel();
+    return n;
+}
+
+namespace diffusion {
+namespace {
+torch::Tensor gather(const torch::Tensor &acp, const torch::Tensor &steps, const torch::Tensor &like)
+{
+    auto a = acp.to(like.device()).index_select(0, steps.to(like.device()));
+    std::vector<int64_t> shape(like.dim(), 1);
+    shape[0] = like.size(0);
+    return a.view(shape).to(like.dtype());
+}
+} // namespace
+
+torch::Tensor addNoise(const torch::Tensor &acp, const torch::Tensor &x0, const torch::Tensor &steps,
+                       const torch::Tensor &noise)
+{
+    const auto a = gather(acp, steps, x0);
+    return a.sqrt() * x0 + (1 - a).sqrt() * noise;
+}
+
+torch::Tensor target(const Generator &g, const torch::Tensor &x0, const torch::Tensor &steps,
+                     const torch::Tensor &noise)
+{
+    if (!g.predictsV())
+        return noise;
+    const auto a = gather(g.alphasCumprod(), steps, x0);
+    return a.sqrt() * noise - (1 - a).sqrt() * x0;
+}
+
+torch::Tensor perSampleMse(Generator &g, const torch::Tensor &x0, const torch::Tensor &steps,
+                           const torch::Tensor &noise, const TextCondition &condition)
+{
+    const auto xt = addNoise(g.alphasCumprod(), x0, steps, noise);
+    const auto prediction = g.denoise(xt, steps, condition);
+    return (prediction - target(g, x0, steps, noise)).pow(2).flatten(1).mean(1);
+}
+
+torch::Tensor cosineAlphasCumprod(int steps)
+{
+    const double s = 0.008;
+    auto f = [&](double t) { return std::pow(std::cos((t + s) / (1 + s) * M_PI / 2), 2); };
+    std::vector<float> values(static_cast<std::size_t>(steps));
+    for (int i = 0; i < steps; ++i)
+        values[static_cast<std::size_t>(i)] =
+            static_cast<float>(std::clamp(f((i + 1.0) / steps) / f(0.0), 1e-4, 0.9999));
+    return torch::tensor(values);
+}
+
+} // namespace diffusion
+} // namespace dragon

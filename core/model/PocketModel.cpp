@@ -1,0 +1,137 @@
+#include "model/PocketModel.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace dragon {
+
+std::string PocketModelConfig::toJson() const
+{
+    return nlohmann::json{{"arch", "pocket-dit-1"}, {"channels", channels}, {"frames", frames},
+                          {"patch", patch}, {"width", width}, {"heads", heads},
+                          {"layers", layers}, {"textLayers", textLayers},
+                          {"vocabulary", vocabulary}, {"maxTokens", maxTokens},
+                          {"mlpRatio", mlpRatio}}
+        .dump();
+}
+
+PocketModelConfig PocketModelConfig::fromJson(const std::string &text)
+{
+    try {
+        const auto j = nlohmann::json::parse(text);
+        if (j.value("arch", std::string()) != "pocket-dit-1")
+            throw std::runtime_error("unknown architecture '" + j.value("arch", std::string("?")) + "'");
+        PocketModelConfig c;
+        c.channels = j.at("channels");
+        c.frames = j.at("frames");
+        c.patch = j.at("patch");
+        c.width = j.at("width");
+        c.heads = j.at("heads");
+        c.layers = j.at("layers");
+        c.textLayers = j.at("textLayers");
+        c.vocabulary = j.at("vocabulary");
+        c.maxTokens = j.at("maxTokens");
+        c.mlpRatio = j.at("mlpRatio");
+        if (c.width % c.heads != 0 || c.frames % c.patch != 0 || c.width <= 0 || c.layers <= 0)
+            throw std::runtime_error("inconsistent sizes");
+        return c;
+    } catch (const nlohmann::json::exception &e) {
+        throw std::runtime_error(std::string("bad model config: ") + e.what());
+    }
+}
+
+TransformerBlockImpl::TransformerBlockImpl(int width, int heads_, int mlpRatio) : heads(heads_)
+{
+    norm1 = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})));
+    norm2 = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})));
+    qkv = register_module("qkv", torch::nn::Linear(width, 3 * width));
+    proj = register_module("proj", torch::nn::Linear(width, width));
+    fc1 = register_module("fc1", torch::nn::Linear(width, mlpRatio * width));
+    fc2 = register_module("fc2", torch::nn::Linear(mlpRatio * width, width));
+}
+
+torch::Tensor TransformerBlockImpl::forward(const torch::Tensor &x, const torch::Tensor &keyPadding)
+{
+    const auto B = x.size(0), N = x.size(1), D = x.size(2);
+    const auto dh = D / heads;
+    auto q_k_v = qkv(norm1(x)).view({B, N, 3, heads, dh}).permute({2, 0, 3, 1, 4});
+    auto q = q_k_v[0], k = q_k_v[1], v = q_k_v[2];
+    auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(dh));
+    if (keyPadding.defined())
+        scores = scores.masked_fill(keyPadding.view({B, 1, 1, N}), -1e9);
+    auto attended = torch::matmul(torch::softmax(scores, -1), v).transpose(1, 2).reshape({B, N, D});
+    auto h = x + proj(attended);
+    return h + fc2(torch::gelu(fc1(norm2(h))));
+}
+
+TextEncoderImpl::TextEncoderImpl(const PocketModelConfig &c)
+{
+    embedding = register_module("embedding", torch::nn::Embedding(c.vocabulary, c.width));
+    first = register_parameter("first", torch::randn({1, 1, c.width}) * 0.02);
+    positions = register_parameter("positions", torch::randn({1, c.maxTokens + 1, c.width}) * 0.02);
+    blocks = register_module("blocks", torch::nn::ModuleList());
+    for (int i = 0; i < c.textLayers; ++i)
+        blocks->push_back(TransformerBlock(c.width, c.heads, c.mlpRatio));
+    norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.width})));
+}
+
+std::pair<torch::Tensor, torch::Tensor> TextEncoderImpl::forward(const torch::Tensor &ids)
+{
+    const auto B = ids.size(0), L = ids.size(1);
+    auto x = torch::cat({first.expand({B, 1, first.size(2)}), embedding(ids)}, 1);
+    x = x + positions.narrow(1, 0, L + 1);
+    auto padding = torch::cat({torch::zeros({B, 1}, ids.options().dtype(torch::kBool)), ids == 0}, 1);
+    for (auto &block : *blocks)
+        x = block->as<TransformerBlock>()->forward(x, padding);
+    return {norm(x), padding};
+}
+
+DenoiserImpl::DenoiserImpl(const PocketModelConfig &c) : config(c)
+{
+    const int tokens = c.frames / c.patch;
+    input = register_module("input", torch::nn::Linear(c.channels * c.patch, c.width));
+    output = register_module("output", torch::nn::Linear(c.width, c.channels * c.patch));
+    time1 = register_module("time1", torch::nn::Linear(256, c.width));
+    time2 = register_module("time2", torch::nn::Linear(c.width, c.width));
+    positions = register_parameter("positions", torch::randn({1, tokens, c.width}) * 0.02);
+    blocks = register_module("blocks", torch::nn::ModuleList());
+    for (int i = 0; i < c.layers; ++i)
+        blocks->push_back(TransformerBlock(c.width, c.heads, c.mlpRatio));
+    norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.width})));
+    // Start from a zero prediction: stabler early training.
+    torch::NoGradGuard noGrad;
+    output->weight.zero_();
+    output->bias.zero_();
+}
+
+torch::Tensor DenoiserImpl::forward(const torch::Tensor &x, const torch::Tensor &t,
+                                    const torch::Tensor &text, const torch::Tensor &textPadding)
+{
+    const auto B = x.size(0);
+    const int C = config.channels, P = config.patch, N = config.frames / config.patch;
+    // [B, C, T] -> [B, N, C*P]
+    auto tokens = x.view({B, C, N, P}).permute({0, 2, 1, 3}).reshape({B, N, C * P});
+    tokens = input(tokens) + positions;
+    // Sinusoidal timestep features (t scaled to 0..1000 like discrete DDPM steps).
+    const auto half = 128;
+    auto freqs = torch::exp(torch::arange(half, x.options()) * (-std::log(10000.0) / half));
+    auto angles = (t.to(x.dtype()) * 1000.0).unsqueeze(1) * freqs.unsqueeze(0);
+    auto timeToken = time2(torch::silu(time1(torch::cat({angles.sin(), angles.cos()}, 1)))).unsqueeze(1);
+    auto h = torch::cat({timeToken, text, tokens}, 1);
+    auto padding = torch::cat({torch::zeros({B, 1}, textPadding.options()), textPadding,
+                               torch::zeros({B, N}, textPadding.options())},
+                              1);
+    for (auto &block : *blocks)
+        h = block->as<TransformerBlock>()->forward(h, padding);
+    auto out = output(norm(h.narrow(1, h.size(1) - N, N))); // [B, N, C*P]
+    return out.view({B, N, C, P}).permute({0, 2, 1, 3}).reshape({B, C, N * P});
+}
+
+PocketModelImpl::PocketModelImpl(const PocketModelConfig &c) : config(c)
+{
+    text = register_module("text", TextEncoder(c));
+    denoiser = register_module("denoiser", Denoiser(c));
+}
+
+} // namespace dragon
