@@ -153,6 +153,8 @@ Score CorpusGenerator::build(std::mt19937_64 &rng, Style style) const
             s.melody.notes.push_back(note);
             i += length - 1;
         }
+        if (s.melody.notes.empty()) // sparse styles: the melody still has something to say
+            s.melody.notes.push_back({0.0, std::min(2 * beat, s.seconds), scalePitch(s, 0, base + 6), 0.7f});
     }
 
     // Bass: chord roots in the style's pattern.

@@ -10,14 +10,21 @@ namespace {
 constexpr int kMelody = 0, kBass = 4, kPad = 8, kDrums = 13, kTimbre = 16, kBright = 31,
               kReverb = 34;
 
+// Melody and pad pitches are (midi - 66) / 30 (MIDI 36..96); bass is (midi - 36) / 24 (12..60).
+constexpr int kRange = 30;
+int rangeFor(int centre)
+{
+    return centre == 36 ? 24 : kRange;
+}
+
 float pitchValue(int midi, int centre)
 {
-    return std::clamp((midi - centre) / 24.0f, -1.0f, 1.0f);
+    return std::clamp(float(midi - centre) / rangeFor(centre), -1.0f, 1.0f);
 }
 
 int pitchFromValue(float v, int centre)
 {
-    return centre + static_cast<int>(std::lround(std::clamp(v, -1.0f, 1.0f) * 24.0f));
+    return centre + static_cast<int>(std::lround(std::clamp(v, -1.0f, 1.0f) * rangeFor(centre)));
 }
 
 } // namespace
@@ -53,7 +60,7 @@ std::vector<float> LatentCodec::encode(const Score &score) const
         }
     };
     if (score.melody.active)
-        encodeMono(score.melody, kMelody, 60);
+        encodeMono(score.melody, kMelody, 66);
     else
         for (int t = 0; t < T; ++t)
             at(kMelody, t) = 0.0f;
@@ -76,13 +83,13 @@ std::vector<float> LatentCodec::encode(const Score &score) const
         std::sort(voices.begin(), voices.end());
         for (int v = 0; v < 3; ++v)
             at(kPad + v, t) = voices.empty() ? 0.0f
-                                             : pitchValue(voices[std::min<int>(v, int(voices.size()) - 1)], 60);
+                                             : pitchValue(voices[std::min<int>(v, int(voices.size()) - 1)], 66);
         at(kPad + 3, t) = voices.empty() ? -1.0f : 1.0f;
         at(kPad + 4, t) = level;
     }
     for (const DrumHit &h : score.drums) {
         float &cell = at(kDrums + static_cast<int>(h.drum), frameOf(h.time));
-        cell = std::max(cell, h.velocity * 2.0f - 1.0f);
+        cell = std::max(cell, 0.5f + 0.5f * std::clamp(h.velocity, 0.0f, 1.0f));
     }
     const Part *parts[3] = {&score.melody, &score.bass, &score.pad};
     for (int p = 0; p < 3; ++p) {
@@ -139,7 +146,7 @@ Score LatentCodec::decode(const float *z) const
         close(T);
         part.active = !part.notes.empty();
     };
-    decodeMono(s.melody, kMelody, 60);
+    decodeMono(s.melody, kMelody, 66);
     decodeMono(s.bass, kBass, 36);
 
     // Pad: a chord segment lasts while the gate is on and the voices do not change.
@@ -166,7 +173,7 @@ Score LatentCodec::decode(const float *z) const
         }
         std::array<int, 3> voices{};
         for (int v = 0; v < 3; ++v)
-            voices[v] = pitchFromValue(at(kPad + v, t), 60);
+            voices[v] = pitchFromValue(at(kPad + v, t), 66);
         std::sort(voices.begin(), voices.end());
         if (start < 0 || voices != current) {
             closePad(t);
@@ -184,7 +191,7 @@ Score LatentCodec::decode(const float *z) const
             // A hit is a frame above zero that is a local maximum (a blurred hit counts once).
             if (v > 0.0f && (t == 0 || at(kDrums + d, t - 1) < v) &&
                 (t == T - 1 || at(kDrums + d, t + 1) <= v))
-                s.drums.push_back({t * frame, static_cast<Drum>(d), (v + 1.0f) / 2.0f});
+                s.drums.push_back({t * frame, static_cast<Drum>(d), std::clamp(2.0f * v - 1.0f, 0.05f, 1.0f)});
         }
     std::sort(s.drums.begin(), s.drums.end(), [](const DrumHit &a, const DrumHit &b) { return a.time < b.time; });
 

@@ -149,7 +149,12 @@ std::unique_ptr<PocketGenerator> PocketGenerator::load(const std::string &path)
     for (const auto &item : half->named_parameters()) {
         if (!torch::isfinite(item.value()).all().item<bool>())
             throw std::runtime_error(path + ": weight '" + item.key() + "' holds NaN or infinite values");
-        dst[item.key()].copy_(item.value().to(torch::kFloat32));
+        torch::Tensor &target = dst[item.key()];
+        if (target.sizes() != item.value().sizes())
+            throw std::runtime_error(path + ": weights do not match the architecture ('" + item.key() +
+                                     "' has shape " + c10::str(item.value().sizes()) + ", expected " +
+                                     c10::str(target.sizes()) + ")");
+        target.copy_(item.value().to(torch::kFloat32));
     }
     generator->m_model->eval();
     return generator;

@@ -1,0 +1,357 @@
+// The pocket text-to-music model: corpus determinism and variety, latent round trip, the
+// synthesiser's speed and headroom, the tokenizer, sampler determinism and clamps, checkpoints
+// (round trip, NaN weights, other architecture, truncated file) and a tiny training run.
+#include "audio/Loudness.h"
+#include "model/CorpusGenerator.h"
+#include "model/DdimSampler.h"
+#include "model/LatentCodec.h"
+#include "model/PocketGenerator.h"
+#include "model/Pretrainer.h"
+#include "model/Synthesizer.h"
+#include "model/TextTokenizer.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+#include <fstream>
+#include <set>
+
+using namespace dragon;
+
+namespace {
+
+PocketModelConfig tinyConfig()
+{
+    PocketModelConfig c = PocketGenerator::defaultConfig();
+    c.width = 32;
+    c.heads = 2;
+    c.layers = 1;
+    c.textLayers = 1;
+    return c;
+}
+
+bool sameScore(const Score &a, const Score &b)
+{
+    return a.style == b.style && a.bpm == b.bpm && a.keyRoot == b.keyRoot && a.minor == b.minor &&
+           a.melody.notes.size() == b.melody.notes.size() && a.drums.size() == b.drums.size() &&
+           CorpusGenerator::caption(a, 0) == CorpusGenerator::caption(b, 0);
+}
+
+} // namespace
+
+class TestPocketModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void corpusIsDeterministicAndVaried();
+    void captionsDescribeTheClip();
+    void latentRoundTrip();
+    void latentDecodeSurvivesGarbage();
+    void synthesiserIsFastAndNeverClips();
+    void tokenizer();
+    void samplerIsDeterministicAndBatchIndependent();
+    void samplerClampsSettings();
+    void samplerCancels();
+    void checkpointRoundTrip();
+    void badCheckpoints();
+    void tinyTrainingReducesLoss();
+};
+
+void TestPocketModel::corpusIsDeterministicAndVaried()
+{
+    const CorpusGenerator corpus;
+    QVERIFY(sameScore(corpus.generate(42), corpus.generate(42)));
+    std::set<int> styles;
+    std::set<int> keys;
+    for (std::uint64_t seed = 0; seed < 200; ++seed) {
+        const Score s = corpus.generate(seed);
+        styles.insert(static_cast<int>(s.style));
+        keys.insert(s.keyRoot);
+        QVERIFY(!s.melody.notes.empty());
+        for (const auto &n : s.melody.notes)
+            QVERIFY(n.start >= 0 && n.start + n.duration <= s.seconds + 1e-9);
+    }
+    QCOMPARE(int(styles.size()), kStyleCount);
+    QCOMPARE(int(keys.size()), 12);
+    // Styles are distributions: techno is fast and has four-on-the-floor kicks, ambient is slow.
+    for (std::uint64_t seed = 0; seed < 20; ++seed) {
+        const Score techno = corpus.generate(seed, Style::Techno);
+        QVERIFY(techno.bpm >= 124 && techno.bpm <= 136);
+        QVERIFY(tempoBucket(corpus.generate(seed, Style::Ambient).bpm) == TempoBucket::Slow);
+    }
+}
+
+void TestPocketModel::captionsDescribeTheClip()
+{
+    const CorpusGenerator corpus;
+    const Score s = corpus.generate(7, Style::Techno);
+    std::set<std::string> phrasings;
+    for (int p = 0; p < 36; ++p) {
+        const std::string c = CorpusGenerator::caption(s, p);
+        phrasings.insert(c);
+        QVERIFY2(c.find("techno") != std::string::npos, c.c_str());
+    }
+    QVERIFY(phrasings.size() >= 12);
+    const std::string full = CorpusGenerator::caption(s, 0);
+    std::string key = s.keyName();
+    std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+    QVERIFY2(full.find(key) != std::string::npos, full.c_str());
+    // Every word a caption uses is in the vocabulary (no caption word falls into a hash bucket).
+    TextTokenizer tokenizer(CorpusGenerator::vocabulary());
+    for (std::uint64_t seed = 0; seed < 100; ++seed)
+        for (int p = 0; p < 12; ++p) {
+            const auto r = tokenizer.encode(CorpusGenerator::caption(corpus.generate(seed), p));
+            QCOMPARE(r.unknownWords, 0);
+        }
+}
+
+void TestPocketModel::latentRoundTrip()
+{
+    const CorpusGenerator corpus;
+    const LatentCodec codec;
+    QCOMPARE(codec.frames(), 192);
+    for (std::uint64_t seed = 0; seed < 40; ++seed) {
+        const Score s = corpus.generate(seed);
+        const auto z = codec.encode(s);
+        QCOMPARE(int(z.size()), LatentCodec::kChannels * codec.frames());
+        for (float v : z)
+            QVERIFY(v >= -1.0f && v <= 1.0f);
+        const Score back = codec.decode(z.data());
+        QCOMPARE(back.melody.timbre, s.melody.timbre);
+        QCOMPARE(back.bass.timbre, s.bass.timbre);
+        QVERIFY(std::fabs(back.reverb - s.reverb) < 1e-5);
+        // Notes survive quantisation to 1/32 s: same pitches, starts within half a frame.
+        QCOMPARE(back.melody.notes.size(), s.melody.notes.size());
+        for (std::size_t i = 0; i < s.melody.notes.size(); ++i) {
+            QCOMPARE(back.melody.notes[i].pitch, s.melody.notes[i].pitch);
+            QVERIFY(std::fabs(back.melody.notes[i].start - s.melody.notes[i].start) <= 0.5 / 32 + 1e-9);
+        }
+        // Encoding the decoded score gives the same latent (the codec is a projection).
+        const auto again = codec.encode(back);
+        double diff = 0;
+        std::size_t worst = 0;
+        for (std::size_t i = 0; i < 16 * std::size_t(codec.frames()); ++i) // notes and drums
+            if (std::fabs(again[i] - z[i]) > diff) {
+                diff = std::fabs(again[i] - z[i]);
+                worst = i;
+            }
+        QVERIFY2(diff < 1e-5, qPrintable(QString("seed %1: channel %2 frame %3 differs by %4")
+                                             .arg(seed).arg(worst / codec.frames()).arg(worst % codec.frames()).arg(diff)));
+    }
+}
+
+void TestPocketModel::latentDecodeSurvivesGarbage()
+{
+    const LatentCodec codec;
+    std::vector<float> z(std::size_t(LatentCodec::kChannels) * codec.frames());
+    std::mt19937 rng(1);
+    std::normal_distribution<float> normal(0, 3);
+    for (float &v : z)
+        v = normal(rng);
+    z[5] = std::numeric_limits<float>::quiet_NaN();
+    const Score s = codec.decode(z.data());
+    const AudioBuffer audio = Synthesizer().render(s);
+    QCOMPARE(audio.frames(), std::size_t(6 * 24000));
+    for (float v : audio.interleaved())
+        QVERIFY(std::isfinite(v));
+}
+
+void TestPocketModel::synthesiserIsFastAndNeverClips()
+{
+    const CorpusGenerator corpus;
+    const Synthesizer synth;
+    QElapsedTimer timer;
+    timer.start();
+    double audioSeconds = 0;
+    for (std::uint64_t seed = 0; seed < 16; ++seed) {
+        const AudioBuffer a = synth.render(corpus.generate(seed, static_cast<Style>(seed % kStyleCount)));
+        audioSeconds += a.durationSeconds();
+        QVERIFY2(a.peak() <= 0.8901f, qPrintable(QString::number(a.peak())));
+        QVERIFY(a.peak() > 0.01f);
+        QVERIFY(std::isfinite(Loudness::measure(a).integratedLufs));
+    }
+    const double realtime = audioSeconds / (timer.nsecsElapsed() / 1e9);
+    qInfo("synthesiser: %.0fx real time on one core", realtime);
+    QVERIFY2(realtime >= 100.0, qPrintable(QString::number(realtime)));
+    // Deterministic.
+    QCOMPARE(synth.render(corpus.generate(3)).interleaved(), synth.render(corpus.generate(3)).interleaved());
+}
+
+void TestPocketModel::tokenizer()
+{
+    TextTokenizer t(CorpusGenerator::vocabulary(), 8);
+    const auto known = t.encode("Slow, dreamy AMBIENT pad!");
+    QCOMPARE(known.length, 4);
+    QCOMPARE(known.unknownWords, 1); // "pad" is not in the caption grammar
+    QVERIFY(!known.truncated);
+    QCOMPARE(t.encode("zzzqqq").ids, t.encode("ZZZQQQ").ids); // stable hashed bucket
+    QVERIFY(t.encode("zzzqqq").ids[0] > int64_t(CorpusGenerator::vocabulary().size()));
+    const auto empty = t.encode("");
+    QCOMPARE(empty.length, 0);
+    QCOMPARE(empty.ids, std::vector<int64_t>(8, 0));
+    const auto longPrompt = t.encode("one two three four five six seven eight nine ten");
+    QVERIFY(longPrompt.truncated);
+    QCOMPARE(longPrompt.length, 8);
+}
+
+void TestPocketModel::samplerIsDeterministicAndBatchIndependent()
+{
+    torch::manual_seed(0);
+    PocketGenerator g(tinyConfig());
+    SamplerSettings s;
+    s.steps = 4;
+    const auto a = DdimSampler::sample(g, {"fast techno", "slow ambient"}, {11, 12}, s);
+    const auto b = DdimSampler::sample(g, {"slow ambient"}, {12}, s);
+    QCOMPARE(a.sizes().vec(), (std::vector<int64_t>{2, 35, 192}));
+    QVERIFY(torch::allclose(a[1], b[0], 1e-4, 1e-5));
+    QVERIFY(!torch::allclose(a[0], a[1]));
+    const auto again = DdimSampler::sample(g, {"fast techno", "slow ambient"}, {11, 12}, s);
+    QVERIFY(torch::equal(a, again));
+    const auto clips = g.decode(a);
+    QCOMPARE(int(clips.size()), 2);
+    QCOMPARE(clips[0].sampleRate(), 24000);
+}
+
+void TestPocketModel::samplerClampsSettings()
+{
+    SamplerSettings s;
+    s.steps = 0;
+    s.guidance = -5;
+    auto c = DdimSampler::clamped(s, 1000);
+    QCOMPARE(c.steps, 1);
+    QCOMPARE(c.guidance, 0.0f);
+    s.steps = 10000;
+    s.guidance = 1e9f;
+    c = DdimSampler::clamped(s, 1000);
+    QCOMPARE(c.steps, 1000);
+    QCOMPARE(c.guidance, 20.0f);
+    s.guidance = std::numeric_limits<float>::quiet_NaN();
+    QCOMPARE(DdimSampler::clamped(s, 1000).guidance, 1.0f);
+    PocketGenerator g(tinyConfig());
+    s.steps = 0;
+    s.guidance = 1e9f;
+    const auto z = DdimSampler::sample(g, {""}, {1}, s); // empty prompt: unconditional
+    QVERIFY(torch::isfinite(z).all().item<bool>());
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, DdimSampler::sample(g, {"a", "b"}, {1}, s));
+}
+
+void TestPocketModel::samplerCancels()
+{
+    PocketGenerator g(tinyConfig());
+    std::atomic<bool> cancel{false};
+    int calls = 0;
+    SamplerSettings s;
+    s.steps = 50;
+    const auto z = DdimSampler::sample(g, {"x"}, {1}, s, [&](int done, int) {
+        ++calls;
+        if (done == 3)
+            cancel = true;
+    }, &cancel);
+    QVERIFY(!z.defined());
+    QCOMPARE(calls, 3);
+}
+
+void TestPocketModel::checkpointRoundTrip()
+{
+    QTemporaryDir dir;
+    torch::manual_seed(3);
+    PocketGenerator g(tinyConfig());
+    {
+        torch::NoGradGuard noGrad;
+        for (auto &p : g.parameters())
+            p.normal_(0, 0.05);
+    }
+    const std::string path = dir.filePath("tiny.pt").toStdString();
+    g.save(path);
+    const auto loaded = PocketGenerator::load(path);
+    SamplerSettings s;
+    s.steps = 3;
+    const auto a = DdimSampler::sample(g, {"jazz"}, {5}, s);
+    const auto b = DdimSampler::sample(*loaded, {"jazz"}, {5}, s);
+    // Half-precision storage: close, not bit-identical.
+    QVERIFY2(torch::allclose(a, b, 1e-2, 1e-2), qPrintable(QString::number((a - b).abs().max().item<double>())));
+    QVERIFY(g.parameterCount() == loaded->parameterCount());
+}
+
+void TestPocketModel::badCheckpoints()
+{
+    QTemporaryDir dir;
+    auto expectError = [&](const QString &file, const char *word) {
+        try {
+            PocketGenerator::load(file.toStdString());
+            QFAIL(qPrintable("loaded " + file));
+        } catch (const std::runtime_error &e) {
+            QVERIFY2(QString(e.what()).contains(QFileInfo(file).fileName()), e.what());
+            QVERIFY2(QString(e.what()).contains(word, Qt::CaseInsensitive), e.what());
+        }
+    };
+    expectError(dir.filePath("absent.pt"), "does not exist");
+    std::ofstream(dir.filePath("garbage.pt").toStdString()) << "not a checkpoint";
+    expectError(dir.filePath("garbage.pt"), "not a readable checkpoint");
+
+    PocketGenerator g(tinyConfig());
+    const QString good = dir.filePath("good.pt");
+    g.save(good.toStdString());
+    QFile file(good);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    QFile cut(dir.filePath("truncated.pt"));
+    QVERIFY(cut.open(QIODevice::WriteOnly));
+    cut.write(bytes.left(bytes.size() / 2));
+    cut.close();
+    expectError(cut.fileName(), "not a readable checkpoint");
+
+    {
+        torch::NoGradGuard noGrad;
+        g.parameters()[3].view(-1)[0] = std::numeric_limits<float>::quiet_NaN();
+    }
+    g.save(dir.filePath("nan.pt").toStdString());
+    expectError(dir.filePath("nan.pt"), "NaN");
+
+    // A checkpoint of another architecture: right format tag, weights that do not fit.
+    torch::serialize::OutputArchive archive;
+    archive.write("format", c10::IValue(std::string("dragon-pocket-checkpoint-1")));
+    archive.write("config", c10::IValue(std::string(R"({"arch":"some-unet-7"})")));
+    archive.save_to(dir.filePath("other.pt").toStdString());
+    expectError(dir.filePath("other.pt"), "unknown architecture");
+    PocketModelConfig wrong = tinyConfig();
+    torch::serialize::OutputArchive mismatched;
+    mismatched.write("format", c10::IValue(std::string("dragon-pocket-checkpoint-1")));
+    mismatched.write("config", c10::IValue(wrong.toJson()));
+    PocketModel otherWidth([&] { auto c = wrong; c.width = 64; c.heads = 2; return c; }());
+    otherWidth->to(torch::kHalf);
+    otherWidth->save(mismatched);
+    mismatched.save_to(dir.filePath("mismatch.pt").toStdString());
+    expectError(dir.filePath("mismatch.pt"), "do not match");
+}
+
+void TestPocketModel::tinyTrainingReducesLoss()
+{
+    QTemporaryDir dir;
+    PretrainConfig c;
+    c.outDir = dir.path().toStdString();
+    c.steps = 30;
+    c.batch = 8;
+    c.warmupSteps = 5;
+    c.checkpointEvery = 15;
+    c.learningRate = 2e-3;
+    std::vector<double> losses;
+    // The default architecture is too slow for a unit test; the trainer is architecture-agnostic
+    // through PocketGenerator, so use it as shipped but only a few steps and check the trend.
+    Pretrainer::run(c, [&](const PretrainProgress &p) { losses.push_back(p.loss); });
+    QCOMPARE(int(losses.size()), 30);
+    QVERIFY2(losses.back() < losses.front(), qPrintable(QString("%1 -> %2").arg(losses.front()).arg(losses.back())));
+    QVERIFY(QFile::exists(dir.filePath("pocket.pt")));
+    QVERIFY(QFile::exists(dir.filePath("train-state.pt")));
+    // Resume: a second run with more steps continues from step 30.
+    c.steps = 32;
+    int firstStep = -1;
+    Pretrainer::run(c, [&](const PretrainProgress &p) { if (firstStep < 0) firstStep = p.step; });
+    QCOMPARE(firstStep, 31);
+    QVERIFY(PocketGenerator::load(dir.filePath("pocket.pt").toStdString())->parameterCount() > 1000000);
+}
+
+QTEST_GUILESS_MAIN(TestPocketModel)
+#include "tst_pocket_model.moc"
