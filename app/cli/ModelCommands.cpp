@@ -2,8 +2,10 @@
 
 #include "CliOptions.h"
 #include "audio/AudioFileWriter.h"
+#include "facade/GeneratorService.h"
 #include "model/CorpusGenerator.h"
 #include "model/DdimSampler.h"
+#include "model/PocketEvaluator.h"
 #include "model/PocketGenerator.h"
 #include "model/Pretrainer.h"
 #include "model/Synthesizer.h"
@@ -22,16 +24,7 @@ namespace fs = std::filesystem;
 
 std::string defaultCheckpoint()
 {
-    if (const char *env = std::getenv("DRAGON_POCKET_CHECKPOINT"))
-        return env;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = exe.parent_path().parent_path() / "share/dragon-studio/pocket.pt";
-        if (fs::exists(installed))
-            return installed.string();
-    }
-    return DRAGON_SOURCE_DIR "/resources/pocket.pt";
+    return GeneratorService::defaultPocketCheckpoint();
 }
 
 int pretrain(const Args &input)
@@ -138,6 +131,94 @@ int renderCorpus(const Args &input)
         AudioFileWriter::write(wav.string(), synth.render(score), {AudioContainer::Wav, SampleEncoding::Pcm16});
         std::cout << wav.string() << "\t" << CorpusGenerator::caption(score, 0) << "\n";
     }
+    return 0;
+}
+
+int benchGenerate(const Args &input)
+{
+    Args args = input;
+    const std::string checkpoint = takeOption(args, "--checkpoint", defaultCheckpoint());
+    const int batch = toInt(takeOption(args, "--batch", "16"), "--batch");
+    SamplerSettings settings;
+    settings.steps = toInt(takeOption(args, "--steps", "20"), "--steps");
+    settings.guidance = static_cast<float>(toDouble(takeOption(args, "--guidance", "3.0"), "--guidance"));
+    if (!args.empty() || batch < 1) {
+        std::cerr << "usage: dragon bench-generate [--batch 16] [--steps 20] [--guidance 3] [--checkpoint F]\n";
+        return 2;
+    }
+    auto g = PocketGenerator::load(checkpoint);
+    torch::NoGradGuard noGrad;
+    using Clock = std::chrono::steady_clock;
+    // This machine's fp32 matmul peak, measured now (the machine is shared and noisy).
+    const auto a = torch::randn({2048, 2048}), b = torch::randn({2048, 2048});
+    torch::matmul(a, b);
+    auto t0 = Clock::now();
+    const int reps = 8;
+    for (int i = 0; i < reps; ++i)
+        torch::matmul(a, b);
+    const double peak = reps * 2.0 * 2048.0 * 2048.0 * 2048.0 /
+                        std::chrono::duration<double>(Clock::now() - t0).count();
+    std::vector<std::string> prompts;
+    std::vector<std::uint64_t> seeds;
+    for (int i = 0; i < batch; ++i) {
+        prompts.push_back(CorpusGenerator::caption(CorpusGenerator().generate(CorpusGenerator::kHeldOutSeedStart + i), 0));
+        seeds.push_back(static_cast<std::uint64_t>(i));
+    }
+    SamplerSettings warm = settings;
+    warm.steps = 1;
+    DdimSampler::sample(*g, prompts, seeds, warm); // warm-up: allocations, thread pool
+    t0 = Clock::now();
+    const auto latents = DdimSampler::sample(*g, prompts, seeds, settings);
+    const double sampling = std::chrono::duration<double>(Clock::now() - t0).count();
+    t0 = Clock::now();
+    const auto clips = g->decode(latents);
+    const double decoding = std::chrono::duration<double>(Clock::now() - t0).count();
+    const bool guided = settings.guidance != 1.0f;
+    const double forwards = double(settings.steps) * batch * (guided ? 2 : 1);
+    const double flops = forwards * g->config().denoiserFlops() + batch * (guided ? 2 : 1) * g->config().textEncoderFlops();
+    const double wall = sampling + decoding;
+    const double audio = batch * clips.front().durationSeconds();
+    std::cout << std::fixed << std::setprecision(3) << "threads " << torch::get_num_threads()
+              << "\nparameters " << g->parameterCount() << "\nbatch " << batch << " clips of "
+              << clips.front().durationSeconds() << " s, " << settings.steps << " steps, guidance "
+              << settings.guidance << "\nwall_seconds " << wall << " (sampling " << sampling
+              << ", decode " << decoding << ")\nreal_time_factor " << audio / wall
+              << "x\nmodel_gflop " << flops / 1e9 << "\nmatmul_peak_gflops " << peak / 1e9
+              << "\nachieved_gflops_sampling " << flops / sampling / 1e9
+              << "\nmfu_sampling " << flops / (sampling * peak) << "\nmfu_wall " << flops / (wall * peak) << "\n";
+    return 0;
+}
+
+int evaluatePocket(const Args &input)
+{
+    Args args = input;
+    const std::string checkpoint = takeOption(args, "--checkpoint", defaultCheckpoint());
+    PocketEvaluationConfig c;
+    c.heldOutCaptions = toInt(takeOption(args, "--captions", std::to_string(c.heldOutCaptions)), "--captions");
+    c.trainClipsPerStyle = toInt(takeOption(args, "--train-per-style", std::to_string(c.trainClipsPerStyle)), "--train-per-style");
+    c.steps = toInt(takeOption(args, "--steps", std::to_string(c.steps)), "--steps");
+    c.guidance = static_cast<float>(toDouble(takeOption(args, "--guidance", "3.0"), "--guidance"));
+    c.spectrogramDir = takeOption(args, "--spectrograms", "");
+    const std::string json = takeOption(args, "--json", "");
+    if (!args.empty() || c.heldOutCaptions < 16) {
+        std::cerr << "usage: dragon evaluate-pocket [--captions 200] [--train-per-style 80] [--steps 20] "
+                     "[--guidance 3] [--spectrograms DIR] [--json FILE] [--checkpoint F]\n";
+        return 2;
+    }
+    auto g = PocketGenerator::load(checkpoint);
+    const auto r = PocketEvaluator::run(*g, c, [](const std::string &m) { std::cerr << m << std::endl; });
+    std::cout << std::fixed << std::setprecision(3)
+              << "text adherence on " << r.generatedClips << " held-out captions (classifier on corpus audio)\n"
+              << "  style  " << r.styleAccuracy << "   (corpus ceiling " << r.styleCeiling << ", chance 0.125)\n"
+              << "  tempo  " << r.tempoAccuracy << "   (ceiling " << r.tempoCeiling << ", chance ~0.33)\n"
+              << "  mode   " << r.modeAccuracy << "   (ceiling " << r.modeCeiling << ", chance ~0.5)\n"
+              << "per-song FAD (log-mel frames vs held-out corpus): generated " << r.perSongFadGenerated
+              << ", held-out corpus " << r.perSongFadCorpus << "\n"
+              << "diversity (mean pairwise feature distance, 8 seeds per style prompt): generated "
+              << r.diversityGenerated << ", corpus " << r.diversityCorpus << "\n"
+              << "generation of " << r.generatedClips << " clips took " << r.generationSeconds << " s\n";
+    if (!json.empty())
+        std::ofstream(json) << r.toJson() << "\n";
     return 0;
 }
 

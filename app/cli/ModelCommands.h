@@ -7,9 +7,10 @@ namespace dragon::cli {
 int pretrain(const Args &args);
 int generate(const Args &args);
 int renderCorpus(const Args &args);
+int benchGenerate(const Args &args);
+int evaluatePocket(const Args &args);
 
-// The pocket checkpoint to use when --checkpoint is not given: $DRAGON_POCKET_CHECKPOINT, the
-// installed share/dragon-studio/pocket.pt, or the source tree's resources/pocket.pt.
+// The pocket checkpoint to use when --checkpoint is not given (GeneratorService's default).
 std::string defaultCheckpoint();
 
 } // namespace dragon::cli

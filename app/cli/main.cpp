@@ -24,6 +24,8 @@ Pocket model:
                                        text-to-music: WAVs + a JSON sidecar per clip
   pretrain --out DIR [--steps N] [--batch B] ...   train the pocket model (resumes)
   render-corpus --out DIR [--count N] [--first-seed S]   procedural corpus clips + captions
+  evaluate-pocket [--spectrograms DIR] [--json F]   text adherence, per-song FAD, diversity
+  bench-generate [--batch 16] [--steps 20]   wall time, real-time factor, FLOP utilisation
 
 Projects:
   demo-project DIR                     write the bundled demo project (audio + demo.dragon) to DIR
@@ -54,6 +56,8 @@ int main(int argc, char **argv)
         {"pretrain", dragon::cli::pretrain},
         {"generate", dragon::cli::generate},
         {"render-corpus", dragon::cli::renderCorpus},
+        {"bench-generate", dragon::cli::benchGenerate},
+        {"evaluate-pocket", dragon::cli::evaluatePocket},
     };
     const auto command = commands.find(argv[1]);
     if (command == commands.end()) {

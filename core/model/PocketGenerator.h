@@ -40,6 +40,7 @@ public:
     std::unique_ptr<Generator> clone() const override;
 
     PocketModel &model() { return m_model; }
+    const PocketModelConfig &config() const { return m_config; }
     const TextTokenizer &tokenizer() const { return m_tokenizer; }
     const LatentCodec &codec() const { return m_codec; }
     // Token ids for prompts [B, maxTokens] (used by training to skip re-tokenising).

@@ -16,6 +16,31 @@ std::string PocketModelConfig::toJson() const
         .dump();
 }
 
+namespace {
+double transformerFlops(double tokens, double width, int layers, int mlpRatio)
+{
+    const double perLayer = 2 * tokens * width * 3 * width  // qkv
+                            + 2 * 2 * tokens * tokens * width // scores and weighted sum
+                            + 2 * tokens * width * width      // projection
+                            + 2 * 2 * tokens * width * mlpRatio * width; // MLP
+    return layers * perLayer;
+}
+} // namespace
+
+double PocketModelConfig::denoiserFlops() const
+{
+    const double latentTokens = double(frames) / patch;
+    const double tokens = 1 + (maxTokens + 1) + latentTokens;
+    return transformerFlops(tokens, width, layers, mlpRatio) +
+           2 * 2 * latentTokens * channels * patch * width // input and output projections
+           + 2 * (256 * width + width * width);              // timestep MLP
+}
+
+double PocketModelConfig::textEncoderFlops() const
+{
+    return transformerFlops(maxTokens + 1, width, textLayers, mlpRatio);
+}
+
 PocketModelConfig PocketModelConfig::fromJson(const std::string &text)
 {
     try {

@@ -22,6 +22,10 @@ struct PocketModelConfig
     int mlpRatio = 4;
 
     std::string toJson() const;
+    // Multiply-adds x 2 of one denoiser forward pass for one sample (text tokens included), and
+    // of one text-encoder pass: for model FLOP utilisation reports.
+    double denoiserFlops() const;
+    double textEncoderFlops() const;
     static PocketModelConfig fromJson(const std::string &json); // throws std::runtime_error
     bool operator==(const PocketModelConfig &o) const { return toJson() == o.toJson(); }
 };

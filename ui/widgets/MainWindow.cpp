@@ -5,6 +5,7 @@
 #include "playback/PlaybackController.h"
 #include "project/ProjectFile.h"
 #include "widgets/ExemplarPanel.h"
+#include "widgets/GeneratePanel.h"
 #include "widgets/PromptsPanel.h"
 #include "workers/ImportController.h"
 
@@ -35,6 +36,8 @@ MainWindow::MainWindow(QWidget *parent)
     auto *tabs = new QTabWidget;
     tabs->addTab(m_panel, tr("Exemplar sets"));
     tabs->addTab(new PromptsPanel(m_document), tr("Prompts"));
+    m_generatePanel = new GeneratePanel(m_playback);
+    tabs->addTab(m_generatePanel, tr("Generate"));
     setCentralWidget(tabs);
     buildMenus();
 

@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 class ExemplarPanel;
+class GeneratePanel;
 class ImportController;
 class PlaybackController;
 class ProjectDocument;
@@ -23,6 +24,7 @@ public:
 
     ProjectDocument *document() const { return m_document; }
     ExemplarPanel *exemplarPanel() const { return m_panel; }
+    GeneratePanel *generatePanel() const { return m_generatePanel; }
     PlaybackController *playback() const { return m_playback; }
     QString lastError() const { return m_lastError; }
 
@@ -46,6 +48,7 @@ private:
     ImportController *m_importer;
     PlaybackController *m_playback;
     ExemplarPanel *m_panel;
+    GeneratePanel *m_generatePanel;
     QMenu *m_recentMenu = nullptr;
     QString m_lastError;
 };
