@@ -76,6 +76,8 @@ int generate(const Args &input)
         return 2;
     }
     auto generator = PocketGenerator::load(checkpoint);
+    if (torch::cuda::is_available())
+        generator->to(torch::kCUDA);
     const SamplerSettings used = DdimSampler::clamped(settings, generator->trainSteps());
     if (used.steps != settings.steps)
         std::cerr << "note: steps clamped from " << settings.steps << " to " << used.steps << "\n";
@@ -147,6 +149,8 @@ int benchGenerate(const Args &input)
         return 2;
     }
     auto g = PocketGenerator::load(checkpoint);
+    if (torch::cuda::is_available())
+        g->to(torch::kCUDA);
     torch::NoGradGuard noGrad;
     using Clock = std::chrono::steady_clock;
     // This machine's fp32 matmul peak, measured now (the machine is shared and noisy).

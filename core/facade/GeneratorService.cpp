@@ -24,6 +24,8 @@ std::unique_ptr<GeneratorService> GeneratorService::loadPocket(const std::string
 {
     auto impl = std::make_unique<Impl>();
     impl->generator = PocketGenerator::load(checkpoint);
+    if (torch::cuda::is_available()) // CUDA builds of libtorch: sample on the GPU
+        impl->generator->to(torch::kCUDA);
     return std::unique_ptr<GeneratorService>(new GeneratorService(std::move(impl)));
 }
 

@@ -117,31 +117,45 @@ Score LatentCodec::decode(const float *z) const
     Score s;
     s.seconds = m_seconds;
 
+    // Model outputs are noisy, so decoding is deliberately robust: gates switch with hysteresis
+    // (on above +0.2, off below -0.2), a note starts only at gate-on or at an onset peak, its
+    // pitch is the median over its frames (pitch jitter does not retrigger), and a chord changes
+    // only when new voices persist for kChordDebounce frames (the change is dated to its start).
+    constexpr float kOn = 0.2f, kOff = -0.2f;
+    constexpr int kChordDebounce = 3;
+    auto median = [](std::vector<int> v) {
+        std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+        return v[v.size() / 2];
+    };
     auto decodeMono = [&](Part &part, int base, int centre) {
         part.notes.clear();
         int start = -1;
         float velocity = 0;
-        int pitch = 0;
+        std::vector<int> pitches;
         auto close = [&](int end) {
-            if (start >= 0)
-                part.notes.push_back({start * frame, (end - start) * frame, pitch,
+            if (start >= 0 && !pitches.empty())
+                part.notes.push_back({start * frame, (end - start) * frame, median(pitches),
                                       std::clamp((velocity + 1.0f) / 2.0f, 0.05f, 1.0f)});
             start = -1;
+            pitches.clear();
         };
+        bool on = false;
         for (int t = 0; t < T; ++t) {
-            const bool on = at(base + 1, t) > 0.0f;
-            const bool onset = at(base + 2, t) > 0.0f;
-            const int p = pitchFromValue(at(base, t), centre);
+            const float gate = at(base + 1, t);
+            on = on ? gate > kOff : gate > kOn;
             if (!on) {
                 close(t);
                 continue;
             }
-            if (start < 0 || onset || p != pitch) {
+            const float onset = at(base + 2, t);
+            const bool onsetPeak = onset > 0.0f && (t == 0 || at(base + 2, t - 1) < onset) &&
+                                   (t == T - 1 || at(base + 2, t + 1) <= onset);
+            if (start < 0 || onsetPeak) {
                 close(t);
                 start = t;
-                pitch = p;
                 velocity = at(base + 3, t);
             }
+            pitches.push_back(pitchFromValue(at(base, t), centre));
         }
         close(T);
         part.active = !part.notes.empty();
@@ -149,10 +163,10 @@ Score LatentCodec::decode(const float *z) const
     decodeMono(s.melody, kMelody, 66);
     decodeMono(s.bass, kBass, 36);
 
-    // Pad: a chord segment lasts while the gate is on and the voices do not change.
     s.pad.notes.clear();
     std::array<int, 3> current{};
-    int start = -1;
+    int start = -1, candidateStart = -1;
+    std::array<int, 3> candidate{};
     float level = 0;
     auto closePad = [&](int end) {
         if (start < 0)
@@ -166,20 +180,40 @@ Score LatentCodec::decode(const float *z) const
         }
         start = -1;
     };
+    bool padOn = false;
     for (int t = 0; t < T; ++t) {
-        if (at(kPad + 3, t) <= 0.0f) {
+        const float gate = at(kPad + 3, t);
+        padOn = padOn ? gate > kOff : gate > kOn;
+        if (!padOn) {
             closePad(t);
+            candidateStart = -1;
             continue;
         }
         std::array<int, 3> voices{};
         for (int v = 0; v < 3; ++v)
             voices[v] = pitchFromValue(at(kPad + v, t), 66);
         std::sort(voices.begin(), voices.end());
-        if (start < 0 || voices != current) {
-            closePad(t);
+        if (start < 0) {
             start = t;
             current = voices;
             level = at(kPad + 4, t);
+            candidateStart = -1;
+            continue;
+        }
+        if (voices == current) {
+            candidateStart = -1;
+            continue;
+        }
+        if (candidateStart < 0 || voices != candidate) {
+            candidateStart = t;
+            candidate = voices;
+        }
+        if (t - candidateStart + 1 >= kChordDebounce) {
+            closePad(candidateStart);
+            start = candidateStart;
+            current = candidate;
+            level = at(kPad + 4, candidateStart);
+            candidateStart = -1;
         }
     }
     closePad(T);

@@ -36,6 +36,7 @@ class LinearClassifier
 public:
     void fit(const torch::Tensor &x, const torch::Tensor &y, int classes)
     {
+        torch::AutoGradMode gradients(true); // the evaluator runs under NoGradGuard
         m_mean = x.mean(0);
         m_std = x.std(0) + 1e-6;
         const auto z = (x - m_mean) / m_std;
