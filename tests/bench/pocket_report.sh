@@ -19,6 +19,6 @@ if command -v montage >/dev/null; then
     args+=(-label "generated: $label" "$out/spectrograms/$s-generated.pgm"
            -label "corpus: $label" "$out/spectrograms/$s-corpus.pgm")
   done
-  montage "${args[@]}" -tile 2x8 -geometry +4+4 -pointsize 12 "$out/spectrograms.png"
+  montage "${args[@]}" -tile 2x8 -geometry +4+4 -font DejaVu-Sans -pointsize 12 "$out/spectrograms.png"
   echo "wrote $out/spectrograms.png"
 fi

@@ -17,6 +17,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -71,6 +72,13 @@ void TestGeneratePanel::generatesClipsWithSettings()
     QCOMPARE(json["prompt"].toString(), QString("fast techno"));
     QCOMPARE(json["steps"].toInt(), 3);
     QVERIFY(json["seed"].toString() == "7" || json["seed"].toString() == "8");
+    if (qEnvironmentVariableIsSet("DRAGON_SCREENSHOT_DIR")) {
+        w.resize(1000, 520);
+        w.show();
+        qobject_cast<QTabWidget *>(w.centralWidget())->setCurrentWidget(panel);
+        QTest::qWait(100);
+        w.grab().save(qEnvironmentVariable("DRAGON_SCREENSHOT_DIR") + "/generate-panel.png");
+    }
     // Space plays the selected clip through the playback engine.
     w.playback()->setLooping(true);
     QTest::keyClick(panel->results(), Qt::Key_Space);

@@ -112,7 +112,9 @@ GeneratePanel::GeneratePanel(PlaybackController *playback, QWidget *parent)
     connect(m_controller, &GenerationController::finished, this,
             [this](const QVector<GeneratedItem> &items, const QStringList &notes) {
                 setRunning(false);
-                for (const GeneratedItem &g : items) {
+                // Newest batch on top, in seed order.
+                for (auto it = items.crbegin(); it != items.crend(); ++it) {
+                    const GeneratedItem &g = *it;
                     const QString prompt = g.prompt.isEmpty() ? tr("(unconditional)") : "“" + g.prompt + "”";
                     auto *item = new QListWidgetItem(tr("%1 — seed %2 · %3 steps · guidance %4 · %5 s")
                                                          .arg(prompt).arg(g.seed).arg(g.steps)
