@@ -123,6 +123,7 @@ Score LatentCodec::decode(const float *z) const
     // only when new voices persist for kChordDebounce frames (the change is dated to its start).
     constexpr float kOn = 0.2f, kOff = -0.2f;
     constexpr int kChordDebounce = 3;
+    constexpr float kDrumThreshold = -0.6f;
     auto median = [](std::vector<int> v) {
         std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
         return v[v.size() / 2];
@@ -222,10 +223,13 @@ Score LatentCodec::decode(const float *z) const
     for (int d = 0; d < kDrumCount; ++d)
         for (int t = 0; t < T; ++t) {
             const float v = at(kDrums + d, t);
-            // A hit is a frame above zero that is a local maximum (a blurred hit counts once).
-            if (v > 0.0f && (t == 0 || at(kDrums + d, t - 1) < v) &&
+            // A hit is a local maximum above kDrumThreshold (a blurred hit counts once). Clean
+            // latents hold -1 between hits; a model hedges on these one-frame impulses and
+            // outputs soft bumps, so the threshold sits well below the encoded hit values.
+            if (v > kDrumThreshold && (t == 0 || at(kDrums + d, t - 1) < v) &&
                 (t == T - 1 || at(kDrums + d, t + 1) <= v))
-                s.drums.push_back({t * frame, static_cast<Drum>(d), std::clamp(2.0f * v - 1.0f, 0.05f, 1.0f)});
+                s.drums.push_back({t * frame, static_cast<Drum>(d),
+                                   std::clamp((v - kDrumThreshold) / (1.0f - kDrumThreshold), 0.05f, 1.0f)});
         }
     std::sort(s.drums.begin(), s.drums.end(), [](const DrumHit &a, const DrumHit &b) { return a.time < b.time; });
 
