@@ -228,8 +228,8 @@ Score LatentCodec::decode(const float *z) const
             // outputs soft bumps, so the threshold sits well below the encoded hit values.
             if (v > kDrumThreshold && (t == 0 || at(kDrums + d, t - 1) < v) &&
                 (t == T - 1 || at(kDrums + d, t + 1) <= v))
-                s.drums.push_back({t * frame, static_cast<Drum>(d),
-                                   std::clamp((v - kDrumThreshold) / (1.0f - kDrumThreshold), 0.05f, 1.0f)});
+                // Exact inverse of the encoding for clean hits; hedged bumps get a moderate floor.
+                s.drums.push_back({t * frame, static_cast<Drum>(d), std::clamp(2.0f * v - 1.0f, 0.35f, 1.0f)});
         }
     std::sort(s.drums.begin(), s.drums.end(), [](const DrumHit &a, const DrumHit &b) { return a.time < b.time; });
 
