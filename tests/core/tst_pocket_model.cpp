@@ -174,7 +174,9 @@ void TestPocketModel::synthesiserIsFastAndNeverClips()
     }
     const double realtime = audioSeconds / (timer.nsecsElapsed() / 1e9);
     qInfo("synthesiser: %.0fx real time on one core", realtime);
-    QVERIFY2(realtime >= 100.0, qPrintable(QString::number(realtime)));
+#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    QVERIFY2(realtime >= 100.0, qPrintable(QString::number(realtime))); // the bar
+#endif
     // Deterministic.
     QCOMPARE(synth.render(corpus.generate(3)).interleaved(), synth.render(corpus.generate(3)).interleaved());
 }
