@@ -22,11 +22,6 @@
 namespace dragon::cli {
 namespace fs = std::filesystem;
 
-std::string defaultCheckpoint()
-{
-    return GeneratorService::defaultPocketCheckpoint();
-}
-
 int pretrain(const Args &input)
 {
     Args args = input;
@@ -62,7 +57,7 @@ int pretrain(const Args &input)
 int generate(const Args &input)
 {
     Args args = input;
-    const std::string checkpoint = takeOption(args, "--checkpoint", defaultCheckpoint());
+    const std::string checkpoint = takeOption(args, "--checkpoint", GeneratorService::defaultPocketCheckpoint());
     const std::string prompt = takeOption(args, "--prompt", "");
     const auto seed = static_cast<std::uint64_t>(toInt(takeOption(args, "--seed", "0"), "--seed"));
     SamplerSettings settings;
@@ -139,7 +134,7 @@ int renderCorpus(const Args &input)
 int benchGenerate(const Args &input)
 {
     Args args = input;
-    const std::string checkpoint = takeOption(args, "--checkpoint", defaultCheckpoint());
+    const std::string checkpoint = takeOption(args, "--checkpoint", GeneratorService::defaultPocketCheckpoint());
     const int batch = toInt(takeOption(args, "--batch", "16"), "--batch");
     SamplerSettings settings;
     settings.steps = toInt(takeOption(args, "--steps", "20"), "--steps");
@@ -196,7 +191,7 @@ int benchGenerate(const Args &input)
 int evaluatePocket(const Args &input)
 {
     Args args = input;
-    const std::string checkpoint = takeOption(args, "--checkpoint", defaultCheckpoint());
+    const std::string checkpoint = takeOption(args, "--checkpoint", GeneratorService::defaultPocketCheckpoint());
     PocketEvaluationConfig c;
     c.heldOutCaptions = toInt(takeOption(args, "--captions", std::to_string(c.heldOutCaptions)), "--captions");
     c.trainClipsPerStyle = toInt(takeOption(args, "--train-per-style", std::to_string(c.trainClipsPerStyle)), "--train-per-style");

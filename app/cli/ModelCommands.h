@@ -10,7 +10,4 @@ int renderCorpus(const Args &args);
 int benchGenerate(const Args &args);
 int evaluatePocket(const Args &args);
 
-// The pocket checkpoint to use when --checkpoint is not given (GeneratorService's default).
-std::string defaultCheckpoint();
-
 } // namespace dragon::cli

@@ -173,8 +173,17 @@ AudioFileInfo AudioFileReader::probe(const std::string &path, const AudioLimits 
     return makeInfo(path, sf, file.bytes());
 }
 
+void AudioFileReader::checkDuration(const AudioFileInfo &info, const AudioLimits &limits)
+{
+    if (info.durationSeconds() > limits.maxSeconds)
+        throw AudioError(AudioErrorKind::TooLong, info.path,
+                         "is " + formatDuration(info.durationSeconds()) +
+                             " long; the limit for a whole-file read is " +
+                             formatDuration(limits.maxSeconds));
+}
+
 AudioFileInfo AudioFileReader::stream(const std::string &path, bool mono, const AudioLimits &limits,
-                                      const BlockCallback &block)
+                                      const BlockCallback &block, const HeaderCallback &header)
 {
     SF_INFO sf{};
     SndFileHandle file(path, sf);
@@ -183,6 +192,8 @@ AudioFileInfo AudioFileReader::stream(const std::string &path, bool mono, const 
         throw AudioError(AudioErrorKind::Truncated, path,
                          "file is truncated: its header promises more audio than it holds");
     const AudioFileInfo info = makeInfo(path, sf, file.bytes());
+    if (header)
+        header(info);
     const int channels = sf.channels;
     std::vector<float> buffer(kBlockFrames * channels);
     std::vector<float> monoBlock(mono && channels > 1 ? kBlockFrames : 0);
@@ -229,32 +240,29 @@ AudioFileInfo AudioFileReader::stream(const std::string &path, bool mono, const 
 
 AudioBuffer AudioFileReader::read(const std::string &path, const AudioReadOptions &options)
 {
-    const AudioFileInfo header = probe(path, options.limits);
-    if (header.durationSeconds() > options.limits.maxSeconds)
-        throw AudioError(AudioErrorKind::TooLong, path,
-                         "is " + formatDuration(header.durationSeconds()) +
-                             " long; the limit for a whole-file read is " +
-                             formatDuration(options.limits.maxSeconds));
-    const int outChannels = options.mixdownToMono ? 1 : header.channels;
-    const bool convert =
-        options.targetSampleRate > 0 && options.targetSampleRate != header.sampleRate;
-    const int outRate = convert ? options.targetSampleRate : header.sampleRate;
-
     std::vector<float> out;
-    const double ratio = double(outRate) / header.sampleRate;
-    out.reserve(static_cast<std::size_t>(header.frames * ratio + 4096) * outChannels);
     std::unique_ptr<Resampler> resampler;
-    if (convert)
-        resampler = std::make_unique<Resampler>(header.sampleRate, outRate, outChannels);
-
-    stream(path, options.mixdownToMono, options.limits,
-           [&](const float *frames, std::size_t count, int) {
-               if (resampler)
-                   resampler->process(frames, count, out);
-               else
-                   out.insert(out.end(), frames, frames + count * outChannels);
-               return true;
-           });
+    int outChannels = 1, outRate = 0;
+    stream(
+        path, options.mixdownToMono, options.limits,
+        [&](const float *frames, std::size_t count, int) {
+            if (resampler)
+                resampler->process(frames, count, out);
+            else
+                out.insert(out.end(), frames, frames + count * outChannels);
+            return true;
+        },
+        [&](const AudioFileInfo &header) {
+            checkDuration(header, options.limits);
+            outChannels = options.mixdownToMono ? 1 : header.channels;
+            const bool convert =
+                options.targetSampleRate > 0 && options.targetSampleRate != header.sampleRate;
+            outRate = convert ? options.targetSampleRate : header.sampleRate;
+            out.reserve(static_cast<std::size_t>(header.frames * double(outRate) / header.sampleRate + 4096) *
+                        outChannels);
+            if (convert)
+                resampler = std::make_unique<Resampler>(header.sampleRate, outRate, outChannels);
+        });
     if (resampler)
         resampler->flush(out);
     return AudioBuffer(std::move(out), outChannels, outRate);

@@ -28,12 +28,17 @@ public:
     // Whole file, optionally mixed to mono and resampled (libsoxr, high quality).
     static AudioBuffer read(const std::string &path, const AudioReadOptions &options = {});
 
-    // Streams the file in blocks of interleaved (or mono, if requested) native-rate frames.
-    // `block` returns false to stop early. Ignores limits.maxSeconds so long files can be
-    // summarised (e.g. waveform thumbnails) without being held in memory.
+    // Streams the file in blocks of interleaved (or mono, if requested) native-rate frames,
+    // opening it once. `header` (optional) sees the checked header before anything is decoded
+    // and may throw; `block` returns false to stop early. limits.maxSeconds is not applied here
+    // (long files can be summarised without being held): call checkDuration from `header`.
+    using HeaderCallback = std::function<void(const AudioFileInfo &info)>;
     using BlockCallback = std::function<bool(const float *frames, std::size_t count, int channels)>;
     static AudioFileInfo stream(const std::string &path, bool mono, const AudioLimits &limits,
-                                const BlockCallback &block);
+                                const BlockCallback &block, const HeaderCallback &header = {});
+
+    // Throws AudioError(TooLong) if the file is longer than limits.maxSeconds.
+    static void checkDuration(const AudioFileInfo &info, const AudioLimits &limits);
 };
 
 } // namespace dragon

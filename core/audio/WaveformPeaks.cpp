@@ -3,6 +3,7 @@
 #include "audio/AudioFileReader.h"
 
 #include <algorithm>
+#include <memory>
 
 namespace dragon {
 namespace {
@@ -29,28 +30,24 @@ struct PeakAccumulator
 
 } // namespace
 
-WaveformPeaks WaveformPeaks::fromFile(const std::string &path, int bins, const AudioLimits &limits)
+WaveformPeaks WaveformPeaks::fromFile(const std::string &path, int bins, const AudioLimits &limits,
+                                      bool applyDurationLimit)
 {
     WaveformPeaks peaks;
-    const AudioFileInfo header = AudioFileReader::probe(path, limits);
-    PeakAccumulator acc(header.frames, std::max(bins, 1));
-    peaks.info = AudioFileReader::stream(path, true, limits,
-                                         [&](const float *mono, std::size_t count, int) {
-                                             acc.add(mono, count);
-                                             return true;
-                                         });
-    peaks.minima = std::move(acc.minima);
-    peaks.maxima = std::move(acc.maxima);
-    return peaks;
-}
-
-WaveformPeaks WaveformPeaks::fromSamples(const float *mono, std::size_t frames, int bins)
-{
-    WaveformPeaks peaks;
-    PeakAccumulator acc(static_cast<std::int64_t>(frames), std::max(bins, 1));
-    acc.add(mono, frames);
-    peaks.minima = std::move(acc.minima);
-    peaks.maxima = std::move(acc.maxima);
+    std::unique_ptr<PeakAccumulator> acc;
+    peaks.info = AudioFileReader::stream(
+        path, true, limits,
+        [&](const float *mono, std::size_t count, int) {
+            acc->add(mono, count);
+            return true;
+        },
+        [&](const AudioFileInfo &header) {
+            if (applyDurationLimit)
+                AudioFileReader::checkDuration(header, limits);
+            acc = std::make_unique<PeakAccumulator>(header.frames, std::max(bins, 1));
+        });
+    peaks.minima = std::move(acc->minima);
+    peaks.maxima = std::move(acc->maxima);
     return peaks;
 }
 

@@ -15,8 +15,10 @@ struct WaveformPeaks
     std::vector<float> minima;
     std::vector<float> maxima;
 
-    static WaveformPeaks fromFile(const std::string &path, int bins, const AudioLimits &limits = {});
-    static WaveformPeaks fromSamples(const float *mono, std::size_t frames, int bins);
+    // With `applyDurationLimit`, files longer than limits.maxSeconds are refused (TooLong)
+    // before anything is decoded.
+    static WaveformPeaks fromFile(const std::string &path, int bins, const AudioLimits &limits = {},
+                                  bool applyDurationLimit = false);
 };
 
 } // namespace dragon

@@ -216,12 +216,16 @@ PocketEvaluationReport PocketEvaluator::run(Generator &g, const PocketEvaluation
             seeds.push_back(static_cast<std::uint64_t>(1000 + i));
         const auto clips = g.decode(DdimSampler::sample(g, std::vector<std::string>(seeds.size(), prompt), seeds, settings));
         std::vector<float> genFlat, corpusFlat;
+        AudioBuffer firstCorpusClip;
         for (std::size_t i = 0; i < clips.size(); ++i) {
             const auto f = MusicFeatures::clip(clips[i]);
             genFlat.insert(genFlat.end(), f.begin(), f.end());
-            const Score cs = corpus.generate(CorpusGenerator::kHeldOutSeedStart + 50000 + i, styleId);
-            const auto cf = MusicFeatures::clip(synth.render(cs));
+            AudioBuffer corpusClip =
+                synth.render(corpus.generate(CorpusGenerator::kHeldOutSeedStart + 50000 + i, styleId));
+            const auto cf = MusicFeatures::clip(corpusClip);
             corpusFlat.insert(corpusFlat.end(), cf.begin(), cf.end());
+            if (i == 0)
+                firstCorpusClip = std::move(corpusClip);
         }
         const auto n = static_cast<int64_t>(clips.size());
         genDiversity += meanPairwiseDistance((torch::tensor(genFlat).view({n, -1}) - mean) / stdev);
@@ -230,8 +234,7 @@ PocketEvaluationReport PocketEvaluator::run(Generator &g, const PocketEvaluation
             std::filesystem::create_directories(c.spectrogramDir);
             const std::string name = std::to_string(s);
             writeSpectrogramPgm(c.spectrogramDir + "/" + name + "-generated.pgm", clips[0]);
-            writeSpectrogramPgm(c.spectrogramDir + "/" + name + "-corpus.pgm",
-                                synth.render(corpus.generate(CorpusGenerator::kHeldOutSeedStart + 50000, styleId)));
+            writeSpectrogramPgm(c.spectrogramDir + "/" + name + "-corpus.pgm", firstCorpusClip);
             std::ofstream(c.spectrogramDir + "/" + name + "-prompt.txt") << prompt << "\n";
         }
     }

@@ -183,15 +183,15 @@ Project ProjectFile::load(const std::string &path)
 void ProjectFile::save(const Project &project, const std::string &path)
 {
     // Never replace a file this version cannot read back: it may hold a newer app's work.
-    std::error_code ec;
-    if (fs::exists(path, ec)) {
-        try {
-            load(path);
-        } catch (const ProjectError &e) {
-            if (e.kind() == ProjectErrorKind::NewerVersion)
-                throw ProjectError(ProjectErrorKind::WriteFailed, path,
-                                   "refusing to overwrite a project written by a newer version");
-        }
+    // Only the version matters here, so the existing file is not loaded as a project.
+    std::ifstream existing(path, std::ios::binary);
+    if (existing) {
+        const json old = json::parse(existing, nullptr, /*allow_exceptions=*/false);
+        if (old.is_object() && old.value("format", std::string()) == kFormatTag &&
+            old.contains("version") && old["version"].is_number_integer() &&
+            old["version"].get<int>() > kSchemaVersion)
+            throw ProjectError(ProjectErrorKind::WriteFailed, path,
+                               "refusing to overwrite a project written by a newer version");
     }
     try {
         AtomicFileWriter::write(path, serialise(project, path));

@@ -132,6 +132,13 @@ void TestAudioBadInput::threeHourFileIsRefusedBeforeDecoding()
         QCOMPARE(e.kind(), AudioErrorKind::TooLong);
         QVERIFY2(QString(e.what()).contains("3 h"), e.what());
     }
+    // The thumbnail path refuses it too when asked to apply the whole-file limit (imports do).
+    try {
+        WaveformPeaks::fromFile(file, 100, {}, /*applyDurationLimit=*/true);
+        QFAIL("a 3-hour file was summarised despite the limit");
+    } catch (const AudioError &e) {
+        QCOMPARE(e.kind(), AudioErrorKind::TooLong);
+    }
     QVERIFY(timer.elapsed() < 1000);
 }
 

@@ -158,6 +158,23 @@ void TestExemplarPanel::dropTextAddsTextItemsAndUndoRedo()
     QCOMPARE(rows(w), 3);
     undo->undo();
     QCOMPARE(model->index(1, 0).data().toString(), QString("bright plucky lead"));
+    // A scattered selection goes in one step and comes back in its original order.
+    QStringList before;
+    for (int r = 0; r < rows(w); ++r)
+        before << model->index(r, 0).data().toString();
+    auto *selection = panel->itemView()->selectionModel();
+    selection->clearSelection();
+    selection->select(model->index(0, 0), QItemSelectionModel::Select);
+    selection->select(model->index(2, 0), QItemSelectionModel::Select);
+    panel->removeSelectedItems();
+    QCOMPARE(rows(w), 2);
+    QCOMPARE(model->index(0, 0).data().toString(), before[1]);
+    QCOMPARE(model->index(1, 0).data().toString(), before[3]);
+    undo->undo();
+    QStringList after;
+    for (int r = 0; r < rows(w); ++r)
+        after << model->index(r, 0).data().toString();
+    QCOMPARE(after, before);
 }
 
 void TestExemplarPanel::setsCreateRenameDeleteWithUndo()

@@ -151,6 +151,32 @@ std::vector<dragon::ExemplarItem> ProjectDocument::takeItems(const QString &setI
     return taken;
 }
 
+std::vector<dragon::ExemplarItem> ProjectDocument::takeRows(const QString &setId,
+                                                            const QVector<int> &rows)
+{
+    auto *set = m_project.findSet(setId.toStdString());
+    if (!set || rows.isEmpty() || rows.front() < 0 || rows.back() >= int(set->items.size()))
+        return {};
+    std::vector<dragon::ExemplarItem> taken;
+    for (int row : rows)
+        taken.push_back(set->items[row]);
+    for (auto it = rows.crbegin(); it != rows.crend(); ++it) // from the back: indices stay valid
+        set->items.erase(set->items.begin() + *it);
+    Q_EMIT itemsChanged(setId);
+    return taken;
+}
+
+void ProjectDocument::insertRows(const QString &setId, const QVector<int> &rows,
+                                 const std::vector<dragon::ExemplarItem> &items)
+{
+    auto *set = m_project.findSet(setId.toStdString());
+    if (!set)
+        return;
+    for (int i = 0; i < int(rows.size()); ++i) // ascending: each lands where it was
+        set->items.insert(set->items.begin() + std::min(rows[i], int(set->items.size())), items[i]);
+    Q_EMIT itemsChanged(setId);
+}
+
 void ProjectDocument::updateItemInfo(const QString &path, double seconds, int sampleRate,
                                      int channels, bool missing)
 {

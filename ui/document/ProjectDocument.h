@@ -46,6 +46,10 @@ public:
     void setSetName(const QString &id, const QString &name);
     void insertItemsAt(const QString &setId, int row, const std::vector<dragon::ExemplarItem> &items);
     std::vector<dragon::ExemplarItem> takeItems(const QString &setId, int row, int count);
+    // Sorted, unique rows; one itemsChanged signal for the whole selection.
+    std::vector<dragon::ExemplarItem> takeRows(const QString &setId, const QVector<int> &rows);
+    void insertRows(const QString &setId, const QVector<int> &rows,
+                    const std::vector<dragon::ExemplarItem> &items);
     void updateItemInfo(const QString &path, double seconds, int sampleRate, int channels,
                         bool missing);
 

@@ -11,17 +11,10 @@ RemoveItemsCommand::RemoveItemsCommand(ProjectDocument *document, QString setId,
 
 void RemoveItemsCommand::redo()
 {
-    m_removed.assign(m_rows.size(), {});
-    // From the back, so earlier rows keep their index.
-    for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
-        auto taken = m_document->takeItems(m_setId, m_rows[i], 1);
-        if (!taken.empty())
-            m_removed[i] = taken.front();
-    }
+    m_removed = m_document->takeRows(m_setId, m_rows);
 }
 
 void RemoveItemsCommand::undo()
 {
-    for (int i = 0; i < int(m_rows.size()); ++i)
-        m_document->insertItemsAt(m_setId, m_rows[i], {m_removed[i]});
+    m_document->insertRows(m_setId, m_rows, m_removed);
 }

@@ -30,7 +30,6 @@ public:
     void stop();
     void setLooping(bool looping);
     bool isPlaying() const;
-    QString currentPath() const { return m_playingPath; }
     double positionSeconds() const;
     dragon::PlaybackEngine &engine() { return *m_engine; }
 

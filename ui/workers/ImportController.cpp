@@ -13,10 +13,7 @@ ImportController::ImportController(QObject *parent) : QObject(parent), m_worker(
     connect(m_worker, &ImportWorker::filesReady, this, &ImportController::filesReady);
     connect(m_worker, &ImportWorker::fileFailed, this, &ImportController::fileFailed);
     connect(m_worker, &ImportWorker::progress, this, &ImportController::progress);
-    connect(m_worker, &ImportWorker::finished, this, [this](int jobId, bool cancelled) {
-        --m_running;
-        Q_EMIT finished(jobId, cancelled);
-    });
+    connect(m_worker, &ImportWorker::finished, this, &ImportController::finished);
     m_thread.start(QThread::LowPriority);
 }
 
@@ -30,7 +27,6 @@ ImportController::~ImportController()
 int ImportController::start(const QStringList &paths)
 {
     const int id = m_nextJob++;
-    ++m_running;
     Q_EMIT requestProcess(id, paths);
     return id;
 }

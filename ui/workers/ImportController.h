@@ -20,7 +20,6 @@ public:
     // Queues a job; returns its id. Results arrive on the GUI thread through the signals.
     int start(const QStringList &paths);
     void cancel();
-    bool isBusy() const { return m_running > 0; }
 
 Q_SIGNALS:
     void filesReady(int jobId, const QVector<ImportedFile> &files);
@@ -33,5 +32,4 @@ private:
     QThread m_thread;
     ImportWorker *m_worker;
     int m_nextJob = 1;
-    int m_running = 0;
 };

@@ -1,7 +1,6 @@
 #include "workers/ImportWorker.h"
 
 #include "audio/AudioError.h"
-#include "audio/AudioFileReader.h"
 #include "audio/WaveformPeaks.h"
 
 #include <QDirIterator>
@@ -56,16 +55,8 @@ void ImportWorker::process(int jobId, const QStringList &paths)
             break;
         try {
             // Exemplar clips are decoded whole later, so the whole-file limit applies here too.
-            const dragon::AudioLimits limits;
-            const auto header = dragon::AudioFileReader::probe(file.toStdString(), limits);
-            if (header.durationSeconds() > limits.maxSeconds)
-                throw dragon::AudioError(
-                    dragon::AudioErrorKind::TooLong, file.toStdString(),
-                    QString("is %1 min long; exemplar files may be at most %2 min")
-                        .arg(header.durationSeconds() / 60.0, 0, 'f', 1)
-                        .arg(limits.maxSeconds / 60.0, 0, 'f', 0)
-                        .toStdString());
-            const auto peaks = dragon::WaveformPeaks::fromFile(file.toStdString(), kThumbnailBins);
+            const auto peaks = dragon::WaveformPeaks::fromFile(file.toStdString(), kThumbnailBins,
+                                                               {}, /*applyDurationLimit=*/true);
             ImportedFile imported;
             imported.path = QFileInfo(file).absoluteFilePath();
             imported.durationSeconds = peaks.info.durationSeconds();
