@@ -13,7 +13,7 @@ packages=(
   build-essential cmake ninja-build pkgconf ccache
   qt6-base-dev qt6-base-dev-tools libqcustomplot-dev libgl-dev
   libtorch-dev libgloo-dev libopenblas0-pthread python3-torch python3-numpy python3-scipy
-  portaudio19-dev libsndfile1-dev libsoxr-dev libebur128-dev nlohmann-json3-dev libeigen3-dev
+  portaudio19-dev libsndfile1-dev libsoxr-dev libebur128-dev nlohmann-json3-dev libeigen3-dev libxxhash-dev
   xvfb xauth x11-apps imagemagick fonts-dejavu-core sox libsox-fmt-all
 )
 

@@ -1,5 +1,6 @@
 // `dragon`: the headless DRAGON Studio engine. Links only dragon_core (no Qt).
 #include "CliCommands.h"
+#include "EncoderCommands.h"
 #include "ModelCommands.h"
 
 #include <cstring>
@@ -26,6 +27,10 @@ Pocket model:
   render-corpus --out DIR [--count N] [--first-seed S]   procedural corpus clips + captions
   evaluate-pocket [--spectrograms DIR] [--json F]   text adherence, per-song FAD, diversity
   bench-generate [--batch 16] [--steps 20]   wall time, real-time factor, FLOP utilisation
+
+Encoders and rewards:
+  train-clap --out DIR [--steps N] [--batch B] [--pool CLIPS]   train pocket CLAP (resumes)
+  evaluate-clap --checkpoint F [--pairs 500]   held-out R@1/R@5 and zero-shot style accuracy
 
 Projects:
   demo-project DIR                     write the bundled demo project (audio + demo.dragon) to DIR
@@ -58,6 +63,8 @@ int main(int argc, char **argv)
         {"render-corpus", dragon::cli::renderCorpus},
         {"bench-generate", dragon::cli::benchGenerate},
         {"evaluate-pocket", dragon::cli::evaluatePocket},
+        {"train-clap", dragon::cli::trainClap},
+        {"evaluate-clap", dragon::cli::evaluateClap},
     };
     const auto command = commands.find(argv[1]);
     if (command == commands.end()) {

@@ -1,5 +1,7 @@
 #include "facade/GeneratorService.h"
 
+#include "util/BundledResource.h"
+
 #include "model/DdimSampler.h"
 #include "model/PocketGenerator.h"
 
@@ -31,17 +33,7 @@ std::unique_ptr<GeneratorService> GeneratorService::loadPocket(const std::string
 
 std::string GeneratorService::defaultPocketCheckpoint()
 {
-    namespace fs = std::filesystem;
-    if (const char *env = std::getenv("DRAGON_POCKET_CHECKPOINT"))
-        return env;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = exe.parent_path().parent_path() / "share/dragon-studio/pocket.pt";
-        if (fs::exists(installed))
-            return installed.string();
-    }
-    return DRAGON_SOURCE_DIR "/resources/pocket.pt";
+    return bundledResource("pocket.pt", "DRAGON_POCKET_CHECKPOINT");
 }
 
 std::string GeneratorService::description() const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "rewards/RewardDefinition.h"
+
 #include <string>
 #include <vector>
 
@@ -37,6 +39,7 @@ struct Project
     std::vector<ExemplarSet> exemplarSets;
     std::vector<std::string> trainPrompts;
     std::vector<std::string> evalPrompts;
+    RewardDefinition reward; // the encoder and the reward terms
 
     ExemplarSet *findSet(const std::string &id);
     const ExemplarSet *findSet(const std::string &id) const;

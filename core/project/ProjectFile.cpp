@@ -81,7 +81,8 @@ std::string ProjectFile::serialise(const Project &project, const std::string &pr
                            {"name", project.name},
                            {"exemplarSets", std::move(sets)},
                            {"prompts", {{"train", project.trainPrompts},
-                                        {"eval", project.evalPrompts}}}};
+                                        {"eval", project.evalPrompts}}},
+                           {"reward", json::parse(project.reward.toJson())}};
     return document.dump(2) + "\n";
 }
 
@@ -159,6 +160,13 @@ Project ProjectFile::parse(const std::string &text, const std::string &path)
         const json &prompts = document.at("prompts");
         project.trainPrompts = stringList(prompts, "train", path);
         project.evalPrompts = stringList(prompts, "eval", path);
+    }
+    if (document.contains("reward")) {
+        try {
+            project.reward = RewardDefinition::fromJson(document.at("reward").dump());
+        } catch (const std::exception &e) {
+            throw ProjectError(ProjectErrorKind::Malformed, path, std::string("damaged project file: ") + e.what());
+        }
     }
     return project;
 }

@@ -33,7 +33,8 @@ private:
 class ProjectFile
 {
 public:
-    static constexpr int kSchemaVersion = 1;
+    // 2: adds "reward" (encoder + reward terms). Version 1 files are read as before.
+    static constexpr int kSchemaVersion = 2;
     static constexpr const char *kFormatTag = "dragon-studio-project";
     static constexpr const char *kExtension = ".dragon";
 

@@ -20,7 +20,8 @@ namespace {
 
 } // namespace
 
-void AtomicFileWriter::write(const std::string &path, const std::string &contents)
+void AtomicFileWriter::write(const std::string &path, const std::string &contents,
+                             Durability durability)
 {
     const std::filesystem::path target(path);
     const std::filesystem::path folder =
@@ -51,7 +52,7 @@ void AtomicFileWriter::write(const std::string &path, const std::string &content
     }
     if (::fchmod(fd, 0644) != 0)
         abandon("cannot set permissions", errno);
-    if (::fsync(fd) != 0)
+    if (durability == Durability::Synced && ::fsync(fd) != 0)
         abandon("cannot flush to disk", errno);
     if (::close(fd) != 0) {
         const int error = errno;
@@ -63,6 +64,8 @@ void AtomicFileWriter::write(const std::string &path, const std::string &content
         ::unlink(temp.c_str());
         fail(path, "cannot replace the file", error);
     }
+    if (durability == Durability::Fast)
+        return;
     const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
         ::fsync(dir);

@@ -1,51 +1,15 @@
-// Frechet distance against scipy's sqrtm formula (tests/fixtures/fad_reference.py) and on
+// Frechet distance against scipy's sqrtm formula (tests/fixtures/metrics_reference.py) and on
 // ill-conditioned sets, where it must stay finite and non-negative.
 #include "metrics/FrechetDistance.h"
 
-#include <QFile>
-#include <QProcess>
+#include "MetricFixtures.h"
+
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
-#include <random>
 
 using namespace dragon;
-
-namespace {
-
-Eigen::MatrixXd randomRows(int n, int d, unsigned seed, double shift, double scale)
-{
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> normal(0.0, 1.0);
-    Eigen::MatrixXd mix(d, d);
-    for (int i = 0; i < d; ++i)
-        for (int j = 0; j < d; ++j)
-            mix(i, j) = normal(rng) / std::sqrt(double(d));
-    Eigen::MatrixXd rows(n, d);
-    for (int i = 0; i < n; ++i)
-        for (int j = 0; j < d; ++j)
-            rows(i, j) = normal(rng);
-    return (rows * mix * scale).array() + shift;
-}
-
-double scipyReference(const Eigen::MatrixXd &a, const Eigen::MatrixXd &b, QTemporaryDir &dir)
-{
-    auto dump = [&](const Eigen::MatrixXd &m, const QString &name) {
-        const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rowMajor = m;
-        QFile f(dir.filePath(name));
-        f.open(QIODevice::WriteOnly);
-        f.write(reinterpret_cast<const char *>(rowMajor.data()), qint64(rowMajor.size() * sizeof(double)));
-        return f.fileName();
-    };
-    QProcess python;
-    python.start("/usr/bin/python3", {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/fad_reference.py",
-                                      dump(a, "a.f64"), dump(b, "b.f64"), QString::number(a.cols())});
-    if (!python.waitForFinished(60000) || python.exitCode() != 0)
-        qFatal("fad_reference.py failed: %s", python.readAllStandardError().constData());
-    return python.readAllStandardOutput().trimmed().toDouble();
-}
-
-} // namespace
+using dragon::test::randomRows;
 
 class TestFrechetDistance : public QObject
 {
@@ -69,7 +33,8 @@ private Q_SLOTS:
         const auto a = randomRows(n, d, 1, 0.0, 1.0);
         const auto b = randomRows(n, d, 2, shift, 1.3);
         const double ours = frechetDistance(GaussianStats::fromRows(a), GaussianStats::fromRows(b));
-        const double reference = scipyReference(a, b, dir);
+        const double reference = test::pythonReference(
+            {"fad", test::writeMatrix(dir, "a.f64", a), test::writeMatrix(dir, "b.f64", b), QString::number(d)})[0];
         QVERIFY2(std::fabs(ours - reference) <= 1e-5 * std::fabs(reference),
                  qPrintable(QString("ours %1, scipy %2").arg(ours, 0, 'g', 12).arg(reference, 0, 'g', 12)));
     }

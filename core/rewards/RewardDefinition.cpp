@@ -1,0 +1,132 @@
+#include "rewards/RewardDefinition.h"
+
+#include "project/Project.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace dragon {
+
+const std::vector<RewardTypeInfo> &rewardTypes()
+{
+    static const std::vector<RewardTypeInfo> types = {
+        {"clap", "CLAP score (prompt vs audio)", "instance", false, true, false},
+        {"loudness", "Loudness target (LUFS)", "instance", false, false, false},
+        {"exemplar-similarity", "Exemplar similarity (cosine)", "instance-to-distribution", true, false, false},
+        {"per-song-fad", "Per-song FAD", "instance-to-distribution", true, false, true},
+        {"fad", "Dataset FAD", "distribution-to-distribution", true, false, true},
+        {"fad-inf", "FAD-inf (extrapolated)", "distribution-to-distribution", true, false, true},
+        {"kid", "KID / MMD", "distribution-to-distribution", true, false, true},
+        {"vendi", "Vendi diversity", "distribution-to-distribution", false, false, false},
+    };
+    return types;
+}
+
+const RewardTypeInfo *findRewardType(const std::string &key)
+{
+    for (const auto &t : rewardTypes())
+        if (t.key == key)
+            return &t;
+    return nullptr;
+}
+
+bool RewardTerm::operator==(const RewardTerm &o) const
+{
+    return type == o.type && exemplarSet == o.exemplarSet && away == o.away && weight == o.weight &&
+           topK == o.topK && targetLufs == o.targetLufs && vendiOrder == o.vendiOrder;
+}
+
+bool RewardDefinition::operator==(const RewardDefinition &o) const
+{
+    return encoder == o.encoder && terms == o.terms;
+}
+
+std::vector<std::string> RewardDefinition::validate(const Project &project, bool encoderHasText) const
+{
+    std::vector<std::string> problems;
+    if (terms.empty())
+        problems.push_back("Add at least one reward term.");
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        const auto &t = terms[i];
+        const std::string where = "Term " + std::to_string(i + 1) + ": ";
+        const RewardTypeInfo *info = findRewardType(t.type);
+        if (!info) {
+            problems.push_back(where + "unknown reward type '" + t.type + "'.");
+            continue;
+        }
+        if (!std::isfinite(t.weight) || t.weight == 0.0)
+            problems.push_back(where + "the weight must be a non-zero number.");
+        if (info->needsTextTower && !encoderHasText)
+            problems.push_back(where + info->label + " needs an encoder with a text tower (pocket-clap).");
+        if (t.type == "loudness" && !(t.targetLufs >= -70.0 && t.targetLufs <= 0.0))
+            problems.push_back(where + "the loudness target must be between -70 and 0 LUFS.");
+        if (t.type == "vendi" && !(t.vendiOrder > 0.0))
+            problems.push_back(where + "the Vendi order q must be positive.");
+        if (t.topK < 0)
+            problems.push_back(where + "top-k must be 0 (centroid) or more.");
+        if (!info->needsExemplars)
+            continue;
+        const ExemplarSet *set = project.findSet(t.exemplarSet);
+        if (!set) {
+            problems.push_back(where + "choose an exemplar set.");
+            continue;
+        }
+        int audio = 0, text = 0, missing = 0;
+        for (const auto &item : set->items) {
+            if (item.kind == ExemplarItem::Kind::Text)
+                ++text;
+            else if (item.missing)
+                ++missing;
+            else
+                ++audio;
+        }
+        const int usable = audio + (encoderHasText ? text : 0);
+        if (set->items.empty())
+            problems.push_back(where + "exemplar set '" + set->name + "' is empty.");
+        else if (text > 0 && !encoderHasText && audio == 0)
+            problems.push_back(where + "exemplar set '" + set->name +
+                               "' holds only text, which needs an encoder with a text tower (pocket-clap).");
+        else if (usable == 0)
+            problems.push_back(where + "exemplar set '" + set->name + "' has no usable items (" +
+                               std::to_string(missing) + " missing files).");
+        else if ((t.type == "fad" || t.type == "fad-inf" || t.type == "kid") && usable < 2)
+            problems.push_back(where + info->label + " needs at least 2 exemplars in '" + set->name + "'.");
+    }
+    return problems;
+}
+
+std::string RewardDefinition::toJson() const
+{
+    nlohmann::json j{{"encoder", encoder}, {"terms", nlohmann::json::array()}};
+    for (const auto &t : terms)
+        j["terms"].push_back({{"type", t.type}, {"exemplarSet", t.exemplarSet}, {"away", t.away},
+                              {"weight", t.weight}, {"topK", t.topK}, {"targetLufs", t.targetLufs},
+                              {"vendiOrder", t.vendiOrder}});
+    return j.dump();
+}
+
+RewardDefinition RewardDefinition::fromJson(const std::string &text)
+{
+    try {
+        const auto j = nlohmann::json::parse(text);
+        RewardDefinition d;
+        d.encoder = j.value("encoder", d.encoder);
+        for (const auto &t : j.value("terms", nlohmann::json::array())) {
+            RewardTerm term;
+            term.type = t.at("type").get<std::string>();
+            term.exemplarSet = t.value("exemplarSet", std::string());
+            term.away = t.value("away", false);
+            term.weight = t.value("weight", 1.0);
+            term.topK = t.value("topK", 0);
+            term.targetLufs = t.value("targetLufs", -14.0);
+            term.vendiOrder = t.value("vendiOrder", 1.0);
+            d.terms.push_back(term);
+        }
+        return d;
+    } catch (const nlohmann::json::exception &e) {
+        throw std::runtime_error(std::string("bad reward definition: ") + e.what());
+    }
+}
+
+} // namespace dragon
