@@ -1,0 +1,278 @@
+// Rewards on crafted embeddings with hand-computed answers: each kind, its direction, leave-one-
+// out utilities, weighted combinations; reward definitions (validation messages, JSON) and the
+// builder, including text exemplar sets and encoders without a text tower.
+#include "encoders/Encoder.h"
+#include "encoders/ExemplarSetEmbedder.h"
+#include "project/Project.h"
+#include "project/ProjectFile.h"
+#include "rewards/ClapScoreReward.h"
+#include "rewards/DatasetFadReward.h"
+#include "rewards/ExemplarSimilarityReward.h"
+#include "rewards/KidReward.h"
+#include "rewards/LoudnessTargetReward.h"
+#include "rewards/PerSongFadReward.h"
+#include "rewards/RewardBuilder.h"
+#include "rewards/VendiReward.h"
+#include "rewards/WeightedReward.h"
+
+#include "MetricFixtures.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+
+using namespace dragon;
+
+namespace {
+
+Embedding clipOf(std::vector<float> v)
+{
+    Embedding e;
+    e.frames = 1;
+    e.dimension = int(v.size());
+    e.frameData = v;
+    e.clip = std::move(v);
+    return e;
+}
+
+Embedding framesOf(const Eigen::MatrixXd &rows)
+{
+    Embedding e;
+    e.frames = int(rows.rows());
+    e.dimension = int(rows.cols());
+    for (Eigen::Index i = 0; i < rows.rows(); ++i)
+        for (Eigen::Index d = 0; d < rows.cols(); ++d)
+            e.frameData.push_back(float(rows(i, d)));
+    const Eigen::VectorXd mean = rows.colwise().mean();
+    for (Eigen::Index d = 0; d < rows.cols(); ++d)
+        e.clip.push_back(float(mean[d]));
+    return e;
+}
+
+// A cross-modal stand-in: text "x" embeds as [1, 0], anything else as [0, 1].
+class FakeTextEncoder : public Encoder
+{
+public:
+    explicit FakeTextEncoder(bool text) : m_text(text) {}
+    std::string id() const override { return "fake"; }
+    std::string displayName() const override { return "fake"; }
+    int sampleRate() const override { return 8000; }
+    int dimension() const override { return 2; }
+    bool hasTextTower() const override { return m_text; }
+    std::vector<std::vector<float>> embedText(const std::vector<std::string> &texts) override
+    {
+        if (!m_text)
+            return Encoder::embedText(texts);
+        std::vector<std::vector<float>> out;
+        for (const auto &t : texts)
+            out.push_back(t == "x" ? std::vector<float>{1, 0} : std::vector<float>{0, 1});
+        return out;
+    }
+
+protected:
+    Embedding embedMono(const std::vector<float> &) override { return clipOf({1, 1}); }
+
+private:
+    bool m_text;
+};
+
+} // namespace
+
+class TestRewards : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void exemplarSimilarity()
+    {
+        Eigen::MatrixXd ref(3, 2);
+        ref << 1, 0, 0, 1, 2, 0; // normalised: (1,0), (0,1), (1,0) -> centroid (2/3, 1/3)
+        RewardBatch batch;
+        batch.embeddings = {clipOf({1, 0}), clipOf({0, 3})};
+        const auto centroid = ExemplarSimilarityReward(ref).scoreEach(batch);
+        const double c = 1.0 / std::sqrt(5.0); // centroid direction (2, 1) / sqrt(5)
+        QVERIFY(std::fabs(centroid[0] - 2 * c) < 1e-9);
+        QVERIFY(std::fabs(centroid[1] - c) < 1e-9);
+        const auto top2 = ExemplarSimilarityReward(ref, 2).scoreEach(batch);
+        QVERIFY(std::fabs(top2[0] - 1.0) < 1e-9);  // two exemplars at cosine 1
+        QVERIFY(std::fabs(top2[1] - 0.5) < 1e-9);  // cosines 1 and 0
+        QCOMPARE(ExemplarSimilarityReward(ref).kind(), RewardKind::InstanceToDistribution);
+    }
+
+    void perSongFadRanksCloserSongsFirst()
+    {
+        const auto ref = test::randomRows(400, 6, 3, 0.0, 1.0);
+        RewardBatch batch;
+        batch.embeddings = {framesOf(ref), framesOf(test::randomRows(300, 6, 4, 2.0, 1.0))};
+        const PerSongFadReward reward(ref);
+        const auto values = reward.scoreEach(batch);
+        QVERIFY(values[0] < 1e-4); // the same rows as the reference (stored as float)
+        QVERIFY(values[1] > 10.0);
+        QCOMPARE(reward.direction(), RewardDirection::LowerIsBetter);
+        const auto utilities = reward.utilities(batch);
+        QVERIFY(utilities[0] > utilities[1]); // lower FAD = higher utility
+    }
+
+    void setRewardUtilitiesAreLeaveOneOutContributions()
+    {
+        const auto ref = test::randomRows(200, 4, 5, 0.0, 1.0);
+        Eigen::MatrixXd gen = test::randomRows(12, 4, 6, 0.0, 1.0);
+        gen.row(7).setConstant(9.0); // an outlier
+        RewardBatch batch;
+        for (Eigen::Index i = 0; i < gen.rows(); ++i)
+            batch.embeddings.push_back(clipOf({float(gen(i, 0)), float(gen(i, 1)), float(gen(i, 2)), float(gen(i, 3))}));
+        const DatasetFadReward fad(ref);
+        const auto utilities = fad.utilities(batch);
+        const double full = fad.scoreSet(batch);
+        // utility_i = -(FAD(S) - FAD(S \ i)) for a lower-is-better reward.
+        Eigen::MatrixXd without(11, 4);
+        without << gen.topRows(7), gen.bottomRows(4);
+        const Eigen::MatrixXd rounded = without.cast<float>().cast<double>();
+        QVERIFY(std::fabs(utilities[7] + (full - fad.scoreRows(rounded))) < 1e-6 * std::max(1.0, full));
+        QCOMPARE(int(std::min_element(utilities.begin(), utilities.end()) - utilities.begin()), 7);
+        // KID: rows shifted away from the reference contribute less than rows drawn from it.
+        RewardBatch mixed;
+        const auto near = test::randomRows(8, 4, 5, 0.0, 1.0), far = test::randomRows(8, 4, 7, 1.5, 1.0);
+        for (const Eigen::MatrixXd *m : {&near, &far})
+            for (Eigen::Index i = 0; i < 8; ++i)
+                mixed.embeddings.push_back(clipOf({float((*m)(i, 0)), float((*m)(i, 1)), float((*m)(i, 2)), float((*m)(i, 3))}));
+        const auto kid = KidReward(ref).utilities(mixed);
+        double nearMean = 0, farMean = 0;
+        for (int i = 0; i < 8; ++i) {
+            nearMean += kid[std::size_t(i)] / 8;
+            farMean += kid[std::size_t(i + 8)] / 8;
+        }
+        QVERIFY(nearMean > farMean);
+        // Vendi: a duplicated sample adds less diversity than a distinct one.
+        RewardBatch diverse;
+        diverse.embeddings = {clipOf({1, 0, 0}), clipOf({1, 0, 0}), clipOf({0, 1, 0}), clipOf({0, 0, 1})};
+        const auto v = VendiReward().utilities(diverse);
+        QVERIFY(v[0] < v[2] && v[1] < v[3]);
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, fad.scoreEach(batch));
+    }
+
+    void loudnessTarget()
+    {
+        RewardBatch batch;
+        batch.loudnessLufs = {-14.0, -20.0, -8.0, -std::numeric_limits<double>::infinity()};
+        const auto v = LoudnessTargetReward(-14.0).scoreEach(batch);
+        QCOMPARE(v[0], 0.0);
+        QCOMPARE(v[1], -6.0);
+        QCOMPARE(v[2], -6.0);
+        QCOMPARE(v[3], -56.0); // silence counts as -70 LUFS
+    }
+
+    void clapScoreNeedsATextTower()
+    {
+        QVERIFY_THROWS_EXCEPTION(EncoderError, ClapScoreReward(std::make_shared<FakeTextEncoder>(false)));
+        ClapScoreReward clap(std::make_shared<FakeTextEncoder>(true));
+        RewardBatch batch;
+        batch.embeddings = {clipOf({3, 0}), clipOf({1, 1})};
+        batch.prompts = {"x", "y"};
+        const auto v = clap.scoreEach(batch);
+        QVERIFY(std::fabs(v[0] - 1.0) < 1e-9);
+        QVERIFY(std::fabs(v[1] - 1.0 / std::sqrt(2.0)) < 1e-9);
+        batch.prompts.pop_back();
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, clap.scoreEach(batch));
+    }
+
+    void weightedCombinationStandardisesTerms()
+    {
+        RewardBatch batch;
+        batch.loudnessLufs = {-14, -10, -30, -14};
+        batch.embeddings = {clipOf({1, 0}), clipOf({1, 0}), clipOf({1, 0}), clipOf({0, 1})};
+        Eigen::MatrixXd ref(1, 2);
+        ref << 1, 0;
+        auto loud = std::make_shared<LoudnessTargetReward>(-14.0);
+        auto similar = std::make_shared<ExemplarSimilarityReward>(ref);
+        const WeightedReward combined({{loud, 1.0}, {similar, 2.0}});
+        const auto u = combined.utilities(batch);
+        const auto z1 = WeightedReward::standardised(loud->scoreEach(batch));
+        const auto z2 = WeightedReward::standardised(similar->scoreEach(batch));
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(std::fabs(u[std::size_t(i)] - (z1[std::size_t(i)] + 2 * z2[std::size_t(i)])) < 1e-12);
+        // A constant term adds nothing; a negative weight reverses the order.
+        RewardBatch flat = batch;
+        flat.loudnessLufs = {-14, -14, -14, -14};
+        for (double v : WeightedReward({{loud, 1.0}}).utilities(flat))
+            QCOMPARE(v, 0.0);
+        const auto away = WeightedReward({{similar, -1.0}}).utilities(batch);
+        QVERIFY(away[3] > away[0]);
+        QCOMPARE(combined.kind(), RewardKind::InstanceToDistribution);
+    }
+
+    void definitionValidationNamesEachProblem()
+    {
+        Project project;
+        project.exemplarSets = {{"set-1", "Empty", {}},
+                                {"set-2", "Only text", {ExemplarItem::textItem("warm analog pads")}},
+                                {"set-3", "One clip", {ExemplarItem::audio("/tmp/a.wav")}}};
+        RewardDefinition d;
+        QVERIFY(d.validate(project, true).front().find("at least one") != std::string::npos);
+        d.terms = {{"clap", ""}, {"exemplar-similarity", "set-1"}, {"per-song-fad", "set-2"}, {"fad", "set-3"},
+                   {"exemplar-similarity", "nope"}, {"loudness", ""}, {"bogus", ""}};
+        d.terms[5].targetLufs = 5;
+        const auto problems = d.validate(project, false);
+        auto mentions = [&](const std::string &text) {
+            for (const auto &p : problems)
+                if (p.find(text) != std::string::npos)
+                    return true;
+            return false;
+        };
+        QVERIFY(mentions("Term 1: CLAP score (prompt vs audio) needs an encoder with a text tower"));
+        QVERIFY(mentions("Term 2: exemplar set 'Empty' is empty"));
+        QVERIFY(mentions("Term 3: exemplar set 'Only text' holds only text"));
+        QVERIFY(mentions("Term 4: Dataset FAD needs at least 2 exemplars"));
+        QVERIFY(mentions("Term 5: choose an exemplar set"));
+        QVERIFY(mentions("Term 6: the loudness target"));
+        QVERIFY(mentions("Term 7: unknown reward type"));
+        // With a text tower, the text-only set and the CLAP term are fine.
+        RewardDefinition ok;
+        ok.terms = {{"clap", ""}, {"per-song-fad", "set-2"}};
+        QVERIFY(ok.validate(project, true).empty());
+        QCOMPARE(RewardDefinition::fromJson(d.toJson()), d);
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, RewardDefinition::fromJson("{\"terms\":[{}]}"));
+    }
+
+    void projectKeepsTheReward()
+    {
+        QTemporaryDir dir;
+        Project project;
+        project.name = "p";
+        project.exemplarSets = {{"set-1", "Refs", {ExemplarItem::textItem("lo-fi")}}};
+        project.reward.encoder = "music-features";
+        project.reward.terms = {{"exemplar-similarity", "set-1", true, 0.5, 3, -14.0, 1.0}, {"vendi", ""}};
+        const std::string path = dir.filePath("p.dragon").toStdString();
+        ProjectFile::save(project, path);
+        QCOMPARE(ProjectFile::load(path).reward, project.reward);
+    }
+
+    void builderUsesTextExemplarsOnlyWithATextTower()
+    {
+        ExemplarSet set{"set-1", "Text refs", {ExemplarItem::textItem("x"), ExemplarItem::textItem("x")}};
+        FakeTextEncoder withText(true), withoutText(false);
+        const auto embedded = ExemplarSetEmbedder::embed(set, withText, nullptr);
+        QCOMPARE(embedded.text.size(), std::size_t(2));
+        QVERIFY(embedded.problems.empty());
+        const auto refused = ExemplarSetEmbedder::embed(set, withoutText, nullptr);
+        QVERIFY(refused.empty());
+        QCOMPARE(refused.problems.size(), std::size_t(2));
+        QVERIFY(refused.problems[0].second.find("no text tower") != std::string::npos);
+
+        RewardDefinition d;
+        d.terms = {{"exemplar-similarity", "set-1"}};
+        auto encoder = std::make_shared<FakeTextEncoder>(true);
+        auto reward = RewardBuilder::build(d, encoder, {{"set-1", embedded}});
+        RewardBatch batch;
+        batch.embeddings = {clipOf({1, 0}), clipOf({0, 1})};
+        const auto v = reward->scoreEach(batch);
+        QVERIFY(v[0] > 0.99 && std::fabs(v[1]) < 1e-9);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, RewardBuilder::build(d, encoder, {{"set-1", refused}}));
+        d.terms = {{"clap", ""}};
+        QVERIFY_THROWS_EXCEPTION(EncoderError, RewardBuilder::build(d, std::make_shared<FakeTextEncoder>(false), {}));
+        d.terms = {{"vendi", ""}, {"loudness", ""}};
+        QVERIFY(dynamic_cast<WeightedReward *>(RewardBuilder::build(d, encoder, {}).get()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRewards)
+#include "tst_rewards.moc"
