@@ -2,6 +2,7 @@
 #include "CliCommands.h"
 #include "EncoderCommands.h"
 #include "ModelCommands.h"
+#include "ScoreCommands.h"
 
 #include <cstring>
 #include <exception>
@@ -28,7 +29,10 @@ Pocket model:
   evaluate-pocket [--spectrograms DIR] [--json F]   text adherence, per-song FAD, diversity
   bench-generate [--batch 16] [--steps 20]   wall time, real-time factor, FLOP utilisation
 
-Encoders and rewards:
+Encoders and rewards (encoders: pocket-clap, mel-stats, music-features, or a TorchScript .pt):
+  embed --encoder E [--csv F] [--cache DIR] PATH...   embeddings of files, folders or lists
+  score {fad,per-song,fad-inf,kid,vendi,clap} --encoder E [REF] EVAL [--csv F] [--cache DIR]
+                                       fadtk-style scoring; per-song and clap are ranked
   train-clap --out DIR [--steps N] [--batch B] [--pool CLIPS]   train pocket CLAP (resumes)
   evaluate-clap --checkpoint F [--pairs 500]   held-out R@1/R@5 and zero-shot style accuracy
 
@@ -64,6 +68,8 @@ int main(int argc, char **argv)
         {"bench-generate", dragon::cli::benchGenerate},
         {"evaluate-pocket", dragon::cli::evaluatePocket},
         {"train-clap", dragon::cli::trainClap},
+        {"embed", dragon::cli::embed},
+        {"score", dragon::cli::score},
         {"evaluate-clap", dragon::cli::evaluateClap},
     };
     const auto command = commands.find(argv[1]);

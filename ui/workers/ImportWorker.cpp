@@ -1,6 +1,7 @@
 #include "workers/ImportWorker.h"
 
 #include "audio/AudioError.h"
+#include "audio/AudioFileTypes.h"
 #include "audio/WaveformPeaks.h"
 
 #include <QDirIterator>
@@ -10,9 +11,7 @@
 
 bool ImportWorker::isAudioExtension(const QString &path)
 {
-    static const QSet<QString> extensions = {"wav", "wave", "flac", "ogg", "oga", "opus", "mp3",
-                                             "aif", "aiff", "aifc", "w64", "caf", "au", "snd"};
-    return extensions.contains(QFileInfo(path).suffix().toLower());
+    return dragon::hasAudioExtension(path.toStdString());
 }
 
 void ImportWorker::process(int jobId, const QStringList &paths)
