@@ -105,6 +105,16 @@ void ProjectDocument::setPrompts(const std::vector<std::string> &train,
     Q_EMIT modifiedChanged(true);
 }
 
+void ProjectDocument::setReward(const dragon::RewardDefinition &reward)
+{
+    if (reward == m_project.reward)
+        return;
+    m_project.reward = reward;
+    m_extraModified = true;
+    Q_EMIT rewardChanged();
+    Q_EMIT modifiedChanged(true);
+}
+
 void ProjectDocument::insertSetAt(int index, const dragon::ExemplarSet &set)
 {
     index = std::clamp(index, 0, setCount());

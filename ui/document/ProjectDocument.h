@@ -39,6 +39,8 @@ public:
                   int importId = 0);
     void removeItems(const QString &setId, QVector<int> rows);
     void setPrompts(const std::vector<std::string> &train, const std::vector<std::string> &eval);
+    // The encoder and reward terms (form edits: not on the undo stack, like prompts).
+    void setReward(const dragon::RewardDefinition &reward);
 
     // Primitive mutators used by undo commands (no undo themselves).
     void insertSetAt(int index, const dragon::ExemplarSet &set);
@@ -59,6 +61,7 @@ Q_SIGNALS:
     void itemsChanged(const QString &setId);
     void modifiedChanged(bool modified);
     void filePathChanged(const QString &path);
+    void rewardChanged();
 
 private:
     dragon::Project m_project;

@@ -7,6 +7,8 @@
 #include "widgets/ExemplarPanel.h"
 #include "widgets/GeneratePanel.h"
 #include "widgets/PromptsPanel.h"
+#include "widgets/RewardPanel.h"
+#include "workers/EmbeddingController.h"
 #include "workers/ImportController.h"
 
 #include <QAction>
@@ -29,19 +31,23 @@ constexpr int kMaxRecent = 8;
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_document(new ProjectDocument(this)),
       m_waveforms(new WaveformStore(this)), m_importer(new ImportController(this)),
-      m_playback(new PlaybackController(this))
+      m_playback(new PlaybackController(this)), m_embeddings(new EmbeddingController(this))
 {
     setObjectName("mainWindow");
     m_panel = new ExemplarPanel(m_document, m_waveforms, m_importer, m_playback);
     auto *tabs = new QTabWidget;
     tabs->addTab(m_panel, tr("Exemplar sets"));
     tabs->addTab(new PromptsPanel(m_document), tr("Prompts"));
+    m_rewardPanel = new RewardPanel(m_document, m_embeddings);
+    tabs->addTab(m_rewardPanel, tr("Reward"));
     m_generatePanel = new GeneratePanel(m_playback);
     tabs->addTab(m_generatePanel, tr("Generate"));
     setCentralWidget(tabs);
     buildMenus();
 
     connect(m_panel, &ExemplarPanel::statusMessage, this,
+            [this](const QString &m) { statusBar()->showMessage(m, 8000); });
+    connect(m_rewardPanel, &RewardPanel::statusMessage, this,
             [this](const QString &m) { statusBar()->showMessage(m, 8000); });
     connect(m_playback, &PlaybackController::error, this,
             [this](const QString &m) { statusBar()->showMessage(m, 8000); });

@@ -4,6 +4,8 @@
 
 class ExemplarPanel;
 class GeneratePanel;
+class EmbeddingController;
+class RewardPanel;
 class ImportController;
 class PlaybackController;
 class ProjectDocument;
@@ -25,6 +27,7 @@ public:
     ProjectDocument *document() const { return m_document; }
     ExemplarPanel *exemplarPanel() const { return m_panel; }
     GeneratePanel *generatePanel() const { return m_generatePanel; }
+    RewardPanel *rewardPanel() const { return m_rewardPanel; }
     PlaybackController *playback() const { return m_playback; }
     QString lastError() const { return m_lastError; }
 
@@ -49,6 +52,8 @@ private:
     PlaybackController *m_playback;
     ExemplarPanel *m_panel;
     GeneratePanel *m_generatePanel;
+    EmbeddingController *m_embeddings;
+    RewardPanel *m_rewardPanel;
     QMenu *m_recentMenu = nullptr;
     QString m_lastError;
 };

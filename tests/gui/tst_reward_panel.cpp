@@ -1,0 +1,218 @@
+// The Reward tab: encoder chooser (built-ins, TorchScript plug-ins validated in the background,
+// broken ones refused with the reason and the previous choice kept), per-set embedding status
+// computed in the background through the project's cache (second pass from cache, Cancel), and
+// the reward form with inline validation writing the project's RewardDefinition.
+#include "document/ProjectDocument.h"
+#include "project/ProjectFile.h"
+#include "widgets/RewardPanel.h"
+#include "workers/EmbeddingController.h"
+
+#include "WavFixture.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+
+using namespace dragon;
+
+namespace {
+
+std::string writeTone(const QTemporaryDir &dir, const QString &name, double hz, int samples = 12000)
+{
+    std::vector<float> s(static_cast<std::size_t>(samples));
+    for (int i = 0; i < samples; ++i)
+        s[std::size_t(i)] = 0.4f * float(std::sin(2 * M_PI * hz * i / 24000.0));
+    const std::string path = dir.filePath(name).toStdString();
+    fixtures::writeFile(path, fixtures::floatWavBytes(s, 1, 24000));
+    return path;
+}
+
+struct Fixture
+{
+    QTemporaryDir dir;
+    ProjectDocument document;
+    EmbeddingController embeddings;
+    QString projectPath;
+
+    Fixture()
+    {
+        Project p;
+        p.name = "Reward test";
+        ExemplarSet warm{"set-1", "Warm", {}}, bright{"set-2", "Bright", {}}, text{"set-3", "Described", {}},
+            empty{"set-4", "Empty", {}};
+        for (int i = 0; i < 3; ++i)
+            warm.items.push_back(ExemplarItem::audio(writeTone(dir, QString("warm%1.wav").arg(i), 110.0 * (i + 1))));
+        for (int i = 0; i < 2; ++i)
+            bright.items.push_back(ExemplarItem::audio(writeTone(dir, QString("bright%1.wav").arg(i), 1500.0 + 300 * i)));
+        text.items = {ExemplarItem::textItem("warm analog pads"), ExemplarItem::textItem("slow ambient")};
+        p.exemplarSets = {warm, bright, text, empty};
+        projectPath = dir.filePath("reward.dragon");
+        ProjectFile::save(p, projectPath.toStdString());
+        document.reset(ProjectFile::load(projectPath.toStdString()), projectPath);
+    }
+};
+
+QComboBox *cellCombo(QTableWidget *table, int row, int column)
+{
+    return qobject_cast<QComboBox *>(table->cellWidget(row, column));
+}
+
+bool anyContains(const QStringList &list, const QString &text)
+{
+    for (const auto &s : list)
+        if (s.contains(text))
+            return true;
+    return false;
+}
+
+} // namespace
+
+class TestRewardPanel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void embedsSetsInTheBackgroundWithCache()
+    {
+        Fixture f;
+        RewardPanel panel(&f.document, &f.embeddings);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.encoderInfo().spec == "pocket-clap", 20000); // the default
+        QVERIFY(panel.encoderStatus().contains("audio + text"));
+        panel.chooseEncoder("mel-stats");
+        QCOMPARE(f.document.project().reward.encoder, std::string("mel-stats"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.encoderInfo().spec == "mel-stats", 10000);
+        QVERIFY(panel.encoderStatus().contains("audio only"));
+
+        QSignalSpy idle(&panel, &RewardPanel::embeddingsIdle);
+        panel.computeAll();
+        QVERIFY(idle.wait(30000));
+        QVERIFY2(panel.setStatus("set-1").startsWith("3 embedded, 0 from cache"), qPrintable(panel.setStatus("set-1")));
+        QVERIFY(panel.setStatus("set-2").startsWith("2 embedded"));
+        QVERIFY2(panel.setStatus("set-3").contains("no text tower"), qPrintable(panel.setStatus("set-3")));
+        QVERIFY(panel.setStatus("set-4").startsWith("Empty set"));
+        QVERIFY(QDir(f.projectPath + ".d/embeddings").exists());
+
+        panel.computeAll(); // second pass: from the project's cache
+        QVERIFY(idle.wait(30000));
+        QVERIFY2(panel.setStatus("set-1").contains("3 from cache"), qPrintable(panel.setStatus("set-1")));
+
+        // Editing a set makes its status stale.
+        f.document.removeItems("set-1", {0});
+        QCOMPARE(panel.setStatus("set-1"), QString());
+
+        // pocket-clap has a text tower: the text set embeds.
+        panel.chooseEncoder("pocket-clap");
+        QTRY_VERIFY_WITH_TIMEOUT(panel.encoderInfo().spec == "pocket-clap", 20000);
+        panel.computeAll();
+        QVERIFY(idle.wait(60000));
+        QVERIFY2(panel.setStatus("set-3").startsWith("2 embedded (2 text)"), qPrintable(panel.setStatus("set-3")));
+    }
+
+    void cancelStopsWithinASecond()
+    {
+        Fixture f;
+        ExemplarSet many{"set-9", "Many", {}};
+        for (int i = 0; i < 300; ++i)
+            many.items.push_back(ExemplarItem::audio(writeTone(f.dir, QString("m%1.wav").arg(i), 100.0 + i, 48000)));
+        f.document.insertSetAt(0, many);
+        RewardPanel panel(&f.document, &f.embeddings);
+        panel.chooseEncoder("music-features");
+        QSignalSpy progress(&f.embeddings, &EmbeddingController::progress);
+        QSignalSpy idle(&panel, &RewardPanel::embeddingsIdle);
+        panel.computeAll();
+        QVERIFY(progress.wait(20000));
+        QElapsedTimer timer;
+        timer.start();
+        panel.cancel();
+        QVERIFY(idle.wait(5000));
+        QVERIFY2(timer.elapsed() < 1500, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(panel.setStatus("set-9"), QString("Cancelled"));
+        QCOMPARE(panel.setStatus("set-1"), QString("Cancelled")); // queued sets dropped too
+    }
+
+    void pluginsAreValidatedBeforeUse()
+    {
+        Fixture f;
+        QProcess python;
+        python.start("/usr/bin/python3", {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_encoder_plugins.py",
+                                          f.dir.filePath("plugins")});
+        QVERIFY(python.waitForFinished(120000) && python.exitCode() == 0);
+        RewardPanel panel(&f.document, &f.embeddings);
+        panel.chooseEncoder("mel-stats");
+        QTRY_VERIFY_WITH_TIMEOUT(panel.encoderInfo().spec == "mel-stats", 10000);
+
+        panel.loadEncoderFile(f.dir.filePath("plugins/wrong_shape.pt"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.encoderStatus().contains("Cannot use this encoder"), 10000);
+        QVERIFY(panel.encoderStatus().contains("returned shape"));
+        QCOMPARE(f.document.project().reward.encoder, std::string("mel-stats")); // unchanged
+
+        const QString good = f.dir.filePath("plugins/good.pt");
+        panel.loadEncoderFile(good);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.encoderInfo().spec == good, 10000);
+        QCOMPARE(QString::fromStdString(f.document.project().reward.encoder), good);
+        QVERIFY(panel.encoderStatus().contains("tiny-test-encoder"));
+        auto *combo = panel.findChild<QComboBox *>("encoderCombo");
+        QVERIFY(combo->findData(good) >= 0);
+        QCOMPARE(combo->currentData().toString(), good);
+    }
+
+    void rewardFormValidatesInline()
+    {
+        Fixture f;
+        RewardPanel panel(&f.document, &f.embeddings);
+        panel.chooseEncoder("mel-stats");
+        QTRY_VERIFY_WITH_TIMEOUT(panel.encoderInfo().spec == "mel-stats", 10000);
+        QVERIFY(anyContains(panel.problems(), "at least one"));
+        panel.addTerm();
+        QCOMPARE(int(f.document.project().reward.terms.size()), 1);
+        QCOMPARE(f.document.project().reward.terms[0].exemplarSet, std::string("set-1"));
+        QVERIFY2(panel.problems().isEmpty(), qPrintable(panel.problems().join('|')));
+
+        auto *terms = panel.findChild<QTableWidget *>("termTable");
+        // CLAP on an audio-only encoder: the form says why.
+        cellCombo(terms, 0, 0)->setCurrentIndex(cellCombo(terms, 0, 0)->findData("clap"));
+        QCOMPARE(f.document.project().reward.terms[0].type, std::string("clap"));
+        QVERIFY(anyContains(panel.problems(), "text tower"));
+        // A set reward on the empty set, then on the text-only set.
+        panel.addTerm();
+        cellCombo(terms, 1, 0)->setCurrentIndex(cellCombo(terms, 1, 0)->findData("fad"));
+        cellCombo(terms, 1, 1)->setCurrentIndex(cellCombo(terms, 1, 1)->findData("set-4"));
+        QVERIFY(anyContains(panel.problems(), "'Empty' is empty"));
+        cellCombo(terms, 1, 1)->setCurrentIndex(cellCombo(terms, 1, 1)->findData("set-3"));
+        QVERIFY(anyContains(panel.problems(), "holds only text"));
+        // pocket-clap fixes both.
+        panel.chooseEncoder("pocket-clap");
+        QVERIFY2(panel.problems().isEmpty(), qPrintable(panel.problems().join('|')));
+        // Direction "away" and a weight reach the document.
+        cellCombo(terms, 1, 2)->setCurrentIndex(1);
+        QVERIFY(f.document.project().reward.terms[1].away);
+        QVERIFY(f.document.isModified());
+        // Saved and reopened, the form shows the same reward.
+        f.document.saveAs(f.projectPath);
+        const RewardDefinition saved = f.document.project().reward;
+        f.document.reset(ProjectFile::load(f.projectPath.toStdString()), f.projectPath);
+        QCOMPARE(f.document.project().reward, saved);
+        QCOMPARE(terms->rowCount(), 2);
+        QCOMPARE(cellCombo(terms, 1, 0)->currentData().toString(), QString("fad"));
+        panel.removeCurrentTerm(); // no selection: nothing happens
+        QCOMPARE(int(f.document.project().reward.terms.size()), 2);
+
+        if (qEnvironmentVariableIsSet("DRAGON_SCREENSHOT_DIR")) {
+            QSignalSpy idle(&panel, &RewardPanel::embeddingsIdle);
+            panel.computeAll();
+            idle.wait(60000);
+            panel.resize(1000, 640);
+            panel.show();
+            QTest::qWait(200);
+            panel.grab().save(qEnvironmentVariable("DRAGON_SCREENSHOT_DIR") + "/reward-panel.png");
+        }
+    }
+};
+
+QTEST_MAIN(TestRewardPanel)
+#include "tst_reward_panel.moc"
