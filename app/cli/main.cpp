@@ -1,4 +1,5 @@
 // `dragon`: the headless DRAGON Studio engine. Links only dragon_core (no Qt).
+#include "BenchCommands.h"
 #include "CliCommands.h"
 #include "EncoderCommands.h"
 #include "ModelCommands.h"
@@ -42,6 +43,8 @@ Projects:
 Benchmarks and fixtures (not run by CI):
   bench-decode FILE [--rate HZ] [--repeat N]  decode + mixdown + resample throughput
   bench-playback [--runs N]            play() -> first sample at the device, median of N
+  bench-metrics --out DIR              FAD / Vendi / leave-one-out timings (see tests/bench)
+  bench-encoders [--clips N]           encoding throughput of the built-in encoders
   make-fixtures DIR                    reference clips named rate-channels-bits
 )";
 }
@@ -69,6 +72,8 @@ int main(int argc, char **argv)
         {"evaluate-pocket", dragon::cli::evaluatePocket},
         {"train-clap", dragon::cli::trainClap},
         {"embed", dragon::cli::embed},
+        {"bench-metrics", dragon::cli::benchMetrics},
+        {"bench-encoders", dragon::cli::benchEncoders},
         {"score", dragon::cli::score},
         {"evaluate-clap", dragon::cli::evaluateClap},
     };

@@ -1,0 +1,147 @@
+#include "BenchCommands.h"
+
+#include "CliOptions.h"
+#include "encoders/EncoderFactory.h"
+#include "metrics/FrechetDistance.h"
+#include "metrics/VendiScore.h"
+#include "model/CorpusGenerator.h"
+#include "model/Synthesizer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+namespace dragon::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Median wall time of `repeats` runs, in seconds.
+double medianSeconds(int repeats, const std::function<void()> &work)
+{
+    std::vector<double> times;
+    for (int r = 0; r < repeats; ++r) {
+        const auto start = std::chrono::steady_clock::now();
+        work();
+        times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+Eigen::MatrixXd gaussianRows(int n, int d, unsigned seed, double shift)
+{
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> normal;
+    Eigen::MatrixXd mix(d, d), rows(n, d);
+    for (int i = 0; i < d; ++i)
+        for (int j = 0; j < d; ++j)
+            mix(i, j) = normal(rng) / std::sqrt(double(d));
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < d; ++j)
+            rows(i, j) = normal(rng);
+    return (rows * mix).array() + shift;
+}
+
+void writeRows(const fs::path &path, const Eigen::MatrixXd &m)
+{
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> r = m;
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char *>(r.data()), std::streamsize(r.size() * 8));
+}
+
+} // namespace
+
+int benchMetrics(const Args &input)
+{
+    Args args = input;
+    const std::string out = takeOption(args, "--out", "");
+    const int repeats = toInt(takeOption(args, "--repeat", "3"), "--repeat");
+    if (out.empty() || !args.empty() || repeats < 1) {
+        std::cerr << "usage: dragon bench-metrics --out DIR [--repeat N]\n"
+                     "Times FAD (N=2000, D=128 and 512), Vendi (n=1000, D=512) and leave-one-out FAD\n"
+                     "(n=64, D=128) and writes the inputs and results to DIR for metrics_bench.py.\n";
+        return 2;
+    }
+    fs::create_directories(out);
+    nlohmann::json results;
+    for (int d : {128, 512}) {
+        const auto a = gaussianRows(2000, d, 1, 0.0), b = gaussianRows(2000, d, 2, 0.2);
+        writeRows(fs::path(out) / ("fad_a_" + std::to_string(d) + ".f64"), a);
+        writeRows(fs::path(out) / ("fad_b_" + std::to_string(d) + ".f64"), b);
+        double value = 0;
+        const double seconds = medianSeconds(repeats, [&] {
+            value = frechetDistance(GaussianStats::fromRows(a), GaussianStats::fromRows(b));
+        });
+        results["fad_" + std::to_string(d)] = {{"seconds", seconds}, {"value", value}};
+        std::cout << "FAD N=2000 D=" << d << ": " << seconds << " s (value " << value << ")\n";
+    }
+    {
+        const auto x = gaussianRows(1000, 512, 3, 0.1);
+        writeRows(fs::path(out) / "vendi_x.f64", x);
+        double value = 0;
+        const double seconds = medianSeconds(repeats, [&] { value = vendiScore(x, 1.0); });
+        results["vendi"] = {{"seconds", seconds}, {"value", value}};
+        std::cout << "Vendi n=1000 D=512 (dual form): " << seconds << " s (value " << value << ")\n";
+    }
+    {
+        const auto x = gaussianRows(64, 128, 4, 0.1), ref = gaussianRows(2000, 128, 5, 0.0);
+        writeRows(fs::path(out) / "loo_x.f64", x);
+        writeRows(fs::path(out) / "loo_ref.f64", ref);
+        const GaussianStats refStats = GaussianStats::fromRows(ref);
+        std::vector<double> fast, naive;
+        const double fastSeconds = medianSeconds(repeats, [&] { fast = frechetDistanceLeaveOneOut(x, refStats); });
+        const double naiveSeconds = medianSeconds(repeats, [&] {
+            naive.clear();
+            for (Eigen::Index i = 0; i < x.rows(); ++i) {
+                Eigen::MatrixXd without(x.rows() - 1, x.cols());
+                without << x.topRows(i), x.bottomRows(x.rows() - 1 - i);
+                naive.push_back(frechetDistance(refStats, GaussianStats::fromRows(without)));
+            }
+        });
+        double worst = 0;
+        for (std::size_t i = 0; i < fast.size(); ++i)
+            worst = std::max(worst, std::abs(fast[i] - naive[i]) / std::abs(naive[i]));
+        results["loo"] = {{"seconds", fastSeconds}, {"naive_seconds", naiveSeconds}, {"values", fast},
+                          {"max_relative_difference_to_naive", worst}};
+        std::cout << "leave-one-out FAD n=64 D=128: rank-1 " << fastSeconds << " s, naive recomputation "
+                  << naiveSeconds << " s (" << naiveSeconds / fastSeconds << "x), max rel. diff " << worst << "\n";
+    }
+    std::ofstream(fs::path(out) / "cpp_results.json") << results.dump(2) << "\n";
+    return 0;
+}
+
+int benchEncoders(const Args &input)
+{
+    Args args = input;
+    const int clips = toInt(takeOption(args, "--clips", "16"), "--clips");
+    if (!args.empty() || clips < 1) {
+        std::cerr << "usage: dragon bench-encoders [--clips N]   (6 s corpus clips per encoder)\n";
+        return 2;
+    }
+    const CorpusGenerator corpus;
+    const Synthesizer synth;
+    std::vector<AudioBuffer> audio;
+    for (int i = 0; i < clips; ++i)
+        audio.push_back(synth.render(corpus.generate(CorpusGenerator::kHeldOutSeedStart + 900000 + std::uint64_t(i))));
+    double seconds = 0;
+    for (const auto &a : audio)
+        seconds += a.durationSeconds();
+    for (const auto &choice : builtInEncoders()) {
+        auto encoder = createEncoder(choice.key);
+        encoder->embed(audio.front()); // warm-up
+        const auto start = std::chrono::steady_clock::now();
+        for (const auto &a : audio)
+            encoder->embed(a);
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::cout << choice.key << ": " << clips << " clips (" << seconds << " s of 24 kHz audio) in " << wall
+                  << " s = " << seconds / wall << " s of audio per second\n";
+    }
+    return 0;
+}
+
+} // namespace dragon::cli
