@@ -4,6 +4,7 @@
 #include "EncoderCommands.h"
 #include "ModelCommands.h"
 #include "ScoreCommands.h"
+#include "TrainCommands.h"
 
 #include <cstring>
 #include <exception>
@@ -36,6 +37,10 @@ Encoders and rewards (encoders: pocket-clap, mel-stats, music-features, or a Tor
                                        fadtk-style scoring; per-song and clap are ranked
   train-clap --out DIR [--steps N] [--batch B] [--pool CLIPS]   train pocket CLAP (resumes)
   evaluate-clap --checkpoint F [--pairs 500]   held-out R@1/R@5 and zero-shot style accuracy
+
+DRAGON training:
+  train (--project P.dragon | --config C.json) [--out RUN] [--rounds N] [--loss dpo|kto] ...
+  train --resume --out RUN             continue a stopped or killed run
 
 Projects:
   demo-project DIR                     write the bundled demo project (audio + demo.dragon) to DIR
@@ -72,6 +77,7 @@ int main(int argc, char **argv)
         {"evaluate-pocket", dragon::cli::evaluatePocket},
         {"train-clap", dragon::cli::trainClap},
         {"embed", dragon::cli::embed},
+        {"train", dragon::cli::train},
         {"bench-metrics", dragon::cli::benchMetrics},
         {"bench-encoders", dragon::cli::benchEncoders},
         {"score", dragon::cli::score},

@@ -1,0 +1,133 @@
+#include "TrainCommands.h"
+
+#include "CliOptions.h"
+#include "dragon/DragonTrainer.h"
+#include "project/ProjectFile.h"
+
+#include <atomic>
+#include <csignal>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace dragon::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void onSignal(int)
+{
+    g_stop = true; // finish nothing more; the last checkpoint stays
+}
+
+std::string readFile(const std::string &path)
+{
+    std::ifstream in(path);
+    if (!in)
+        throw std::runtime_error(path + ": cannot be read");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+int train(const Args &input)
+{
+    Args args = input;
+    const std::string projectPath = takeOption(args, "--project", "");
+    const std::string configPath = takeOption(args, "--config", "");
+    std::string out = takeOption(args, "--out", "");
+    const bool resume = takeFlag(args, "--resume");
+    const std::string rounds = takeOption(args, "--rounds", "");
+    const std::string loss = takeOption(args, "--loss", "");
+    const std::string beta = takeOption(args, "--beta", "");
+    const std::string lr = takeOption(args, "--lr", "");
+    const std::string evalEvery = takeOption(args, "--eval-every", "");
+    const std::string seed = takeOption(args, "--seed", "");
+    const std::string threads = takeOption(args, "--threads", "");
+    const std::string checkpoint = takeOption(args, "--checkpoint", "");
+    if (!args.empty() || (resume ? out.empty() : (projectPath.empty() == configPath.empty()))) {
+        std::cerr << "usage: dragon train (--project P.dragon | --config C.json) [--out RUN] [--rounds N]\n"
+                     "         [--loss dpo|kto] [--beta B] [--lr LR] [--eval-every N] [--seed S] [--threads T]\n"
+                     "         [--checkpoint BASE.pt]\n"
+                     "       dragon train --resume --out RUN   (continues the run in RUN)\n"
+                     "The run folder gets config.json, metrics.jsonl/.csv, eval.jsonl, audition/, checkpoints/.\n";
+        return 2;
+    }
+    DragonConfig config;
+    if (resume) {
+        config = DragonConfig::fromJson(readFile((fs::path(out) / "config.json").string()));
+    } else if (!projectPath.empty()) {
+        config.project = ProjectFile::load(projectPath);
+        config.projectPath = fs::absolute(projectPath).string();
+        if (out.empty()) {
+            const std::time_t now = std::time(nullptr);
+            std::ostringstream name;
+            name << std::put_time(std::localtime(&now), "%Y%m%d-%H%M%S");
+            out = (fs::path(projectPath).string() + ".d/runs/" + name.str());
+        }
+    } else {
+        config = DragonConfig::fromJson(readFile(configPath), fs::absolute(configPath).parent_path().string());
+    }
+    if (out.empty()) {
+        std::cerr << "dragon train: --out RUN is needed with --config\n";
+        return 2;
+    }
+    if (!rounds.empty())
+        config.rounds = toInt(rounds, "--rounds");
+    if (!loss.empty())
+        config.loss = loss;
+    if (!beta.empty())
+        config.beta = toDouble(beta, "--beta");
+    if (!lr.empty())
+        config.learningRate = toDouble(lr, "--lr");
+    if (!evalEvery.empty())
+        config.evalEvery = toInt(evalEvery, "--eval-every");
+    if (!seed.empty())
+        config.seed = std::uint64_t(toInt(seed, "--seed"));
+    if (!threads.empty())
+        config.threads = toInt(threads, "--threads");
+    if (!checkpoint.empty())
+        config.checkpoint = checkpoint;
+    if (!resume && fs::exists(fs::path(out) / "checkpoints") && !fs::is_empty(fs::path(out) / "checkpoints")) {
+        std::cerr << "dragon train: " << out << " already holds a run; use --resume to continue it\n";
+        return 2;
+    }
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    const auto started = std::chrono::steady_clock::now();
+    DragonCallbacks callbacks;
+    callbacks.log = [](const std::string &m) { std::cerr << m << "\n"; };
+    callbacks.round = [&](const RoundStats &s) {
+        std::cout << std::fixed << "round " << s.round << "/" << config.rounds << "  reward " << std::setprecision(4)
+                  << s.rewardMean << " [p10 " << s.rewardP10 << ", p90 " << s.rewardP90 << "]  "
+                  << (s.pairs ? std::to_string(s.pairs) + " pairs" : std::to_string(s.labels) + " labels")
+                  << "  loss " << s.loss.loss << "  acc " << std::setprecision(2) << s.loss.implicitAccuracy
+                  << "  |g| " << s.gradNorm << "  " << std::setprecision(1) << s.secondsTotal << " s (sample "
+                  << s.secondsSample << ", decode " << s.secondsDecode << ", encode " << s.secondsEncode
+                  << ", update " << s.secondsUpdate << ")" << (s.updated ? "" : "  [no update]") << std::endl;
+    };
+    callbacks.eval = [&](const EvalStats &e) {
+        std::cout << std::fixed << std::setprecision(3) << "eval @ round " << e.round << ": win rate "
+                  << e.winRate.rate << " [" << e.winRate.lower << ", " << e.winRate.upper << "] p="
+                  << std::setprecision(4) << e.winRate.signTestP << std::setprecision(4) << "  reward "
+                  << e.rewardBase << " -> " << e.rewardPolicy << "  vendi " << e.vendiBase << " -> "
+                  << e.vendiPolicy << "  clap " << e.clapBase << " -> " << e.clapPolicy << std::endl;
+    };
+    DragonTrainer trainer(config, out, callbacks);
+    std::cout << "run folder: " << out << " (starting at round " << trainer.completedRounds() << ")" << std::endl;
+    const int done = trainer.run(&g_stop);
+    std::cout << "finished " << done << " of " << config.rounds << " rounds in " << std::setprecision(0)
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s"
+              << (g_stop ? " (stopped; resume with --resume)" : "") << std::endl;
+    return 0;
+}
+
+} // namespace dragon::cli

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "project/Project.h"
+#include "rewards/RewardDefinition.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dragon {
+
+// Everything one DRAGON run needs; written to <run>/config.json and read back on --resume.
+struct DragonConfig
+{
+    std::string checkpoint;        // base generator (empty: the bundled pocket model)
+    Project project;               // exemplar sets, train/eval prompts, reward definition
+    std::string projectPath;       // where the project came from (for relative paths; may be empty)
+
+    int rounds = 40;
+    int promptsPerRound = 8;
+    int seedsPerPrompt = 2;        // K generations per prompt with different noise
+    int demoSteps = 10;            // sampler steps for on-policy demonstrations (< evalSteps)
+    int evalSteps = 20;
+    float guidance = 3.0f;
+
+    std::string loss = "dpo";      // "dpo" (paired) or "kto" (unpaired)
+    double beta = 500.0;
+    double ktoLambdaDesirable = 1.0, ktoLambdaUndesirable = 1.0;
+    bool runningBaseline = false;  // KTO: label against an EMA baseline instead of the median
+    double tieFraction = 0.05;
+    double learningRate = 5e-5;
+    int warmupRounds = 2;
+    double weightDecay = 0.0;
+    double gradClip = 1.0;
+    int gradientPasses = 2;        // per round, each with fresh t and noise
+    double emaDecay = 0.0;         // 0: no EMA copy
+
+    int evalEvery = 5;             // rounds; 0: never
+    int evalPrompts = 0;           // 0: all of project.evalPrompts
+    int bootstrapDraws = 200;      // set rewards
+    int checkpointEvery = 1;
+    int keepCheckpoints = 3;
+    int auditionEvery = 1;         // D+/D- clips written every N rounds (0: never)
+    std::uint64_t seed = 1;
+    int threads = 0;               // torch intra-op threads (0: all cores minus one, at least 1)
+
+    std::string toJson() const;
+    static DragonConfig fromJson(const std::string &json, const std::string &baseDir = {}); // throws
+    // Problems that make the run impossible (empty list: OK).
+    std::vector<std::string> validate() const;
+};
+
+} // namespace dragon

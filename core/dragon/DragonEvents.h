@@ -1,0 +1,55 @@
+#pragma once
+
+#include "dragon/DragonLoss.h"
+#include "dragon/WinRateStatistics.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace dragon {
+
+// What a round did (torch-free, for the UI, CLI and metrics files).
+struct RoundStats
+{
+    int round = 0;
+    double rewardMean = 0, rewardP10 = 0, rewardP50 = 0, rewardP90 = 0; // raw reward, or set value
+    double demoPlusMean = 0, demoMinusMean = 0; // utilities of D+ and D-
+    int pairs = 0, labels = 0, skippedTies = 0;
+    LossStats loss;
+    double gradNorm = 0, learningRate = 0;
+    bool updated = false;
+    std::string warning;
+    double secondsSample = 0, secondsDecode = 0, secondsEncode = 0, secondsReward = 0, secondsUpdate = 0,
+           secondsCheckpoint = 0, secondsTotal = 0;
+};
+
+struct EvalStats
+{
+    int round = 0;
+    WinRate winRate;               // fine-tuned vs base on the fixed eval prompts and seeds
+    double rewardBase = 0, rewardPolicy = 0; // mean raw reward (instance) or set value
+    double vendiBase = 0, vendiPolicy = 0;   // guardrail: diversity of the eval batch
+    double clapBase = 0, clapPolicy = 0;     // guardrail: pocket-CLAP text adherence
+    double seconds = 0;
+};
+
+struct AuditionClip
+{
+    int round = 0;
+    std::string path, prompt;
+    std::uint64_t seed = 0;
+    double reward = 0;
+    int label = 0; // +1 D+, -1 D-
+};
+
+struct DragonCallbacks
+{
+    std::function<void(const RoundStats &)> round;
+    std::function<void(const EvalStats &)> eval;
+    std::function<void(const AuditionClip &)> audition;
+    std::function<void(const std::string &phase, int done, int total)> progress;
+    std::function<void(const std::string &message)> log;
+};
+
+} // namespace dragon

@@ -1,0 +1,770 @@
+#include "dragon/DragonTrainer.h"
+
+#include "audio/AudioFileReader.h"
+#include "audio/AudioFileWriter.h"
+#include "audio/Loudness.h"
+#include "dragon/DemoBuilder.h"
+#include "encoders/EmbeddingCache.h"
+#include "encoders/EncoderFactory.h"
+#include "encoders/ExemplarSetEmbedder.h"
+#include "encoders/PocketClapEncoder.h"
+#include "metrics/VendiScore.h"
+#include "model/DdimSampler.h"
+#include "model/PocketGenerator.h"
+#include "rewards/ClapScoreReward.h"
+#include "rewards/EmbeddingMatrix.h"
+#include "rewards/RewardBuilder.h"
+#include "util/AtomicFileWriter.h"
+#include "util/BundledResource.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <numeric>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace dragon {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b, std::uint64_t c = 0)
+{
+    // splitmix64 over a combination: independent, reproducible streams per (seed, round, item).
+    std::uint64_t z = a * 0x9E3779B97F4A7C15ULL + b * 0xBF58476D1CE4E5B9ULL + c * 0x94D049BB133111EBULL + 1;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+double since(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+double quantile(std::vector<double> v, double q)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const double pos = q * double(v.size() - 1);
+    const std::size_t lo = std::size_t(pos), hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+}
+
+bool needsEmbeddings(const RewardDefinition &d)
+{
+    for (const auto &t : d.terms)
+        if (t.type != "loudness")
+            return true;
+    return false;
+}
+
+std::string roundName(int round)
+{
+    std::ostringstream s;
+    s << "round-" << std::setw(6) << std::setfill('0') << round;
+    return s.str();
+}
+
+} // namespace
+
+struct DragonTrainer::Impl
+{
+    DragonConfig config;
+    fs::path runDir;
+    DragonCallbacks callbacks;
+    std::unique_ptr<PocketGenerator> policy, reference, ema;
+    std::shared_ptr<Encoder> encoder;
+    std::unique_ptr<PocketClapEncoder> guard; // guardrails: Vendi and CLAP adherence
+    std::shared_ptr<Reward> reward;
+    std::unique_ptr<torch::optim::AdamW> optimizer;
+    DemoBuilder demo;
+    int round = 0;
+    std::vector<std::string> evalPrompts;
+    std::vector<std::uint64_t> evalSeeds;
+    std::vector<AudioBuffer> baseAudio; // base model's eval clips (cached)
+    double lastDecodeSeconds = 0;
+
+    void log(const std::string &m) const
+    {
+        if (callbacks.log)
+            callbacks.log(m);
+    }
+    bool waitWhilePaused(const std::atomic<bool> *stop, const std::atomic<bool> *pause) const
+    {
+        while (pause && pause->load() && !(stop && stop->load()))
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return stop && stop->load();
+    }
+
+    RewardBatch score(const std::vector<AudioBuffer> &audio, const std::vector<std::string> &prompts,
+                      double *encodeSeconds) const
+    {
+        const auto started = Clock::now();
+        RewardBatch batch;
+        batch.prompts = prompts;
+        if (encoder)
+            for (const auto &a : audio)
+                batch.embeddings.push_back(encoder->embed(a));
+        if (reward->needsLoudness())
+            for (const auto &a : audio)
+                batch.loudnessLufs.push_back(Loudness::measure(a).integratedLufs);
+        if (encodeSeconds)
+            *encodeSeconds = since(started);
+        return batch;
+    }
+
+    std::vector<AudioBuffer> generate(Generator &g, const std::vector<std::string> &prompts,
+                                      const std::vector<std::uint64_t> &seeds, int steps, torch::Tensor *latents,
+                                      const std::atomic<bool> *stop, const std::string &phase)
+    {
+        torch::NoGradGuard noGrad;
+        g.setTraining(false);
+        SamplerSettings s;
+        s.steps = steps;
+        s.guidance = config.guidance;
+        std::vector<torch::Tensor> parts;
+        std::vector<AudioBuffer> audio;
+        const std::size_t batch = 16;
+        for (std::size_t start = 0; start < prompts.size(); start += batch) {
+            const std::size_t end = std::min(prompts.size(), start + batch);
+            const std::vector<std::string> p(prompts.begin() + long(start), prompts.begin() + long(end));
+            const std::vector<std::uint64_t> sd(seeds.begin() + long(start), seeds.begin() + long(end));
+            auto z = DdimSampler::sample(g, p, sd, s,
+                                         [&](int done, int total) {
+                                             if (callbacks.progress)
+                                                 callbacks.progress(phase, int(start) * total + done * int(end - start),
+                                                                    int(prompts.size()) * total);
+                                         },
+                                         stop);
+            if (!z.defined() || z.numel() == 0)
+                return {};
+            parts.push_back(z);
+        }
+        const auto all = torch::cat(parts, 0);
+        if (latents)
+            *latents = all;
+        const auto decodeStart = Clock::now();
+        auto decoded = g.decode(all);
+        lastDecodeSeconds = since(decodeStart);
+        return decoded;
+    }
+
+    void prepare()
+    {
+        fs::create_directories(runDir / "checkpoints");
+        fs::create_directories(runDir / "audition");
+        const int threads = config.threads > 0 ? config.threads
+                                               : std::max(1, int(std::thread::hardware_concurrency()) - 1);
+        torch::set_num_threads(threads);
+        const std::string checkpoint = config.checkpoint.empty() ? bundledResource("pocket.pt", "DRAGON_POCKET_CHECKPOINT")
+                                                                 : config.checkpoint;
+        policy = PocketGenerator::load(checkpoint);
+        reference = std::unique_ptr<PocketGenerator>(static_cast<PocketGenerator *>(policy->clone().release()));
+        for (auto &p : reference->parameters())
+            p.set_requires_grad(false);
+        reference->setTraining(false);
+        if (config.emaDecay > 0)
+            ema = std::unique_ptr<PocketGenerator>(static_cast<PocketGenerator *>(policy->clone().release()));
+        torch::optim::AdamWOptions options(config.learningRate);
+        options.weight_decay(config.weightDecay).betas({0.9, 0.999});
+        optimizer = std::make_unique<torch::optim::AdamW>(policy->parameters(), options);
+
+        const RewardDefinition &definition = config.project.reward;
+        if (needsEmbeddings(definition))
+            encoder = std::shared_ptr<Encoder>(createEncoder(definition.encoder));
+        std::map<std::string, ExemplarEmbeddings> exemplars;
+        EmbeddingCache cache((runDir / "embeddings").string());
+        for (const auto &term : definition.terms) {
+            if (term.exemplarSet.empty() || exemplars.count(term.exemplarSet))
+                continue;
+            const ExemplarSet *set = config.project.findSet(term.exemplarSet);
+            if (!set)
+                throw std::runtime_error("reward term names exemplar set '" + term.exemplarSet + "', which the project lacks");
+            auto embedded = ExemplarSetEmbedder::embed(*set, *encoder, &cache);
+            for (const auto &[item, why] : embedded.problems)
+                log("exemplar skipped: " + item + ": " + why);
+            exemplars[term.exemplarSet] = std::move(embedded);
+        }
+        reward = RewardBuilder::build(definition, encoder, exemplars);
+        try {
+            guard = std::make_unique<PocketClapEncoder>();
+        } catch (const std::exception &e) {
+            log(std::string("guardrails off (no pocket-clap): ") + e.what());
+        }
+        DemoBuilderConfig dc;
+        dc.mode = config.loss == "dpo" ? DemoMode::Paired : DemoMode::Unpaired;
+        dc.tieFraction = config.tieFraction;
+        dc.runningBaseline = config.runningBaseline;
+        demo = DemoBuilder(dc);
+
+        const int n = config.evalPrompts > 0 ? std::min<int>(config.evalPrompts, int(config.project.evalPrompts.size()))
+                                             : int(config.project.evalPrompts.size());
+        for (int i = 0; i < n; ++i) {
+            evalPrompts.push_back(config.project.evalPrompts[std::size_t(i)]);
+            evalSeeds.push_back(mix(config.seed ^ 0xE7A1ULL, std::uint64_t(i)) % 1000000007ULL);
+        }
+        AtomicFileWriter::write((runDir / "config.json").string(), config.toJson());
+        resume();
+    }
+
+    // --- checkpoints -------------------------------------------------------------------------
+
+    void saveCheckpoint()
+    {
+        std::ostringstream bytes;
+        {
+            torch::serialize::OutputArchive archive, weights, optimizerState;
+            policy->model()->save(weights);
+            optimizer->save(optimizerState);
+            archive.write("format", c10::IValue(std::string("dragon-run-checkpoint-1")));
+            archive.write("round", c10::IValue(int64_t(round)));
+            archive.write("policy", weights);
+            archive.write("optimizer", optimizerState);
+            archive.write("baseline", c10::IValue(demo.baseline()));
+            archive.write("hasBaseline", c10::IValue(demo.hasBaseline()));
+            if (ema) {
+                torch::serialize::OutputArchive emaWeights;
+                ema->model()->save(emaWeights);
+                archive.write("ema", emaWeights);
+            }
+            archive.save_to(bytes);
+        }
+        // Atomic and synced: a kill or a full disk leaves the previous checkpoint intact.
+        const fs::path path = runDir / "checkpoints" / (roundName(round) + ".pt");
+        AtomicFileWriter::write(path.string(), bytes.str());
+        std::vector<fs::path> all;
+        for (const auto &e : fs::directory_iterator(runDir / "checkpoints"))
+            if (e.path().extension() == ".pt" && e.path().filename().string().rfind("round-", 0) == 0)
+                all.push_back(e.path());
+        std::sort(all.begin(), all.end());
+        for (std::size_t i = 0; i + std::size_t(config.keepCheckpoints) < all.size(); ++i)
+            fs::remove(all[i]);
+        try {
+            policy->save((runDir / "policy.pt").string());
+        } catch (const std::exception &e) {
+            log(std::string("policy.pt not written: ") + e.what());
+        }
+    }
+
+    bool loadCheckpoint(const fs::path &path)
+    {
+        try {
+            torch::serialize::InputArchive archive, weights, optimizerState;
+            archive.load_from(path.string());
+            c10::IValue format, savedRound, baseline, hasBaseline;
+            archive.read("format", format);
+            if (!format.isString() || format.toStringRef() != "dragon-run-checkpoint-1")
+                return false;
+            archive.read("round", savedRound);
+            archive.read("policy", weights);
+            archive.read("optimizer", optimizerState);
+            archive.read("baseline", baseline);
+            archive.read("hasBaseline", hasBaseline);
+            policy->model()->load(weights);
+            optimizer->load(optimizerState);
+            if (ema) {
+                torch::serialize::InputArchive emaWeights;
+                if (archive.try_read("ema", emaWeights))
+                    ema->model()->load(emaWeights);
+            }
+            for (const auto &p : policy->parameters())
+                if (!torch::isfinite(p).all().item<bool>())
+                    return false;
+            demo.setBaseline(baseline.toDouble(), hasBaseline.toBool());
+            round = int(savedRound.toInt());
+            return true;
+        } catch (const std::exception &) {
+            return false;
+        }
+    }
+
+    void resume()
+    {
+        std::vector<fs::path> all;
+        for (const auto &e : fs::directory_iterator(runDir / "checkpoints"))
+            if (e.path().extension() == ".pt" && e.path().filename().string().rfind("round-", 0) == 0)
+                all.push_back(e.path());
+        std::sort(all.rbegin(), all.rend());
+        for (const auto &path : all) {
+            if (loadCheckpoint(path)) {
+                log("resumed from " + path.filename().string() + " (round " + std::to_string(round) + ")");
+                break;
+            }
+            log("checkpoint " + path.filename().string() + " is unreadable or damaged: trying an older one");
+            // Reload clean weights: a failed load may have left a half-written state.
+            auto fresh = PocketGenerator::load(config.checkpoint.empty()
+                                                   ? bundledResource("pocket.pt", "DRAGON_POCKET_CHECKPOINT")
+                                                   : config.checkpoint);
+            torch::NoGradGuard noGrad;
+            auto dst = policy->model()->named_parameters();
+            for (const auto &item : fresh->model()->named_parameters())
+                dst[item.key()].copy_(item.value());
+        }
+        // Rows after the checkpoint belong to the round(s) in flight when the run stopped.
+        for (const char *name : {"metrics.jsonl", "eval.jsonl"}) {
+            const fs::path path = runDir / name;
+            std::ifstream in(path);
+            if (!in)
+                continue;
+            std::string line, kept;
+            while (std::getline(in, line)) {
+                try {
+                    if (nlohmann::json::parse(line).value("round", 0) <= round)
+                        kept += line + "\n";
+                } catch (const std::exception &) {
+                    // a torn last line from a kill: dropped
+                }
+            }
+            in.close();
+            AtomicFileWriter::write(path.string(), kept);
+        }
+        rewriteCsv();
+    }
+
+    void rewriteCsv()
+    {
+        std::ifstream in(runDir / "metrics.jsonl");
+        std::ostringstream csv;
+        csv << "round,reward_mean,reward_p10,reward_p50,reward_p90,demo_plus,demo_minus,pairs,labels,loss,"
+               "implicit_accuracy,margin,grad_norm,lr,updated,s_sample,s_decode,s_encode,s_reward,s_update,s_total\n";
+        std::string line;
+        while (std::getline(in, line)) {
+            const auto j = nlohmann::json::parse(line, nullptr, false);
+            if (j.is_discarded())
+                continue;
+            csv << j.value("round", 0);
+            for (const char *k : {"reward_mean", "reward_p10", "reward_p50", "reward_p90", "demo_plus", "demo_minus",
+                                  "pairs", "labels", "loss", "implicit_accuracy", "margin", "grad_norm", "lr", "updated",
+                                  "s_sample", "s_decode", "s_encode", "s_reward", "s_update", "s_total"})
+                csv << "," << j.value(k, nlohmann::json(0)).dump();
+            csv << "\n";
+        }
+        AtomicFileWriter::write((runDir / "metrics.csv").string(), csv.str(), AtomicFileWriter::Durability::Fast);
+    }
+
+    void appendJson(const char *file, const nlohmann::json &j)
+    {
+        std::ofstream out(runDir / file, std::ios::app);
+        out << j.dump() << "\n";
+        out.flush();
+    }
+
+    // --- one round -----------------------------------------------------------------------------
+
+    RoundStats runRound(const std::atomic<bool> *stop, const std::atomic<bool> *pause)
+    {
+        RoundStats stats;
+        stats.round = round + 1;
+        const std::uint64_t roundSeed = mix(config.seed, std::uint64_t(stats.round));
+        std::mt19937_64 rng(roundSeed);
+        const auto &pool = config.project.trainPrompts;
+        std::vector<std::size_t> order(pool.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::shuffle(order.begin(), order.end(), rng);
+        std::vector<std::string> prompts;
+        std::vector<std::uint64_t> seeds;
+        std::vector<int> promptOf;
+        for (int p = 0; p < config.promptsPerRound; ++p) {
+            const std::string &prompt = pool[order[std::size_t(p) % order.size()]];
+            for (int k = 0; k < config.seedsPerPrompt; ++k) {
+                prompts.push_back(prompt);
+                seeds.push_back(mix(roundSeed, std::uint64_t(p), std::uint64_t(k)) % 1000000007ULL);
+                promptOf.push_back(p);
+            }
+        }
+        // 1. On-policy demonstrations.
+        auto t = Clock::now();
+        torch::Tensor latents;
+        const auto audio = generate(*policy, prompts, seeds, config.demoSteps, &latents, stop, "sampling");
+        if (audio.empty())
+            return stats; // stopped
+        stats.secondsDecode = lastDecodeSeconds;
+        stats.secondsSample = since(t) - lastDecodeSeconds;
+        if (waitWhilePaused(stop, pause))
+            return stats;
+        // 2. Encode and score.
+        const RewardBatch batch = score(audio, prompts, &stats.secondsEncode);
+        t = Clock::now();
+        std::vector<double> utilities = reward->utilities(batch);
+        std::vector<double> raw;
+        if (reward->kind() == RewardKind::DistributionToDistribution) {
+            stats.rewardMean = reward->scoreSet(batch);
+            raw = utilities;
+        } else {
+            raw = reward->scoreEach(batch);
+            stats.rewardMean = std::accumulate(raw.begin(), raw.end(), 0.0) / double(raw.size());
+        }
+        stats.rewardP10 = quantile(raw, 0.1);
+        stats.rewardP50 = quantile(raw, 0.5);
+        stats.rewardP90 = quantile(raw, 0.9);
+        const Demonstrations demos = demo.build(utilities, promptOf, reward->kind());
+        stats.secondsReward = since(t);
+        stats.pairs = int(demos.pairs.size());
+        stats.labels = int(demos.labels.size());
+        stats.skippedTies = demos.skippedTies;
+        stats.warning = demos.warning;
+        {
+            double plus = 0, minus = 0;
+            int np = 0, nm = 0;
+            for (const auto &p : demos.pairs) {
+                plus += utilities[std::size_t(p.winner)], ++np;
+                minus += utilities[std::size_t(p.loser)], ++nm;
+            }
+            for (const auto &l : demos.labels)
+                (l.label > 0 ? (plus += utilities[std::size_t(l.index)], ++np) : (minus += utilities[std::size_t(l.index)], ++nm));
+            stats.demoPlusMean = np ? plus / np : 0;
+            stats.demoMinusMean = nm ? minus / nm : 0;
+        }
+        writeAudition(stats.round, audio, prompts, seeds, utilities, demos);
+        if (waitWhilePaused(stop, pause))
+            return stats;
+        // 3. Update.
+        t = Clock::now();
+        const double lr = config.learningRate * std::min(1.0, double(stats.round) / std::max(1, config.warmupRounds));
+        for (auto &group : optimizer->param_groups())
+            static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
+        stats.learningRate = lr;
+        if (!demos.empty())
+            update(demos, latents, prompts, roundSeed, stats);
+        stats.secondsUpdate = since(t);
+        return stats;
+    }
+
+    void update(const Demonstrations &demos, const torch::Tensor &latents, const std::vector<std::string> &prompts,
+                std::uint64_t roundSeed, RoundStats &stats)
+    {
+        policy->setTraining(true);
+        std::vector<int64_t> index;
+        std::vector<std::string> texts;
+        std::vector<float> labels;
+        if (!demos.pairs.empty()) {
+            for (const auto &p : demos.pairs)
+                index.push_back(p.winner);
+            for (const auto &p : demos.pairs)
+                index.push_back(p.loser);
+        } else {
+            for (const auto &l : demos.labels) {
+                index.push_back(l.index);
+                labels.push_back(float(l.label));
+            }
+        }
+        for (int64_t i : index)
+            texts.push_back(prompts[std::size_t(i)]);
+        const auto device = policy->device();
+        const auto x0 = latents.index_select(0, torch::tensor(index).to(latents.device())).to(device);
+        const int64_t n = x0.size(0), pairs = int64_t(demos.pairs.size());
+        TextCondition refCondition;
+        {
+            torch::NoGradGuard noGrad;
+            refCondition = reference->encodeText(texts);
+        }
+        LossStats total;
+        double gradNorm = 0;
+        int applied = 0;
+        for (int pass = 0; pass < config.gradientPasses; ++pass) {
+            auto generator = at::make_generator<at::CPUGeneratorImpl>(mix(roundSeed, 77, std::uint64_t(pass)));
+            torch::Tensor steps, noise;
+            if (pairs > 0) { // the same t and noise for winner and loser
+                const auto t = torch::randint(0, policy->trainSteps(), {pairs}, generator, torch::kInt64);
+                const auto e = torch::randn({pairs, x0.size(1), x0.size(2)}, generator, torch::kFloat32);
+                steps = torch::cat({t, t}).to(device);
+                noise = torch::cat({e, e}).to(device);
+            } else {
+                steps = torch::randint(0, policy->trainSteps(), {n}, generator, torch::kInt64).to(device);
+                noise = torch::randn({n, x0.size(1), x0.size(2)}, generator, torch::kFloat32).to(device);
+            }
+            torch::Tensor refMse;
+            {
+                torch::NoGradGuard noGrad;
+                refMse = diffusion::perSampleMse(*reference, x0, steps, noise, refCondition);
+            }
+            optimizer->zero_grad();
+            const auto condition = policy->encodeText(texts);
+            const auto modelMse = diffusion::perSampleMse(*policy, x0, steps, noise, condition);
+            LossStats s;
+            torch::Tensor loss;
+            if (pairs > 0)
+                loss = diffusionDpoLoss(modelMse.narrow(0, 0, pairs), modelMse.narrow(0, pairs, pairs),
+                                        refMse.narrow(0, 0, pairs), refMse.narrow(0, pairs, pairs), config.beta, &s);
+            else
+                loss = diffusionKtoLoss(modelMse, refMse, torch::tensor(labels).to(device), config.beta,
+                                        config.ktoLambdaDesirable, config.ktoLambdaUndesirable, &s);
+            if (!std::isfinite(s.loss)) {
+                stats.warning += (stats.warning.empty() ? "" : "; ") + std::string("non-finite loss: step skipped");
+                optimizer->zero_grad();
+                continue;
+            }
+            loss.backward();
+            gradNorm += torch::nn::utils::clip_grad_norm_(policy->parameters(), config.gradClip);
+            optimizer->step();
+            ++applied;
+            total.loss += s.loss;
+            total.implicitAccuracy += s.implicitAccuracy;
+            total.margin += s.margin;
+            total.rewardsChosen += s.rewardsChosen;
+            total.rewardsRejected += s.rewardsRejected;
+            if (ema) {
+                torch::NoGradGuard noGrad;
+                auto dst = ema->model()->named_parameters();
+                for (const auto &item : policy->model()->named_parameters())
+                    dst[item.key()].mul_(config.emaDecay).add_(item.value(), 1.0 - config.emaDecay);
+            }
+        }
+        policy->setTraining(false);
+        if (applied > 0) {
+            stats.updated = true;
+            stats.loss = {total.loss / applied, total.implicitAccuracy / applied, total.rewardsChosen / applied,
+                          total.rewardsRejected / applied, total.margin / applied};
+            stats.gradNorm = gradNorm / applied;
+        }
+    }
+
+    void writeAudition(int r, const std::vector<AudioBuffer> &audio, const std::vector<std::string> &prompts,
+                       const std::vector<std::uint64_t> &seeds, const std::vector<double> &utilities,
+                       const Demonstrations &demos)
+    {
+        if (config.auditionEvery <= 0 || r % config.auditionEvery != 0 || demos.empty())
+            return;
+        // The best D+ and the worst D- sample of the round.
+        int best = -1, worst = -1;
+        auto consider = [&](int i, int label) {
+            if (label > 0 && (best < 0 || utilities[std::size_t(i)] > utilities[std::size_t(best)]))
+                best = i;
+            if (label < 0 && (worst < 0 || utilities[std::size_t(i)] < utilities[std::size_t(worst)]))
+                worst = i;
+        };
+        for (const auto &p : demos.pairs) {
+            consider(p.winner, +1);
+            consider(p.loser, -1);
+        }
+        for (const auto &l : demos.labels)
+            consider(l.index, l.label);
+        for (auto [i, label] : {std::pair{best, +1}, std::pair{worst, -1}}) {
+            if (i < 0)
+                continue;
+            AuditionClip clip{r, (runDir / "audition" / (roundName(r) + (label > 0 ? "-plus.wav" : "-minus.wav"))).string(),
+                              prompts[std::size_t(i)], seeds[std::size_t(i)], utilities[std::size_t(i)], label};
+            try {
+                AudioFileWriter::write(clip.path, audio[std::size_t(i)], {AudioContainer::Wav});
+                if (callbacks.audition)
+                    callbacks.audition(clip);
+            } catch (const std::exception &e) {
+                log(std::string("audition clip not written: ") + e.what());
+            }
+        }
+    }
+
+    // --- evaluation ------------------------------------------------------------------------------
+
+    EvalStats evaluate(const std::atomic<bool> *stop)
+    {
+        if (evalPrompts.empty())
+            throw std::runtime_error("no evaluation prompts");
+        EvalStats e;
+        e.round = round;
+        const auto started = Clock::now();
+        if (baseAudio.empty()) {
+            const fs::path cacheDir = runDir / "eval-base";
+            bool cached = fs::exists(cacheDir / "complete");
+            if (cached) {
+                for (std::size_t i = 0; i < evalPrompts.size() && cached; ++i) {
+                    try {
+                        baseAudio.push_back(AudioFileReader::read((cacheDir / (std::to_string(i) + ".wav")).string()));
+                    } catch (const std::exception &) {
+                        cached = false;
+                    }
+                }
+                if (!cached)
+                    baseAudio.clear();
+            }
+            if (!cached) {
+                baseAudio = generate(*reference, evalPrompts, evalSeeds, config.evalSteps, nullptr, stop, "evaluating base");
+                if (baseAudio.empty())
+                    return e;
+                fs::create_directories(cacheDir);
+                // Float WAV: a resumed run reads back exactly what the first evaluation scored.
+                AudioWriteFormat format;
+                format.encoding = SampleEncoding::Float32;
+                for (std::size_t i = 0; i < baseAudio.size(); ++i)
+                    AudioFileWriter::write((cacheDir / (std::to_string(i) + ".wav")).string(), baseAudio[i], format);
+                std::ofstream(cacheDir / "complete") << evalPrompts.size() << "\n";
+            }
+        }
+        const auto policyAudio = generate(*policy, evalPrompts, evalSeeds, config.evalSteps, nullptr, stop, "evaluating");
+        if (policyAudio.empty())
+            return e;
+        const RewardBatch base = score(baseAudio, evalPrompts, nullptr);
+        const RewardBatch mine = score(policyAudio, evalPrompts, nullptr);
+        const std::size_t n = evalPrompts.size();
+        std::vector<int> outcomes;
+        if (reward->kind() == RewardKind::DistributionToDistribution) {
+            e.rewardBase = reward->scoreSet(base);
+            e.rewardPolicy = reward->scoreSet(mine);
+            std::mt19937_64 rng(mix(config.seed, 999));
+            std::uniform_int_distribution<std::size_t> pick(0, n - 1);
+            for (int b = 0; b < config.bootstrapDraws; ++b) {
+                RewardBatch sb, sm;
+                for (std::size_t k = 0; k < n; ++k) {
+                    const std::size_t i = pick(rng);
+                    sb.embeddings.push_back(base.embeddings[i]);
+                    sm.embeddings.push_back(mine.embeddings[i]);
+                    sb.prompts.push_back(evalPrompts[i]);
+                    sm.prompts.push_back(evalPrompts[i]);
+                }
+                const double d = reward->sign() * (reward->scoreSet(sm) - reward->scoreSet(sb));
+                outcomes.push_back(d > 1e-12 ? 1 : d < -1e-12 ? -1 : 0);
+            }
+        } else {
+            // Score both batches together so combined rewards standardise on the same scale.
+            RewardBatch joint = base;
+            joint.prompts.insert(joint.prompts.end(), mine.prompts.begin(), mine.prompts.end());
+            joint.embeddings.insert(joint.embeddings.end(), mine.embeddings.begin(), mine.embeddings.end());
+            joint.loudnessLufs.insert(joint.loudnessLufs.end(), mine.loudnessLufs.begin(), mine.loudnessLufs.end());
+            const auto u = reward->utilities(joint);
+            const auto rawBase = reward->scoreEach(base), rawMine = reward->scoreEach(mine);
+            e.rewardBase = std::accumulate(rawBase.begin(), rawBase.end(), 0.0) / double(n);
+            e.rewardPolicy = std::accumulate(rawMine.begin(), rawMine.end(), 0.0) / double(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                const double d = u[n + i] - u[i];
+                outcomes.push_back(d > 1e-9 * (1 + std::abs(u[i])) ? 1 : d < -1e-9 * (1 + std::abs(u[i])) ? -1 : 0);
+            }
+        }
+        e.winRate = winRateFromOutcomes(outcomes.data(), int(outcomes.size()));
+        if (guard) {
+            std::vector<Embedding> gb, gm;
+            for (const auto &a : baseAudio)
+                gb.push_back(guard->embed(a));
+            for (const auto &a : policyAudio)
+                gm.push_back(guard->embed(a));
+            e.vendiBase = vendiScore(clipMatrix(gb));
+            e.vendiPolicy = vendiScore(clipMatrix(gm));
+            const auto texts = guard->embedText(evalPrompts);
+            auto adherence = [&](const std::vector<Embedding> &emb) {
+                double s = 0;
+                for (std::size_t i = 0; i < emb.size(); ++i) {
+                    double dot = 0;
+                    for (std::size_t d = 0; d < texts[i].size(); ++d)
+                        dot += double(emb[i].clip[d]) * texts[i][d];
+                    s += dot / double(emb.size());
+                }
+                return s;
+            };
+            e.clapBase = adherence(gb);
+            e.clapPolicy = adherence(gm);
+        }
+        e.seconds = since(started);
+        return e;
+    }
+};
+
+DragonTrainer::DragonTrainer(const DragonConfig &config, const std::string &runDir, DragonCallbacks callbacks)
+    : m_impl(std::make_unique<Impl>())
+{
+    const auto problems = config.validate();
+    if (!problems.empty()) {
+        std::string all;
+        for (const auto &p : problems)
+            all += (all.empty() ? "" : "; ") + p;
+        throw std::runtime_error("cannot train: " + all);
+    }
+    m_impl->config = config;
+    m_impl->runDir = runDir;
+    m_impl->callbacks = std::move(callbacks);
+    m_impl->prepare();
+}
+
+DragonTrainer::~DragonTrainer() = default;
+
+int DragonTrainer::completedRounds() const
+{
+    return m_impl->round;
+}
+
+Generator &DragonTrainer::policy()
+{
+    return *m_impl->policy;
+}
+
+EvalStats DragonTrainer::evaluate(const std::atomic<bool> *stop)
+{
+    return m_impl->evaluate(stop);
+}
+
+int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *pause)
+{
+    Impl &d = *m_impl;
+    torch::NoGradGuard outer; // grad mode is thread-local: set here, in the worker's thread
+    (void)outer;
+    auto stopped = [&] { return stop && stop->load(); };
+    auto reportEval = [&] {
+        const EvalStats e = d.evaluate(stop);
+        if (stopped())
+            return;
+        d.appendJson("eval.jsonl", {{"round", e.round}, {"win_rate", e.winRate.rate}, {"win_lower", e.winRate.lower},
+                                    {"win_upper", e.winRate.upper}, {"sign_test_p", e.winRate.signTestP},
+                                    {"trials", e.winRate.trials}, {"reward_base", e.rewardBase},
+                                    {"reward_policy", e.rewardPolicy}, {"vendi_base", e.vendiBase},
+                                    {"vendi_policy", e.vendiPolicy}, {"clap_base", e.clapBase},
+                                    {"clap_policy", e.clapPolicy}, {"seconds", e.seconds}});
+        if (d.callbacks.eval)
+            d.callbacks.eval(e);
+    };
+    if (d.round == 0 && d.config.evalEvery > 0 && !d.evalPrompts.empty())
+        reportEval(); // the starting point: win rate 50 % by construction
+    while (d.round < d.config.rounds && !stopped()) {
+        if (d.waitWhilePaused(stop, pause))
+            break;
+        const auto started = Clock::now();
+        RoundStats s;
+        {
+            torch::AutoGradMode enable(true);
+            s = d.runRound(stop, pause);
+        }
+        if (stopped())
+            break; // the round in flight is dropped; the last checkpoint stays
+        ++d.round;
+        auto t = Clock::now();
+        if (d.config.checkpointEvery > 0 && (d.round % d.config.checkpointEvery == 0 || d.round == d.config.rounds)) {
+            try {
+                d.saveCheckpoint();
+            } catch (const std::exception &e) {
+                s.warning += (s.warning.empty() ? "" : "; ") + std::string("checkpoint failed, previous kept: ") + e.what();
+                d.log(std::string("checkpoint failed (previous one kept): ") + e.what());
+            }
+        }
+        s.secondsCheckpoint = since(t);
+        s.secondsTotal = since(started);
+        d.appendJson("metrics.jsonl",
+                     {{"round", s.round}, {"reward_mean", s.rewardMean}, {"reward_p10", s.rewardP10},
+                      {"reward_p50", s.rewardP50}, {"reward_p90", s.rewardP90}, {"demo_plus", s.demoPlusMean},
+                      {"demo_minus", s.demoMinusMean}, {"pairs", s.pairs}, {"labels", s.labels},
+                      {"skipped_ties", s.skippedTies}, {"loss", s.loss.loss}, {"implicit_accuracy", s.loss.implicitAccuracy},
+                      {"margin", s.loss.margin}, {"rewards_chosen", s.loss.rewardsChosen},
+                      {"rewards_rejected", s.loss.rewardsRejected}, {"grad_norm", s.gradNorm}, {"lr", s.learningRate},
+                      {"updated", s.updated}, {"warning", s.warning}, {"s_sample", s.secondsSample},
+                      {"s_decode", s.secondsDecode}, {"s_encode", s.secondsEncode}, {"s_reward", s.secondsReward},
+                      {"s_update", s.secondsUpdate}, {"s_checkpoint", s.secondsCheckpoint}, {"s_total", s.secondsTotal}});
+        d.rewriteCsv();
+        if (!s.warning.empty())
+            d.log("round " + std::to_string(s.round) + ": " + s.warning);
+        if (d.callbacks.round)
+            d.callbacks.round(s);
+        if (d.config.evalEvery > 0 && !d.evalPrompts.empty() &&
+            (d.round % d.config.evalEvery == 0 || d.round == d.config.rounds))
+            reportEval();
+    }
+    return d.round;
+}
+
+} // namespace dragon

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "dragon/DragonConfig.h"
+#include "dragon/DragonEvents.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace dragon {
+
+class Generator;
+
+// One DRAGON run (DESIGN sections 3 and 7). Each round: prompts x K seeds sampled on-policy with
+// `demoSteps`, decoded, encoded, scored; DemoBuilder makes D+/D-; the DPO or KTO loss against a
+// frozen copy of the starting model drives AdamW for `gradientPasses` passes with fresh t and
+// noise. Every `evalEvery` rounds the fixed eval prompts/seeds are generated and compared with
+// the base model's (generated once and cached in the run folder).
+//
+// Run folder: config.json, metrics.jsonl + metrics.csv (one row per round), eval.jsonl,
+// audition/ (D+ and D- WAVs), checkpoints/round-NNNNNN.pt (atomic; last K kept; policy,
+// optimizer, counters, baseline state; per-round randomness is derived from (seed, round), so
+// no RNG stream needs saving), policy.pt (half precision, loadable by `dragon generate`).
+// Constructing on a folder with checkpoints resumes from the newest readable one; metrics rows
+// after it are dropped. Throws std::runtime_error for unusable configurations.
+class DragonTrainer
+{
+public:
+    DragonTrainer(const DragonConfig &config, const std::string &runDir, DragonCallbacks callbacks = {});
+    ~DragonTrainer();
+
+    // Runs until config.rounds rounds are complete or `stop` becomes true (checked between
+    // sampler steps and phases); `pause` holds the run between phases. Returns rounds done.
+    int run(const std::atomic<bool> *stop = nullptr, const std::atomic<bool> *pause = nullptr);
+    int completedRounds() const;
+    Generator &policy();
+    // Evaluates now (also used by run()); throws if there are no eval prompts.
+    EvalStats evaluate(const std::atomic<bool> *stop = nullptr);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace dragon

@@ -1,0 +1,45 @@
+#include "dragon/WinRateStatistics.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dragon {
+
+std::pair<double, double> wilsonInterval(double successes, int trials, double z)
+{
+    if (trials <= 0)
+        return {0.0, 1.0};
+    const double n = trials, p = successes / n, z2 = z * z;
+    const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+    const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+    return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+double signTestPValue(int wins, int losses)
+{
+    const int n = wins + losses;
+    if (n == 0)
+        return 1.0;
+    const int k = std::min(wins, losses);
+    // P(X <= k) for X ~ Binomial(n, 1/2), in log space for large n; doubled, capped at 1.
+    double tail = 0;
+    for (int i = 0; i <= k; ++i)
+        tail += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) - n * std::log(2.0));
+    return std::min(1.0, 2 * tail);
+}
+
+WinRate winRateFromOutcomes(const int *outcomes, int count)
+{
+    WinRate r;
+    int wins = 0, losses = 0, ties = 0;
+    for (int i = 0; i < count; ++i)
+        (outcomes[i] > 0 ? wins : outcomes[i] < 0 ? losses : ties)++;
+    r.trials = count;
+    r.wins = wins + 0.5 * ties;
+    r.rate = count > 0 ? r.wins / count : 0.0;
+    std::tie(r.lower, r.upper) = wilsonInterval(r.wins, count);
+    r.signTestP = signTestPValue(wins, losses);
+    return r;
+}
+
+} // namespace dragon
