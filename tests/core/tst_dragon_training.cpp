@@ -1,0 +1,233 @@
+// Real DRAGON training on the shipped pocket model (CPU): a loudness reward raises the eval win
+// rate above 70 %; a resumed run equals an uninterrupted one; damaged checkpoints, a stop in
+// the middle of a round, a failing checkpoint write and a constant reward are all survived.
+#include "dragon/DragonTrainer.h"
+#include "model/CorpusGenerator.h"
+#include "model/PocketGenerator.h"
+
+#include "WavFixture.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+using namespace dragon;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> captions(std::uint64_t first, int count)
+{
+    const CorpusGenerator corpus;
+    std::vector<std::string> out;
+    for (int i = 0; i < count; ++i)
+        out.push_back(CorpusGenerator::caption(corpus.generate(first + std::uint64_t(i)), std::uint64_t(i)));
+    return out;
+}
+
+DragonConfig loudnessConfig(int rounds)
+{
+    DragonConfig c;
+    c.project.trainPrompts = captions(5000, 24);
+    c.project.evalPrompts = captions(CorpusGenerator::kHeldOutSeedStart + 500000, 16);
+    c.project.reward.encoder = "mel-stats";
+    RewardTerm loud;
+    loud.type = "loudness";
+    loud.targetLufs = -14.0;
+    c.project.reward.terms = {loud};
+    c.rounds = rounds;
+    c.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    return c;
+}
+
+int lines(const fs::path &path)
+{
+    std::ifstream in(path);
+    int n = 0;
+    std::string line;
+    while (std::getline(in, line))
+        ++n;
+    return n;
+}
+
+double maxParameterDifference(Generator &a, Generator &b)
+{
+    double worst = 0;
+    const auto pa = a.parameters(), pb = b.parameters();
+    for (std::size_t i = 0; i < pa.size(); ++i)
+        worst = std::max(worst, (pa[i] - pb[i]).abs().max().item<double>());
+    return worst;
+}
+
+} // namespace
+
+class TestDragonTraining : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void loudnessRewardWinsOverTheBaseModel()
+    {
+        QTemporaryDir dir;
+        DragonConfig c = loudnessConfig(6);
+        c.evalEvery = 6;
+        std::vector<EvalStats> evals;
+        std::vector<RoundStats> rounds;
+        DragonCallbacks callbacks;
+        callbacks.eval = [&](const EvalStats &e) { evals.push_back(e); };
+        callbacks.round = [&](const RoundStats &s) { rounds.push_back(s); };
+        QElapsedTimer timer;
+        timer.start();
+        DragonTrainer trainer(c, dir.path().toStdString(), callbacks);
+        QCOMPARE(trainer.run(), 6);
+        qInfo("6 rounds + 2 evaluations: %.1f s", timer.elapsed() / 1000.0);
+        QCOMPARE(int(evals.size()), 2);
+        QCOMPARE(evals[0].winRate.rate, 0.5); // the base against itself
+        const EvalStats &last = evals.back();
+        qInfo("win rate %.3f [%.3f, %.3f], p = %.2g, reward %.2f -> %.2f LU", last.winRate.rate, last.winRate.lower,
+              last.winRate.upper, last.winRate.signTestP, last.rewardBase, last.rewardPolicy);
+        QVERIFY2(last.winRate.rate > 0.7, qPrintable(QString::number(last.winRate.rate)));
+        QVERIFY(last.winRate.lower > 0.5);
+        QVERIFY(last.rewardPolicy > last.rewardBase);
+        for (const auto &r : rounds) {
+            QVERIFY(r.updated);
+            QVERIFY(r.pairs > 0);
+            QVERIFY(std::isfinite(r.loss.loss) && r.gradNorm > 0);
+            QVERIFY(r.secondsSample > 0 && r.secondsUpdate > 0);
+        }
+        // The run folder.
+        const fs::path run = dir.path().toStdString();
+        QCOMPARE(lines(run / "metrics.jsonl"), 6);
+        QCOMPARE(lines(run / "metrics.csv"), 7);
+        QCOMPARE(lines(run / "eval.jsonl"), 2);
+        QVERIFY(fs::exists(run / "config.json"));
+        QVERIFY(fs::exists(run / "audition" / "round-000006-plus.wav"));
+        QVERIFY(fs::exists(run / "audition" / "round-000006-minus.wav"));
+        int checkpoints = 0;
+        for (const auto &e : fs::directory_iterator(run / "checkpoints"))
+            checkpoints += e.path().extension() == ".pt";
+        QCOMPARE(checkpoints, 3); // last K kept
+        auto exported = PocketGenerator::load((run / "policy.pt").string());
+        QVERIFY(exported->parameterCount() > 1000000);
+    }
+
+    void resumeEqualsAnUninterruptedRun()
+    {
+        DragonConfig c = loudnessConfig(2);
+        c.evalEvery = 0;
+        c.promptsPerRound = 4;
+        QTemporaryDir straight, resumed;
+        DragonTrainer a(c, straight.path().toStdString());
+        QCOMPARE(a.run(), 2);
+        {
+            DragonConfig first = c;
+            first.rounds = 1;
+            DragonTrainer b(first, resumed.path().toStdString());
+            QCOMPARE(b.run(), 1);
+        }
+        DragonTrainer b(c, resumed.path().toStdString());
+        QCOMPARE(b.completedRounds(), 1);
+        QCOMPARE(b.run(), 2);
+        const double difference = maxParameterDifference(a.policy(), b.policy());
+        qInfo("max |parameter difference| after resume: %g", difference);
+        QVERIFY(difference <= 1e-6);
+        QCOMPARE(lines(fs::path(resumed.path().toStdString()) / "metrics.jsonl"), 2);
+
+        // A damaged newest checkpoint and a torn metrics line: resume from the older one.
+        const fs::path run = resumed.path().toStdString();
+        fixtures::writeFile((run / "checkpoints" / "round-000002.pt").string(), "PK\x03\x04 torn by a crash");
+        std::ofstream(run / "metrics.jsonl", std::ios::app) << "{\"round\": 3, \"reward_me";
+        std::vector<std::string> messages;
+        DragonCallbacks callbacks;
+        callbacks.log = [&](const std::string &m) { messages.push_back(m); };
+        DragonTrainer c3(c, run.string(), callbacks);
+        QCOMPARE(c3.completedRounds(), 1);
+        QCOMPARE(lines(run / "metrics.jsonl"), 1);
+        bool mentioned = false;
+        for (const auto &m : messages)
+            mentioned |= m.find("damaged") != std::string::npos;
+        QVERIFY(mentioned);
+    }
+
+    void stopAndFailingCheckpoints()
+    {
+        DragonConfig c = loudnessConfig(3);
+        c.evalEvery = 0;
+        c.promptsPerRound = 2;
+        QTemporaryDir dir;
+        const fs::path run = dir.path().toStdString();
+        // Round 2's checkpoint cannot be written (its name is taken by a folder).
+        fs::create_directories(run / "checkpoints" / "round-000002.pt");
+        std::atomic<bool> stop{false};
+        std::vector<RoundStats> rounds;
+        DragonCallbacks callbacks;
+        callbacks.round = [&](const RoundStats &s) { rounds.push_back(s); };
+        callbacks.progress = [&](const std::string &phase, int done, int) {
+            if (rounds.size() == 2 && phase == "sampling" && done > 0)
+                stop = true; // a stop in the middle of round 3's sampling
+        };
+        DragonTrainer trainer(c, run.string(), callbacks);
+        QElapsedTimer timer;
+        QCOMPARE(trainer.run(&stop), 2);
+        QCOMPARE(int(rounds.size()), 2);
+        QVERIFY2(rounds[1].warning.find("checkpoint failed") != std::string::npos, rounds[1].warning.c_str());
+        QVERIFY(fs::exists(run / "checkpoints" / "round-000001.pt"));
+        QCOMPARE(lines(run / "metrics.jsonl"), 2);
+        fs::remove_all(run / "checkpoints" / "round-000002.pt");
+        DragonTrainer again(c, run.string());
+        QCOMPARE(again.completedRounds(), 1); // round 2 was never saved: redone on resume
+        QCOMPARE(lines(run / "metrics.jsonl"), 1);
+    }
+
+    void constantRewardMakesNoUpdate()
+    {
+        QTemporaryDir dir;
+        QProcess python;
+        python.start("/usr/bin/python3", {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_encoder_plugins.py",
+                                          dir.filePath("plugins")});
+        QVERIFY(python.waitForFinished(120000) && python.exitCode() == 0);
+        DragonConfig c = loudnessConfig(1);
+        c.evalEvery = 0;
+        c.promptsPerRound = 2;
+        c.project.reward.encoder = dir.filePath("plugins/constant.pt").toStdString();
+        const std::string clip = dir.filePath("ref.wav").toStdString();
+        fixtures::writeFile(clip, fixtures::floatWavBytes(std::vector<float>(16000, 0.1f), 1, 16000));
+        c.project.exemplarSets = {{"set-1", "Refs", {ExemplarItem::audio(clip)}}};
+        RewardTerm similar;
+        similar.type = "exemplar-similarity";
+        similar.exemplarSet = "set-1";
+        c.project.reward.terms = {similar};
+        std::vector<RoundStats> rounds;
+        DragonCallbacks callbacks;
+        callbacks.round = [&](const RoundStats &s) { rounds.push_back(s); };
+        DragonTrainer trainer(c, dir.filePath("run").toStdString(), callbacks);
+        auto before = PocketGenerator::load(GeneratorService_defaultCheckpoint());
+        QCOMPARE(trainer.run(), 1);
+        QVERIFY(!rounds[0].updated);
+        QVERIFY(rounds[0].warning.find("constant") != std::string::npos);
+        QCOMPARE(maxParameterDifference(*before, trainer.policy()), 0.0);
+    }
+
+    void impossibleConfigurationsAreRefused()
+    {
+        QTemporaryDir dir;
+        DragonConfig c = loudnessConfig(1);
+        c.project.trainPrompts.clear();
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, DragonTrainer(c, dir.path().toStdString()));
+        c = loudnessConfig(1);
+        RewardTerm fad;
+        fad.type = "fad";
+        fad.exemplarSet = "nope";
+        c.project.reward.terms = {fad};
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, DragonTrainer(c, dir.path().toStdString()));
+    }
+
+private:
+    static std::string GeneratorService_defaultCheckpoint() { return DRAGON_SOURCE_DIR "/resources/pocket.pt"; }
+};
+
+QTEST_GUILESS_MAIN(TestDragonTraining)
+#include "tst_dragon_training.moc"
