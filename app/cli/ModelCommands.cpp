@@ -114,8 +114,14 @@ int renderCorpus(const Args &input)
     const int count = toInt(takeOption(args, "--count", "8"), "--count");
     const auto first = static_cast<std::uint64_t>(toInt(takeOption(args, "--first-seed", "0"), "--first-seed"));
     const std::string out = takeOption(args, "--out", "");
-    if (out.empty() || !args.empty()) {
-        std::cerr << "usage: dragon render-corpus --out DIR [--count N] [--first-seed S]\n";
+    const std::string styleName = takeOption(args, "--style", "");
+    int style = -1;
+    for (int s = 0; s < kStyleCount; ++s)
+        if (styleName == dragon::styleName(Style(s)))
+            style = s;
+    if (out.empty() || !args.empty() || (!styleName.empty() && style < 0)) {
+        std::cerr << "usage: dragon render-corpus --out DIR [--count N] [--first-seed S] [--style NAME]\n"
+                     "styles: ambient lo-fi techno chiptune folk cinematic jazz house\n";
         return 2;
     }
     fs::create_directories(out);
@@ -123,7 +129,7 @@ int renderCorpus(const Args &input)
     const Synthesizer synth(PocketGenerator::kSampleRate);
     for (int i = 0; i < count; ++i) {
         const std::uint64_t seed = first + static_cast<std::uint64_t>(i);
-        const Score score = corpus.generate(seed);
+        const Score score = style < 0 ? corpus.generate(seed) : corpus.generate(seed, Style(style));
         const fs::path wav = fs::path(out) / ("corpus-" + std::to_string(seed) + ".wav");
         AudioFileWriter::write(wav.string(), synth.render(score), {AudioContainer::Wav, SampleEncoding::Pcm16});
         std::cout << wav.string() << "\t" << CorpusGenerator::caption(score, 0) << "\n";

@@ -27,7 +27,7 @@ Pocket model:
   generate --out DIR [--prompt T] [--seed S] [--steps N] [--guidance G] [--count N]
                                        text-to-music: WAVs + a JSON sidecar per clip
   pretrain --out DIR [--steps N] [--batch B] ...   train the pocket model (resumes)
-  render-corpus --out DIR [--count N] [--first-seed S]   procedural corpus clips + captions
+  render-corpus --out DIR [--count N] [--first-seed S] [--style S]   corpus clips + captions
   evaluate-pocket [--spectrograms DIR] [--json F]   text adherence, per-song FAD, diversity
   bench-generate [--batch 16] [--steps 20]   wall time, real-time factor, FLOP utilisation
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Win-rate curves over 40 rounds for three rewards of different kinds, with guardrails (not CI).
+#   tests/bench/dragon_curves.sh BUILD_DIR OUT_DIR [ROUNDS]
+# Exemplars: 64 held-out corpus clips (all styles). Prompts: 32 training-split captions; eval:
+# 24 held-out captions, one fixed seed each. Rewards:
+#   clap          instance                      CLAP score under pocket-clap, DPO
+#   per-song-fad  instance-to-distribution      per-song FAD vs the exemplars (pocket-clap), DPO
+#   fad           distribution-to-distribution  dataset FAD vs the exemplars (pocket-clap), KTO
+set -euo pipefail
+build="$1"; out="$2"; rounds="${3:-40}"
+dragon="$build/app/dragon"
+mkdir -p "$out"
+[ -d "$out/exemplars" ] || "$dragon" render-corpus --out "$out/exemplars" --count 64 --first-seed 1000700000 >/dev/null
+"$dragon" render-corpus --out "$out/prompts-train" --count 32 --first-seed 7000 | cut -f2 > "$out/train.txt"
+"$dragon" render-corpus --out "$out/prompts-eval" --count 24 --first-seed 1000800000 | cut -f2 > "$out/eval.txt"
+rm -rf "$out/prompts-train" "$out/prompts-eval"
+/usr/bin/python3 - "$out" "$rounds" <<'PY'
+import glob, json, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+train = [l.strip() for l in open(f"{out}/train.txt") if l.strip()]
+evalp = [l.strip() for l in open(f"{out}/eval.txt") if l.strip()]
+items = [{"path": p} for p in sorted(glob.glob(f"{out}/exemplars/*.wav"))]
+base = {"trainPrompts": train, "evalPrompts": evalp, "rounds": rounds, "evalEvery": 5,
+        "exemplarSets": [{"id": "corpus", "name": "Corpus", "items": items}],
+        "promptsPerRound": 8, "seedsPerPrompt": 2, "demoSteps": 10, "evalSteps": 20}
+for name, term, loss in [("clap", {"type": "clap"}, "dpo"),
+                         ("per-song-fad", {"type": "per-song-fad", "exemplarSet": "corpus"}, "dpo"),
+                         ("fad", {"type": "fad", "exemplarSet": "corpus"}, "kto")]:
+    cfg = dict(base, loss=loss, reward={"encoder": "pocket-clap", "terms": [term]})
+    json.dump(cfg, open(f"{out}/{name}.json", "w"), indent=1)
+PY
+for name in clap per-song-fad fad; do
+  if [ -f "$out/$name/checkpoints/.done" ]; then continue; fi
+  if [ -d "$out/$name/checkpoints" ] && [ -n "$(ls "$out/$name/checkpoints")" ]; then
+    "$dragon" train --resume --out "$out/$name" | tee -a "$out/$name.log"
+  else
+    "$dragon" train --config "$out/$name.json" --out "$out/$name" | tee "$out/$name.log"
+  fi
+  touch "$out/$name/checkpoints/.done"
+done
+/usr/bin/python3 "$(dirname "$0")/dragon_curves_report.py" "$out"
