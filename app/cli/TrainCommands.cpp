@@ -52,10 +52,13 @@ int train(const Args &input)
     const std::string seed = takeOption(args, "--seed", "");
     const std::string threads = takeOption(args, "--threads", "");
     const std::string checkpoint = takeOption(args, "--checkpoint", "");
+    const int worldSize = toInt(takeOption(args, "--world-size", "1"), "--world-size");
+    const int rank = toInt(takeOption(args, "--rank", "0"), "--rank");
+    const std::string master = takeOption(args, "--master", "127.0.0.1:29500");
     if (!args.empty() || (resume ? out.empty() : (projectPath.empty() == configPath.empty()))) {
         std::cerr << "usage: dragon train (--project P.dragon | --config C.json) [--out RUN] [--rounds N]\n"
                      "         [--loss dpo|kto] [--beta B] [--lr LR] [--eval-every N] [--seed S] [--threads T]\n"
-                     "         [--checkpoint BASE.pt]\n"
+                     "         [--checkpoint BASE.pt] [--world-size N --rank R --master HOST:PORT]\n"
                      "       dragon train --resume --out RUN   (continues the run in RUN)\n"
                      "The run folder gets config.json, metrics.jsonl/.csv, eval.jsonl, audition/, checkpoints/.\n";
         return 2;
@@ -95,7 +98,10 @@ int train(const Args &input)
         config.threads = toInt(threads, "--threads");
     if (!checkpoint.empty())
         config.checkpoint = checkpoint;
-    if (!resume && fs::exists(fs::path(out) / "checkpoints") && !fs::is_empty(fs::path(out) / "checkpoints")) {
+    config.worldSize = worldSize;
+    config.rank = rank;
+    config.master = master;
+    if (!resume && rank == 0 && fs::exists(fs::path(out) / "checkpoints") && !fs::is_empty(fs::path(out) / "checkpoints")) {
         std::cerr << "dragon train: " << out << " already holds a run; use --resume to continue it\n";
         return 2;
     }
@@ -106,6 +112,8 @@ int train(const Args &input)
     DragonCallbacks callbacks;
     callbacks.log = [](const std::string &m) { std::cerr << m << "\n"; };
     callbacks.round = [&](const RoundStats &s) {
+        if (rank != 0)
+            return; // rank 0 reports for the group
         std::cout << std::fixed << "round " << s.round << "/" << config.rounds << "  reward " << std::setprecision(4)
                   << s.rewardMean << " [p10 " << s.rewardP10 << ", p90 " << s.rewardP90 << "]  "
                   << (s.pairs ? std::to_string(s.pairs) + " pairs" : std::to_string(s.labels) + " labels")
@@ -127,6 +135,9 @@ int train(const Args &input)
     std::cout << "finished " << done << " of " << config.rounds << " rounds in " << std::setprecision(0)
               << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s"
               << (g_stop ? " (stopped; resume with --resume)" : "") << std::endl;
+    const auto [sum, abs] = trainer.parameterChecksum();
+    std::cout << std::fixed << std::setprecision(10) << "rank " << rank << " parameter checksum: sum " << sum << " abs " << abs
+              << std::endl;
     return 0;
 }
 

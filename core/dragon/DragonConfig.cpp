@@ -140,6 +140,10 @@ std::vector<std::string> DragonConfig::validate() const
         p.push_back("gradientPasses must be at least 1");
     if (keepCheckpoints < 1)
         p.push_back("keepCheckpoints must be at least 1");
+    if (worldSize < 1 || rank < 0 || rank >= worldSize)
+        p.push_back("rank must be in [0, world size)");
+    if (promptsPerRound < worldSize)
+        p.push_back("promptsPerRound must be at least the world size (every rank needs a prompt)");
     return p;
 }
 

@@ -44,6 +44,13 @@ struct DragonConfig
     std::uint64_t seed = 1;
     int threads = 0;               // torch intra-op threads (0: all cores minus one, at least 1)
 
+    // Multi-process training (c10d, Gloo): prompts are sharded over ranks, embeddings and
+    // latents all-gathered, gradients summed. Rank 0 writes the run folder. Not in config.json
+    // (set per process on the command line).
+    int worldSize = 1;
+    int rank = 0;
+    std::string master = "127.0.0.1:29500";
+
     std::string toJson() const;
     static DragonConfig fromJson(const std::string &json, const std::string &baseDir = {}); // throws
     // Problems that make the run impossible (empty list: OK).

@@ -1,5 +1,7 @@
 #include "dragon/DragonLoss.h"
 
+#include <cmath>
+
 namespace dragon {
 
 torch::Tensor diffusionDpoLoss(const torch::Tensor &modelW, const torch::Tensor &modelL,
@@ -23,10 +25,11 @@ torch::Tensor diffusionDpoLoss(const torch::Tensor &modelW, const torch::Tensor 
 
 torch::Tensor diffusionKtoLoss(const torch::Tensor &modelMse, const torch::Tensor &refMse,
                                const torch::Tensor &labels, double beta, double lambdaDesirable,
-                               double lambdaUndesirable, LossStats *stats)
+                               double lambdaUndesirable, LossStats *stats, double meanGap)
 {
     const auto g = refMse - modelMse;
-    const auto z = g.mean().detach().clamp_min(0.0);
+    const auto z = std::isnan(meanGap) ? g.mean().detach().clamp_min(0.0)
+                                       : torch::full({}, std::max(0.0, meanGap), g.options());
     const auto y = labels.to(g.scalar_type());
     const auto h = torch::sigmoid(y * beta * (g - z));
     const auto lambda = torch::where(y > 0, torch::full_like(y, lambdaDesirable), torch::full_like(y, lambdaUndesirable));

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <limits>
+
 namespace dragon {
 
 // TRL-style diagnostics of a preference loss.
@@ -24,8 +26,11 @@ torch::Tensor diffusionDpoLoss(const torch::Tensor &modelW, const torch::Tensor 
 
 // Diffusion-KTO (Li et al.): g = mse_ref - mse_theta, z = clamp(mean(g).detach(), min 0),
 //   h = sigmoid(y * beta * (g - z)),   loss = mean(lambda_y * (1 - h)),  y = +1 (D+) / -1 (D-).
+// `meanGap`, if given (not NaN), replaces mean(g) in z: multi-process training passes the mean
+// over all ranks' samples.
 torch::Tensor diffusionKtoLoss(const torch::Tensor &modelMse, const torch::Tensor &refMse,
                                const torch::Tensor &labels, double beta, double lambdaDesirable = 1.0,
-                               double lambdaUndesirable = 1.0, LossStats *stats = nullptr);
+                               double lambdaUndesirable = 1.0, LossStats *stats = nullptr,
+                               double meanGap = std::numeric_limits<double>::quiet_NaN());
 
 } // namespace dragon

@@ -4,6 +4,7 @@
 #include "audio/AudioFileWriter.h"
 #include "audio/Loudness.h"
 #include "dragon/DemoBuilder.h"
+#include "dragon/DistributedGroup.h"
 #include "encoders/EmbeddingCache.h"
 #include "encoders/EncoderFactory.h"
 #include "encoders/ExemplarSetEmbedder.h"
@@ -28,6 +29,8 @@
 #include <numeric>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <cstring>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -83,6 +86,7 @@ struct DragonTrainer::Impl
     DragonConfig config;
     fs::path runDir;
     DragonCallbacks callbacks;
+    std::unique_ptr<DistributedGroup> group;
     std::unique_ptr<PocketGenerator> policy, reference, ema;
     std::shared_ptr<Encoder> encoder;
     std::unique_ptr<PocketClapEncoder> guard; // guardrails: Vendi and CLAP adherence
@@ -94,6 +98,8 @@ struct DragonTrainer::Impl
     std::vector<std::uint64_t> evalSeeds;
     std::vector<AudioBuffer> baseAudio; // base model's eval clips (cached)
     double lastDecodeSeconds = 0;
+
+    bool writer() const { return config.rank == 0; } // rank 0 owns the run folder
 
     void log(const std::string &m) const
     {
@@ -162,6 +168,7 @@ struct DragonTrainer::Impl
 
     void prepare()
     {
+        group = std::make_unique<DistributedGroup>(config.worldSize, config.rank, config.master);
         fs::create_directories(runDir / "checkpoints");
         fs::create_directories(runDir / "audition");
         const int threads = config.threads > 0 ? config.threads
@@ -214,8 +221,10 @@ struct DragonTrainer::Impl
             evalPrompts.push_back(config.project.evalPrompts[std::size_t(i)]);
             evalSeeds.push_back(mix(config.seed ^ 0xE7A1ULL, std::uint64_t(i)) % 1000000007ULL);
         }
-        AtomicFileWriter::write((runDir / "config.json").string(), config.toJson());
+        if (writer())
+            AtomicFileWriter::write((runDir / "config.json").string(), config.toJson());
         resume();
+        group->barrier(); // rank 0 may have rewritten files the others read
     }
 
     // --- checkpoints -------------------------------------------------------------------------
@@ -311,6 +320,8 @@ struct DragonTrainer::Impl
             for (const auto &item : fresh->model()->named_parameters())
                 dst[item.key()].copy_(item.value());
         }
+        if (!writer())
+            return;
         // Rows after the checkpoint belong to the round(s) in flight when the run stopped.
         for (const char *name : {"metrics.jsonl", "eval.jsonl"}) {
             const fs::path path = runDir / name;
@@ -334,6 +345,8 @@ struct DragonTrainer::Impl
 
     void rewriteCsv()
     {
+        if (!writer())
+            return;
         std::ifstream in(runDir / "metrics.jsonl");
         std::ostringstream csv;
         csv << "round,reward_mean,reward_p10,reward_p50,reward_p90,demo_plus,demo_minus,pairs,labels,loss,"
@@ -355,12 +368,71 @@ struct DragonTrainer::Impl
 
     void appendJson(const char *file, const nlohmann::json &j)
     {
+        if (!writer())
+            return;
         std::ofstream out(runDir / file, std::ios::app);
         out << j.dump() << "\n";
         out.flush();
     }
 
     // --- one round -----------------------------------------------------------------------------
+
+    // All ranks' latents, audio, embeddings and loudness, in global sample order (`order` lists
+    // the global index of each gathered row: rank 0's share first).
+    void gatherBatch(const std::vector<int64_t> &order, const std::vector<std::string> &prompts,
+                     const torch::Tensor &myLatents, const std::vector<AudioBuffer> &myAudio,
+                     const RewardBatch &myBatch, torch::Tensor &latents, std::vector<AudioBuffer> &audio,
+                     RewardBatch &batch)
+    {
+        const auto where = torch::tensor(order, torch::kInt64);
+        auto toGlobal = [&](const torch::Tensor &gathered) {
+            return torch::zeros_like(gathered).index_copy_(0, where, gathered);
+        };
+        latents = toGlobal(group->allGather(myLatents.to(torch::kCPU).contiguous()));
+        const int64_t samples = int64_t(myAudio.front().frames());
+        auto packed = torch::zeros({int64_t(myAudio.size()), samples});
+        for (std::size_t i = 0; i < myAudio.size(); ++i)
+            std::memcpy(packed[int64_t(i)].data_ptr<float>(), myAudio[i].interleaved().data(),
+                        sizeof(float) * std::size_t(std::min<int64_t>(samples, int64_t(myAudio[i].frames()))));
+        const auto allAudio = toGlobal(group->allGather(packed));
+        audio.clear();
+        for (int64_t i = 0; i < allAudio.size(0); ++i) {
+            const float *p = allAudio[i].data_ptr<float>();
+            audio.emplace_back(std::vector<float>(p, p + samples), 1, myAudio.front().sampleRate());
+        }
+        batch = {};
+        batch.prompts = prompts;
+        if (!myBatch.embeddings.empty()) {
+            const int dim = myBatch.embeddings.front().dimension;
+            auto frames = torch::zeros({int64_t(myBatch.embeddings.size()), 1}, torch::kInt64);
+            for (std::size_t i = 0; i < myBatch.embeddings.size(); ++i)
+                frames[int64_t(i)][0] = myBatch.embeddings[i].frames;
+            const auto allFrames = toGlobal(group->allGather(frames));
+            const int64_t most = allFrames.max().item<int64_t>();
+            auto rows = torch::zeros({int64_t(myBatch.embeddings.size()), most * dim + dim});
+            for (std::size_t i = 0; i < myBatch.embeddings.size(); ++i) {
+                const auto &e = myBatch.embeddings[i];
+                std::memcpy(rows[int64_t(i)].data_ptr<float>(), e.frameData.data(), sizeof(float) * e.frameData.size());
+                std::memcpy(rows[int64_t(i)].data_ptr<float>() + most * dim, e.clip.data(), sizeof(float) * std::size_t(dim));
+            }
+            const auto allRows = toGlobal(group->allGather(rows));
+            for (int64_t i = 0; i < allRows.size(0); ++i) {
+                Embedding e;
+                e.frames = int(allFrames[i][0].item<int64_t>());
+                e.dimension = dim;
+                const float *p = allRows[i].data_ptr<float>();
+                e.frameData.assign(p, p + int64_t(e.frames) * dim);
+                e.clip.assign(p + most * dim, p + most * dim + dim);
+                batch.embeddings.push_back(std::move(e));
+            }
+        }
+        if (!myBatch.loudnessLufs.empty()) {
+            const auto lufs = torch::tensor(myBatch.loudnessLufs, torch::kFloat64).unsqueeze(1);
+            const auto all = toGlobal(group->allGather(lufs));
+            for (int64_t i = 0; i < all.size(0); ++i)
+                batch.loudnessLufs.push_back(all[i][0].item<double>());
+        }
+    }
 
     RoundStats runRound(const std::atomic<bool> *stop, const std::atomic<bool> *pause)
     {
@@ -383,18 +455,48 @@ struct DragonTrainer::Impl
                 promptOf.push_back(p);
             }
         }
-        // 1. On-policy demonstrations.
+        // 1. On-policy demonstrations: this rank's share of the prompts (all K seeds of a prompt
+        // stay on one rank), then everything the reward and the update need is gathered.
         auto t = Clock::now();
-        torch::Tensor latents;
-        const auto audio = generate(*policy, prompts, seeds, config.demoSteps, &latents, stop, "sampling");
-        if (audio.empty())
+        auto shareOf = [&](int r) {
+            std::vector<int64_t> idx;
+            for (std::size_t i = 0; i < prompts.size(); ++i)
+                if (promptOf[i] % config.worldSize == r)
+                    idx.push_back(int64_t(i));
+            return idx;
+        };
+        const auto mine = shareOf(config.rank);
+        std::vector<std::string> myPrompts;
+        std::vector<std::uint64_t> mySeeds;
+        for (int64_t i : mine) {
+            myPrompts.push_back(prompts[std::size_t(i)]);
+            mySeeds.push_back(seeds[std::size_t(i)]);
+        }
+        torch::Tensor myLatents;
+        const auto myAudio = generate(*policy, myPrompts, mySeeds, config.demoSteps, &myLatents, stop, "sampling");
+        if (myAudio.empty())
             return stats; // stopped
         stats.secondsDecode = lastDecodeSeconds;
         stats.secondsSample = since(t) - lastDecodeSeconds;
         if (waitWhilePaused(stop, pause))
             return stats;
-        // 2. Encode and score.
-        const RewardBatch batch = score(audio, prompts, &stats.secondsEncode);
+        // 2. Encode and score (each rank its own clips), gather the global batch.
+        const RewardBatch myBatch = score(myAudio, myPrompts, &stats.secondsEncode);
+        torch::Tensor latents;
+        std::vector<AudioBuffer> audio;
+        RewardBatch batch;
+        if (!group->active()) {
+            latents = myLatents;
+            audio = myAudio;
+            batch = myBatch;
+        } else {
+            std::vector<int64_t> gatherOrder;
+            for (int r = 0; r < config.worldSize; ++r) {
+                const auto share = shareOf(r);
+                gatherOrder.insert(gatherOrder.end(), share.begin(), share.end());
+            }
+            gatherBatch(gatherOrder, prompts, myLatents, myAudio, myBatch, latents, audio, batch);
+        }
         t = Clock::now();
         std::vector<double> utilities = reward->utilities(batch);
         std::vector<double> raw;
@@ -432,8 +534,8 @@ struct DragonTrainer::Impl
         // 3. Update.
         t = Clock::now();
         const double lr = config.learningRate * std::min(1.0, double(stats.round) / std::max(1, config.warmupRounds));
-        for (auto &group : optimizer->param_groups())
-            static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
+        for (auto &paramGroup : optimizer->param_groups())
+            static_cast<torch::optim::AdamWOptions &>(paramGroup.options()).lr(lr);
         stats.learningRate = lr;
         if (!demos.empty())
             update(demos, latents, prompts, roundSeed, stats);
@@ -445,75 +547,126 @@ struct DragonTrainer::Impl
                 std::uint64_t roundSeed, RoundStats &stats)
     {
         policy->setTraining(true);
+        // Units of the loss: pairs (DPO) or labelled samples (KTO). Unit j is this rank's when
+        // j % worldSize == rank; each rank's loss is scaled by its share so that the summed
+        // gradients equal the single-process mean over all units.
+        const bool paired = !demos.pairs.empty();
+        const int64_t units = paired ? int64_t(demos.pairs.size()) : int64_t(demos.labels.size());
+        std::vector<int64_t> myUnits;
+        for (int64_t j = 0; j < units; ++j)
+            if (j % config.worldSize == config.rank)
+                myUnits.push_back(j);
+        const int64_t mineCount = int64_t(myUnits.size());
         std::vector<int64_t> index;
-        std::vector<std::string> texts;
         std::vector<float> labels;
-        if (!demos.pairs.empty()) {
-            for (const auto &p : demos.pairs)
-                index.push_back(p.winner);
-            for (const auto &p : demos.pairs)
-                index.push_back(p.loser);
+        if (paired) {
+            for (int64_t j : myUnits)
+                index.push_back(demos.pairs[std::size_t(j)].winner);
+            for (int64_t j : myUnits)
+                index.push_back(demos.pairs[std::size_t(j)].loser);
         } else {
-            for (const auto &l : demos.labels) {
-                index.push_back(l.index);
-                labels.push_back(float(l.label));
+            for (int64_t j : myUnits) {
+                index.push_back(demos.labels[std::size_t(j)].index);
+                labels.push_back(float(demos.labels[std::size_t(j)].label));
             }
         }
+        std::vector<std::string> texts;
         for (int64_t i : index)
             texts.push_back(prompts[std::size_t(i)]);
         const auto device = policy->device();
-        const auto x0 = latents.index_select(0, torch::tensor(index).to(latents.device())).to(device);
-        const int64_t n = x0.size(0), pairs = int64_t(demos.pairs.size());
+        const auto params = policy->parameters();
+        const auto unitRows = torch::tensor(myUnits, torch::kInt64);
+        torch::Tensor x0;
         TextCondition refCondition;
-        {
+        if (mineCount > 0) {
+            x0 = latents.index_select(0, torch::tensor(index).to(latents.device())).to(device);
             torch::NoGradGuard noGrad;
             refCondition = reference->encodeText(texts);
         }
+        const auto shape = latents.sizes();
         LossStats total;
         double gradNorm = 0;
         int applied = 0;
         for (int pass = 0; pass < config.gradientPasses; ++pass) {
+            // t and noise for every unit, drawn identically on all ranks; the same for a pair's
+            // winner and loser.
             auto generator = at::make_generator<at::CPUGeneratorImpl>(mix(roundSeed, 77, std::uint64_t(pass)));
-            torch::Tensor steps, noise;
-            if (pairs > 0) { // the same t and noise for winner and loser
-                const auto t = torch::randint(0, policy->trainSteps(), {pairs}, generator, torch::kInt64);
-                const auto e = torch::randn({pairs, x0.size(1), x0.size(2)}, generator, torch::kFloat32);
-                steps = torch::cat({t, t}).to(device);
-                noise = torch::cat({e, e}).to(device);
-            } else {
-                steps = torch::randint(0, policy->trainSteps(), {n}, generator, torch::kInt64).to(device);
-                noise = torch::randn({n, x0.size(1), x0.size(2)}, generator, torch::kFloat32).to(device);
-            }
-            torch::Tensor refMse;
-            {
-                torch::NoGradGuard noGrad;
-                refMse = diffusion::perSampleMse(*reference, x0, steps, noise, refCondition);
-            }
+            const auto allSteps = torch::randint(0, policy->trainSteps(), {units}, generator, torch::kInt64);
+            const auto allNoise = torch::randn({units, shape[1], shape[2]}, generator, torch::kFloat32);
             optimizer->zero_grad();
-            const auto condition = policy->encodeText(texts);
-            const auto modelMse = diffusion::perSampleMse(*policy, x0, steps, noise, condition);
             LossStats s;
+            double finite = 1;
             torch::Tensor loss;
-            if (pairs > 0)
-                loss = diffusionDpoLoss(modelMse.narrow(0, 0, pairs), modelMse.narrow(0, pairs, pairs),
-                                        refMse.narrow(0, 0, pairs), refMse.narrow(0, pairs, pairs), config.beta, &s);
-            else
-                loss = diffusionKtoLoss(modelMse, refMse, torch::tensor(labels).to(device), config.beta,
-                                        config.ktoLambdaDesirable, config.ktoLambdaUndesirable, &s);
-            if (!std::isfinite(s.loss)) {
+            if (mineCount > 0) {
+                auto steps = allSteps.index_select(0, unitRows);
+                auto noise = allNoise.index_select(0, unitRows);
+                if (paired) {
+                    steps = torch::cat({steps, steps});
+                    noise = torch::cat({noise, noise});
+                }
+                steps = steps.to(device);
+                noise = noise.to(device);
+                torch::Tensor refMse;
+                {
+                    torch::NoGradGuard noGrad;
+                    refMse = diffusion::perSampleMse(*reference, x0, steps, noise, refCondition);
+                }
+                const auto condition = policy->encodeText(texts);
+                const auto modelMse = diffusion::perSampleMse(*policy, x0, steps, noise, condition);
+                if (paired) {
+                    loss = diffusionDpoLoss(modelMse.narrow(0, 0, mineCount), modelMse.narrow(0, mineCount, mineCount),
+                                            refMse.narrow(0, 0, mineCount), refMse.narrow(0, mineCount, mineCount),
+                                            config.beta, &s);
+                } else {
+                    double meanGap = std::numeric_limits<double>::quiet_NaN();
+                    if (group->active()) { // z uses the mean gap over every rank's samples
+                        std::vector<torch::Tensor> gap{torch::stack(
+                            {(refMse - modelMse).detach().sum().to(torch::kCPU, torch::kFloat32),
+                             torch::full({}, float(mineCount))})};
+                        group->allReduceSum(gap);
+                        meanGap = gap[0][0].item<double>() / gap[0][1].item<double>();
+                    }
+                    loss = diffusionKtoLoss(modelMse, refMse, torch::tensor(labels).to(device), config.beta,
+                                            config.ktoLambdaDesirable, config.ktoLambdaUndesirable, &s, meanGap);
+                }
+                finite = std::isfinite(s.loss) ? 1 : 0;
+            } else if (!paired && group->active()) {
+                std::vector<torch::Tensor> gap{torch::zeros({2})};
+                group->allReduceSum(gap);
+            }
+            // Every rank must agree to skip a non-finite step.
+            std::vector<torch::Tensor> votes{torch::tensor({float(finite)})};
+            group->allReduceSum(votes);
+            if (votes[0].item<float>() < float(config.worldSize)) {
                 stats.warning += (stats.warning.empty() ? "" : "; ") + std::string("non-finite loss: step skipped");
                 optimizer->zero_grad();
                 continue;
             }
-            loss.backward();
-            gradNorm += torch::nn::utils::clip_grad_norm_(policy->parameters(), config.gradClip);
+            const double share = double(mineCount) / double(units);
+            if (mineCount > 0)
+                (loss * share).backward();
+            if (group->active()) {
+                std::vector<torch::Tensor> grads;
+                for (const auto &p : params) {
+                    if (!p.grad().defined())
+                        p.mutable_grad() = torch::zeros_like(p);
+                    grads.push_back(p.grad());
+                }
+                group->allReduceSum(grads);
+            }
+            gradNorm += torch::nn::utils::clip_grad_norm_(params, config.gradClip);
             optimizer->step();
             ++applied;
-            total.loss += s.loss;
-            total.implicitAccuracy += s.implicitAccuracy;
-            total.margin += s.margin;
-            total.rewardsChosen += s.rewardsChosen;
-            total.rewardsRejected += s.rewardsRejected;
+            // Statistics over all units: weighted by each rank's share.
+            std::vector<torch::Tensor> sums{torch::tensor({float(s.loss * share), float(s.implicitAccuracy * share),
+                                                           float(s.rewardsChosen * share), float(s.rewardsRejected * share),
+                                                           float(s.margin * share)})};
+            group->allReduceSum(sums);
+            total.loss += sums[0][0].item<double>();
+            total.implicitAccuracy += sums[0][1].item<double>();
+            total.rewardsChosen += sums[0][2].item<double>();
+            total.rewardsRejected += sums[0][3].item<double>();
+            total.margin += sums[0][4].item<double>();
             if (ema) {
                 torch::NoGradGuard noGrad;
                 auto dst = ema->model()->named_parameters();
@@ -534,7 +687,7 @@ struct DragonTrainer::Impl
                        const std::vector<std::uint64_t> &seeds, const std::vector<double> &utilities,
                        const Demonstrations &demos)
     {
-        if (config.auditionEvery <= 0 || r % config.auditionEvery != 0 || demos.empty())
+        if (!writer() || config.auditionEvery <= 0 || r % config.auditionEvery != 0 || demos.empty())
             return;
         // The best D+ and the worst D- sample of the round.
         int best = -1, worst = -1;
@@ -696,6 +849,17 @@ Generator &DragonTrainer::policy()
     return *m_impl->policy;
 }
 
+std::pair<double, double> DragonTrainer::parameterChecksum()
+{
+    torch::NoGradGuard noGrad;
+    double sum = 0, abs = 0;
+    for (const auto &p : m_impl->policy->parameters()) {
+        sum += p.to(torch::kFloat64).sum().item<double>();
+        abs += p.to(torch::kFloat64).abs().sum().item<double>();
+    }
+    return {sum, abs};
+}
+
 EvalStats DragonTrainer::evaluate(const std::atomic<bool> *stop)
 {
     return m_impl->evaluate(stop);
@@ -720,7 +884,7 @@ int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *p
         if (d.callbacks.eval)
             d.callbacks.eval(e);
     };
-    if (d.round == 0 && d.config.evalEvery > 0 && !d.evalPrompts.empty())
+    if (d.writer() && d.round == 0 && d.config.evalEvery > 0 && !d.evalPrompts.empty())
         reportEval(); // the starting point: win rate 50 % by construction
     while (d.round < d.config.rounds && !stopped()) {
         if (d.waitWhilePaused(stop, pause))
@@ -735,7 +899,8 @@ int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *p
             break; // the round in flight is dropped; the last checkpoint stays
         ++d.round;
         auto t = Clock::now();
-        if (d.config.checkpointEvery > 0 && (d.round % d.config.checkpointEvery == 0 || d.round == d.config.rounds)) {
+        if (d.writer() && d.config.checkpointEvery > 0 &&
+            (d.round % d.config.checkpointEvery == 0 || d.round == d.config.rounds)) {
             try {
                 d.saveCheckpoint();
             } catch (const std::exception &e) {
@@ -760,9 +925,9 @@ int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *p
             d.log("round " + std::to_string(s.round) + ": " + s.warning);
         if (d.callbacks.round)
             d.callbacks.round(s);
-        if (d.config.evalEvery > 0 && !d.evalPrompts.empty() &&
+        if (d.writer() && d.config.evalEvery > 0 && !d.evalPrompts.empty() &&
             (d.round % d.config.evalEvery == 0 || d.round == d.config.rounds))
-            reportEval();
+            reportEval(); // rank 0 only; the others wait for it at the next round's gather
     }
     return d.round;
 }

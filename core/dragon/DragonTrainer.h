@@ -34,6 +34,8 @@ public:
     int run(const std::atomic<bool> *stop = nullptr, const std::atomic<bool> *pause = nullptr);
     int completedRounds() const;
     Generator &policy();
+    // Sum and sum of absolute values of every policy parameter (float64): compares ranks.
+    std::pair<double, double> parameterChecksum();
     // Evaluates now (also used by run()); throws if there are no eval prompts.
     EvalStats evaluate(const std::atomic<bool> *stop = nullptr);
 
