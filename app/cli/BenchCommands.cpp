@@ -1,6 +1,9 @@
 #include "BenchCommands.h"
 
 #include "CliOptions.h"
+#include "audio/AudioFileWriter.h"
+#include "dragon/DragonTrainer.h"
+#include "model/PocketGenerator.h"
 #include "encoders/EncoderFactory.h"
 #include "metrics/FrechetDistance.h"
 #include "metrics/VendiScore.h"
@@ -141,6 +144,72 @@ int benchEncoders(const Args &input)
         std::cout << choice.key << ": " << clips << " clips (" << seconds << " s of 24 kHz audio) in " << wall
                   << " s = " << seconds / wall << " s of audio per second\n";
     }
+    return 0;
+}
+
+int benchRound(const Args &input)
+{
+    Args args = input;
+    const std::string out = takeOption(args, "--out", "");
+    const int repeat = toInt(takeOption(args, "--repeat", "3"), "--repeat");
+    const int threads = toInt(takeOption(args, "--threads", "2"), "--threads");
+    if (out.empty() || !args.empty() || repeat < 1) {
+        std::cerr << "usage: dragon bench-round --out DIR [--repeat N] [--threads T]\n"
+                     "One DRAGON round (8 prompts x 2 seeds, 10 demonstration steps, per-song FAD under\n"
+                     "pocket-clap against 16 corpus clips, DPO, 2 gradient passes), N times; median\n"
+                     "seconds per phase. Writes DIR/round.json for tests/bench/dragon_round.py.\n";
+        return 2;
+    }
+    fs::create_directories(fs::path(out) / "exemplars");
+    const CorpusGenerator corpus;
+    const Synthesizer synth;
+    DragonConfig c;
+    ExemplarSet set{"ref", "Reference", {}};
+    for (int i = 0; i < 16; ++i) {
+        const auto path = fs::path(out) / "exemplars" / ("ref-" + std::to_string(i) + ".wav");
+        AudioFileWriter::write(path.string(), synth.render(corpus.generate(CorpusGenerator::kHeldOutSeedStart + 950000 + std::uint64_t(i))),
+                               {AudioContainer::Wav});
+        set.items.push_back(ExemplarItem::audio(path.string()));
+    }
+    c.project.exemplarSets = {set};
+    for (int i = 0; i < 32; ++i)
+        c.project.trainPrompts.push_back(CorpusGenerator::caption(corpus.generate(std::uint64_t(4000 + i)), std::uint64_t(i)));
+    RewardTerm term;
+    term.type = "per-song-fad";
+    term.exemplarSet = "ref";
+    c.project.reward.encoder = "pocket-clap";
+    c.project.reward.terms = {term};
+    c.rounds = repeat;
+    c.evalEvery = 0;
+    c.promptsPerRound = 8;
+    c.seedsPerPrompt = 2;
+    c.demoSteps = 10;
+    c.gradientPasses = 2;
+    c.auditionEvery = 0;
+    c.threads = threads;
+    std::vector<RoundStats> rounds;
+    DragonCallbacks callbacks;
+    callbacks.round = [&](const RoundStats &s) { rounds.push_back(s); };
+    fs::remove_all(fs::path(out) / "run");
+    DragonTrainer trainer(c, (fs::path(out) / "run").string(), callbacks);
+    trainer.run();
+    auto median = [&](double RoundStats::*field) {
+        std::vector<double> v;
+        for (const auto &r : rounds)
+            v.push_back(r.*field);
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    nlohmann::json result = {{"sample", median(&RoundStats::secondsSample)}, {"decode", median(&RoundStats::secondsDecode)},
+                             {"encode", median(&RoundStats::secondsEncode)}, {"reward", median(&RoundStats::secondsReward)},
+                             {"update", median(&RoundStats::secondsUpdate)}, {"checkpoint", median(&RoundStats::secondsCheckpoint)},
+                             {"total", median(&RoundStats::secondsTotal)}, {"threads", threads}};
+    std::cout << result.dump() << "\n";
+    const auto model = nlohmann::json::parse(PocketGenerator::defaultConfig().toJson());
+    std::ofstream(fs::path(out) / "round.json")
+        << nlohmann::json{{"model", model}, {"prompts", 8}, {"seeds", 2}, {"demoSteps", 10}, {"guidance", c.guidance},
+                          {"passes", 2}, {"cpp", result}}
+               .dump(2);
     return 0;
 }
 

@@ -50,6 +50,7 @@ Benchmarks and fixtures (not run by CI):
   bench-playback [--runs N]            play() -> first sample at the device, median of N
   bench-metrics --out DIR              FAD / Vendi / leave-one-out timings (see tests/bench)
   bench-encoders [--clips N]           encoding throughput of the built-in encoders
+  bench-round --out DIR [--repeat N]   one DRAGON round by phase (tests/bench/dragon_round.sh)
   make-fixtures DIR                    reference clips named rate-channels-bits
 )";
 }
@@ -80,6 +81,7 @@ int main(int argc, char **argv)
         {"train", dragon::cli::train},
         {"bench-metrics", dragon::cli::benchMetrics},
         {"bench-encoders", dragon::cli::benchEncoders},
+        {"bench-round", dragon::cli::benchRound},
         {"score", dragon::cli::score},
         {"evaluate-clap", dragon::cli::evaluateClap},
     };

@@ -38,7 +38,7 @@ std::string DragonConfig::toJson() const
         {"ktoLambdaUndesirable", ktoLambdaUndesirable}, {"runningBaseline", runningBaseline},
         {"tieFraction", tieFraction}, {"learningRate", learningRate}, {"warmupRounds", warmupRounds},
         {"weightDecay", weightDecay}, {"gradClip", gradClip}, {"gradientPasses", gradientPasses},
-        {"emaDecay", emaDecay}, {"evalEvery", evalEvery}, {"evalPromptCount", evalPrompts},
+        {"emaDecay", emaDecay}, {"trainTextEncoder", trainTextEncoder}, {"evalEvery", evalEvery}, {"evalPromptCount", evalPrompts},
         {"bootstrapDraws", bootstrapDraws}, {"checkpointEvery", checkpointEvery},
         {"keepCheckpoints", keepCheckpoints}, {"auditionEvery", auditionEvery},
         {"seed", seed}, {"threads", threads}}
@@ -103,6 +103,7 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
         c.gradClip = j.value("gradClip", c.gradClip);
         c.gradientPasses = j.value("gradientPasses", c.gradientPasses);
         c.emaDecay = j.value("emaDecay", c.emaDecay);
+        c.trainTextEncoder = j.value("trainTextEncoder", c.trainTextEncoder);
         c.evalEvery = j.value("evalEvery", c.evalEvery);
         c.evalPrompts = j.value("evalPromptCount", c.evalPrompts);
         c.bootstrapDraws = j.value("bootstrapDraws", c.bootstrapDraws);

@@ -24,16 +24,18 @@ struct DragonConfig
     float guidance = 3.0f;
 
     std::string loss = "dpo";      // "dpo" (paired) or "kto" (unpaired)
-    double beta = 500.0;
+    double beta = 5000.0;          // Diffusion-DPO's default
     double ktoLambdaDesirable = 1.0, ktoLambdaUndesirable = 1.0;
     bool runningBaseline = false;  // KTO: label against an EMA baseline instead of the median
     double tieFraction = 0.05;
-    double learningRate = 5e-5;
+    double learningRate = 1e-5;
     int warmupRounds = 2;
     double weightDecay = 0.0;
     double gradClip = 1.0;
     int gradientPasses = 2;        // per round, each with fresh t and noise
     double emaDecay = 0.0;         // 0: no EMA copy
+    bool trainTextEncoder = false; // false: only the denoiser is fine-tuned (the text encoder,
+                                   // shared with the unconditional branch of CFG, stays put)
 
     int evalEvery = 5;             // rounds; 0: never
     int evalPrompts = 0;           // 0: all of project.evalPrompts

@@ -101,6 +101,15 @@ struct DragonTrainer::Impl
 
     bool writer() const { return config.rank == 0; } // rank 0 owns the run folder
 
+    std::vector<torch::Tensor> trainableParameters() const
+    {
+        std::vector<torch::Tensor> out;
+        for (const auto &p : policy->parameters())
+            if (p.requires_grad())
+                out.push_back(p);
+        return out;
+    }
+
     void log(const std::string &m) const
     {
         if (callbacks.log)
@@ -185,7 +194,10 @@ struct DragonTrainer::Impl
             ema = std::unique_ptr<PocketGenerator>(static_cast<PocketGenerator *>(policy->clone().release()));
         torch::optim::AdamWOptions options(config.learningRate);
         options.weight_decay(config.weightDecay).betas({0.9, 0.999});
-        optimizer = std::make_unique<torch::optim::AdamW>(policy->parameters(), options);
+        if (!config.trainTextEncoder)
+            for (auto &p : policy->model()->text->parameters())
+                p.set_requires_grad(false);
+        optimizer = std::make_unique<torch::optim::AdamW>(trainableParameters(), options);
 
         const RewardDefinition &definition = config.project.reward;
         if (needsEmbeddings(definition))
@@ -574,7 +586,7 @@ struct DragonTrainer::Impl
         for (int64_t i : index)
             texts.push_back(prompts[std::size_t(i)]);
         const auto device = policy->device();
-        const auto params = policy->parameters();
+        const auto params = trainableParameters();
         const auto unitRows = torch::tensor(myUnits, torch::kInt64);
         torch::Tensor x0;
         TextCondition refCondition;

@@ -3,9 +3,10 @@
 #   tests/bench/dragon_curves.sh BUILD_DIR OUT_DIR [ROUNDS]
 # Exemplars: 64 held-out corpus clips (all styles). Prompts: 32 training-split captions; eval:
 # 24 held-out captions, one fixed seed each. Rewards:
-#   clap          instance                      CLAP score under pocket-clap, DPO
-#   per-song-fad  instance-to-distribution      per-song FAD vs the exemplars (pocket-clap), DPO
-#   fad           distribution-to-distribution  dataset FAD vs the exemplars (pocket-clap), KTO
+#   clap          instance                      CLAP score under pocket-clap, KTO (beta 500)
+#   per-song-fad  instance-to-distribution      per-song FAD vs the exemplars (pocket-clap), DPO (beta 5000)
+#   fad           distribution-to-distribution  dataset FAD vs the exemplars (pocket-clap), KTO (beta 500)
+# All with lr 1e-5, 2 gradient passes per round, frozen text encoder.
 set -euo pipefail
 build="$1"; out="$2"; rounds="${3:-40}"
 dragon="$build/app/dragon"
@@ -23,10 +24,10 @@ items = [{"path": p} for p in sorted(glob.glob(f"{out}/exemplars/*.wav"))]
 base = {"trainPrompts": train, "evalPrompts": evalp, "rounds": rounds, "evalEvery": 5,
         "exemplarSets": [{"id": "corpus", "name": "Corpus", "items": items}],
         "promptsPerRound": 8, "seedsPerPrompt": 2, "demoSteps": 10, "evalSteps": 20}
-for name, term, loss in [("clap", {"type": "clap"}, "dpo"),
-                         ("per-song-fad", {"type": "per-song-fad", "exemplarSet": "corpus"}, "dpo"),
-                         ("fad", {"type": "fad", "exemplarSet": "corpus"}, "kto")]:
-    cfg = dict(base, loss=loss, reward={"encoder": "pocket-clap", "terms": [term]})
+for name, term, loss, beta in [("clap", {"type": "clap"}, "kto", 500),
+                               ("per-song-fad", {"type": "per-song-fad", "exemplarSet": "corpus"}, "dpo", 5000),
+                               ("fad", {"type": "fad", "exemplarSet": "corpus"}, "kto", 500)]:
+    cfg = dict(base, loss=loss, beta=beta, learningRate=1e-5, reward={"encoder": "pocket-clap", "terms": [term]})
     json.dump(cfg, open(f"{out}/{name}.json", "w"), indent=1)
 PY
 for name in clap per-song-fad fad; do
