@@ -1,8 +1,9 @@
 #pragma once
 
-#include "dragon/DragonLoss.h"
+#include "dragon/LossStats.h"
 #include "dragon/WinRateStatistics.h"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>

@@ -1,20 +1,12 @@
 #pragma once
 
+#include "dragon/LossStats.h"
+
 #include <torch/torch.h>
 
 #include <limits>
 
 namespace dragon {
-
-// TRL-style diagnostics of a preference loss.
-struct LossStats
-{
-    double loss = 0;
-    double implicitAccuracy = 0; // fraction of pairs/labels the implicit reward already ranks right
-    double rewardsChosen = 0;    // mean implicit reward of D+
-    double rewardsRejected = 0;  // mean implicit reward of D-
-    double margin = 0;           // chosen - rejected
-};
 
 // Diffusion-DPO (Wallace et al., reference code): with per-sample MSEs of the policy and the
 // frozen reference on the winner (w) and loser (l) at the same t and noise,

@@ -5,6 +5,7 @@
 #include "audio/Loudness.h"
 #include "dragon/DemoBuilder.h"
 #include "dragon/DistributedGroup.h"
+#include "dragon/DragonLoss.h"
 #include "encoders/EmbeddingCache.h"
 #include "encoders/EncoderFactory.h"
 #include "encoders/ExemplarSetEmbedder.h"
@@ -550,13 +551,13 @@ struct DragonTrainer::Impl
             static_cast<torch::optim::AdamWOptions &>(paramGroup.options()).lr(lr);
         stats.learningRate = lr;
         if (!demos.empty())
-            update(demos, latents, prompts, roundSeed, stats);
+            update(demos, latents, prompts, roundSeed, stats, stop);
         stats.secondsUpdate = since(t);
         return stats;
     }
 
     void update(const Demonstrations &demos, const torch::Tensor &latents, const std::vector<std::string> &prompts,
-                std::uint64_t roundSeed, RoundStats &stats)
+                std::uint64_t roundSeed, RoundStats &stats, const std::atomic<bool> *stop)
     {
         policy->setTraining(true);
         // Units of the loss: pairs (DPO) or labelled samples (KTO). Unit j is this rank's when
@@ -600,6 +601,8 @@ struct DragonTrainer::Impl
         double gradNorm = 0;
         int applied = 0;
         for (int pass = 0; pass < config.gradientPasses; ++pass) {
+            if (stop && stop->load())
+                break; // the round is dropped anyway: stop without finishing the update
             // t and noise for every unit, drawn identically on all ranks; the same for a pair's
             // winner and loser.
             auto generator = at::make_generator<at::CPUGeneratorImpl>(mix(roundSeed, 77, std::uint64_t(pass)));

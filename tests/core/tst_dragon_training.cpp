@@ -2,6 +2,7 @@
 // rate above 70 %; a resumed run equals an uninterrupted one; damaged checkpoints, a stop in
 // the middle of a round, a failing checkpoint write and a constant reward are all survived.
 #include "dragon/DragonTrainer.h"
+#include "facade/TrainingService.h"
 #include "model/CorpusGenerator.h"
 #include "model/PocketGenerator.h"
 
@@ -213,6 +214,57 @@ private Q_SLOTS:
         QVERIFY(!rounds[0].updated);
         QVERIFY(rounds[0].warning.find("constant") != std::string::npos);
         QCOMPARE(maxParameterDifference(*before, trainer.policy()), 0.0);
+    }
+
+    void serviceStopsWithinASecondAndPauses()
+    {
+        QTemporaryDir dir;
+        DragonConfig c = loudnessConfig(50);
+        c.evalEvery = 0;
+        c.promptsPerRound = 4;
+        TrainingService service;
+        std::atomic<int> rounds{0};
+        std::atomic<bool> done{false};
+        TrainingService::Outcome outcome;
+        DragonCallbacks callbacks;
+        callbacks.round = [&](const RoundStats &) { ++rounds; };
+        QVERIFY(service.start(c, dir.path().toStdString(), callbacks, [&](const TrainingService::Outcome &o) {
+            outcome = o;
+            done = true;
+        }));
+        QVERIFY(!service.start(c, dir.path().toStdString(), {}, {})); // one run at a time
+        QTRY_VERIFY_WITH_TIMEOUT(rounds.load() >= 1, 60000);
+        // Pause: no round completes while paused.
+        service.setPaused(true);
+        QTest::qWait(300); // let the round in flight reach a phase boundary
+        const int pausedAt = rounds.load();
+        QTest::qWait(2500);
+        QVERIFY(rounds.load() <= pausedAt + 1);
+        service.setPaused(false);
+        QTRY_VERIFY_WITH_TIMEOUT(rounds.load() >= pausedAt + 1, 60000);
+        // Stop in the middle of a round: the thread ends within about a second.
+        QTest::qWait(700);
+        QElapsedTimer timer;
+        timer.start();
+        service.stop();
+        service.wait();
+        qInfo("stop -> run ended: %lld ms", timer.elapsed());
+        QVERIFY2(timer.elapsed() < 1500, qPrintable(QString::number(timer.elapsed())));
+        QVERIFY(done.load());
+        QVERIFY(outcome.stopped);
+        QVERIFY(outcome.error.empty());
+        QCOMPARE(outcome.rounds, rounds.load());
+        // Errors arrive as an outcome, not an exception.
+        DragonConfig bad = c;
+        bad.project.trainPrompts.clear();
+        done = false;
+        QVERIFY(service.start(bad, dir.filePath("bad").toStdString(), {}, [&](const TrainingService::Outcome &o) {
+            outcome = o;
+            done = true;
+        }));
+        service.wait();
+        QVERIFY(done.load());
+        QVERIFY(outcome.error.find("no training prompts") != std::string::npos);
     }
 
     void impossibleConfigurationsAreRefused()
