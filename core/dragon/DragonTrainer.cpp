@@ -99,6 +99,7 @@ struct DragonTrainer::Impl
     std::vector<std::uint64_t> evalSeeds;
     std::vector<AudioBuffer> baseAudio; // base model's eval clips (cached)
     double lastDecodeSeconds = 0;
+    double bestLowerBound = 0.5; // best-policy.pt is written only once the base is beaten
 
     bool writer() const { return config.rank == 0; } // rank 0 owns the run folder
 
@@ -237,6 +238,12 @@ struct DragonTrainer::Impl
         if (writer())
             AtomicFileWriter::write((runDir / "config.json").string(), config.toJson());
         resume();
+        std::ifstream best(runDir / "best-policy.json");
+        if (best) {
+            const auto j = nlohmann::json::parse(best, nullptr, false);
+            if (!j.is_discarded())
+                bestLowerBound = std::max(bestLowerBound, j.value("win_lower", 0.5));
+        }
         group->barrier(); // rank 0 may have rewritten files the others read
     }
 
@@ -890,6 +897,19 @@ int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *p
         const EvalStats e = d.evaluate(stop);
         if (stopped())
             return;
+        // Keep the policy with the best lower win-rate bound so far: a run that later drifts
+        // (the guardrails show it) still has its best model.
+        if (e.round > 0 && e.winRate.lower > d.bestLowerBound) {
+            d.bestLowerBound = e.winRate.lower;
+            try {
+                d.policy->save((d.runDir / "best-policy.pt").string());
+                AtomicFileWriter::write((d.runDir / "best-policy.json").string(),
+                                        nlohmann::json{{"round", e.round}, {"win_rate", e.winRate.rate},
+                                                       {"win_lower", e.winRate.lower}}.dump());
+            } catch (const std::exception &error) {
+                d.log(std::string("best-policy.pt not written: ") + error.what());
+            }
+        }
         d.appendJson("eval.jsonl", {{"round", e.round}, {"win_rate", e.winRate.rate}, {"win_lower", e.winRate.lower},
                                     {"win_upper", e.winRate.upper}, {"sign_test_p", e.winRate.signTestP},
                                     {"trials", e.winRate.trials}, {"reward_base", e.rewardBase},

@@ -20,7 +20,9 @@ class Generator;
 // Run folder: config.json, metrics.jsonl + metrics.csv (one row per round), eval.jsonl,
 // audition/ (D+ and D- WAVs), checkpoints/round-NNNNNN.pt (atomic; last K kept; policy,
 // optimizer, counters, baseline state; per-round randomness is derived from (seed, round), so
-// no RNG stream needs saving), policy.pt (half precision, loadable by `dragon generate`).
+// no RNG stream needs saving), policy.pt (half precision, loadable by `dragon generate`),
+// best-policy.pt (+ .json) whenever an evaluation's lower win-rate bound beats every earlier one
+// and 0.5.
 // Constructing on a folder with checkpoints resumes from the newest readable one; metrics rows
 // after it are dropped. Throws std::runtime_error for unusable configurations.
 class DragonTrainer

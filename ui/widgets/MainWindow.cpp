@@ -8,6 +8,8 @@
 #include "widgets/GeneratePanel.h"
 #include "widgets/PromptsPanel.h"
 #include "widgets/RewardPanel.h"
+#include "widgets/TrainPanel.h"
+#include "workers/TrainingController.h"
 #include "workers/EmbeddingController.h"
 #include "workers/ImportController.h"
 
@@ -40,12 +42,17 @@ MainWindow::MainWindow(QWidget *parent)
     tabs->addTab(new PromptsPanel(m_document), tr("Prompts"));
     m_rewardPanel = new RewardPanel(m_document, m_embeddings);
     tabs->addTab(m_rewardPanel, tr("Reward"));
+    m_training = new TrainingController(this);
+    m_trainPanel = new TrainPanel(m_document, m_training, m_playback);
+    tabs->addTab(m_trainPanel, tr("Train"));
     m_generatePanel = new GeneratePanel(m_playback);
     tabs->addTab(m_generatePanel, tr("Generate"));
     setCentralWidget(tabs);
     buildMenus();
 
     connect(m_panel, &ExemplarPanel::statusMessage, this,
+            [this](const QString &m) { statusBar()->showMessage(m, 8000); });
+    connect(m_trainPanel, &TrainPanel::statusMessage, this,
             [this](const QString &m) { statusBar()->showMessage(m, 8000); });
     connect(m_rewardPanel, &RewardPanel::statusMessage, this,
             [this](const QString &m) { statusBar()->showMessage(m, 8000); });

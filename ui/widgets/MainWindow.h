@@ -6,6 +6,8 @@ class ExemplarPanel;
 class GeneratePanel;
 class EmbeddingController;
 class RewardPanel;
+class TrainPanel;
+class TrainingController;
 class ImportController;
 class PlaybackController;
 class ProjectDocument;
@@ -28,6 +30,7 @@ public:
     ExemplarPanel *exemplarPanel() const { return m_panel; }
     GeneratePanel *generatePanel() const { return m_generatePanel; }
     RewardPanel *rewardPanel() const { return m_rewardPanel; }
+    TrainPanel *trainPanel() const { return m_trainPanel; }
     PlaybackController *playback() const { return m_playback; }
     QString lastError() const { return m_lastError; }
 
@@ -54,6 +57,8 @@ private:
     GeneratePanel *m_generatePanel;
     EmbeddingController *m_embeddings;
     RewardPanel *m_rewardPanel;
+    TrainingController *m_training;
+    TrainPanel *m_trainPanel;
     QMenu *m_recentMenu = nullptr;
     QString m_lastError;
 };

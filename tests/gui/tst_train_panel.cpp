@@ -1,0 +1,125 @@
+// The Train tab: refuses to start without a saved project or prompts (and says why), runs a
+// short DRAGON run in the background with live reward and win-rate plots and audition clips,
+// and stops within a couple of seconds when asked.
+#include "document/ProjectDocument.h"
+#include "model/CorpusGenerator.h"
+#include "playback/PlaybackController.h"
+#include "project/ProjectFile.h"
+#include "widgets/TrainPanel.h"
+#include "workers/TrainingController.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QSpinBox>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace dragon;
+
+namespace {
+
+Project trainableProject()
+{
+    Project p;
+    p.name = "Train test";
+    const CorpusGenerator corpus;
+    for (int i = 0; i < 8; ++i)
+        p.trainPrompts.push_back(CorpusGenerator::caption(corpus.generate(std::uint64_t(100 + i)), std::uint64_t(i)));
+    for (int i = 0; i < 4; ++i)
+        p.evalPrompts.push_back(CorpusGenerator::caption(corpus.generate(CorpusGenerator::kHeldOutSeedStart + 123 + std::uint64_t(i)), 1));
+    p.reward.encoder = "mel-stats";
+    RewardTerm loud;
+    loud.type = "loudness";
+    loud.targetLufs = -14;
+    p.reward.terms = {loud};
+    return p;
+}
+
+} // namespace
+
+class TestTrainPanel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void refusesWhatCannotTrain()
+    {
+        ProjectDocument document;
+        TrainingController training;
+        PlaybackController playback;
+        TrainPanel panel(&document, &training, &playback);
+        document.reset(trainableProject(), QString());
+        QVERIFY(!panel.startRun());
+        QVERIFY(panel.status().contains("Save the project first"));
+        QTemporaryDir dir;
+        Project noPrompts = trainableProject();
+        noPrompts.trainPrompts.clear();
+        const QString path = dir.filePath("p.dragon");
+        ProjectFile::save(noPrompts, path.toStdString());
+        document.reset(ProjectFile::load(path.toStdString()), path);
+        QVERIFY(!panel.startRun());
+        QVERIFY2(panel.status().contains("no training prompts"), qPrintable(panel.status()));
+        QVERIFY(!training.isRunning());
+    }
+
+    void runsAndPlotsLive()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("p.dragon");
+        ProjectFile::save(trainableProject(), path.toStdString());
+        ProjectDocument document;
+        document.reset(ProjectFile::load(path.toStdString()), path);
+        TrainingController training;
+        PlaybackController playback;
+        TrainPanel panel(&document, &training, &playback);
+        panel.findChild<QSpinBox *>("roundsSpin")->setValue(2);
+        panel.findChild<QSpinBox *>("promptsSpin")->setValue(2);
+        panel.findChild<QSpinBox *>("evalEverySpin")->setValue(2);
+        QSignalSpy finished(&panel, &TrainPanel::runFinished);
+        QVERIFY(panel.startRun());
+        QVERIFY(!panel.startRun()); // one at a time
+        QVERIFY(finished.wait(240000));
+        QVERIFY2(panel.status().startsWith("Finished 2 round"), qPrintable(panel.status()));
+        QCOMPARE(panel.plottedRounds(), 2);
+        QCOMPARE(panel.plottedEvaluations(), 2); // round 0 (the base) and round 2
+        QVERIFY(panel.auditionCount() >= 2);
+        QVERIFY(panel.runDirectory().startsWith(path + ".d/runs/"));
+        QVERIFY(QFileInfo::exists(panel.runDirectory() + "/metrics.jsonl"));
+        QVERIFY(QFileInfo::exists(panel.runDirectory() + "/checkpoints"));
+        if (qEnvironmentVariableIsSet("DRAGON_SCREENSHOT_DIR")) {
+            panel.resize(1200, 720);
+            panel.show();
+            QTest::qWait(300);
+            panel.grab().save(qEnvironmentVariable("DRAGON_SCREENSHOT_DIR") + "/train-panel.png");
+        }
+    }
+
+    void stopsPromptly()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("p.dragon");
+        ProjectFile::save(trainableProject(), path.toStdString());
+        ProjectDocument document;
+        document.reset(ProjectFile::load(path.toStdString()), path);
+        TrainingController training;
+        PlaybackController playback;
+        TrainPanel panel(&document, &training, &playback);
+        panel.findChild<QSpinBox *>("roundsSpin")->setValue(50);
+        panel.findChild<QSpinBox *>("promptsSpin")->setValue(2);
+        panel.findChild<QSpinBox *>("evalEverySpin")->setValue(0);
+        QSignalSpy finished(&panel, &TrainPanel::runFinished);
+        QVERIFY(panel.startRun());
+        QTRY_VERIFY_WITH_TIMEOUT(panel.plottedRounds() >= 1, 120000);
+        QElapsedTimer timer;
+        timer.start();
+        panel.stopRun();
+        QVERIFY(finished.wait(5000));
+        qInfo("stop -> finished signal: %lld ms", timer.elapsed());
+        QVERIFY(timer.elapsed() < 2000);
+        QVERIFY2(panel.status().startsWith("Stopped after"), qPrintable(panel.status()));
+        QVERIFY(!training.isRunning());
+    }
+};
+
+QTEST_MAIN(TestTrainPanel)
+#include "tst_train_panel.moc"

@@ -1,0 +1,311 @@
+#include "widgets/TrainPanel.h"
+
+#include "document/ProjectDocument.h"
+#include "playback/PlaybackController.h"
+#include "workers/TrainingController.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include "widgets/QCustomPlotInclude.h"
+
+namespace {
+
+QSpinBox *spin(int low, int high, int value)
+{
+    auto *s = new QSpinBox;
+    s->setRange(low, high);
+    s->setValue(value);
+    return s;
+}
+
+QCustomPlot *plot(const QString &title, const QString &yLabel)
+{
+    auto *p = new QCustomPlot;
+    p->setMinimumHeight(170);
+    p->plotLayout()->insertRow(0);
+    p->plotLayout()->addElement(0, 0, new QCPTextElement(p, title, QFont("sans", 9, QFont::Bold)));
+    p->xAxis->setLabel("round");
+    p->yAxis->setLabel(yLabel);
+    return p;
+}
+
+} // namespace
+
+TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training, PlaybackController *playback,
+                       QWidget *parent)
+    : QWidget(parent), m_document(document), m_training(training), m_playback(playback),
+      m_rounds(spin(1, 10000, 40)), m_promptsPerRound(spin(1, 256, 8)), m_seeds(spin(1, 16, 2)),
+      m_demoSteps(spin(1, 200, 10)), m_evalEvery(spin(0, 1000, 5)), m_loss(new QComboBox),
+      m_learningRate(new QDoubleSpinBox), m_beta(new QDoubleSpinBox), m_start(new QPushButton(tr("Start"))),
+      m_pause(new QPushButton(tr("Pause"))), m_stop(new QPushButton(tr("Stop"))), m_status(new QLabel),
+      m_progress(new QProgressBar), m_rewardPlot(plot(tr("Round reward (mean, 10-90 % band)"), tr("reward"))),
+      m_winPlot(plot(tr("Eval win rate vs base (95 % CI)"), tr("win rate"))),
+      m_guardPlot(plot(tr("Guardrails"), tr("Vendi / CLAP x10"))), m_auditions(new QListWidget)
+{
+    const dragon::DragonConfig defaults;
+    m_loss->addItem(tr("Diffusion-DPO (pairs)"), "dpo");
+    m_loss->addItem(tr("Diffusion-KTO (labels)"), "kto");
+    m_learningRate->setDecimals(7);
+    m_learningRate->setRange(1e-7, 1e-2);
+    m_learningRate->setSingleStep(1e-6);
+    m_learningRate->setValue(defaults.learningRate);
+    m_beta->setRange(1, 100000);
+    m_beta->setValue(defaults.beta);
+    m_loss->setObjectName("lossCombo");
+    m_rounds->setObjectName("roundsSpin");
+    m_promptsPerRound->setObjectName("promptsSpin");
+    m_evalEvery->setObjectName("evalEverySpin");
+    m_status->setObjectName("trainStatus");
+    m_auditions->setObjectName("auditionList");
+
+    auto *settings = new QGroupBox(tr("Settings"));
+    auto *form = new QFormLayout(settings);
+    form->addRow(tr("Rounds"), m_rounds);
+    form->addRow(tr("Loss"), m_loss);
+    form->addRow(tr("Learning rate"), m_learningRate);
+    form->addRow(tr("Beta"), m_beta);
+    form->addRow(tr("Prompts per round"), m_promptsPerRound);
+    form->addRow(tr("Seeds per prompt"), m_seeds);
+    form->addRow(tr("Demo sampler steps"), m_demoSteps);
+    form->addRow(tr("Evaluate every (rounds)"), m_evalEvery);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_pause);
+    buttons->addWidget(m_stop);
+    form->addRow(buttons);
+    form->addRow(m_progress);
+    form->addRow(m_status);
+    m_status->setWordWrap(true);
+    auto *left = new QVBoxLayout;
+    left->addWidget(settings);
+    left->addWidget(new QLabel(tr("<b>Audition</b> (double-click to play)")));
+    left->addWidget(m_auditions, 1);
+
+    auto *plots = new QVBoxLayout;
+    plots->addWidget(m_rewardPlot);
+    plots->addWidget(m_winPlot);
+    plots->addWidget(m_guardPlot);
+    auto *layout = new QHBoxLayout(this);
+    layout->addLayout(left, 2);
+    layout->addLayout(plots, 3);
+
+    // Reward: mean line, band between p10 and p90.
+    auto *p10 = m_rewardPlot->addGraph();
+    auto *p90 = m_rewardPlot->addGraph();
+    auto *mean = m_rewardPlot->addGraph();
+    p10->setPen(QPen(QColor(120, 150, 220, 80)));
+    p90->setPen(QPen(QColor(120, 150, 220, 80)));
+    p90->setBrush(QColor(120, 150, 220, 50));
+    p90->setChannelFillGraph(p10);
+    mean->setPen(QPen(QColor(30, 70, 170), 2));
+    // Win rate with its interval, and the 0.5 line.
+    auto *win = m_winPlot->addGraph();
+    win->setPen(QPen(QColor(20, 130, 60), 2));
+    win->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+    m_winErrors = new QCPErrorBars(m_winPlot->xAxis, m_winPlot->yAxis);
+    m_winErrors->setDataPlottable(win);
+    m_winErrors->setPen(QPen(QColor(20, 130, 60), 1.5));
+    m_winErrors->setWhiskerWidth(8);
+    auto *half = new QCPItemStraightLine(m_winPlot);
+    half->point1->setCoords(0, 0.5);
+    half->point2->setCoords(1, 0.5);
+    half->setPen(QPen(Qt::gray, 1, Qt::DashLine));
+    m_winPlot->yAxis->setRange(0, 1);
+    // Guardrails: Vendi and 10 x CLAP adherence of the eval batch.
+    auto *vendi = m_guardPlot->addGraph();
+    vendi->setName(tr("Vendi"));
+    vendi->setPen(QPen(QColor(170, 90, 20), 2));
+    auto *clap = m_guardPlot->addGraph();
+    clap->setName(tr("CLAP x10"));
+    clap->setPen(QPen(QColor(120, 40, 150), 2));
+    m_guardPlot->legend->setVisible(true);
+
+    connect(m_start, &QPushButton::clicked, this, &TrainPanel::startRun);
+    connect(m_pause, &QPushButton::clicked, this, &TrainPanel::togglePause);
+    connect(m_stop, &QPushButton::clicked, this, &TrainPanel::stopRun);
+    connect(training, &TrainingController::roundFinished, this, &TrainPanel::onRound);
+    connect(training, &TrainingController::evalFinished, this, &TrainPanel::onEval);
+    connect(training, &TrainingController::audition, this, &TrainPanel::onAudition);
+    connect(training, &TrainingController::finished, this, &TrainPanel::onFinished);
+    connect(training, &TrainingController::message, this, &TrainPanel::statusMessage);
+    connect(training, &TrainingController::progress, this, [this](const QString &phase, int done, int total) {
+        m_progress->setMaximum(std::max(1, total));
+        m_progress->setValue(done);
+        m_progress->setFormat(phase + " %p%");
+    });
+    connect(m_auditions, &QListWidget::itemDoubleClicked, this,
+            [this](QListWidgetItem *item) { m_playback->toggle(item->data(Qt::UserRole).toString()); });
+    setRunning(false);
+    setStatus(tr("Set the reward in the Reward tab and the prompts in the Prompts tab, then Start."));
+}
+
+dragon::DragonConfig TrainPanel::configFromForm() const
+{
+    dragon::DragonConfig c;
+    c.project = m_document->project();
+    c.projectPath = m_document->filePath().toStdString();
+    c.rounds = m_rounds->value();
+    c.loss = m_loss->currentData().toString().toStdString();
+    c.learningRate = m_learningRate->value();
+    c.beta = m_beta->value();
+    c.promptsPerRound = m_promptsPerRound->value();
+    c.seedsPerPrompt = m_seeds->value();
+    c.demoSteps = m_demoSteps->value();
+    c.evalEvery = m_evalEvery->value();
+    return c;
+}
+
+QString TrainPanel::status() const
+{
+    return m_status->text();
+}
+
+int TrainPanel::plottedRounds() const
+{
+    return m_rewardPlot->graph(2)->dataCount();
+}
+
+int TrainPanel::plottedEvaluations() const
+{
+    return m_winPlot->graph(0)->dataCount();
+}
+
+int TrainPanel::auditionCount() const
+{
+    return m_auditions->count();
+}
+
+void TrainPanel::setStatus(const QString &text, bool error)
+{
+    m_status->setStyleSheet(error ? "color: #b00020" : QString());
+    m_status->setText(text);
+}
+
+void TrainPanel::setRunning(bool running)
+{
+    m_start->setEnabled(!running);
+    m_pause->setEnabled(running);
+    m_stop->setEnabled(running);
+    for (QWidget *w : std::initializer_list<QWidget *>{m_rounds, m_loss, m_learningRate, m_beta, m_promptsPerRound,
+                                                        m_seeds, m_demoSteps, m_evalEvery})
+        w->setEnabled(!running);
+    if (!running)
+        m_pause->setText(tr("Pause"));
+}
+
+bool TrainPanel::startRun()
+{
+    if (m_training->isRunning())
+        return false;
+    if (m_document->filePath().isEmpty()) {
+        setStatus(tr("Save the project first: runs are kept beside it (name.dragon.d/runs)."), true);
+        return false;
+    }
+    const dragon::DragonConfig config = configFromForm();
+    QStringList problems;
+    for (const auto &p : config.validate())
+        problems << QString::fromStdString(p);
+    if (config.project.reward.terms.empty())
+        problems << tr("no reward: define one in the Reward tab");
+    if (!problems.isEmpty()) {
+        setStatus(tr("Cannot train: %1.").arg(problems.join("; ")), true);
+        return false;
+    }
+    m_runDir = m_document->filePath() + ".d/runs/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+    QDir().mkpath(m_runDir);
+    for (auto *p : {m_rewardPlot, m_winPlot, m_guardPlot})
+        for (int g = 0; g < p->graphCount(); ++g)
+            p->graph(g)->data()->clear();
+    m_winErrors->data()->clear();
+    m_auditions->clear();
+    m_totalRounds = config.rounds;
+    if (!m_training->start(config, m_runDir)) {
+        setStatus(tr("A run is already active."), true);
+        return false;
+    }
+    setRunning(true);
+    setStatus(tr("Preparing (loading the model, embedding exemplars)... run folder %1").arg(m_runDir));
+    return true;
+}
+
+void TrainPanel::togglePause()
+{
+    const bool pause = !m_training->isPaused();
+    m_training->setPaused(pause);
+    m_pause->setText(pause ? tr("Resume") : tr("Pause"));
+    setStatus(pause ? tr("Paused (the run holds at the next phase boundary).") : tr("Resumed."));
+}
+
+void TrainPanel::stopRun()
+{
+    m_training->setPaused(false);
+    m_training->stop();
+    setStatus(tr("Stopping..."));
+}
+
+void TrainPanel::onRound(const dragon::RoundStats &s)
+{
+    m_rewardPlot->graph(0)->addData(s.round, s.rewardP10);
+    m_rewardPlot->graph(1)->addData(s.round, s.rewardP90);
+    m_rewardPlot->graph(2)->addData(s.round, s.rewardMean);
+    m_rewardPlot->rescaleAxes();
+    m_rewardPlot->replot(QCustomPlot::rpQueuedReplot);
+    QString text = tr("Round %1 / %2: reward %3, %4, loss %5, implicit accuracy %6, %7 s")
+                       .arg(s.round).arg(m_totalRounds).arg(s.rewardMean, 0, 'g', 4)
+                       .arg(s.pairs ? tr("%n pair(s)", nullptr, s.pairs) : tr("%n label(s)", nullptr, s.labels))
+                       .arg(s.loss.loss, 0, 'f', 4).arg(s.loss.implicitAccuracy, 0, 'f', 2).arg(s.secondsTotal, 0, 'f', 1);
+    if (!s.warning.empty())
+        text += " — " + QString::fromStdString(s.warning);
+    setStatus(text);
+}
+
+void TrainPanel::onEval(const dragon::EvalStats &e)
+{
+    m_winPlot->graph(0)->addData(e.round, e.winRate.rate);
+    m_winErrors->addData(e.winRate.rate - e.winRate.lower, e.winRate.upper - e.winRate.rate);
+    m_winPlot->xAxis->setRange(0, std::max(1, m_totalRounds));
+    m_winPlot->replot(QCustomPlot::rpQueuedReplot);
+    m_guardPlot->graph(0)->addData(e.round, e.vendiPolicy);
+    m_guardPlot->graph(1)->addData(e.round, 10.0 * e.clapPolicy);
+    m_guardPlot->rescaleAxes();
+    m_guardPlot->xAxis->setRange(0, std::max(1, m_totalRounds));
+    m_guardPlot->replot(QCustomPlot::rpQueuedReplot);
+    Q_EMIT statusMessage(tr("Eval at round %1: win rate %2 [%3, %4], p = %5")
+                             .arg(e.round).arg(e.winRate.rate, 0, 'f', 3).arg(e.winRate.lower, 0, 'f', 3)
+                             .arg(e.winRate.upper, 0, 'f', 3).arg(e.winRate.signTestP, 0, 'g', 2));
+}
+
+void TrainPanel::onAudition(const dragon::AuditionClip &c)
+{
+    auto *item = new QListWidgetItem(tr("Round %1 %2 (%3): %4")
+                                         .arg(c.round).arg(c.label > 0 ? "D+" : "D-").arg(c.reward, 0, 'g', 3)
+                                         .arg(QString::fromStdString(c.prompt)));
+    item->setData(Qt::UserRole, QString::fromStdString(c.path));
+    item->setForeground(c.label > 0 ? QColor(20, 120, 50) : QColor(170, 40, 40));
+    m_auditions->insertItem(0, item);
+}
+
+void TrainPanel::onFinished(int rounds, bool stopped, const QString &error)
+{
+    setRunning(false);
+    m_progress->setValue(m_progress->maximum());
+    if (!error.isEmpty())
+        setStatus(tr("Training failed: %1").arg(error), true);
+    else if (stopped)
+        setStatus(tr("Stopped after %1 round(s); the last checkpoint is in %2.").arg(rounds).arg(m_runDir));
+    else
+        setStatus(tr("Finished %1 round(s). Run folder: %2").arg(rounds).arg(m_runDir));
+    Q_EMIT runFinished();
+}

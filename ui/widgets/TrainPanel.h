@@ -1,0 +1,74 @@
+#pragma once
+
+#include <QWidget>
+
+class ProjectDocument;
+class PlaybackController;
+class TrainingController;
+class QCPErrorBars;
+class QCustomPlot;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace dragon {
+struct RoundStats;
+struct EvalStats;
+struct AuditionClip;
+struct DragonConfig;
+}
+
+// The "Train" tab: DRAGON settings, Start / Pause / Stop, live plots of the round reward
+// (mean with the 10-90 % band) and of the eval win rate against the base model (Wilson 95 %
+// interval) with the guardrails (Vendi diversity, pocket-CLAP adherence), and the audition
+// clips (D+ and D- of each round) to listen to. Runs go to <project>.dragon.d/runs/<time>.
+class TrainPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    TrainPanel(ProjectDocument *document, TrainingController *training, PlaybackController *playback,
+               QWidget *parent = nullptr);
+
+    dragon::DragonConfig configFromForm() const;
+    QString runDirectory() const { return m_runDir; }
+    QString status() const;
+    int plottedRounds() const;
+    int plottedEvaluations() const;
+    int auditionCount() const;
+
+public Q_SLOTS:
+    bool startRun(); // false (and a status message) if the project or settings cannot train
+    void togglePause();
+    void stopRun();
+
+Q_SIGNALS:
+    void statusMessage(const QString &message);
+    void runFinished();
+
+private:
+    void onRound(const dragon::RoundStats &s);
+    void onEval(const dragon::EvalStats &e);
+    void onAudition(const dragon::AuditionClip &c);
+    void onFinished(int rounds, bool stopped, const QString &error);
+    void setRunning(bool running);
+    void setStatus(const QString &text, bool error = false);
+
+    ProjectDocument *m_document;
+    TrainingController *m_training;
+    PlaybackController *m_playback;
+    QSpinBox *m_rounds, *m_promptsPerRound, *m_seeds, *m_demoSteps, *m_evalEvery;
+    QComboBox *m_loss;
+    QDoubleSpinBox *m_learningRate, *m_beta;
+    QPushButton *m_start, *m_pause, *m_stop;
+    QLabel *m_status;
+    QProgressBar *m_progress;
+    QCustomPlot *m_rewardPlot, *m_winPlot, *m_guardPlot;
+    QCPErrorBars *m_winErrors = nullptr;
+    QListWidget *m_auditions;
+    QString m_runDir;
+    int m_totalRounds = 0;
+};
