@@ -1,6 +1,7 @@
 #include "encoders/PocketClapModel.h"
 
 #include "model/CorpusGenerator.h"
+#include "model/HalfPrecisionCheckpoint.h"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -191,57 +192,21 @@ torch::Tensor PocketClap::embedText(const std::vector<std::string> &texts)
 void PocketClap::save(const std::string &path) const
 {
     PocketClapNet half(m_config);
-    {
-        torch::NoGradGuard noGrad;
-        auto src = m_net->named_parameters();
-        for (auto &item : half->named_parameters())
-            item.value().copy_(src[item.key()]);
-    }
-    half->to(torch::kHalf);
-    torch::serialize::OutputArchive archive;
-    archive.write("config", c10::IValue(m_config.toJson()));
-    archive.write("format", c10::IValue(std::string(kFormat)));
-    half->save(archive);
-    const std::string temp = path + ".part";
-    archive.save_to(temp);
-    std::filesystem::rename(temp, path);
+    HalfPrecisionCheckpoint::save(*m_net, *half, kFormat, m_config.toJson(), path);
 }
 
 std::unique_ptr<PocketClap> PocketClap::load(const std::string &path)
 {
-    if (!std::filesystem::exists(path))
-        throw std::runtime_error(path + ": pocket-clap checkpoint does not exist");
     torch::serialize::InputArchive archive;
-    try {
-        archive.load_from(path);
-    } catch (const c10::Error &) {
-        throw std::runtime_error(path + ": not a readable checkpoint (damaged, truncated or not a model file)");
-    }
-    c10::IValue format, configValue;
-    if (!archive.try_read("format", format) || !format.isString() || format.toStringRef() != kFormat ||
-        !archive.try_read("config", configValue) || !configValue.isString())
-        throw std::runtime_error(path + ": not a pocket-clap checkpoint (no format/config record)");
+    const std::string configJson = HalfPrecisionCheckpoint::open(path, kFormat, "pocket-clap", archive);
     std::unique_ptr<PocketClap> clap;
     try {
-        clap = std::make_unique<PocketClap>(PocketClapConfig::fromJson(configValue.toStringRef()));
+        clap = std::make_unique<PocketClap>(PocketClapConfig::fromJson(configJson));
     } catch (const std::exception &e) {
         throw std::runtime_error(path + ": " + e.what());
     }
     PocketClapNet half(clap->m_config);
-    half->to(torch::kHalf);
-    try {
-        half->load(archive);
-    } catch (const c10::Error &e) {
-        throw std::runtime_error(path + ": weights do not match the architecture (" +
-                                 std::string(e.what_without_backtrace()).substr(0, 200) + ")");
-    }
-    torch::NoGradGuard noGrad;
-    auto dst = clap->m_net->named_parameters();
-    for (const auto &item : half->named_parameters()) {
-        if (!torch::isfinite(item.value()).all().item<bool>())
-            throw std::runtime_error(path + ": weight '" + item.key() + "' holds NaN or infinite values");
-        dst[item.key()].copy_(item.value().to(torch::kFloat32));
-    }
+    HalfPrecisionCheckpoint::loadWeights(archive, *half, *clap->m_net, path);
     clap->m_net->eval();
     return clap;
 }

@@ -1,5 +1,7 @@
 #include "model/PocketGenerator.h"
 
+#include "model/HalfPrecisionCheckpoint.h"
+
 #include "model/CorpusGenerator.h"
 
 #include <filesystem>
@@ -7,6 +9,10 @@
 #include <stdexcept>
 
 namespace dragon {
+
+namespace {
+constexpr const char *kFormat = "dragon-pocket-checkpoint-1";
+}
 
 PocketModelConfig PocketGenerator::defaultConfig()
 {
@@ -92,70 +98,21 @@ void PocketGenerator::save(const std::string &path) const
 {
     // Half precision storage: the checkpoint is half the size and float32 is restored on load.
     PocketModel half(m_config);
-    {
-        torch::NoGradGuard noGrad;
-        auto src = m_model->named_parameters();
-        for (auto &item : half->named_parameters())
-            item.value().copy_(src[item.key()].to(torch::kCPU));
-    }
-    half->to(torch::kHalf);
-    torch::serialize::OutputArchive archive;
-    archive.write("config", c10::IValue(m_config.toJson()));
-    archive.write("format", c10::IValue(std::string("dragon-pocket-checkpoint-1")));
-    half->save(archive);
-    const std::string temp = path + ".part";
-    archive.save_to(temp);
-    std::filesystem::rename(temp, path);
+    HalfPrecisionCheckpoint::save(*m_model, *half, kFormat, m_config.toJson(), path);
 }
 
 std::unique_ptr<PocketGenerator> PocketGenerator::load(const std::string &path)
 {
-    if (!std::filesystem::exists(path))
-        throw std::runtime_error(path + ": checkpoint does not exist");
     torch::serialize::InputArchive archive;
-    try {
-        archive.load_from(path);
-    } catch (const c10::Error &) {
-        throw std::runtime_error(path + ": not a readable checkpoint (damaged, truncated or not a "
-                                        "DRAGON Studio model file)");
-    }
-    c10::IValue format, configValue;
-    if (!archive.try_read("format", format) || !format.isString() ||
-        format.toStringRef() != "dragon-pocket-checkpoint-1" ||
-        !archive.try_read("config", configValue) || !configValue.isString())
-        throw std::runtime_error(path + ": not a pocket-model checkpoint (no format/config record)");
-    PocketModelConfig config;
-    try {
-        config = PocketModelConfig::fromJson(configValue.toStringRef());
-    } catch (const std::exception &e) {
-        throw std::runtime_error(path + ": " + e.what());
-    }
+    const std::string configJson = HalfPrecisionCheckpoint::open(path, kFormat, "pocket-model", archive);
     std::unique_ptr<PocketGenerator> generator;
     try {
-        generator = std::make_unique<PocketGenerator>(config);
+        generator = std::make_unique<PocketGenerator>(PocketModelConfig::fromJson(configJson));
     } catch (const std::exception &e) {
         throw std::runtime_error(path + ": " + e.what());
     }
-    PocketModel half(config);
-    half->to(torch::kHalf);
-    try {
-        half->load(archive);
-    } catch (const c10::Error &e) {
-        throw std::runtime_error(path + ": weights do not match the architecture (" +
-                                 std::string(e.what_without_backtrace()).substr(0, 200) + ")");
-    }
-    torch::NoGradGuard noGrad;
-    auto dst = generator->m_model->named_parameters();
-    for (const auto &item : half->named_parameters()) {
-        if (!torch::isfinite(item.value()).all().item<bool>())
-            throw std::runtime_error(path + ": weight '" + item.key() + "' holds NaN or infinite values");
-        torch::Tensor &target = dst[item.key()];
-        if (target.sizes() != item.value().sizes())
-            throw std::runtime_error(path + ": weights do not match the architecture ('" + item.key() +
-                                     "' has shape " + c10::str(item.value().sizes()) + ", expected " +
-                                     c10::str(target.sizes()) + ")");
-        target.copy_(item.value().to(torch::kFloat32));
-    }
+    PocketModel half(generator->m_config);
+    HalfPrecisionCheckpoint::loadWeights(archive, *half, *generator->m_model, path);
     generator->m_model->eval();
     return generator;
 }

@@ -17,11 +17,11 @@
 namespace dragon {
 namespace {
 
-// Clip rows of a set: audio clips and text embeddings together (text lives in the same space
-// only for cross-modal encoders, which is why text items need a text tower).
-Eigen::MatrixXd clipRowsOf(const ExemplarEmbeddings &e)
+// Rows of a set: audio embeddings (clips or frames) and text embeddings together (text lives in
+// the same space only for cross-modal encoders, which is why text items need a text tower).
+Eigen::MatrixXd rowsOf(const ExemplarEmbeddings &e, bool frames)
 {
-    const Eigen::MatrixXd audio = clipMatrix(e.audio), text = rowsMatrix(e.text);
+    const Eigen::MatrixXd audio = frames ? framesMatrix(e.audio) : clipMatrix(e.audio), text = rowsMatrix(e.text);
     if (text.rows() == 0)
         return audio;
     if (audio.rows() == 0)
@@ -31,16 +31,14 @@ Eigen::MatrixXd clipRowsOf(const ExemplarEmbeddings &e)
     return all;
 }
 
+Eigen::MatrixXd clipRowsOf(const ExemplarEmbeddings &e)
+{
+    return rowsOf(e, false);
+}
+
 Eigen::MatrixXd frameRowsOf(const ExemplarEmbeddings &e)
 {
-    const Eigen::MatrixXd audio = framesMatrix(e.audio), text = rowsMatrix(e.text);
-    if (text.rows() == 0)
-        return audio;
-    if (audio.rows() == 0)
-        return text;
-    Eigen::MatrixXd all(audio.rows() + text.rows(), audio.cols());
-    all << audio, text;
-    return all;
+    return rowsOf(e, true);
 }
 
 } // namespace

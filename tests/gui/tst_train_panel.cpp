@@ -36,6 +36,26 @@ Project trainableProject()
     return p;
 }
 
+// A saved trainable project open in a document, with a Train tab over it.
+struct Fixture
+{
+    QTemporaryDir dir;
+    QString path = dir.filePath("p.dragon");
+    ProjectDocument document;
+    TrainingController training;
+    PlaybackController playback;
+    TrainPanel panel{&document, &training, &playback};
+
+    Fixture(int rounds, int evalEvery)
+    {
+        ProjectFile::save(trainableProject(), path.toStdString());
+        document.reset(ProjectFile::load(path.toStdString()), path);
+        panel.findChild<QSpinBox *>("roundsSpin")->setValue(rounds);
+        panel.findChild<QSpinBox *>("promptsSpin")->setValue(2);
+        panel.findChild<QSpinBox *>("evalEverySpin")->setValue(evalEvery);
+    }
+};
+
 } // namespace
 
 class TestTrainPanel : public QObject
@@ -64,17 +84,9 @@ private Q_SLOTS:
 
     void runsAndPlotsLive()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath("p.dragon");
-        ProjectFile::save(trainableProject(), path.toStdString());
-        ProjectDocument document;
-        document.reset(ProjectFile::load(path.toStdString()), path);
-        TrainingController training;
-        PlaybackController playback;
-        TrainPanel panel(&document, &training, &playback);
-        panel.findChild<QSpinBox *>("roundsSpin")->setValue(2);
-        panel.findChild<QSpinBox *>("promptsSpin")->setValue(2);
-        panel.findChild<QSpinBox *>("evalEverySpin")->setValue(2);
+        Fixture f(2, 2);
+        TrainPanel &panel = f.panel;
+        const QString path = f.path;
         QSignalSpy finished(&panel, &TrainPanel::runFinished);
         QVERIFY(panel.startRun());
         QVERIFY(!panel.startRun()); // one at a time
@@ -96,17 +108,9 @@ private Q_SLOTS:
 
     void stopsPromptly()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath("p.dragon");
-        ProjectFile::save(trainableProject(), path.toStdString());
-        ProjectDocument document;
-        document.reset(ProjectFile::load(path.toStdString()), path);
-        TrainingController training;
-        PlaybackController playback;
-        TrainPanel panel(&document, &training, &playback);
-        panel.findChild<QSpinBox *>("roundsSpin")->setValue(50);
-        panel.findChild<QSpinBox *>("promptsSpin")->setValue(2);
-        panel.findChild<QSpinBox *>("evalEverySpin")->setValue(0);
+        Fixture f(50, 0);
+        TrainPanel &panel = f.panel;
+        const TrainingController &training = f.training;
         QSignalSpy finished(&panel, &TrainPanel::runFinished);
         QVERIFY(panel.startRun());
         QTRY_VERIFY_WITH_TIMEOUT(panel.plottedRounds() >= 1, 120000);
