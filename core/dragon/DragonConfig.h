@@ -32,7 +32,8 @@ struct DragonConfig
     int warmupRounds = 2;
     double weightDecay = 0.0;
     double gradClip = 1.0;
-    int gradientPasses = 2;        // per round, each with fresh t and noise
+    int gradientPasses = 4;        // per round, each with fresh t and noise
+    bool accumulatePasses = true;  // one optimizer step per round from the passes' mean gradient
     double emaDecay = 0.0;         // 0: no EMA copy
     bool trainTextEncoder = false; // false: only the denoiser is fine-tuned (the text encoder,
                                    // shared with the unconditional branch of CFG, stays put)

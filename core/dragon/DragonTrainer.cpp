@@ -606,7 +606,29 @@ struct DragonTrainer::Impl
         const auto shape = latents.sizes();
         LossStats total;
         double gradNorm = 0;
-        int applied = 0;
+        int applied = 0, measured = 0, backwards = 0;
+        const bool accumulate = config.accumulatePasses;
+        auto applyStep = [&] {
+            if (group->active()) {
+                std::vector<torch::Tensor> grads;
+                for (const auto &p : params) {
+                    if (!p.grad().defined())
+                        p.mutable_grad() = torch::zeros_like(p);
+                    grads.push_back(p.grad());
+                }
+                group->allReduceSum(grads);
+            }
+            gradNorm += torch::nn::utils::clip_grad_norm_(params, config.gradClip);
+            optimizer->step();
+            ++applied;
+            if (ema) {
+                torch::NoGradGuard noGrad;
+                auto dst = ema->model()->named_parameters();
+                for (const auto &item : policy->model()->named_parameters())
+                    dst[item.key()].mul_(config.emaDecay).add_(item.value(), 1.0 - config.emaDecay);
+            }
+        };
+        optimizer->zero_grad();
         for (int pass = 0; pass < config.gradientPasses; ++pass) {
             if (stop && stop->load())
                 break; // the round is dropped anyway: stop without finishing the update
@@ -615,7 +637,8 @@ struct DragonTrainer::Impl
             auto generator = at::make_generator<at::CPUGeneratorImpl>(mix(roundSeed, 77, std::uint64_t(pass)));
             const auto allSteps = torch::randint(0, policy->trainSteps(), {units}, generator, torch::kInt64);
             const auto allNoise = torch::randn({units, shape[1], shape[2]}, generator, torch::kFloat32);
-            optimizer->zero_grad();
+            if (!accumulate)
+                optimizer->zero_grad();
             LossStats s;
             double finite = 1;
             torch::Tensor loss;
@@ -660,25 +683,17 @@ struct DragonTrainer::Impl
             std::vector<torch::Tensor> votes{torch::tensor({float(finite)})};
             group->allReduceSum(votes);
             if (votes[0].item<float>() < float(config.worldSize)) {
-                stats.warning += (stats.warning.empty() ? "" : "; ") + std::string("non-finite loss: step skipped");
-                optimizer->zero_grad();
-                continue;
+                stats.warning += (stats.warning.empty() ? "" : "; ") + std::string("non-finite loss: pass skipped");
+                if (!accumulate)
+                    optimizer->zero_grad();
+                continue; // no backward: the gradients stay clean
             }
             const double share = double(mineCount) / double(units);
             if (mineCount > 0)
-                (loss * share).backward();
-            if (group->active()) {
-                std::vector<torch::Tensor> grads;
-                for (const auto &p : params) {
-                    if (!p.grad().defined())
-                        p.mutable_grad() = torch::zeros_like(p);
-                    grads.push_back(p.grad());
-                }
-                group->allReduceSum(grads);
-            }
-            gradNorm += torch::nn::utils::clip_grad_norm_(params, config.gradClip);
-            optimizer->step();
-            ++applied;
+                (loss * (accumulate ? share / config.gradientPasses : share)).backward();
+            ++backwards;
+            if (!accumulate)
+                applyStep();
             // Statistics over all units: weighted by each rank's share.
             std::vector<torch::Tensor> sums{torch::tensor({float(s.loss * share), float(s.implicitAccuracy * share),
                                                            float(s.rewardsChosen * share), float(s.rewardsRejected * share),
@@ -689,18 +704,17 @@ struct DragonTrainer::Impl
             total.rewardsChosen += sums[0][2].item<double>();
             total.rewardsRejected += sums[0][3].item<double>();
             total.margin += sums[0][4].item<double>();
-            if (ema) {
-                torch::NoGradGuard noGrad;
-                auto dst = ema->model()->named_parameters();
-                for (const auto &item : policy->model()->named_parameters())
-                    dst[item.key()].mul_(config.emaDecay).add_(item.value(), 1.0 - config.emaDecay);
-            }
+            ++measured;
         }
+        // Accumulated: one optimizer step per round from the mean gradient of all passes (each
+        // pass with fresh t and noise), which averages out much of the timestep noise.
+        if (accumulate && backwards > 0 && !(stop && stop->load()))
+            applyStep();
         policy->setTraining(false);
-        if (applied > 0) {
+        if (applied > 0 && measured > 0) {
             stats.updated = true;
-            stats.loss = {total.loss / applied, total.implicitAccuracy / applied, total.rewardsChosen / applied,
-                          total.rewardsRejected / applied, total.margin / applied};
+            stats.loss = {total.loss / measured, total.implicitAccuracy / measured, total.rewardsChosen / measured,
+                          total.rewardsRejected / measured, total.margin / measured};
             stats.gradNorm = gradNorm / applied;
         }
     }
