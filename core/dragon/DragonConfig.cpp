@@ -37,7 +37,7 @@ std::string DragonConfig::toJson() const
         {"loss", loss}, {"beta", beta}, {"ktoLambdaDesirable", ktoLambdaDesirable},
         {"ktoLambdaUndesirable", ktoLambdaUndesirable}, {"runningBaseline", runningBaseline},
         {"tieFraction", tieFraction}, {"learningRate", learningRate}, {"warmupRounds", warmupRounds},
-        {"weightDecay", weightDecay}, {"gradClip", gradClip}, {"gradientPasses", gradientPasses}, {"accumulatePasses", accumulatePasses},
+        {"weightDecay", weightDecay}, {"gradClip", gradClip}, {"gradientPasses", gradientPasses}, {"accumulatePasses", accumulatePasses}, {"guidedLoss", guidedLoss},
         {"emaDecay", emaDecay}, {"trainTextEncoder", trainTextEncoder}, {"evalEvery", evalEvery}, {"evalPromptCount", evalPrompts},
         {"bootstrapDraws", bootstrapDraws}, {"checkpointEvery", checkpointEvery},
         {"keepCheckpoints", keepCheckpoints}, {"auditionEvery", auditionEvery},
@@ -103,6 +103,7 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
         c.gradClip = j.value("gradClip", c.gradClip);
         c.gradientPasses = j.value("gradientPasses", c.gradientPasses);
         c.accumulatePasses = j.value("accumulatePasses", c.accumulatePasses);
+        c.guidedLoss = j.value("guidedLoss", c.guidedLoss);
         c.emaDecay = j.value("emaDecay", c.emaDecay);
         c.trainTextEncoder = j.value("trainTextEncoder", c.trainTextEncoder);
         c.evalEvery = j.value("evalEvery", c.evalEvery);

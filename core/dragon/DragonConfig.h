@@ -34,6 +34,7 @@ struct DragonConfig
     double gradClip = 1.0;
     int gradientPasses = 4;        // per round, each with fresh t and noise
     bool accumulatePasses = true;  // one optimizer step per round from the passes' mean gradient
+    bool guidedLoss = true;        // losses on the guided prediction the sampler uses (CFG)
     double emaDecay = 0.0;         // 0: no EMA copy
     bool trainTextEncoder = false; // false: only the denoiser is fine-tuned (the text encoder,
                                    // shared with the unconditional branch of CFG, stays put)

@@ -131,8 +131,7 @@ struct DragonTrainer::Impl
         RewardBatch batch;
         batch.prompts = prompts;
         if (encoder)
-            for (const auto &a : audio)
-                batch.embeddings.push_back(encoder->embed(a));
+            batch.embeddings = encoder->embedBatch(audio);
         if (reward->needsLoudness())
             for (const auto &a : audio)
                 batch.loudnessLufs.push_back(Loudness::measure(a).integratedLufs);
@@ -563,6 +562,23 @@ struct DragonTrainer::Impl
         return stats;
     }
 
+    bool guidedLoss() const { return config.guidedLoss && config.guidance != 1.0f; }
+
+    // Per-sample MSE of the prediction the sampler actually uses: with classifier-free guidance,
+    // uncond + g (cond - uncond) (condition = [cond; uncond], one batched forward). Training the
+    // conditional branch alone on guided samples pulls it toward the guided outputs, which the
+    // sampler then amplifies again (measured: diversity and CLAP adherence fell round by round).
+    torch::Tensor mse(Generator &g, const torch::Tensor &x0, const torch::Tensor &steps, const torch::Tensor &noise,
+                      const TextCondition &condition) const
+    {
+        if (!guidedLoss())
+            return diffusion::perSampleMse(g, x0, steps, noise, condition);
+        const auto xt = diffusion::addNoise(g.alphasCumprod(), x0, steps, noise);
+        const auto both = g.denoise(torch::cat({xt, xt}), torch::cat({steps, steps}), condition).chunk(2, 0);
+        const auto guided = both[1] + double(config.guidance) * (both[0] - both[1]);
+        return (guided - diffusion::target(g, x0, steps, noise)).pow(2).flatten(1).mean(1);
+    }
+
     void update(const Demonstrations &demos, const torch::Tensor &latents, const std::vector<std::string> &prompts,
                 std::uint64_t roundSeed, RoundStats &stats, const std::atomic<bool> *stop)
     {
@@ -602,6 +618,8 @@ struct DragonTrainer::Impl
             x0 = latents.index_select(0, torch::tensor(index).to(latents.device())).to(device);
             torch::NoGradGuard noGrad;
             refCondition = reference->encodeText(texts);
+            if (guidedLoss())
+                refCondition = TextCondition::cat(refCondition, reference->encodeText(std::vector<std::string>(texts.size())));
         }
         const auto shape = latents.sizes();
         LossStats total;
@@ -654,10 +672,12 @@ struct DragonTrainer::Impl
                 torch::Tensor refMse;
                 {
                     torch::NoGradGuard noGrad;
-                    refMse = diffusion::perSampleMse(*reference, x0, steps, noise, refCondition);
+                    refMse = mse(*reference, x0, steps, noise, refCondition);
                 }
-                const auto condition = policy->encodeText(texts);
-                const auto modelMse = diffusion::perSampleMse(*policy, x0, steps, noise, condition);
+                auto condition = policy->encodeText(texts);
+                if (guidedLoss())
+                    condition = TextCondition::cat(condition, policy->encodeText(std::vector<std::string>(texts.size())));
+                const auto modelMse = mse(*policy, x0, steps, noise, condition);
                 if (paired) {
                     loss = diffusionDpoLoss(modelMse.narrow(0, 0, mineCount), modelMse.narrow(0, mineCount, mineCount),
                                             refMse.narrow(0, 0, mineCount), refMse.narrow(0, mineCount, mineCount),

@@ -20,20 +20,44 @@ bool Embedding::consistent() const
     return true;
 }
 
-Embedding Encoder::embed(const AudioBuffer &audio)
+namespace {
+std::vector<float> prepared(const AudioBuffer &audio, int rate, const std::string &name)
 {
     if (audio.empty())
-        throw EncoderError(displayName() + ": cannot embed empty audio");
+        throw EncoderError(name + ": cannot embed empty audio");
     AudioBuffer mono = audio.channels() == 1 ? audio : audio.mixdownToMono();
-    if (mono.sampleRate() != sampleRate())
-        mono = Resampler::resample(mono, sampleRate());
+    if (mono.sampleRate() != rate)
+        mono = Resampler::resample(mono, rate);
     for (float v : mono.interleaved())
         if (!std::isfinite(v))
-            throw EncoderError(displayName() + ": the audio holds NaN or infinite samples");
-    Embedding e = embedMono(mono.interleaved());
-    if (!e.consistent())
-        throw EncoderError(displayName() + ": produced an inconsistent or non-finite embedding");
-    return e;
+            throw EncoderError(name + ": the audio holds NaN or infinite samples");
+    return std::move(mono.interleaved());
+}
+} // namespace
+
+Embedding Encoder::embed(const AudioBuffer &audio)
+{
+    return embedBatch({audio}).front();
+}
+
+std::vector<Embedding> Encoder::embedBatch(const std::vector<AudioBuffer> &audio)
+{
+    std::vector<std::vector<float>> mono;
+    for (const auto &a : audio)
+        mono.push_back(prepared(a, sampleRate(), displayName()));
+    auto out = embedMonoBatch(mono);
+    for (const auto &e : out)
+        if (!e.consistent())
+            throw EncoderError(displayName() + ": produced an inconsistent or non-finite embedding");
+    return out;
+}
+
+std::vector<Embedding> Encoder::embedMonoBatch(const std::vector<std::vector<float>> &mono)
+{
+    std::vector<Embedding> out;
+    for (const auto &m : mono)
+        out.push_back(embedMono(m));
+    return out;
 }
 
 std::vector<std::vector<float>> Encoder::embedText(const std::vector<std::string> &)

@@ -35,12 +35,16 @@ public:
     // Any rate and channel count: mixed to mono and resampled to sampleRate() first. Throws
     // EncoderError for empty audio or non-finite output.
     Embedding embed(const AudioBuffer &audio);
+    // Several clips at once (same results as embed() one by one); encoders that can batch
+    // equal-length clips through their network override embedMonoBatch.
+    std::vector<Embedding> embedBatch(const std::vector<AudioBuffer> &audio);
     // [texts][dimension]. Throws EncoderError when the encoder has no text tower.
     virtual std::vector<std::vector<float>> embedText(const std::vector<std::string> &texts);
 
 protected:
     // Mono samples at sampleRate(), at least one sample.
     virtual Embedding embedMono(const std::vector<float> &mono) = 0;
+    virtual std::vector<Embedding> embedMonoBatch(const std::vector<std::vector<float>> &mono);
 };
 
 } // namespace dragon

@@ -29,6 +29,8 @@ public:
 
 protected:
     Embedding embedMono(const std::vector<float> &mono) override;
+    // Clips of one window or less and equal length go through the network as one batch.
+    std::vector<Embedding> embedMonoBatch(const std::vector<std::vector<float>> &mono) override;
 
 private:
     std::unique_ptr<PocketClap> m_clap;

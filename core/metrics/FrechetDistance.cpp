@@ -30,15 +30,31 @@ GaussianStats GaussianStats::fromRows(const Eigen::MatrixXd &rows)
     s.mean = rows.colwise().mean().transpose();
     const Eigen::MatrixXd centred = rows.rowwise() - s.mean.transpose();
     const double n = std::max<double>(1.0, double(rows.rows()) - 1.0);
-    s.covariance = (centred.transpose() * centred) / n;
+    // A symmetric rank-k update computes one triangle: half the work of centred^T centred.
+    s.covariance = Eigen::MatrixXd::Zero(rows.cols(), rows.cols());
+    s.covariance.selfadjointView<Eigen::Lower>().rankUpdate(centred.transpose(), 1.0 / n);
+    s.covariance.triangularView<Eigen::StrictlyUpper>() = s.covariance.transpose();
     return s;
 }
 
 double frechetDistance(const GaussianStats &a, const GaussianStats &b)
 {
-    const Eigen::MatrixXd sqrtA = symmetricSqrt(a.covariance);
+    // tr sqrt(S_a S_b): the eigenvalues of S_a S_b are those of L^T S_b L for S_a = L L^T, and a
+    // Cholesky factor costs a fraction of a full eigendecomposition. A singular S_a (fewer rows
+    // than dimensions, duplicates) has no Cholesky factor: then sqrt(S_a) S_b sqrt(S_a) via a
+    // symmetric eigendecomposition, which handles it exactly.
+    double crossTrace = 0;
+    Eigen::LLT<Eigen::MatrixXd> cholesky(a.covariance);
+    if (cholesky.info() == Eigen::Success) {
+        const Eigen::MatrixXd l = cholesky.matrixL();
+        const Eigen::MatrixXd m = l.transpose() * b.covariance.selfadjointView<Eigen::Lower>() * l;
+        crossTrace = traceOfSqrt(m);
+    } else {
+        const Eigen::MatrixXd sqrtA = symmetricSqrt(a.covariance);
+        crossTrace = traceOfSqrt(sqrtA * b.covariance * sqrtA);
+    }
     const double distance = (a.mean - b.mean).squaredNorm() + a.covariance.trace() + b.covariance.trace() -
-                            2.0 * traceOfSqrt(sqrtA * b.covariance * sqrtA);
+                            2.0 * crossTrace;
     return std::max(0.0, distance);
 }
 

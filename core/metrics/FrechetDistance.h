@@ -10,7 +10,8 @@ namespace dragon {
 
 // Gaussian statistics of a set of embeddings and the Fréchet distance between two of them:
 // ||mu1 - mu2||^2 + tr(S1) + tr(S2) - 2 tr((sqrt(S1) S2 sqrt(S1))^(1/2)), computed in float64
-// through symmetric eigendecompositions (never a complex sqrtm). Negative eigenvalues from
+// through symmetric matrices only (never a complex sqrtm): the eigenvalues of L^T S2 L with
+// S1 = L L^T (Cholesky), or of sqrt(S1) S2 sqrt(S1) when S1 is singular. Negative eigenvalues from
 // rounding are clamped to zero, so the result is finite and >= 0 (clamped at 0).
 // Ill-conditioned sets are fine: fewer rows than dimensions or duplicated rows give a singular
 // covariance (handled exactly by the clamped eigenvalues); one row gives a zero covariance;
