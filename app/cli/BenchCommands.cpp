@@ -156,7 +156,7 @@ int benchRound(const Args &input)
     if (out.empty() || !args.empty() || repeat < 1) {
         std::cerr << "usage: dragon bench-round --out DIR [--repeat N] [--threads T]\n"
                      "One DRAGON round (8 prompts x 2 seeds, 10 demonstration steps, per-song FAD under\n"
-                     "pocket-clap against 16 corpus clips, DPO, 2 gradient passes), N times; median\n"
+                     "pocket-clap against 16 corpus clips, DPO, default passes), N times; median\n"
                      "seconds per phase. Writes DIR/round.json for tests/bench/dragon_round.py.\n";
         return 2;
     }
@@ -184,7 +184,6 @@ int benchRound(const Args &input)
     c.promptsPerRound = 8;
     c.seedsPerPrompt = 2;
     c.demoSteps = 10;
-    c.gradientPasses = 2;
     c.auditionEvery = 0;
     c.threads = threads;
     std::vector<RoundStats> rounds;
@@ -208,7 +207,7 @@ int benchRound(const Args &input)
     const auto model = nlohmann::json::parse(PocketGenerator::defaultConfig().toJson());
     std::ofstream(fs::path(out) / "round.json")
         << nlohmann::json{{"model", model}, {"prompts", 8}, {"seeds", 2}, {"demoSteps", 10}, {"guidance", c.guidance},
-                          {"passes", 2}, {"cpp", result}}
+                          {"passes", c.gradientPasses}, {"cpp", result}}
                .dump(2);
     return 0;
 }

@@ -48,7 +48,7 @@ std::vector<Embedding> PocketClapEncoder::embedMonoBatch(const std::vector<std::
 {
     torch::NoGradGuard noGrad;
     const auto &c = m_clap->config();
-    const std::size_t window = std::size_t(c.windowFrames - 1) * std::size_t(c.hopLength);
+    const std::size_t window = std::size_t(c.windowFrames) * std::size_t(c.hopLength) - 1; // as embedFrames
     const std::size_t minimum = std::size_t(c.sampleRate / 2);
     std::vector<Embedding> out(mono.size());
     std::map<std::size_t, std::vector<std::size_t>> byLength; // batchable clips by length

@@ -158,7 +158,8 @@ torch::Tensor PocketClap::tokenize(const std::vector<std::string> &texts) const
 torch::Tensor PocketClap::embedFrames(const std::vector<float> &mono)
 {
     torch::NoGradGuard noGrad;
-    const int64_t window = int64_t(m_config.windowFrames - 1) * m_config.hopLength;
+    // The longest audio whose mel has at most windowFrames frames (6 s clips are one window).
+    const int64_t window = int64_t(m_config.windowFrames) * m_config.hopLength - 1;
     const int64_t minimum = m_config.sampleRate / 2;
     auto audio = torch::from_blob(const_cast<float *>(mono.data()), {int64_t(mono.size())}, torch::kFloat32);
     if (audio.size(0) < minimum) // very short clips: pad with silence to half a second

@@ -3,7 +3,8 @@
 pocket model's architecture and shapes (text encoder + transformer denoiser, v-prediction,
 cosine schedule), DDIM with classifier-free guidance (cond and uncond in one batch), pocket
 CLAP's audio tower on log-mel, per-song FAD with scipy's sqrtm (as fadtk computes it), and
-the Diffusion-DPO update (policy forward/backward, frozen reference forward, AdamW, 2 passes).
+the Diffusion-DPO update on the guided (CFG) prediction with the passes' gradients accumulated
+into one AdamW step (policy forward/backward, frozen reference forward), as `dragon train` does.
 Weights are random (timing only). The synthesiser decode exists only in C++, so the decode
 phase is not compared. Prints one JSON line with median seconds per phase.
 usage: dragon_round.py CONFIG_JSON [REPEAT] [THREADS]
@@ -175,23 +176,29 @@ def main():
         x0 = torch.cat([x[w], x[l]])
         pid = torch.cat([ids[w], ids[l]])
         P = len(w)
+        opt.zero_grad()
+        empty = torch.zeros_like(pid)
         for _ in range(passes):
             t = torch.randint(0, 1000, (P,)).repeat(2)
             noise = torch.randn(P, c["channels"], c["frames"]).repeat(2, 1, 1)
             a = acp[t].view(-1, 1, 1)
             xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
             target = a.sqrt() * noise - (1 - a).sqrt() * x0
+
+            def guided_mse(model):
+                tx, tp = model.text(torch.cat([pid, empty]))
+                out = model.denoise(torch.cat([xt, xt]), torch.cat([t, t]) / 1000.0, tx, tp)
+                cond, unc = out.chunk(2)
+                return (unc + guidance * (cond - unc) - target).pow(2).flatten(1).mean(1)
+
             with torch.no_grad():
-                rt, rp = reference.text(pid)
-                ref = (reference.denoise(xt, t / 1000.0, rt, rp) - target).pow(2).flatten(1).mean(1)
-            opt.zero_grad()
-            pt, pp = policy.text(pid)
-            mod = (policy.denoise(xt, t / 1000.0, pt, pp) - target).pow(2).flatten(1).mean(1)
-            inside = -0.5 * 500.0 * ((mod[:P] - mod[P:]) - (ref[:P] - ref[P:]))
-            loss = -F.logsigmoid(inside).mean()
+                ref = guided_mse(reference)
+            mod = guided_mse(policy)
+            inside = -0.5 * 5000.0 * ((mod[:P] - mod[P:]) - (ref[:P] - ref[P:]))
+            loss = -F.logsigmoid(inside).mean() / passes
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
-            opt.step()
+        torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+        opt.step()
         times["update"].append(time.perf_counter() - t0)
     med = {k: sorted(v)[len(v) // 2] for k, v in times.items()}
     med["torch"] = torch.__version__
