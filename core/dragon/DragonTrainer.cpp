@@ -850,6 +850,20 @@ struct DragonTrainer::Impl
             }
         }
         e.winRate = winRateFromOutcomes(outcomes.data(), int(outcomes.size()));
+        if (reward->kind() == RewardKind::DistributionToDistribution) {
+            // Bootstrap draws are not independent trials: the interval uses the number of eval
+            // prompts as the sample size, and p is the two-sided bootstrap p-value.
+            int wins = 0, losses = 0;
+            for (int o : outcomes) {
+                if (o > 0)
+                    ++wins;
+                else if (o < 0)
+                    ++losses;
+            }
+            std::tie(e.winRate.lower, e.winRate.upper) = wilsonInterval(e.winRate.rate * double(n), int(n));
+            const double draws = double(std::max<std::size_t>(1, outcomes.size()));
+            e.winRate.signTestP = std::min(1.0, 2.0 * std::min(double(wins), double(losses)) / draws + 1.0 / draws);
+        }
         if (guard) {
             std::vector<Embedding> gb, gm;
             for (const auto &a : baseAudio)
