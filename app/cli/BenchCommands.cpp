@@ -137,12 +137,16 @@ int benchEncoders(const Args &input)
     for (const auto &choice : builtInEncoders()) {
         auto encoder = createEncoder(choice.key);
         encoder->embed(audio.front()); // warm-up
-        const auto start = std::chrono::steady_clock::now();
+        auto start = std::chrono::steady_clock::now();
         for (const auto &a : audio)
             encoder->embed(a);
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::cout << choice.key << ": " << clips << " clips (" << seconds << " s of 24 kHz audio) in " << wall
-                  << " s = " << seconds / wall << " s of audio per second\n";
+        start = std::chrono::steady_clock::now();
+        encoder->embedBatch(audio);
+        const double batched = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::cout << choice.key << ": " << clips << " clips (" << seconds << " s of 24 kHz audio): one by one "
+                  << wall << " s = " << seconds / wall << " s of audio per second; batched " << batched
+                  << " s = " << seconds / batched << "\n";
     }
     return 0;
 }
