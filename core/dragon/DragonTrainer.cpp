@@ -861,8 +861,10 @@ struct DragonTrainer::Impl
                     ++losses;
             }
             std::tie(e.winRate.lower, e.winRate.upper) = wilsonInterval(e.winRate.rate * double(n), int(n));
-            const double draws = double(std::max<std::size_t>(1, outcomes.size()));
-            e.winRate.signTestP = std::min(1.0, 2.0 * std::min(double(wins), double(losses)) / draws + 1.0 / draws);
+            // Two-sided bootstrap p-value, ties counted half, with the usual +1 correction.
+            const double draws = double(outcomes.size());
+            const double ties = draws - wins - losses;
+            e.winRate.signTestP = std::min(1.0, 2.0 * (std::min(wins, losses) + 0.5 * ties + 1.0) / (draws + 1.0));
         }
         if (guard) {
             std::vector<Embedding> gb, gm;
