@@ -319,6 +319,11 @@ struct DragonTrainer::Impl
 
     void resume()
     {
+        // A kill during a checkpoint write can leave the writer's temporary file behind.
+        if (writer())
+            for (const auto &e : fs::directory_iterator(runDir / "checkpoints"))
+                if (e.path().filename().string().find(".tmp-") != std::string::npos)
+                    fs::remove(e.path());
         std::vector<fs::path> all;
         for (const auto &e : fs::directory_iterator(runDir / "checkpoints"))
             if (e.path().extension() == ".pt" && e.path().filename().string().rfind("round-", 0) == 0)
