@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds tests/cuda/cuda_round_check against the CUDA libtorch of the Python torch on a GPU
-# machine (no CMake package needed) and runs it. Needs nlohmann/json.hpp under $1 (header-only).
+# machine (no CMake package needed) and runs it. Needs nlohmann/json.hpp under $1 (header-only;
+# the GPU image lacks it): here, `mkdir -p build-cuda-deps && cp -r /usr/include/nlohmann
+# build-cuda-deps/`, then run it there through the device tool with carry ["build-cuda-deps"].
 set -euo pipefail
 deps="${1:-build-cuda-deps}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
