@@ -10,6 +10,7 @@
 #include "encoders/EncoderFactory.h"
 #include "encoders/ExemplarSetEmbedder.h"
 #include "encoders/PocketClapEncoder.h"
+#include "facade/GeneratorService.h"
 #include "metrics/VendiScore.h"
 #include "model/DdimSampler.h"
 #include "model/PocketGenerator.h"
@@ -17,7 +18,6 @@
 #include "rewards/EmbeddingMatrix.h"
 #include "rewards/RewardBuilder.h"
 #include "util/AtomicFileWriter.h"
-#include "util/BundledResource.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <algorithm>
@@ -28,6 +28,7 @@
 #include <iomanip>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <cstring>
@@ -90,7 +91,8 @@ struct DragonTrainer::Impl
     std::unique_ptr<DistributedGroup> group;
     std::unique_ptr<PocketGenerator> policy, reference, ema;
     std::shared_ptr<Encoder> encoder;
-    std::unique_ptr<PocketClapEncoder> guard; // guardrails: Vendi and CLAP adherence
+    std::shared_ptr<PocketClapEncoder> guard; // guardrails: Vendi and CLAP adherence
+    std::unique_ptr<ClapScoreReward> guardClap;
     std::shared_ptr<Reward> reward;
     std::unique_ptr<torch::optim::AdamW> optimizer;
     DemoBuilder demo;
@@ -98,6 +100,10 @@ struct DragonTrainer::Impl
     std::vector<std::string> evalPrompts;
     std::vector<std::uint64_t> evalSeeds;
     std::vector<AudioBuffer> baseAudio; // base model's eval clips (cached)
+    // What every evaluation needs of the base clips, computed once: the reward encoder's batch
+    // and the guardrail embeddings.
+    std::optional<RewardBatch> baseBatch;
+    RewardBatch baseGuard;
     double lastDecodeSeconds = 0;
     double bestLowerBound = 0.5; // best-policy.pt is written only once the base is beaten
 
@@ -184,7 +190,7 @@ struct DragonTrainer::Impl
         const int threads = config.threads > 0 ? config.threads
                                                : std::max(1, int(std::thread::hardware_concurrency()) - 1);
         torch::set_num_threads(threads);
-        const std::string checkpoint = config.checkpoint.empty() ? bundledResource("pocket.pt", "DRAGON_POCKET_CHECKPOINT")
+        const std::string checkpoint = config.checkpoint.empty() ? GeneratorService::defaultPocketCheckpoint()
                                                                  : config.checkpoint;
         policy = PocketGenerator::load(checkpoint);
         reference = std::unique_ptr<PocketGenerator>(static_cast<PocketGenerator *>(policy->clone().release()));
@@ -218,7 +224,8 @@ struct DragonTrainer::Impl
         }
         reward = RewardBuilder::build(definition, encoder, exemplars);
         try {
-            guard = std::make_unique<PocketClapEncoder>();
+            guard = std::make_shared<PocketClapEncoder>();
+            guardClap = std::make_unique<ClapScoreReward>(guard);
         } catch (const std::exception &e) {
             log(std::string("guardrails off (no pocket-clap): ") + e.what());
         }
@@ -335,13 +342,11 @@ struct DragonTrainer::Impl
                 break;
             }
             log("checkpoint " + path.filename().string() + " is unreadable or damaged: trying an older one");
-            // Reload clean weights: a failed load may have left a half-written state.
-            auto fresh = PocketGenerator::load(config.checkpoint.empty()
-                                                   ? bundledResource("pocket.pt", "DRAGON_POCKET_CHECKPOINT")
-                                                   : config.checkpoint);
+            // A failed load may have left half-read weights: restore the base model's, which the
+            // frozen reference holds.
             torch::NoGradGuard noGrad;
             auto dst = policy->model()->named_parameters();
-            for (const auto &item : fresh->model()->named_parameters())
+            for (const auto &item : reference->model()->named_parameters())
                 dst[item.key()].copy_(item.value());
         }
         if (!writer())
@@ -818,7 +823,14 @@ struct DragonTrainer::Impl
         const auto policyAudio = generate(*policy, evalPrompts, evalSeeds, config.evalSteps, nullptr, stop, "evaluating");
         if (policyAudio.empty())
             return e;
-        const RewardBatch base = score(baseAudio, evalPrompts, nullptr);
+        if (!baseBatch) {
+            baseBatch = score(baseAudio, evalPrompts, nullptr);
+            if (guard) {
+                baseGuard.embeddings = guard->embedBatch(baseAudio);
+                baseGuard.prompts = evalPrompts;
+            }
+        }
+        const RewardBatch &base = *baseBatch;
         const RewardBatch mine = score(policyAudio, evalPrompts, nullptr);
         const std::size_t n = evalPrompts.size();
         std::vector<int> outcomes;
@@ -872,26 +884,13 @@ struct DragonTrainer::Impl
             e.winRate.signTestP = std::min(1.0, 2.0 * (std::min(wins, losses) + 0.5 * ties + 1.0) / (draws + 1.0));
         }
         if (guard) {
-            std::vector<Embedding> gb, gm;
-            for (const auto &a : baseAudio)
-                gb.push_back(guard->embed(a));
-            for (const auto &a : policyAudio)
-                gm.push_back(guard->embed(a));
-            e.vendiBase = vendiScore(clipMatrix(gb));
-            e.vendiPolicy = vendiScore(clipMatrix(gm));
-            const auto texts = guard->embedText(evalPrompts);
-            auto adherence = [&](const std::vector<Embedding> &emb) {
-                double s = 0;
-                for (std::size_t i = 0; i < emb.size(); ++i) {
-                    double dot = 0;
-                    for (std::size_t d = 0; d < texts[i].size(); ++d)
-                        dot += double(emb[i].clip[d]) * texts[i][d];
-                    s += dot / double(emb.size());
-                }
-                return s;
-            };
-            e.clapBase = adherence(gb);
-            e.clapPolicy = adherence(gm);
+            RewardBatch guarded;
+            guarded.embeddings = guard->embedBatch(policyAudio);
+            guarded.prompts = evalPrompts;
+            e.vendiBase = vendiScore(clipMatrix(baseGuard.embeddings));
+            e.vendiPolicy = vendiScore(clipMatrix(guarded.embeddings));
+            e.clapBase = guardClap->scoreSet(baseGuard); // mean CLAP score
+            e.clapPolicy = guardClap->scoreSet(guarded);
         }
         e.seconds = since(started);
         return e;
@@ -945,8 +944,7 @@ EvalStats DragonTrainer::evaluate(const std::atomic<bool> *stop)
 int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *pause)
 {
     Impl &d = *m_impl;
-    torch::NoGradGuard outer; // grad mode is thread-local: set here, in the worker's thread
-    (void)outer;
+    torch::NoGradGuard noGrad; // grad mode is thread-local: set here, in the worker's thread
     auto stopped = [&] { return stop && stop->load(); };
     auto reportEval = [&] {
         const EvalStats e = d.evaluate(stop);

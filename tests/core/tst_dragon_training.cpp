@@ -2,6 +2,7 @@
 // rate above 70 %; a resumed run equals an uninterrupted one; damaged checkpoints, a stop in
 // the middle of a round, a failing checkpoint write and a constant reward are all survived.
 #include "dragon/DragonTrainer.h"
+#include "facade/GeneratorService.h"
 #include "facade/TrainingService.h"
 #include "model/CorpusGenerator.h"
 #include "model/PocketGenerator.h"
@@ -209,7 +210,7 @@ private Q_SLOTS:
         DragonCallbacks callbacks;
         callbacks.round = [&](const RoundStats &s) { rounds.push_back(s); };
         DragonTrainer trainer(c, dir.filePath("run").toStdString(), callbacks);
-        auto before = PocketGenerator::load(GeneratorService_defaultCheckpoint());
+        auto before = PocketGenerator::load(GeneratorService::defaultPocketCheckpoint());
         QCOMPARE(trainer.run(), 1);
         QVERIFY(!rounds[0].updated);
         QVERIFY(rounds[0].warning.find("constant") != std::string::npos);
@@ -281,8 +282,6 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, DragonTrainer(c, dir.path().toStdString()));
     }
 
-private:
-    static std::string GeneratorService_defaultCheckpoint() { return DRAGON_SOURCE_DIR "/resources/pocket.pt"; }
 };
 
 QTEST_GUILESS_MAIN(TestDragonTraining)
