@@ -126,7 +126,8 @@ int train(const Args &input)
         std::cout << std::fixed << std::setprecision(3) << "eval @ round " << e.round << ": win rate "
                   << e.winRate.rate << " [" << e.winRate.lower << ", " << e.winRate.upper << "] p="
                   << std::setprecision(4) << e.winRate.signTestP << std::setprecision(4) << "  reward "
-                  << e.rewardBase << " -> " << e.rewardPolicy << "  vendi " << e.vendiBase << " -> "
+                  << e.rewardBase << " -> " << e.rewardPolicy << " (better by " << e.deltaMean << " ["
+                  << e.deltaLower << ", " << e.deltaUpper << "])  vendi " << e.vendiBase << " -> "
                   << e.vendiPolicy << "  clap " << e.clapBase << " -> " << e.clapPolicy << std::endl;
     };
     DragonTrainer trainer(config, out, callbacks);

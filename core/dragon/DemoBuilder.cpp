@@ -48,10 +48,10 @@ Demonstrations DemoBuilder::build(const std::vector<double> &u, const std::vecto
         d.warning = "the reward is constant over the batch: no update this round";
         return d;
     }
+    std::map<int, std::vector<int>> groups;
+    for (std::size_t i = 0; i < n; ++i)
+        groups[promptOf[i]].push_back(int(i));
     if (m_config.mode == DemoMode::Paired) {
-        std::map<int, std::vector<int>> groups;
-        for (std::size_t i = 0; i < n; ++i)
-            groups[promptOf[i]].push_back(int(i));
         for (const auto &[prompt, members] : groups) {
             if (members.size() < 2)
                 continue;
@@ -68,6 +68,25 @@ Demonstrations DemoBuilder::build(const std::vector<double> &u, const std::vecto
             d.warning = "every prompt's samples were near-ties: no pairs this round";
         return d;
     }
+    if (m_config.baseline == LabelBaseline::Prompt) {
+        for (const auto &[prompt, members] : groups) {
+            if (members.size() < 2)
+                continue;
+            double groupMean = 0;
+            for (int i : members)
+                groupMean += u[std::size_t(i)] / double(members.size());
+            for (int i : members) {
+                const double delta = u[std::size_t(i)] - groupMean;
+                if (std::abs(delta) <= 0.5 * m_config.tieFraction * spread)
+                    ++d.skippedTies;
+                else
+                    d.labels.push_back({i, delta > 0 ? +1 : -1});
+            }
+        }
+        if (d.labels.empty())
+            d.warning = "no prompt had two samples that differ: no labels this round";
+        return d;
+    }
     if (kind == RewardKind::DistributionToDistribution) {
         std::vector<int> order(n);
         std::iota(order.begin(), order.end(), 0);
@@ -80,7 +99,7 @@ Demonstrations DemoBuilder::build(const std::vector<double> &u, const std::vecto
     }
     const double batchMedian = median(u);
     double baseline = batchMedian;
-    if (m_config.runningBaseline) {
+    if (m_config.baseline == LabelBaseline::Running) {
         if (!m_hasBaseline)
             m_baseline = batchMedian;
         baseline = m_baseline;

@@ -32,23 +32,34 @@ struct Demonstrations
 
 enum class DemoMode { Paired, Unpaired };
 
+// What an unpaired (KTO) sample is labelled against.
+enum class LabelBaseline {
+    Prompt,  // the mean of its own prompt's samples (needs K >= 2): only what the seed changed counts
+    Batch,   // the batch median (instance rewards) or the batch's top/bottom half (set rewards)
+    Running, // an EMA of batch medians (instance rewards)
+};
+
 struct DemoBuilderConfig
 {
     DemoMode mode = DemoMode::Paired;
     // Paired: a best/worst pair closer than this fraction of the batch's utility spread (std)
     // is a near-tie and skipped.
     double tieFraction = 0.05;
-    // Unpaired instance rewards: label against a running baseline (EMA of batch medians)
-    // instead of this batch's median.
-    bool runningBaseline = false;
+    // Unpaired: what a sample's utility is compared with. Per prompt by default: across a batch
+    // most of an instance reward's spread is between prompts (one prompt is easier than
+    // another), and labelling that teaches the model to move away from whole prompts' outputs,
+    // which no seed can fix; within a prompt, only what the generation itself did differs.
+    LabelBaseline baseline = LabelBaseline::Prompt;
     double baselineDecay = 0.9;
 };
 
 // Builds D+ / D- from per-sample utilities (Reward::utilities: higher is better; for set rewards
 // these are leave-one-out contributions) and each sample's prompt index:
 // - paired: per prompt with >= 2 samples, best vs worst (near-ties skipped);
-// - unpaired, instance rewards: +1 above the batch median (or running baseline), -1 below;
-// - unpaired, set rewards: top half of contributions +1, bottom half -1.
+// - unpaired, per prompt: +1 above its prompt's mean, -1 below (near-ties and prompts with one
+//   sample skipped);
+// - unpaired, batch: instance rewards +1 above the batch median (or running baseline), -1 below;
+//   set rewards top half of contributions +1, bottom half -1.
 // A batch whose utilities are all equal gives no demonstrations and a warning.
 class DemoBuilder
 {

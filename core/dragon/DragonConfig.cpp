@@ -35,10 +35,10 @@ std::string DragonConfig::toJson() const
         {"rounds", rounds}, {"promptsPerRound", promptsPerRound}, {"seedsPerPrompt", seedsPerPrompt},
         {"demoSteps", demoSteps}, {"evalSteps", evalSteps}, {"guidance", guidance},
         {"loss", loss}, {"beta", beta}, {"ktoLambdaDesirable", ktoLambdaDesirable},
-        {"ktoLambdaUndesirable", ktoLambdaUndesirable}, {"runningBaseline", runningBaseline},
+        {"ktoLambdaUndesirable", ktoLambdaUndesirable}, {"labelBaseline", labelBaseline},
         {"tieFraction", tieFraction}, {"learningRate", learningRate}, {"warmupRounds", warmupRounds},
         {"weightDecay", weightDecay}, {"gradClip", gradClip}, {"gradientPasses", gradientPasses}, {"accumulatePasses", accumulatePasses}, {"guidedLoss", guidedLoss},
-        {"emaDecay", emaDecay}, {"trainTextEncoder", trainTextEncoder}, {"evalEvery", evalEvery}, {"evalPromptCount", evalPrompts},
+        {"emaDecay", emaDecay}, {"anchorWeight", anchorWeight}, {"anchorBatch", anchorBatch}, {"trainTextEncoder", trainTextEncoder}, {"evalEvery", evalEvery}, {"evalPromptCount", evalPrompts}, {"evalSeedsPerPrompt", evalSeedsPerPrompt},
         {"bootstrapDraws", bootstrapDraws}, {"checkpointEvery", checkpointEvery},
         {"keepCheckpoints", keepCheckpoints}, {"auditionEvery", auditionEvery},
         {"seed", seed}, {"threads", threads}}
@@ -95,7 +95,9 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
         c.beta = j.value("beta", c.beta);
         c.ktoLambdaDesirable = j.value("ktoLambdaDesirable", c.ktoLambdaDesirable);
         c.ktoLambdaUndesirable = j.value("ktoLambdaUndesirable", c.ktoLambdaUndesirable);
-        c.runningBaseline = j.value("runningBaseline", c.runningBaseline);
+        if (j.value("runningBaseline", false)) // older configs
+            c.labelBaseline = "running";
+        c.labelBaseline = j.value("labelBaseline", c.labelBaseline);
         c.tieFraction = j.value("tieFraction", c.tieFraction);
         c.learningRate = j.value("learningRate", c.learningRate);
         c.warmupRounds = j.value("warmupRounds", c.warmupRounds);
@@ -105,9 +107,12 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
         c.accumulatePasses = j.value("accumulatePasses", c.accumulatePasses);
         c.guidedLoss = j.value("guidedLoss", c.guidedLoss);
         c.emaDecay = j.value("emaDecay", c.emaDecay);
+        c.anchorWeight = j.value("anchorWeight", c.anchorWeight);
+        c.anchorBatch = j.value("anchorBatch", c.anchorBatch);
         c.trainTextEncoder = j.value("trainTextEncoder", c.trainTextEncoder);
         c.evalEvery = j.value("evalEvery", c.evalEvery);
         c.evalPrompts = j.value("evalPromptCount", c.evalPrompts);
+        c.evalSeedsPerPrompt = j.value("evalSeedsPerPrompt", c.evalSeedsPerPrompt);
         c.bootstrapDraws = j.value("bootstrapDraws", c.bootstrapDraws);
         c.checkpointEvery = j.value("checkpointEvery", c.checkpointEvery);
         c.keepCheckpoints = j.value("keepCheckpoints", c.keepCheckpoints);
@@ -139,6 +144,14 @@ std::vector<std::string> DragonConfig::validate() const
         p.push_back("sampler steps must be at least 1");
     if (!(beta > 0) || !(learningRate > 0))
         p.push_back("beta and learningRate must be positive");
+    if (labelBaseline != "prompt" && labelBaseline != "median" && labelBaseline != "running")
+        p.push_back("labelBaseline must be \"prompt\", \"median\" or \"running\"");
+    if (loss == "kto" && labelBaseline == "prompt" && seedsPerPrompt < 2)
+        p.push_back("labels against the prompt's mean need at least 2 seeds per prompt (or labelBaseline \"median\")");
+    if (!(anchorWeight >= 0) || anchorBatch < 1)
+        p.push_back("anchorWeight must be at least 0 and anchorBatch at least 1");
+    if (evalSeedsPerPrompt < 1)
+        p.push_back("evalSeedsPerPrompt must be at least 1");
     if (gradientPasses < 1)
         p.push_back("gradientPasses must be at least 1");
     if (keepCheckpoints < 1)

@@ -26,7 +26,8 @@ struct DragonConfig
     std::string loss = "dpo";      // "dpo" (paired) or "kto" (unpaired)
     double beta = 5000.0;          // Diffusion-DPO's default
     double ktoLambdaDesirable = 1.0, ktoLambdaUndesirable = 1.0;
-    bool runningBaseline = false;  // KTO: label against an EMA baseline instead of the median
+    std::string labelBaseline = "prompt"; // KTO labels against: "prompt" (its prompt's mean),
+                                          // "median" (the batch's), "running" (EMA of medians)
     double tieFraction = 0.05;
     double learningRate = 1e-5;
     int warmupRounds = 2;
@@ -36,11 +37,18 @@ struct DragonConfig
     bool accumulatePasses = true;  // one optimizer step per round from the passes' mean gradient
     bool guidedLoss = true;        // losses on the guided prediction the sampler uses (CFG)
     double emaDecay = 0.0;         // 0: no EMA copy
+    // Pretraining anchor: the plain diffusion loss on fresh clips of the generator's own
+    // pretraining distribution (when it has one), weighted and added to every pass. It pulls
+    // back what the preference loss wears away without a reason (text adherence, diversity).
+    double anchorWeight = 0.0;
+    int anchorBatch = 8;
     bool trainTextEncoder = false; // false: only the denoiser is fine-tuned (the text encoder,
                                    // shared with the unconditional branch of CFG, stays put)
 
     int evalEvery = 5;             // rounds; 0: never
     int evalPrompts = 0;           // 0: all of project.evalPrompts
+    int evalSeedsPerPrompt = 4;    // generations per eval prompt; a prompt's outcome uses their mean
+                                   // (one seed per prompt leaves most of the win rate to seed luck)
     int bootstrapDraws = 200;      // set rewards
     int checkpointEvery = 1;
     int keepCheckpoints = 3;

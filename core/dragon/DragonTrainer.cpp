@@ -97,14 +97,18 @@ struct DragonTrainer::Impl
     std::unique_ptr<torch::optim::AdamW> optimizer;
     DemoBuilder demo;
     int round = 0;
+    // Eval clips: each prompt evalSeedsPerPrompt times (prompt-major), with its own seeds.
     std::vector<std::string> evalPrompts;
     std::vector<std::uint64_t> evalSeeds;
+    std::vector<int> evalPromptOf;
+    int evalPromptCount = 0;
     std::vector<AudioBuffer> baseAudio; // base model's eval clips (cached)
     // What every evaluation needs of the base clips, computed once: the reward encoder's batch
     // and the guardrail embeddings.
     std::optional<RewardBatch> baseBatch;
     RewardBatch baseGuard;
     double lastDecodeSeconds = 0;
+    bool anchorAvailable = false; // the generator can supply pretraining batches
     double bestLowerBound = 0.5; // best-policy.pt is written only once the base is beaten
 
     bool writer() const { return config.rank == 0; } // rank 0 owns the run folder
@@ -199,6 +203,13 @@ struct DragonTrainer::Impl
         reference->setTraining(false);
         if (config.emaDecay > 0)
             ema = std::unique_ptr<PocketGenerator>(static_cast<PocketGenerator *>(policy->clone().release()));
+        {
+            torch::Tensor probe;
+            std::vector<std::string> captions;
+            anchorAvailable = policy->pretrainingBatch(1, 0, probe, captions);
+            if (config.anchorWeight > 0 && !anchorAvailable)
+                log("pretraining anchor off: this generator has no pretraining data");
+        }
         torch::optim::AdamWOptions options(config.learningRate);
         options.weight_decay(config.weightDecay).betas({0.9, 0.999});
         if (!config.trainTextEncoder)
@@ -232,15 +243,23 @@ struct DragonTrainer::Impl
         DemoBuilderConfig dc;
         dc.mode = config.loss == "dpo" ? DemoMode::Paired : DemoMode::Unpaired;
         dc.tieFraction = config.tieFraction;
-        dc.runningBaseline = config.runningBaseline;
+        dc.baseline = config.labelBaseline == "running" ? LabelBaseline::Running
+                      : config.labelBaseline == "median" ? LabelBaseline::Batch
+                                                         : LabelBaseline::Prompt;
         demo = DemoBuilder(dc);
 
         const int n = config.evalPrompts > 0 ? std::min<int>(config.evalPrompts, int(config.project.evalPrompts.size()))
                                              : int(config.project.evalPrompts.size());
-        for (int i = 0; i < n; ++i) {
-            evalPrompts.push_back(config.project.evalPrompts[std::size_t(i)]);
-            evalSeeds.push_back(mix(config.seed ^ 0xE7A1ULL, std::uint64_t(i)) % 1000000007ULL);
-        }
+        evalPromptCount = n;
+        for (int i = 0; i < n; ++i)
+            for (int k = 0; k < config.evalSeedsPerPrompt; ++k) {
+                evalPrompts.push_back(config.project.evalPrompts[std::size_t(i)]);
+                // k = 0 keeps the seed a one-seed evaluation used
+                evalSeeds.push_back((k == 0 ? mix(config.seed ^ 0xE7A1ULL, std::uint64_t(i))
+                                            : mix(config.seed ^ 0xE7A1ULL, std::uint64_t(i), std::uint64_t(k))) %
+                                    1000000007ULL);
+                evalPromptOf.push_back(i);
+            }
         if (writer())
             AtomicFileWriter::write((runDir / "config.json").string(), config.toJson());
         resume();
@@ -379,7 +398,7 @@ struct DragonTrainer::Impl
         std::ifstream in(runDir / "metrics.jsonl");
         std::ostringstream csv;
         csv << "round,reward_mean,reward_p10,reward_p50,reward_p90,demo_plus,demo_minus,pairs,labels,loss,"
-               "implicit_accuracy,margin,grad_norm,lr,updated,s_sample,s_decode,s_encode,s_reward,s_update,s_total\n";
+               "implicit_accuracy,margin,grad_norm,anchor_loss,lr,updated,s_sample,s_decode,s_encode,s_reward,s_update,s_total\n";
         std::string line;
         while (std::getline(in, line)) {
             const auto j = nlohmann::json::parse(line, nullptr, false);
@@ -387,7 +406,7 @@ struct DragonTrainer::Impl
                 continue;
             csv << j.value("round", 0);
             for (const char *k : {"reward_mean", "reward_p10", "reward_p50", "reward_p90", "demo_plus", "demo_minus",
-                                  "pairs", "labels", "loss", "implicit_accuracy", "margin", "grad_norm", "lr", "updated",
+                                  "pairs", "labels", "loss", "implicit_accuracy", "margin", "grad_norm", "anchor_loss", "lr", "updated",
                                   "s_sample", "s_decode", "s_encode", "s_reward", "s_update", "s_total"})
                 csv << "," << j.value(k, nlohmann::json(0)).dump();
             csv << "\n";
@@ -567,7 +586,7 @@ struct DragonTrainer::Impl
             static_cast<torch::optim::AdamWOptions &>(paramGroup.options()).lr(lr);
         stats.learningRate = lr;
         if (!demos.empty())
-            update(demos, latents, prompts, roundSeed, stats, stop);
+            update(demos, latents, prompts, promptOf, roundSeed, stats, stop);
         stats.secondsUpdate = since(t);
         return stats;
     }
@@ -590,7 +609,8 @@ struct DragonTrainer::Impl
     }
 
     void update(const Demonstrations &demos, const torch::Tensor &latents, const std::vector<std::string> &prompts,
-                std::uint64_t roundSeed, RoundStats &stats, const std::atomic<bool> *stop)
+                const std::vector<int> &promptOf, std::uint64_t roundSeed, RoundStats &stats,
+                const std::atomic<bool> *stop)
     {
         policy->setTraining(true);
         // Units of the loss: pairs (DPO) or labelled samples (KTO). Unit j is this rank's when
@@ -656,15 +676,27 @@ struct DragonTrainer::Impl
                     dst[item.key()].mul_(config.emaDecay).add_(item.value(), 1.0 - config.emaDecay);
             }
         };
+        const bool anchorOn = config.anchorWeight > 0 && anchorAvailable;
+        double anchorTotal = 0;
         optimizer->zero_grad();
         for (int pass = 0; pass < config.gradientPasses; ++pass) {
             if (stop && stop->load())
                 break; // the round is dropped anyway: stop without finishing the update
             // t and noise for every unit, drawn identically on all ranks; the same for a pair's
-            // winner and loser.
+            // winner and loser, and (labels against the prompt's mean) for all samples of one
+            // prompt: then what differs between a prompt's D+ and D- terms is the sample, not the
+            // draw, which removes most of the gradient's timestep noise.
             auto generator = at::make_generator<at::CPUGeneratorImpl>(mix(roundSeed, 77, std::uint64_t(pass)));
-            const auto allSteps = torch::randint(0, policy->trainSteps(), {units}, generator, torch::kInt64);
-            const auto allNoise = torch::randn({units, shape[1], shape[2]}, generator, torch::kFloat32);
+            auto allSteps = torch::randint(0, policy->trainSteps(), {units}, generator, torch::kInt64);
+            auto allNoise = torch::randn({units, shape[1], shape[2]}, generator, torch::kFloat32);
+            if (!paired && config.labelBaseline == "prompt") {
+                std::vector<int64_t> draw;
+                for (const auto &l : demos.labels)
+                    draw.push_back(promptOf[std::size_t(l.index)] % units);
+                const auto rows = torch::tensor(draw, torch::kInt64);
+                allSteps = allSteps.index_select(0, rows);
+                allNoise = allNoise.index_select(0, rows);
+            }
             if (!accumulate)
                 optimizer->zero_grad();
             LossStats s;
@@ -719,8 +751,18 @@ struct DragonTrainer::Impl
                 continue; // no backward: the gradients stay clean
             }
             const double share = double(mineCount) / double(units);
+            torch::Tensor objective;
             if (mineCount > 0)
-                (loss * (accumulate ? share / config.gradientPasses : share)).backward();
+                objective = loss * share;
+            if (anchorOn) {
+                const auto anchor = anchorLoss(roundSeed, pass);
+                anchorTotal += anchor.second;
+                if (anchor.first.defined())
+                    objective = objective.defined() ? objective + config.anchorWeight * anchor.first
+                                                    : config.anchorWeight * anchor.first;
+            }
+            if (objective.defined())
+                (accumulate ? objective / config.gradientPasses : objective).backward();
             ++backwards;
             if (!accumulate)
                 applyStep();
@@ -746,7 +788,42 @@ struct DragonTrainer::Impl
             stats.loss = {total.loss / measured, total.implicitAccuracy / measured, total.rewardsChosen / measured,
                           total.rewardsRejected / measured, total.margin / measured};
             stats.gradNorm = gradNorm / applied;
+            stats.anchorLoss = anchorOn ? anchorTotal / measured : 0;
         }
+    }
+
+    // The pretraining objective on this rank's rows of a fresh corpus batch (rows split over
+    // ranks like the loss units; the sum over ranks is the batch mean). Returns the part to
+    // differentiate (undefined when this rank has no rows) and the batch-mean loss value.
+    std::pair<torch::Tensor, double> anchorLoss(std::uint64_t roundSeed, int pass)
+    {
+        torch::Tensor latents;
+        std::vector<std::string> captions;
+        policy->pretrainingBatch(config.anchorBatch, mix(roundSeed, 313, std::uint64_t(pass)), latents, captions);
+        auto generator = at::make_generator<at::CPUGeneratorImpl>(mix(roundSeed, 317, std::uint64_t(pass)));
+        const auto steps = torch::randint(0, policy->trainSteps(), {config.anchorBatch}, generator, torch::kInt64);
+        const auto noise = torch::randn(latents.sizes(), generator, torch::kFloat32);
+        std::vector<int64_t> rows;
+        std::vector<std::string> texts;
+        for (int j = 0; j < config.anchorBatch; ++j)
+            if (j % config.worldSize == config.rank) {
+                rows.push_back(j);
+                texts.push_back(captions[std::size_t(j)]);
+            }
+        torch::Tensor part;
+        double sum = 0;
+        if (!rows.empty()) {
+            const auto device = policy->device();
+            const auto r = torch::tensor(rows, torch::kInt64);
+            const auto perSample = diffusion::perSampleMse(*policy, latents.index_select(0, r).to(device),
+                                                           steps.index_select(0, r).to(device),
+                                                           noise.index_select(0, r).to(device), policy->encodeText(texts));
+            part = perSample.sum() / double(config.anchorBatch);
+            sum = part.item<double>();
+        }
+        std::vector<torch::Tensor> total{torch::tensor({float(sum)})};
+        group->allReduceSum(total);
+        return {part, total[0][0].item<double>()};
     }
 
     void writeAudition(int r, const std::vector<AudioBuffer> &audio, const std::vector<std::string> &prompts,
@@ -795,7 +872,12 @@ struct DragonTrainer::Impl
         const auto started = Clock::now();
         if (baseAudio.empty()) {
             const fs::path cacheDir = runDir / "eval-base";
-            bool cached = fs::exists(cacheDir / "complete");
+            bool cached = false;
+            {
+                std::ifstream complete(cacheDir / "complete");
+                std::size_t count = 0;
+                cached = complete && (complete >> count) && count == evalPrompts.size();
+            }
             if (cached) {
                 for (std::size_t i = 0; i < evalPrompts.size() && cached; ++i) {
                     try {
@@ -832,25 +914,34 @@ struct DragonTrainer::Impl
         }
         const RewardBatch &base = *baseBatch;
         const RewardBatch mine = score(policyAudio, evalPrompts, nullptr);
-        const std::size_t n = evalPrompts.size();
+        const std::size_t n = std::size_t(evalPromptCount);
+        std::vector<std::vector<std::size_t>> clipsOf(n);
+        for (std::size_t c = 0; c < evalPrompts.size(); ++c)
+            clipsOf[std::size_t(evalPromptOf[c])].push_back(c);
         std::vector<int> outcomes;
         if (reward->kind() == RewardKind::DistributionToDistribution) {
             e.rewardBase = reward->scoreSet(base);
             e.rewardPolicy = reward->scoreSet(mine);
+            e.deltaMean = reward->sign() * (e.rewardPolicy - e.rewardBase);
+            // Bootstrap over prompts (each with all its seeds), the same subsets for both.
             std::mt19937_64 rng(mix(config.seed, 999));
             std::uniform_int_distribution<std::size_t> pick(0, n - 1);
+            std::vector<double> deltas;
             for (int b = 0; b < config.bootstrapDraws; ++b) {
                 RewardBatch sb, sm;
-                for (std::size_t k = 0; k < n; ++k) {
-                    const std::size_t i = pick(rng);
-                    sb.embeddings.push_back(base.embeddings[i]);
-                    sm.embeddings.push_back(mine.embeddings[i]);
-                    sb.prompts.push_back(evalPrompts[i]);
-                    sm.prompts.push_back(evalPrompts[i]);
-                }
+                for (std::size_t k = 0; k < n; ++k)
+                    for (std::size_t c : clipsOf[pick(rng)]) {
+                        sb.embeddings.push_back(base.embeddings[c]);
+                        sm.embeddings.push_back(mine.embeddings[c]);
+                        sb.prompts.push_back(evalPrompts[c]);
+                        sm.prompts.push_back(evalPrompts[c]);
+                    }
                 const double d = reward->sign() * (reward->scoreSet(sm) - reward->scoreSet(sb));
+                deltas.push_back(d);
                 outcomes.push_back(d > 1e-12 ? 1 : d < -1e-12 ? -1 : 0);
             }
+            e.deltaLower = quantile(deltas, 0.025);
+            e.deltaUpper = quantile(deltas, 0.975);
         } else {
             // Score both batches together so combined rewards standardise on the same scale.
             RewardBatch joint = base;
@@ -859,12 +950,27 @@ struct DragonTrainer::Impl
             joint.loudnessLufs.insert(joint.loudnessLufs.end(), mine.loudnessLufs.begin(), mine.loudnessLufs.end());
             const auto u = reward->utilities(joint);
             const auto rawBase = reward->scoreEach(base), rawMine = reward->scoreEach(mine);
-            e.rewardBase = std::accumulate(rawBase.begin(), rawBase.end(), 0.0) / double(n);
-            e.rewardPolicy = std::accumulate(rawMine.begin(), rawMine.end(), 0.0) / double(n);
+            const std::size_t clips = evalPrompts.size();
+            e.rewardBase = std::accumulate(rawBase.begin(), rawBase.end(), 0.0) / double(clips);
+            e.rewardPolicy = std::accumulate(rawMine.begin(), rawMine.end(), 0.0) / double(clips);
+            // A prompt's outcome: its seeds' mean utility, policy against base (same seeds).
+            std::vector<double> deltas;
             for (std::size_t i = 0; i < n; ++i) {
-                const double d = u[n + i] - u[i];
-                outcomes.push_back(d > 1e-9 * (1 + std::abs(u[i])) ? 1 : d < -1e-9 * (1 + std::abs(u[i])) ? -1 : 0);
+                double d = 0, scale = 0;
+                for (std::size_t c : clipsOf[i]) {
+                    d += (u[clips + c] - u[c]) / double(clipsOf[i].size());
+                    scale += std::abs(u[c]) / double(clipsOf[i].size());
+                }
+                deltas.push_back(d);
+                outcomes.push_back(d > 1e-9 * (1 + scale) ? 1 : d < -1e-9 * (1 + scale) ? -1 : 0);
             }
+            double mean = std::accumulate(deltas.begin(), deltas.end(), 0.0) / double(n), var = 0;
+            for (double d : deltas)
+                var += (d - mean) * (d - mean) / std::max<double>(1, double(n) - 1);
+            const double half = 1.96 * std::sqrt(var / double(n));
+            e.deltaMean = mean;
+            e.deltaLower = mean - half;
+            e.deltaUpper = mean + half;
         }
         e.winRate = winRateFromOutcomes(outcomes.data(), int(outcomes.size()));
         if (reward->kind() == RewardKind::DistributionToDistribution) {
@@ -966,7 +1072,8 @@ int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *p
         d.appendJson("eval.jsonl", {{"round", e.round}, {"win_rate", e.winRate.rate}, {"win_lower", e.winRate.lower},
                                     {"win_upper", e.winRate.upper}, {"sign_test_p", e.winRate.signTestP},
                                     {"trials", e.winRate.trials}, {"reward_base", e.rewardBase},
-                                    {"reward_policy", e.rewardPolicy}, {"vendi_base", e.vendiBase},
+                                    {"reward_policy", e.rewardPolicy}, {"delta", e.deltaMean},
+                                    {"delta_lower", e.deltaLower}, {"delta_upper", e.deltaUpper}, {"vendi_base", e.vendiBase},
                                     {"vendi_policy", e.vendiPolicy}, {"clap_base", e.clapBase},
                                     {"clap_policy", e.clapPolicy}, {"seconds", e.seconds}});
         if (d.callbacks.eval)
@@ -1004,7 +1111,8 @@ int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *p
                       {"demo_minus", s.demoMinusMean}, {"pairs", s.pairs}, {"labels", s.labels},
                       {"skipped_ties", s.skippedTies}, {"loss", s.loss.loss}, {"implicit_accuracy", s.loss.implicitAccuracy},
                       {"margin", s.loss.margin}, {"rewards_chosen", s.loss.rewardsChosen},
-                      {"rewards_rejected", s.loss.rewardsRejected}, {"grad_norm", s.gradNorm}, {"lr", s.learningRate},
+                      {"rewards_rejected", s.loss.rewardsRejected}, {"grad_norm", s.gradNorm},
+                      {"anchor_loss", s.anchorLoss}, {"lr", s.learningRate},
                       {"updated", s.updated}, {"warning", s.warning}, {"s_sample", s.secondsSample},
                       {"s_decode", s.secondsDecode}, {"s_encode", s.secondsEncode}, {"s_reward", s.secondsReward},
                       {"s_update", s.secondsUpdate}, {"s_checkpoint", s.secondsCheckpoint}, {"s_total", s.secondsTotal}});

@@ -45,6 +45,15 @@ public:
     // A deep copy (the frozen reference for DRAGON's losses).
     virtual std::unique_ptr<Generator> clone() const = 0;
     virtual void save(const std::string &path) const = 0;
+    // A fresh batch from the distribution the model was pretrained on (latents [n, C, T] on the
+    // CPU and their captions, some empty as in pretraining), for DRAGON's pretraining anchor.
+    // The same seed gives the same batch. Generators that have no such data return false.
+    virtual bool pretrainingBatch(int n, std::uint64_t seed, torch::Tensor &latents,
+                                  std::vector<std::string> &captions) const
+    {
+        (void)n, (void)seed, (void)latents, (void)captions;
+        return false;
+    }
 
     int64_t parameterCount();
     int trainSteps() const { return static_cast<int>(alphasCumprod().size(0)); }

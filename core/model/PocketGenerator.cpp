@@ -5,6 +5,7 @@
 #include "model/CorpusGenerator.h"
 
 #include <filesystem>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -92,6 +93,32 @@ std::unique_ptr<Generator> PocketGenerator::clone() const
         dst[item.key()].copy_(item.value());
     copy->to(m_device);
     return copy;
+}
+
+bool PocketGenerator::pretrainingBatch(int n, std::uint64_t seed, torch::Tensor &latents,
+                                      std::vector<std::string> &captions) const
+{
+    corpusBatch(n, seed, 0.1, latents, captions);
+    return true;
+}
+
+void PocketGenerator::corpusBatch(int n, std::uint64_t seed, double emptyCaptionRate, torch::Tensor &latents,
+                                  std::vector<std::string> &captions) const
+{
+    const CorpusGenerator corpus;
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<std::uint64_t> seedDist(0, CorpusGenerator::kHeldOutSeedStart - 1);
+    std::uniform_real_distribution<double> unit(0, 1);
+    std::vector<float> values;
+    captions.clear();
+    for (int i = 0; i < n; ++i) {
+        const Score score = corpus.generate(seedDist(rng));
+        const auto z = m_codec.encode(score);
+        values.insert(values.end(), z.begin(), z.end());
+        captions.push_back(unit(rng) < emptyCaptionRate ? std::string() : CorpusGenerator::caption(score, rng()));
+    }
+    const auto shape = latentShape();
+    latents = torch::from_blob(values.data(), {n, shape[0], shape[1]}, torch::kFloat32).clone();
 }
 
 void PocketGenerator::save(const std::string &path) const

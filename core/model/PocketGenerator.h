@@ -38,6 +38,12 @@ public:
     void to(const torch::Device &device) override;
     torch::Device device() const override { return m_device; }
     std::unique_ptr<Generator> clone() const override;
+    // Clips of the procedural corpus's training split, captioned, 10 % with an empty caption.
+    bool pretrainingBatch(int n, std::uint64_t seed, torch::Tensor &latents,
+                          std::vector<std::string> &captions) const override;
+    // The same with the empty-caption rate chosen (the pretrainer's batches).
+    void corpusBatch(int n, std::uint64_t seed, double emptyCaptionRate, torch::Tensor &latents,
+                     std::vector<std::string> &captions) const;
 
     PocketModel &model() { return m_model; }
     const PocketModelConfig &config() const { return m_config; }

@@ -1,6 +1,5 @@
 #include "model/Pretrainer.h"
 
-#include "model/CorpusGenerator.h"
 #include "model/PocketGenerator.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -29,23 +28,14 @@ struct Batch
     torch::Tensor latents, ids;
 };
 
-Batch makeBatch(const PretrainConfig &c, int step, PocketGenerator &model, const CorpusGenerator &corpus)
+Batch makeBatch(const PretrainConfig &c, int step, PocketGenerator &model)
 {
-    std::mt19937_64 rng(c.seed * 1000003ULL + static_cast<std::uint64_t>(step));
-    std::uniform_int_distribution<std::uint64_t> seedDist(0, CorpusGenerator::kHeldOutSeedStart - 1);
-    std::uniform_real_distribution<double> unit(0, 1);
-    std::vector<float> latents;
+    Batch batch;
     std::vector<std::string> prompts;
-    for (int i = 0; i < c.batch; ++i) {
-        const Score score = corpus.generate(seedDist(rng));
-        const auto z = model.codec().encode(score);
-        latents.insert(latents.end(), z.begin(), z.end());
-        prompts.push_back(unit(rng) < c.conditionDropout ? std::string()
-                                                           : CorpusGenerator::caption(score, rng()));
-    }
-    const auto shape = model.latentShape();
-    return {torch::from_blob(latents.data(), {c.batch, shape[0], shape[1]}, torch::kFloat32).clone(),
-            model.tokenize(prompts)};
+    model.corpusBatch(c.batch, c.seed * 1000003ULL + static_cast<std::uint64_t>(step), c.conditionDropout,
+                      batch.latents, prompts);
+    batch.ids = model.tokenize(prompts);
+    return batch;
 }
 
 void copyParameters(torch::nn::Module &from, torch::nn::Module &to)
@@ -85,7 +75,6 @@ void Pretrainer::run(const PretrainConfig &c, const Callback &callback, const st
         ema.model()->load(emaWeights);
         optimizer.load(optimizerState);
     }
-    const CorpusGenerator corpus;
     std::ofstream log(fs::path(c.outDir) / "loss.csv", std::ios::app);
     if (step == 0)
         log << "step,loss,lr,seconds_per_step\n";
@@ -109,7 +98,7 @@ void Pretrainer::run(const PretrainConfig &c, const Callback &callback, const st
         if (stop && stop->load())
             break;
         const auto started = std::chrono::steady_clock::now();
-        const Batch batch = makeBatch(c, step, model, corpus);
+        const Batch batch = makeBatch(c, step, model);
         auto generator = at::make_generator<at::CPUGeneratorImpl>(c.seed * 7919 + step);
         const auto noise = torch::randn(batch.latents.sizes(), generator, torch::kFloat32);
         const auto steps = torch::randint(0, PocketGenerator::kTrainSteps, {c.batch}, generator, torch::kInt64);

@@ -95,6 +95,29 @@ private Q_SLOTS:
     {
         DemoBuilderConfig c;
         c.mode = DemoMode::Unpaired;
+        // Per prompt (the default): each sample against its own prompt's mean, whatever the
+        // other prompts scored. Prompt 0 scores far above prompt 1, yet each has a D+ and a D-;
+        // prompt 2's near-tie and prompt 3's single sample give no label.
+        {
+            DemoBuilder perPrompt(c);
+            const auto d = perPrompt.build({10, 12, 1, 0, 5, 5.00001, 7}, {0, 0, 1, 1, 2, 2, 3}, RewardKind::Instance);
+            QCOMPARE(int(d.labels.size()), 4);
+            QCOMPARE(d.positives(), 2);
+            for (const auto &l : d.labels)
+                QCOMPARE(l.label, (l.index == 1 || l.index == 2) ? 1 : -1);
+            QCOMPARE(d.skippedTies, 2);
+            // The same for set rewards' contributions; K = 3 with one above the mean.
+            const auto set = perPrompt.build({0.3, -0.2, -0.1, 0.9, 0.1, 0.2}, {0, 0, 0, 1, 1, 1},
+                                             RewardKind::DistributionToDistribution);
+            QCOMPARE(int(set.labels.size()), 6);
+            for (const auto &l : set.labels)
+                QCOMPARE(l.label, (l.index == 0 || l.index == 3) ? 1 : -1);
+            // Nothing differs within any prompt: no labels and a warning.
+            const auto flat = perPrompt.build({1, 1, 2, 2}, {0, 0, 1, 1}, RewardKind::Instance);
+            QVERIFY(flat.labels.empty());
+            QVERIFY(!flat.warning.empty());
+        }
+        c.baseline = LabelBaseline::Batch;
         DemoBuilder median(c);
         const auto d = median.build({1, 2, 3, 4, 5}, {0, 1, 2, 3, 4}, RewardKind::Instance);
         QCOMPARE(d.baseline, 3.0);
@@ -108,7 +131,7 @@ private Q_SLOTS:
         for (const auto &l : set.labels)
             QCOMPARE(l.label, (l.index == 0 || l.index == 2) ? 1 : -1);
         // Running baseline: the first batch's median, then an EMA; a better batch is all D+.
-        c.runningBaseline = true;
+        c.baseline = LabelBaseline::Running;
         DemoBuilder running(c);
         running.build({1, 2, 3}, {0, 1, 2}, RewardKind::Instance);
         QCOMPARE(running.baseline(), 2.0);
