@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -157,11 +158,15 @@ int benchRound(const Args &input)
     const std::string out = takeOption(args, "--out", "");
     const int repeat = toInt(takeOption(args, "--repeat", "3"), "--repeat");
     const int threads = toInt(takeOption(args, "--threads", "2"), "--threads");
-    if (out.empty() || !args.empty() || repeat < 1) {
-        std::cerr << "usage: dragon bench-round --out DIR [--repeat N] [--threads T]\n"
+    const std::string anchor = takeOption(args, "--anchor", "30");
+    char *end = nullptr;
+    const double anchorWeight = std::strtod(anchor.c_str(), &end);
+    if (out.empty() || !args.empty() || repeat < 1 || end == anchor.c_str() || *end || !(anchorWeight >= 0)) {
+        std::cerr << "usage: dragon bench-round --out DIR [--repeat N] [--threads T] [--anchor W]\n"
                      "One DRAGON round (8 prompts x 2 seeds, 10 demonstration steps, per-song FAD under\n"
-                     "pocket-clap against 16 corpus clips, DPO, default passes), N times; median\n"
-                     "seconds per phase. Writes DIR/round.json for tests/bench/dragon_round.py.\n";
+                     "pocket-clap against 16 corpus clips, DPO, default passes, pretraining anchor W\n"
+                     "(default 30; 0 matches tests/bench/dragon_round.py, which has none)), N times;\n"
+                     "median seconds per phase. Writes DIR/round.json for tests/bench/dragon_round.py.\n";
         return 2;
     }
     fs::create_directories(fs::path(out) / "exemplars");
@@ -190,6 +195,7 @@ int benchRound(const Args &input)
     c.demoSteps = 10;
     c.auditionEvery = 0;
     c.threads = threads;
+    c.anchorWeight = anchorWeight;
     std::vector<RoundStats> rounds;
     DragonCallbacks callbacks;
     callbacks.round = [&](const RoundStats &s) { rounds.push_back(s); };
@@ -206,7 +212,7 @@ int benchRound(const Args &input)
     nlohmann::json result = {{"sample", median(&RoundStats::secondsSample)}, {"decode", median(&RoundStats::secondsDecode)},
                              {"encode", median(&RoundStats::secondsEncode)}, {"reward", median(&RoundStats::secondsReward)},
                              {"update", median(&RoundStats::secondsUpdate)}, {"checkpoint", median(&RoundStats::secondsCheckpoint)},
-                             {"total", median(&RoundStats::secondsTotal)}, {"threads", threads}};
+                             {"total", median(&RoundStats::secondsTotal)}, {"threads", threads}, {"anchor", anchorWeight}};
     std::cout << result.dump() << "\n";
     const auto model = nlohmann::json::parse(PocketGenerator::defaultConfig().toJson());
     std::ofstream(fs::path(out) / "round.json")

@@ -40,7 +40,9 @@ struct DragonConfig
     // Pretraining anchor: the plain diffusion loss on fresh clips of the generator's own
     // pretraining distribution (when it has one), weighted and added to every pass. It pulls
     // back what the preference loss wears away without a reason (text adherence, diversity).
-    double anchorWeight = 0.0;
+    // Measured (CLAP reward, KTO, lr 5e-5, 10 rounds): without it the eval CLAP score fell
+    // 0.226 -> 0.085 and Vendi 7.61 -> 5.19; with weight 30 they stayed (0.236, 7.99).
+    double anchorWeight = 30.0;
     int anchorBatch = 8;
     bool trainTextEncoder = false; // false: only the denoiser is fine-tuned (the text encoder,
                                    // shared with the unconditional branch of CFG, stays put)

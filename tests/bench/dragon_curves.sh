@@ -2,11 +2,13 @@
 # Win-rate curves over 40 rounds for three rewards of different kinds, with guardrails (not CI).
 #   tests/bench/dragon_curves.sh BUILD_DIR OUT_DIR [ROUNDS]
 # Exemplars: 64 held-out corpus clips (all styles). Prompts: 32 training-split captions; eval:
-# 24 held-out captions, one fixed seed each. Rewards:
+# 24 held-out captions x 4 seeds (a prompt's outcome is its seeds' mean). Rewards:
 #   clap          instance                      CLAP score under pocket-clap, KTO (beta 500)
 #   per-song-fad  instance-to-distribution      per-song FAD vs the exemplars (pocket-clap), DPO (beta 5000)
 #   fad           distribution-to-distribution  dataset FAD vs the exemplars (pocket-clap), KTO (beta 500)
-# All with lr 1e-5, 2 gradient passes per round, frozen text encoder.
+# All with lr 2e-5, 4 accumulated gradient passes per round, pretraining anchor weight 30, KTO
+# labels against each prompt's mean, frozen text encoder; evaluation every 8 rounds. The three
+# runs go side by side, one thread each.
 set -euo pipefail
 build="$1"; out="$2"; rounds="${3:-40}"
 dragon="$build/app/dragon"
@@ -21,22 +23,26 @@ out, rounds = sys.argv[1], int(sys.argv[2])
 train = [l.strip() for l in open(f"{out}/train.txt") if l.strip()]
 evalp = [l.strip() for l in open(f"{out}/eval.txt") if l.strip()]
 items = [{"path": p} for p in sorted(glob.glob(f"{out}/exemplars/*.wav"))]
-base = {"trainPrompts": train, "evalPrompts": evalp, "rounds": rounds, "evalEvery": 5,
+base = {"trainPrompts": train, "evalPrompts": evalp, "rounds": rounds,
         "exemplarSets": [{"id": "corpus", "name": "Corpus", "items": items}],
-        "promptsPerRound": 8, "seedsPerPrompt": 2, "demoSteps": 10, "evalSteps": 20}
+        "promptsPerRound": 8, "seedsPerPrompt": 2, "demoSteps": 10, "evalSteps": 20,
+        "evalEvery": 8, "evalSeedsPerPrompt": 4, "anchorWeight": 30, "threads": 1}
 for name, term, loss, beta in [("clap", {"type": "clap"}, "kto", 500),
                                ("per-song-fad", {"type": "per-song-fad", "exemplarSet": "corpus"}, "dpo", 5000),
                                ("fad", {"type": "fad", "exemplarSet": "corpus"}, "kto", 500)]:
-    cfg = dict(base, loss=loss, beta=beta, learningRate=1e-5, reward={"encoder": "pocket-clap", "terms": [term]})
+    cfg = dict(base, loss=loss, beta=beta, learningRate=2e-5, reward={"encoder": "pocket-clap", "terms": [term]})
     json.dump(cfg, open(f"{out}/{name}.json", "w"), indent=1)
 PY
-for name in clap per-song-fad fad; do
-  if [ -f "$out/$name/checkpoints/.done" ]; then continue; fi
+run() {
+  local name="$1"
+  if [ -f "$out/$name/checkpoints/.done" ]; then return; fi
   if [ -d "$out/$name/checkpoints" ] && [ -n "$(ls "$out/$name/checkpoints")" ]; then
-    "$dragon" train --resume --out "$out/$name" | tee -a "$out/$name.log"
+    "$dragon" train --resume --out "$out/$name" >> "$out/$name.log" 2>&1
   else
-    "$dragon" train --config "$out/$name.json" --out "$out/$name" | tee "$out/$name.log"
+    "$dragon" train --config "$out/$name.json" --out "$out/$name" > "$out/$name.log" 2>&1
   fi
   touch "$out/$name/checkpoints/.done"
-done
+}
+for name in clap per-song-fad fad; do run "$name" & done
+wait
 /usr/bin/python3 "$(dirname "$0")/dragon_curves_report.py" "$out"

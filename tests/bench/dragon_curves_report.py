@@ -12,11 +12,12 @@ for name in ("clap", "per-song-fad", "fad"):
     if not os.path.exists(path):
         continue
     print(f"\n## {name}")
-    print("round | win rate [95% CI] | sign-test p | reward base -> policy | Vendi base -> policy | CLAP base -> policy")
+    print("round | win rate [95% CI] | sign-test p | reward base -> policy | better by [95% CI] | Vendi base -> policy | CLAP base -> policy")
     for line in open(path):
         e = json.loads(line)
         print(f"{e['round']:5d} | {e['win_rate']:.3f} [{e['win_lower']:.3f}, {e['win_upper']:.3f}] | "
               f"{e['sign_test_p']:.2g} | {e['reward_base']:.4f} -> {e['reward_policy']:.4f} | "
+              f"{e.get('delta', 0):+.4f} [{e.get('delta_lower', 0):+.4f}, {e.get('delta_upper', 0):+.4f}] | "
               f"{e['vendi_base']:.2f} -> {e['vendi_policy']:.2f} | {e['clap_base']:.3f} -> {e['clap_policy']:.3f}")
     rows = [json.loads(l) for l in open(os.path.join(out, name, "metrics.jsonl"))]
     if rows:

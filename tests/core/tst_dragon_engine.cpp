@@ -177,15 +177,34 @@ private Q_SLOTS:
         c.project.reward.terms = {{"loudness", ""}};
         c.rounds = 7;
         c.loss = "kto";
+        c.labelBaseline = "median";
+        c.anchorWeight = 12.5;
+        c.anchorBatch = 3;
+        c.evalSeedsPerPrompt = 5;
         const auto back = DragonConfig::fromJson(c.toJson());
         QCOMPARE(back.rounds, 7);
         QCOMPARE(back.loss, std::string("kto"));
+        QCOMPARE(back.labelBaseline, std::string("median"));
+        QCOMPARE(back.anchorWeight, 12.5);
+        QCOMPARE(back.anchorBatch, 3);
+        QCOMPARE(back.evalSeedsPerPrompt, 5);
+        // Older configs said runningBaseline: true.
+        QCOMPARE(DragonConfig::fromJson("{\"runningBaseline\": true}").labelBaseline, std::string("running"));
         QCOMPARE(back.project.reward, c.project.reward);
         QVERIFY(back.validate().empty());
         DragonConfig bad;
         bad.seedsPerPrompt = 1;
         const auto problems = bad.validate();
         QVERIFY(problems.size() >= 2); // no prompts; DPO needs pairs
+        DragonConfig odd = c;
+        odd.labelBaseline = "mean";
+        odd.anchorWeight = -1;
+        odd.evalSeedsPerPrompt = 0;
+        QCOMPARE(int(odd.validate().size()), 3);
+        DragonConfig single = c; // KTO against the prompt's mean needs two seeds
+        single.labelBaseline = "prompt";
+        single.seedsPerPrompt = 1;
+        QCOMPARE(int(single.validate().size()), 1);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, DragonConfig::fromJson("{\"rounds\": \"many\"}"));
     }
 };

@@ -80,6 +80,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         DragonConfig c = loudnessConfig(6);
         c.evalEvery = 6;
+        c.evalSeedsPerPrompt = 2;
         std::vector<EvalStats> evals;
         std::vector<RoundStats> rounds;
         DragonCallbacks callbacks;
@@ -98,11 +99,17 @@ private Q_SLOTS:
         QVERIFY2(last.winRate.rate > 0.7, qPrintable(QString::number(last.winRate.rate)));
         QVERIFY(last.winRate.lower > 0.5);
         QVERIFY(last.rewardPolicy > last.rewardBase);
+        QCOMPARE(last.winRate.trials, 16); // one outcome per prompt (the mean of its 2 seeds)
+        qInfo("better by %.2f LU [%.2f, %.2f]", last.deltaMean, last.deltaLower, last.deltaUpper);
+        // The paired reward difference: positive, inside its interval (with 16 prompts one
+        // outlier can still put the lower end below 0; measured 0.61 LU [-0.18, 1.41]).
+        QVERIFY(last.deltaMean > 0 && last.deltaLower < last.deltaMean && last.deltaMean < last.deltaUpper);
         for (const auto &r : rounds) {
             QVERIFY(r.updated);
             QVERIFY(r.pairs > 0);
             QVERIFY(std::isfinite(r.loss.loss) && r.gradNorm > 0);
             QVERIFY(r.secondsSample > 0 && r.secondsUpdate > 0);
+            QVERIFY(r.anchorLoss > 0 && std::isfinite(r.anchorLoss)); // the pretraining anchor is on by default
         }
         // The run folder.
         const fs::path run = dir.path().toStdString();
@@ -110,6 +117,7 @@ private Q_SLOTS:
         QCOMPARE(lines(run / "metrics.csv"), 7);
         QCOMPARE(lines(run / "eval.jsonl"), 2);
         QVERIFY(fs::exists(run / "config.json"));
+        QVERIFY(fs::exists(run / "eval-base" / "31.wav")); // 16 prompts x 2 seeds cached
         QVERIFY(fs::exists(run / "audition" / "round-000006-plus.wav"));
         QVERIFY(fs::exists(run / "audition" / "round-000006-minus.wav"));
         int checkpoints = 0;
