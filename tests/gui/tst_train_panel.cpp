@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QSpinBox>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -88,9 +89,14 @@ private Q_SLOTS:
         TrainPanel &panel = f.panel;
         const QString path = f.path;
         QSignalSpy finished(&panel, &TrainPanel::runFinished);
+        QSignalSpy messages(&panel, &TrainPanel::statusMessage);
         QVERIFY(panel.startRun());
         QVERIFY(!panel.startRun()); // one at a time
         QVERIFY(finished.wait(240000));
+        bool evalReported = false; // win rate and the paired reward difference with its interval
+        for (const auto &m : messages)
+            evalReported |= m.at(0).toString().contains(QRegularExpression("^Eval at round 2: win rate .* better by .*\\[.*\\]$"));
+        QVERIFY(evalReported);
         QVERIFY2(panel.status().startsWith("Finished 2 round"), qPrintable(panel.status()));
         QCOMPARE(panel.plottedRounds(), 2);
         QCOMPARE(panel.plottedEvaluations(), 2); // round 0 (the base) and round 2

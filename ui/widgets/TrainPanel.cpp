@@ -282,9 +282,11 @@ void TrainPanel::onEval(const dragon::EvalStats &e)
     m_guardPlot->rescaleAxes();
     m_guardPlot->xAxis->setRange(0, std::max(1, m_totalRounds));
     m_guardPlot->replot(QCustomPlot::rpQueuedReplot);
-    Q_EMIT statusMessage(tr("Eval at round %1: win rate %2 [%3, %4], p = %5")
+    Q_EMIT statusMessage(tr("Eval at round %1: win rate %2 [%3, %4], p = %5; reward %6 -> %7, better by %8 [%9, %10]")
                              .arg(e.round).arg(e.winRate.rate, 0, 'f', 3).arg(e.winRate.lower, 0, 'f', 3)
-                             .arg(e.winRate.upper, 0, 'f', 3).arg(e.winRate.signTestP, 0, 'g', 2));
+                             .arg(e.winRate.upper, 0, 'f', 3).arg(e.winRate.signTestP, 0, 'g', 2)
+                             .arg(e.rewardBase, 0, 'g', 4).arg(e.rewardPolicy, 0, 'g', 4)
+                             .arg(e.deltaMean, 0, 'g', 3).arg(e.deltaLower, 0, 'g', 3).arg(e.deltaUpper, 0, 'g', 3));
 }
 
 void TrainPanel::onAudition(const dragon::AuditionClip &c)
