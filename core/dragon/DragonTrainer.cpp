@@ -741,6 +741,13 @@ struct DragonTrainer::Impl
                 std::vector<torch::Tensor> gap{torch::zeros({2})};
                 group->allReduceSum(gap);
             }
+            // The anchor's value is summed over ranks, so every rank sees the same one.
+            std::pair<torch::Tensor, double> anchor;
+            if (anchorOn) {
+                anchor = anchorLoss(roundSeed, pass);
+                if (!std::isfinite(anchor.second))
+                    finite = 0;
+            }
             // Every rank must agree to skip a non-finite step.
             std::vector<torch::Tensor> votes{torch::tensor({float(finite)})};
             group->allReduceSum(votes);
@@ -755,7 +762,6 @@ struct DragonTrainer::Impl
             if (mineCount > 0)
                 objective = loss * share;
             if (anchorOn) {
-                const auto anchor = anchorLoss(roundSeed, pass);
                 anchorTotal += anchor.second;
                 if (anchor.first.defined())
                     objective = objective.defined() ? objective + config.anchorWeight * anchor.first
