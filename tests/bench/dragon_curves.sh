@@ -4,7 +4,7 @@
 # Exemplars: 64 held-out corpus clips (all styles). Prompts: 32 training-split captions; eval:
 # 24 held-out captions x 4 seeds (a prompt's outcome is its seeds' mean). Rewards:
 #   clap          instance                      CLAP score under pocket-clap, DPO (beta 5000) on the
-#                                               best and worst of 4 seeds (4 prompts x 4 per round)
+#                                               best and worst of 8 seeds (4 prompts x 8 per round)
 #   per-song-fad  instance-to-distribution      per-song FAD vs the exemplars (pocket-clap), DPO (beta 5000)
 #   fad           distribution-to-distribution  dataset FAD vs the exemplars (pocket-clap), KTO (beta 500)
 # All with lr 2e-5, 4 accumulated gradient passes per round, pretraining anchor weight 30, KTO
@@ -28,7 +28,7 @@ base = {"trainPrompts": train, "evalPrompts": evalp, "rounds": rounds,
         "exemplarSets": [{"id": "corpus", "name": "Corpus", "items": items}],
         "promptsPerRound": 8, "seedsPerPrompt": 2, "demoSteps": 10, "evalSteps": 20,
         "evalEvery": 8, "evalSeedsPerPrompt": 4, "anchorWeight": 30, "threads": 1}
-for name, term, loss, beta, shape in [("clap", {"type": "clap"}, "dpo", 5000, (4, 4)),
+for name, term, loss, beta, shape in [("clap", {"type": "clap"}, "dpo", 5000, (4, 8)),
                                       ("per-song-fad", {"type": "per-song-fad", "exemplarSet": "corpus"}, "dpo", 5000, (8, 2)),
                                       ("fad", {"type": "fad", "exemplarSet": "corpus"}, "kto", 500, (8, 2))]:
     cfg = dict(base, loss=loss, beta=beta, learningRate=2e-5, reward={"encoder": "pocket-clap", "terms": [term]},
