@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -158,10 +157,8 @@ int benchRound(const Args &input)
     const std::string out = takeOption(args, "--out", "");
     const int repeat = toInt(takeOption(args, "--repeat", "3"), "--repeat");
     const int threads = toInt(takeOption(args, "--threads", "2"), "--threads");
-    const std::string anchor = takeOption(args, "--anchor", "30");
-    char *end = nullptr;
-    const double anchorWeight = std::strtod(anchor.c_str(), &end);
-    if (out.empty() || !args.empty() || repeat < 1 || end == anchor.c_str() || *end || !(anchorWeight >= 0)) {
+    const double anchorWeight = toDouble(takeOption(args, "--anchor", "30"), "--anchor");
+    if (out.empty() || !args.empty() || repeat < 1 || !(anchorWeight >= 0)) {
         std::cerr << "usage: dragon bench-round --out DIR [--repeat N] [--threads T] [--anchor W]\n"
                      "One DRAGON round (8 prompts x 2 seeds, 10 demonstration steps, per-song FAD under\n"
                      "pocket-clap against 16 corpus clips, DPO, default passes, pretraining anchor W\n"

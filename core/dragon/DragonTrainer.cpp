@@ -686,13 +686,17 @@ struct DragonTrainer::Impl
             // winner and loser, and (labels against the prompt's mean) for all samples of one
             // prompt: then what differs between a prompt's D+ and D- terms is the sample, not the
             // draw, which removes most of the gradient's timestep noise.
+            const bool perPrompt = !paired && config.labelBaseline == "prompt";
+            // Per prompt: one row per prompt index (at least `units` rows, so the usual case
+            // draws exactly what one row per unit would).
+            const int64_t rows = perPrompt ? std::max<int64_t>(units, config.promptsPerRound) : units;
             auto generator = at::make_generator<at::CPUGeneratorImpl>(mix(roundSeed, 77, std::uint64_t(pass)));
-            auto allSteps = torch::randint(0, policy->trainSteps(), {units}, generator, torch::kInt64);
-            auto allNoise = torch::randn({units, shape[1], shape[2]}, generator, torch::kFloat32);
-            if (!paired && config.labelBaseline == "prompt") {
+            auto allSteps = torch::randint(0, policy->trainSteps(), {rows}, generator, torch::kInt64);
+            auto allNoise = torch::randn({rows, shape[1], shape[2]}, generator, torch::kFloat32);
+            if (perPrompt) {
                 std::vector<int64_t> draw;
                 for (const auto &l : demos.labels)
-                    draw.push_back(promptOf[std::size_t(l.index)] % units);
+                    draw.push_back(promptOf[std::size_t(l.index)]);
                 const auto rows = torch::tensor(draw, torch::kInt64);
                 allSteps = allSteps.index_select(0, rows);
                 allNoise = allNoise.index_select(0, rows);
