@@ -689,10 +689,10 @@ struct DragonTrainer::Impl
             const bool perPrompt = !paired && config.labelBaseline == "prompt";
             // Per prompt: one row per prompt index (at least `units` rows, so the usual case
             // draws exactly what one row per unit would).
-            const int64_t rows = perPrompt ? std::max<int64_t>(units, config.promptsPerRound) : units;
+            const int64_t drawRows = perPrompt ? std::max<int64_t>(units, config.promptsPerRound) : units;
             auto generator = at::make_generator<at::CPUGeneratorImpl>(mix(roundSeed, 77, std::uint64_t(pass)));
-            auto allSteps = torch::randint(0, policy->trainSteps(), {rows}, generator, torch::kInt64);
-            auto allNoise = torch::randn({rows, shape[1], shape[2]}, generator, torch::kFloat32);
+            auto allSteps = torch::randint(0, policy->trainSteps(), {drawRows}, generator, torch::kInt64);
+            auto allNoise = torch::randn({drawRows, shape[1], shape[2]}, generator, torch::kFloat32);
             if (perPrompt) {
                 std::vector<int64_t> draw;
                 for (const auto &l : demos.labels)
