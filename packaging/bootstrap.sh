@@ -10,10 +10,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${DRAGON_BUILD_DIR:-$root/build}"
 
 packages=(
-  build-essential cmake ninja-build pkgconf ccache
+  build-essential cmake ninja-build pkgconf ccache clang
   qt6-base-dev qt6-base-dev-tools libqcustomplot-dev libgl-dev
   libtorch-dev libgloo-dev libopenblas0-pthread python3-torch python3-numpy python3-scipy
-  portaudio19-dev libsndfile1-dev libsoxr-dev libebur128-dev nlohmann-json3-dev libeigen3-dev libxxhash-dev
+  portaudio19-dev libsndfile1-dev libsoxr-dev libebur128-dev nlohmann-json3-dev libeigen3-dev libxxhash-dev zlib1g-dev
   xvfb xauth x11-apps imagemagick fonts-dejavu-core sox libsox-fmt-all
 )
 
@@ -46,9 +46,17 @@ case "$mode" in
     exec "$build/app/dragon-studio" "$demo"
     ;;
   test)
-    cd "$build"
     # "bench" tests are measurements, not tests: run them with `ctest -L bench -V`.
-    exec ctest -LE bench --output-on-failure --timeout 600
+    (cd "$build" && ctest -LE bench --output-on-failure --timeout 600)
+    # The libFuzzer harnesses (tests/fuzz) live in a clang build tree of their own; each runs
+    # 30 s on its checked-in seeds (label "fuzz"). Long runs: tests/fuzz/run_long.sh.
+    fuzz="${DRAGON_FUZZ_BUILD_DIR:-$root/build-fuzz}"
+    echo "== configuring $fuzz (clang, libFuzzer)"
+    cmake -S "$root" -B "$fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+      -DCMAKE_CXX_COMPILER=clang++ -DDRAGON_BUILD_FUZZERS=ON -DDRAGON_WERROR=$werror >/dev/null
+    cmake --build "$fuzz" --parallel "$(nproc)"
+    cd "$fuzz"
+    exec ctest -L fuzz --output-on-failure --timeout 600 -j "$(nproc)"
     ;;
   *)
     echo "usage: $0 run|test" >&2

@@ -81,6 +81,9 @@ int loudness(const Args &args)
         } catch (const AudioError &e) {
             std::cerr << "error: " << e.what() << "\n";
             ++failures;
+        } catch (const std::exception &e) { // never skip the files after one that failed
+            std::cerr << "error: " << path << ": " << e.what() << "\n";
+            ++failures;
         }
     }
     return failures ? 1 : (args.empty() ? 2 : 0);

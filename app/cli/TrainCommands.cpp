@@ -25,16 +25,6 @@ void onSignal(int)
     g_stop = true; // finish nothing more; the last checkpoint stays
 }
 
-std::string readFile(const std::string &path)
-{
-    std::ifstream in(path);
-    if (!in)
-        throw std::runtime_error(path + ": cannot be read");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 } // namespace
 
 int train(const Args &input)
@@ -65,7 +55,7 @@ int train(const Args &input)
     }
     DragonConfig config;
     if (resume) {
-        config = DragonConfig::fromJson(readFile((fs::path(out) / "config.json").string()));
+        config = DragonConfig::fromFile((fs::path(out) / "config.json").string());
     } else if (!projectPath.empty()) {
         config.project = ProjectFile::load(projectPath);
         config.projectPath = fs::absolute(projectPath).string();
@@ -76,7 +66,7 @@ int train(const Args &input)
             out = (fs::path(projectPath).string() + ".d/runs/" + name.str());
         }
     } else {
-        config = DragonConfig::fromJson(readFile(configPath), fs::absolute(configPath).parent_path().string());
+        config = DragonConfig::fromFile(configPath, fs::absolute(configPath).parent_path().string());
     }
     if (out.empty()) {
         std::cerr << "dragon train: --out RUN is needed with --config\n";
@@ -133,12 +123,21 @@ int train(const Args &input)
     DragonTrainer trainer(config, out, callbacks);
     std::cout << "run folder: " << out << " (starting at round " << trainer.completedRounds() << ")" << std::endl;
     const int done = trainer.run(&g_stop);
-    std::cout << "finished " << done << " of " << config.rounds << " rounds in " << std::setprecision(0)
-              << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s"
-              << (g_stop ? " (stopped; resume with --resume)" : "") << std::endl;
+    const std::string unsaved = trainer.unsavedWork();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!unsaved.empty())
+        std::cout << "FAILED to save: ran " << done << " of " << config.rounds << " rounds in "
+                  << std::setprecision(0) << seconds << " s, but " << unsaved << std::endl;
+    else
+        std::cout << "finished " << done << " of " << config.rounds << " rounds in " << std::setprecision(0)
+                  << seconds << " s" << (done < config.rounds ? " (stopped; resume with --resume)" : "") << std::endl;
     const auto [sum, abs] = trainer.parameterChecksum();
     std::cout << std::fixed << std::setprecision(10) << "rank " << rank << " parameter checksum: sum " << sum << " abs " << abs
               << std::endl;
+    if (!unsaved.empty()) {
+        std::cerr << "dragon train: " << out << ": " << unsaved << "\n";
+        return 1;
+    }
     return 0;
 }
 

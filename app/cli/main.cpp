@@ -5,6 +5,7 @@
 #include "ModelCommands.h"
 #include "ScoreCommands.h"
 #include "TrainCommands.h"
+#include "VerifyCommand.h"
 
 #include <cstring>
 #include <exception>
@@ -41,6 +42,9 @@ Encoders and rewards (encoders: pocket-clap, mel-stats, music-features, or a Tor
 DRAGON training:
   train (--project P.dragon | --config C.json) [--out RUN] [--rounds N] [--loss dpo|kto] ...
   train --resume --out RUN             continue a stopped or killed run
+
+Files:
+  verify FILE... [--write-sidecar]     check model, checkpoint and plug-in files against their checksums
 
 Projects:
   demo-project DIR                     write the bundled demo project (audio + demo.dragon) to DIR
@@ -84,6 +88,7 @@ int main(int argc, char **argv)
         {"bench-round", dragon::cli::benchRound},
         {"score", dragon::cli::score},
         {"evaluate-clap", dragon::cli::evaluateClap},
+        {"verify", dragon::cli::verify},
     };
     const auto command = commands.find(argv[1]);
     if (command == commands.end()) {

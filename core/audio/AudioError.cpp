@@ -14,6 +14,7 @@ const char *audioErrorKindName(AudioErrorKind kind)
     case AudioErrorKind::BadChannelCount: return "bad channel count";
     case AudioErrorKind::BadSampleRate: return "bad sample rate";
     case AudioErrorKind::TooLong: return "too long";
+    case AudioErrorKind::TooLarge: return "too large";
     case AudioErrorKind::NonFiniteSamples: return "non-finite samples";
     case AudioErrorKind::DecodeFailed: return "decode failed";
     case AudioErrorKind::WriteFailed: return "write failed";

@@ -17,6 +17,7 @@ enum class AudioErrorKind {
     BadChannelCount,
     BadSampleRate,
     TooLong,
+    TooLarge,           // decoding needs more memory than is available
     NonFiniteSamples,
     DecodeFailed,
     WriteFailed,

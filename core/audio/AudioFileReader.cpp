@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
@@ -19,6 +20,19 @@ namespace dragon {
 namespace {
 
 constexpr std::size_t kBlockFrames = 1 << 15;
+// Up-front reservation is capped: a header may lie (a 17 KB FLAC can claim 1,800 s of 8
+// channels at 768 kHz, 44 GB of floats). Beyond this the buffer grows with what is decoded.
+constexpr std::size_t kMaxReservedSamples = std::size_t(1) << 22;
+
+// Formats whose header frame count is an estimate (Ogg's last granule position, MPEG's
+// frame count): decoding a little less than promised is normal, not truncation.
+bool frameCountIsEstimate(int format)
+{
+    const int major = format & SF_FORMAT_TYPEMASK;
+    const int subtype = format & SF_FORMAT_SUBMASK;
+    return major == SF_FORMAT_OGG || major == SF_FORMAT_MPEG || subtype == SF_FORMAT_VORBIS ||
+           subtype == SF_FORMAT_OPUS || subtype == SF_FORMAT_MPEG_LAYER_III;
+}
 
 std::string formatDuration(double seconds)
 {
@@ -231,6 +245,13 @@ AudioFileInfo AudioFileReader::stream(const std::string &path, bool mono, const 
     if (sf_error(file.get()) != SF_ERR_NO_ERROR)
         throw AudioError(AudioErrorKind::DecodeFailed, path,
                          std::string("decoding failed: ") + sf_strerror(file.get()));
+    if (frameCountIsEstimate(sf.format)) {
+        if (total == 0)
+            throw AudioError(AudioErrorKind::EmptyFile, path, "holds no decodable audio frames");
+        AudioFileInfo decoded = info;
+        decoded.frames = total; // what the file really holds
+        return decoded;
+    }
     if (total < sf.frames)
         throw AudioError(AudioErrorKind::Truncated, path,
                          "file is truncated: its header promises " + std::to_string(sf.frames) +
@@ -239,6 +260,19 @@ AudioFileInfo AudioFileReader::stream(const std::string &path, bool mono, const 
 }
 
 AudioBuffer AudioFileReader::read(const std::string &path, const AudioReadOptions &options)
+{
+    try {
+        return readWhole(path, options);
+    } catch (const std::bad_alloc &) {
+        throw AudioError(AudioErrorKind::TooLarge, path,
+                         "decoding it needs more memory than is available");
+    } catch (const std::length_error &) {
+        throw AudioError(AudioErrorKind::TooLarge, path,
+                         "decoding it needs more memory than is available");
+    }
+}
+
+AudioBuffer AudioFileReader::readWhole(const std::string &path, const AudioReadOptions &options)
 {
     std::vector<float> out;
     std::unique_ptr<Resampler> resampler;
@@ -258,8 +292,9 @@ AudioBuffer AudioFileReader::read(const std::string &path, const AudioReadOption
             const bool convert =
                 options.targetSampleRate > 0 && options.targetSampleRate != header.sampleRate;
             outRate = convert ? options.targetSampleRate : header.sampleRate;
-            out.reserve(static_cast<std::size_t>(header.frames * double(outRate) / header.sampleRate + 4096) *
-                        outChannels);
+            const double expected =
+                (double(header.frames) * double(outRate) / header.sampleRate + 4096.0) * outChannels;
+            out.reserve(std::size_t(std::min(expected, double(kMaxReservedSamples))));
             if (convert)
                 resampler = std::make_unique<Resampler>(header.sampleRate, outRate, outChannels);
         });

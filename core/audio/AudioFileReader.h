@@ -25,7 +25,10 @@ public:
     // Header only: fast, used to list files. Throws AudioError for anything unusable.
     static AudioFileInfo probe(const std::string &path, const AudioLimits &limits = {});
 
-    // Whole file, optionally mixed to mono and resampled (libsoxr, high quality).
+    // Whole file, optionally mixed to mono and resampled (libsoxr, high quality). Memory is
+    // reserved from the header only up to a cap (headers may lie); running out of memory is an
+    // AudioError(TooLarge), not std::bad_alloc. For Ogg and MPEG the header's frame count is an
+    // estimate: a file that decodes to fewer frames is read as it is, not called truncated.
     static AudioBuffer read(const std::string &path, const AudioReadOptions &options = {});
 
     // Streams the file in blocks of interleaved (or mono, if requested) native-rate frames,
@@ -39,6 +42,9 @@ public:
 
     // Throws AudioError(TooLong) if the file is longer than limits.maxSeconds.
     static void checkDuration(const AudioFileInfo &info, const AudioLimits &limits);
+
+private:
+    static AudioBuffer readWhole(const std::string &path, const AudioReadOptions &options);
 };
 
 } // namespace dragon

@@ -1,22 +1,18 @@
 #include "dragon/DragonConfig.h"
 
 #include "project/ProjectFile.h"
+#include "util/JsonFormatError.h"
+#include "util/JsonObject.h"
+#include "util/StrictJson.h"
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace dragon {
-
-namespace {
-std::vector<std::string> strings(const nlohmann::json &j)
-{
-    std::vector<std::string> out;
-    for (const auto &v : j)
-        out.push_back(v.get<std::string>());
-    return out;
-}
-} // namespace
 
 std::string DragonConfig::toJson() const
 {
@@ -49,80 +45,104 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
 {
     DragonConfig c;
     try {
-        const auto j = nlohmann::json::parse(text);
+        const auto j = StrictJson::parse(text);
+        const JsonObject f(j, "the training config");
+        // Whole-number settings: any int is read (validate() says which make no sense), nothing
+        // beyond an int is cast.
+        auto count = [&](const char *key, int fallback) {
+            return f.integer(key, fallback, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+        };
         // A project file supplies sets, prompts and reward; explicit fields override it.
-        if (j.contains("project")) {
-            std::filesystem::path p = j["project"].get<std::string>();
+        if (f.has("project")) {
+            std::filesystem::path p = f.requiredText("project");
             if (p.is_relative() && !baseDir.empty())
                 p = std::filesystem::path(baseDir) / p;
             c.project = ProjectFile::load(p.string());
             c.projectPath = p.string();
         }
-        c.checkpoint = j.value("checkpoint", c.checkpoint);
-        c.projectPath = j.value("projectPath", c.projectPath);
-        if (j.contains("exemplarSets")) {
+        c.checkpoint = f.text("checkpoint", c.checkpoint);
+        c.projectPath = f.text("projectPath", c.projectPath);
+        if (f.has("exemplarSets")) {
             c.project.exemplarSets.clear();
-            for (const auto &s : j["exemplarSets"]) {
+            for (const auto &s : f.array("exemplarSets")) {
                 ExemplarSet set;
-                set.id = s.at("id").get<std::string>();
-                set.name = s.value("name", set.id);
-                for (const auto &i : s.value("items", nlohmann::json::array())) {
-                    if (i.contains("text"))
-                        set.items.push_back(ExemplarItem::textItem(i["text"].get<std::string>()));
-                    else {
-                        std::filesystem::path p = i.at("path").get<std::string>();
-                        if (p.is_relative() && !baseDir.empty())
-                            p = std::filesystem::path(baseDir) / p;
-                        set.items.push_back(ExemplarItem::audio(p.string()));
+                set.id = JsonObject(s, "an exemplar set").requiredText("id");
+                const JsonObject fields(s, "exemplar set '" + set.id + "'");
+                set.name = fields.text("name", set.id);
+                for (const auto &i : fields.array("items")) {
+                    const JsonObject item(i, "an item of exemplar set '" + set.name + "'");
+                    if (item.has("text")) {
+                        set.items.push_back(ExemplarItem::textItem(item.requiredText("text")));
+                        continue;
                     }
+                    std::filesystem::path p = item.requiredText("path");
+                    if (p.is_relative() && !baseDir.empty())
+                        p = std::filesystem::path(baseDir) / p;
+                    set.items.push_back(ExemplarItem::audio(p.string()));
                 }
                 c.project.exemplarSets.push_back(set);
             }
         }
-        if (j.contains("trainPrompts"))
-            c.project.trainPrompts = strings(j["trainPrompts"]);
-        if (j.contains("evalPrompts"))
-            c.project.evalPrompts = strings(j["evalPrompts"]);
-        if (j.contains("reward"))
-            c.project.reward = RewardDefinition::fromJson(j["reward"].dump());
-        c.rounds = j.value("rounds", c.rounds);
-        c.promptsPerRound = j.value("promptsPerRound", c.promptsPerRound);
-        c.seedsPerPrompt = j.value("seedsPerPrompt", c.seedsPerPrompt);
-        c.demoSteps = j.value("demoSteps", c.demoSteps);
-        c.evalSteps = j.value("evalSteps", c.evalSteps);
-        c.guidance = j.value("guidance", c.guidance);
-        c.loss = j.value("loss", c.loss);
-        c.beta = j.value("beta", c.beta);
-        c.ktoLambdaDesirable = j.value("ktoLambdaDesirable", c.ktoLambdaDesirable);
-        c.ktoLambdaUndesirable = j.value("ktoLambdaUndesirable", c.ktoLambdaUndesirable);
-        if (j.value("runningBaseline", false)) // older configs
+        if (f.has("trainPrompts"))
+            c.project.trainPrompts = f.texts("trainPrompts");
+        if (f.has("evalPrompts"))
+            c.project.evalPrompts = f.texts("evalPrompts");
+        if (f.has("reward"))
+            c.project.reward = RewardDefinition::fromJson(j.at("reward").dump()); // depth is bounded
+        c.rounds = count("rounds", c.rounds);
+        c.promptsPerRound = count("promptsPerRound", c.promptsPerRound);
+        c.seedsPerPrompt = count("seedsPerPrompt", c.seedsPerPrompt);
+        c.demoSteps = count("demoSteps", c.demoSteps);
+        c.evalSteps = count("evalSteps", c.evalSteps);
+        c.guidance = float(f.number("guidance", c.guidance, -1e6, 1e6));
+        c.loss = f.text("loss", c.loss);
+        c.beta = f.number("beta", c.beta);
+        c.ktoLambdaDesirable = f.number("ktoLambdaDesirable", c.ktoLambdaDesirable);
+        c.ktoLambdaUndesirable = f.number("ktoLambdaUndesirable", c.ktoLambdaUndesirable);
+        if (f.flag("runningBaseline", false)) // older configs
             c.labelBaseline = "running";
-        c.labelBaseline = j.value("labelBaseline", c.labelBaseline);
-        c.tieFraction = j.value("tieFraction", c.tieFraction);
-        c.learningRate = j.value("learningRate", c.learningRate);
-        c.warmupRounds = j.value("warmupRounds", c.warmupRounds);
-        c.weightDecay = j.value("weightDecay", c.weightDecay);
-        c.gradClip = j.value("gradClip", c.gradClip);
-        c.gradientPasses = j.value("gradientPasses", c.gradientPasses);
-        c.accumulatePasses = j.value("accumulatePasses", c.accumulatePasses);
-        c.guidedLoss = j.value("guidedLoss", c.guidedLoss);
-        c.emaDecay = j.value("emaDecay", c.emaDecay);
-        c.anchorWeight = j.value("anchorWeight", c.anchorWeight);
-        c.anchorBatch = j.value("anchorBatch", c.anchorBatch);
-        c.trainTextEncoder = j.value("trainTextEncoder", c.trainTextEncoder);
-        c.evalEvery = j.value("evalEvery", c.evalEvery);
-        c.evalPrompts = j.value("evalPromptCount", c.evalPrompts);
-        c.evalSeedsPerPrompt = j.value("evalSeedsPerPrompt", c.evalSeedsPerPrompt);
-        c.bootstrapDraws = j.value("bootstrapDraws", c.bootstrapDraws);
-        c.checkpointEvery = j.value("checkpointEvery", c.checkpointEvery);
-        c.keepCheckpoints = j.value("keepCheckpoints", c.keepCheckpoints);
-        c.auditionEvery = j.value("auditionEvery", c.auditionEvery);
-        c.seed = j.value("seed", c.seed);
-        c.threads = j.value("threads", c.threads);
+        c.labelBaseline = f.text("labelBaseline", c.labelBaseline);
+        c.tieFraction = f.number("tieFraction", c.tieFraction);
+        c.learningRate = f.number("learningRate", c.learningRate);
+        c.warmupRounds = count("warmupRounds", c.warmupRounds);
+        c.weightDecay = f.number("weightDecay", c.weightDecay);
+        c.gradClip = f.number("gradClip", c.gradClip);
+        c.gradientPasses = count("gradientPasses", c.gradientPasses);
+        c.accumulatePasses = f.flag("accumulatePasses", c.accumulatePasses);
+        c.guidedLoss = f.flag("guidedLoss", c.guidedLoss);
+        c.emaDecay = f.number("emaDecay", c.emaDecay);
+        c.anchorWeight = f.number("anchorWeight", c.anchorWeight);
+        c.anchorBatch = count("anchorBatch", c.anchorBatch);
+        c.trainTextEncoder = f.flag("trainTextEncoder", c.trainTextEncoder);
+        c.evalEvery = count("evalEvery", c.evalEvery);
+        c.evalPrompts = count("evalPromptCount", c.evalPrompts);
+        c.evalSeedsPerPrompt = count("evalSeedsPerPrompt", c.evalSeedsPerPrompt);
+        c.bootstrapDraws = count("bootstrapDraws", c.bootstrapDraws);
+        c.checkpointEvery = count("checkpointEvery", c.checkpointEvery);
+        c.keepCheckpoints = count("keepCheckpoints", c.keepCheckpoints);
+        c.auditionEvery = count("auditionEvery", c.auditionEvery);
+        c.seed = f.unsignedInteger("seed", c.seed);
+        c.threads = count("threads", c.threads);
+    } catch (const JsonFormatError &e) {
+        throw JsonFormatError(std::string("bad training config: ") + e.what());
     } catch (const nlohmann::json::exception &e) {
-        throw std::runtime_error(std::string("bad training config: ") + e.what());
+        throw JsonFormatError(std::string("bad training config: ") + e.what());
     }
     return c;
+}
+
+DragonConfig DragonConfig::fromFile(const std::string &path, const std::string &baseDir)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error(path + ": cannot be read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+        return fromJson(text.str(), baseDir);
+    } catch (const JsonFormatError &e) {
+        throw JsonFormatError(path + ": " + e.what());
+    }
 }
 
 std::vector<std::string> DragonConfig::validate() const

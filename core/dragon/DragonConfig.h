@@ -66,7 +66,11 @@ struct DragonConfig
     std::string master = "127.0.0.1:29500";
 
     std::string toJson() const;
-    static DragonConfig fromJson(const std::string &json, const std::string &baseDir = {}); // throws
+    // Throws JsonFormatError (a std::runtime_error) naming the bad field, ProjectError for the
+    // project file it names; never a library exception.
+    static DragonConfig fromJson(const std::string &json, const std::string &baseDir = {});
+    // Reads a config file; errors name the file ("RUN/config.json: bad training config: ...").
+    static DragonConfig fromFile(const std::string &path, const std::string &baseDir = {});
     // Problems that make the run impossible (empty list: OK).
     std::vector<std::string> validate() const;
 };

@@ -17,7 +17,11 @@
 #include "rewards/ClapScoreReward.h"
 #include "rewards/EmbeddingMatrix.h"
 #include "rewards/RewardBuilder.h"
+#include "dragon/RunCheckpoint.h"
 #include "util/AtomicFileWriter.h"
+#include "util/JsonFormatError.h"
+#include "util/JsonObject.h"
+#include "util/StrictJson.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <algorithm>
@@ -32,6 +36,8 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <limits>
 #include <sstream>
 #include <thread>
@@ -81,6 +87,47 @@ std::string roundName(int round)
     return s.str();
 }
 
+// The "round" of a metrics or eval line, or -1 for a line that is torn or damaged.
+int roundOfLine(const std::string &line)
+{
+    try {
+        return JsonObject(StrictJson::parse(line), "a metrics line").integer("round", -1, -1, 1 << 30);
+    } catch (const JsonFormatError &) {
+        return -1;
+    }
+}
+
+// Appends one line and syncs it, so a row that was reported written survives a power cut.
+// Throws std::runtime_error naming the file (a full disk, a read-only folder).
+void appendLineSynced(const fs::path &path, const std::string &line)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw std::runtime_error(path.string() + ": cannot open for writing: " + std::strerror(errno));
+    const std::string text = line + "\n";
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const std::string why = std::strerror(errno);
+            // Never leave half a row behind: the reader would drop it, but the next row would
+            // be glued to it.
+            if (::ftruncate(fd, ::lseek(fd, 0, SEEK_END) - off_t(done)) != 0) {
+            }
+            ::close(fd);
+            throw std::runtime_error(path.string() + ": cannot write: " + why);
+        }
+        done += std::size_t(n);
+    }
+    const bool synced = ::fsync(fd) == 0;
+    const std::string why = std::strerror(errno);
+    ::close(fd);
+    if (!synced)
+        throw std::runtime_error(path.string() + ": cannot sync: " + why);
+}
+
 } // namespace
 
 struct DragonTrainer::Impl
@@ -110,6 +157,15 @@ struct DragonTrainer::Impl
     double lastDecodeSeconds = 0;
     bool anchorAvailable = false; // the generator can supply pretraining batches
     double bestLowerBound = 0.5; // best-policy.pt is written only once the base is beaten
+    // Metrics rows of every round the policy includes, in order; each checkpoint carries them
+    // (RunCheckpoint's journal), so metrics.jsonl can always be rebuilt from the checkpoint.
+    std::vector<std::string> metricsHistory;
+    int lastSavedRound = 0;          // round of the newest checkpoint written (or resumed from)
+    int failedCheckpointsInARow = 0; // the run stops after kMaxFailedCheckpoints
+    std::vector<std::string> writeFailures; // what could not be written, for unsavedWork()
+    std::string policyFailure;              // the newest policy.pt write failed (and why)
+    bool evalDueAfterResume = false; // the checkpoint's round was due an evaluation not on disk
+    static constexpr int kMaxFailedCheckpoints = 3;
 
     bool writer() const { return config.rank == 0; } // rank 0 owns the run folder
 
@@ -265,9 +321,12 @@ struct DragonTrainer::Impl
         resume();
         std::ifstream best(runDir / "best-policy.json");
         if (best) {
-            const auto j = nlohmann::json::parse(best, nullptr, false);
-            if (!j.is_discarded())
-                bestLowerBound = std::max(bestLowerBound, j.value("win_lower", 0.5));
+            try {
+                const auto j = StrictJson::parse(best);
+                bestLowerBound = std::max(bestLowerBound, JsonObject(j, "best-policy.json").number("win_lower", 0.5));
+            } catch (const JsonFormatError &e) {
+                log((runDir / "best-policy.json").string() + " is damaged (" + e.what() + "): ignored");
+            }
         }
         group->barrier(); // rank 0 may have rewritten files the others read
     }
@@ -276,9 +335,9 @@ struct DragonTrainer::Impl
 
     void saveCheckpoint()
     {
-        std::ostringstream bytes;
+        torch::serialize::OutputArchive archive;
         {
-            torch::serialize::OutputArchive archive, weights, optimizerState;
+            torch::serialize::OutputArchive weights, optimizerState;
             policy->model()->save(weights);
             optimizer->save(optimizerState);
             archive.write("format", c10::IValue(std::string("dragon-run-checkpoint-1")));
@@ -292,11 +351,13 @@ struct DragonTrainer::Impl
                 ema->model()->save(emaWeights);
                 archive.write("ema", emaWeights);
             }
-            archive.save_to(bytes);
         }
+        std::string journal;
+        for (const auto &row : metricsHistory)
+            journal += row + "\n";
         // Atomic and synced: a kill or a full disk leaves the previous checkpoint intact.
         const fs::path path = runDir / "checkpoints" / (roundName(round) + ".pt");
-        AtomicFileWriter::write(path.string(), bytes.str());
+        RunCheckpoint::write(path.string(), archive, journal);
         std::vector<fs::path> all;
         for (const auto &e : fs::directory_iterator(runDir / "checkpoints"))
             if (e.path().extension() == ".pt" && e.path().filename().string().rfind("round-", 0) == 0)
@@ -304,22 +365,15 @@ struct DragonTrainer::Impl
         std::sort(all.begin(), all.end());
         for (std::size_t i = 0; i + std::size_t(config.keepCheckpoints) < all.size(); ++i)
             fs::remove(all[i]);
-        try {
-            policy->save((runDir / "policy.pt").string());
-        } catch (const std::exception &e) {
-            log(std::string("policy.pt not written: ") + e.what());
-        }
     }
 
-    bool loadCheckpoint(const fs::path &path)
+    // Empty when loaded; else why the file cannot be used.
+    std::string loadCheckpoint(const fs::path &path, RunCheckpoint::Contents &contents)
     {
         try {
             torch::serialize::InputArchive archive, weights, optimizerState;
-            archive.load_from(path.string());
-            c10::IValue format, savedRound, baseline, hasBaseline;
-            archive.read("format", format);
-            if (!format.isString() || format.toStringRef() != "dragon-run-checkpoint-1")
-                return false;
+            contents = RunCheckpoint::read(path.string(), archive);
+            c10::IValue savedRound, baseline, hasBaseline;
             archive.read("round", savedRound);
             archive.read("policy", weights);
             archive.read("optimizer", optimizerState);
@@ -334,12 +388,15 @@ struct DragonTrainer::Impl
             }
             for (const auto &p : policy->parameters())
                 if (!torch::isfinite(p).all().item<bool>())
-                    return false;
+                    return "it holds NaN or infinite weights";
+            if (!savedRound.isInt() || savedRound.toInt() < 0 || savedRound.toInt() > (1 << 30) ||
+                !baseline.isDouble() || !hasBaseline.isBool())
+                return "its counters are damaged";
             demo.setBaseline(baseline.toDouble(), hasBaseline.toBool());
             round = int(savedRound.toInt());
-            return true;
-        } catch (const std::exception &) {
-            return false;
+            return {};
+        } catch (const std::exception &e) {
+            return e.what();
         }
     }
 
@@ -355,12 +412,19 @@ struct DragonTrainer::Impl
             if (e.path().extension() == ".pt" && e.path().filename().string().rfind("round-", 0) == 0)
                 all.push_back(e.path());
         std::sort(all.rbegin(), all.rend());
+        RunCheckpoint::Contents contents;
+        bool resumed = false;
         for (const auto &path : all) {
-            if (loadCheckpoint(path)) {
-                log("resumed from " + path.filename().string() + " (round " + std::to_string(round) + ")");
+            const std::string problem = loadCheckpoint(path, contents);
+            if (problem.empty()) {
+                log("resumed from " + path.filename().string() + " (round " + std::to_string(round) + ")" +
+                    (contents.verified ? "" : "; an older checkpoint without a checksum, not verified"));
+                resumed = true;
                 break;
             }
-            log("checkpoint " + path.filename().string() + " is unreadable or damaged: trying an older one");
+            round = 0;
+            log("checkpoint " + path.filename().string() + " is unreadable or damaged (" + problem +
+                "): trying an older one");
             // A failed load may have left half-read weights: restore the base model's, which the
             // frozen reference holds.
             torch::NoGradGuard noGrad;
@@ -368,26 +432,61 @@ struct DragonTrainer::Impl
             for (const auto &item : reference->model()->named_parameters())
                 dst[item.key()].copy_(item.value());
         }
+        lastSavedRound = round;
         if (!writer())
             return;
+        // The checkpoint's journal holds the rows of every round it includes: metrics.jsonl is
+        // rebuilt from it, which also restores rows the file never received (a kill between the
+        // checkpoint and the metrics append, a metrics file that could not be written).
+        if (resumed && contents.verified) {
+            std::istringstream rows(contents.journal);
+            for (std::string row; std::getline(rows, row);)
+                if (!row.empty())
+                    metricsHistory.push_back(row);
+        }
         // Rows after the checkpoint belong to the round(s) in flight when the run stopped.
+        int lastEvalRound = -1;
         for (const char *name : {"metrics.jsonl", "eval.jsonl"}) {
             const fs::path path = runDir / name;
+            const bool metrics = std::string(name) == "metrics.jsonl";
             std::ifstream in(path);
-            if (!in)
+            if (!in && !metrics)
                 continue;
             std::string line, kept;
+            std::vector<std::string> fileRows;
             while (std::getline(in, line)) {
-                try {
-                    if (nlohmann::json::parse(line).value("round", 0) <= round)
-                        kept += line + "\n";
-                } catch (const std::exception &) {
-                    // a torn last line from a kill: dropped
-                }
+                const int r = roundOfLine(line); // -1: a torn line from a kill, dropped
+                if (r < 0 || r > round)
+                    continue;
+                kept += line + "\n";
+                fileRows.push_back(line);
+                if (!metrics)
+                    lastEvalRound = std::max(lastEvalRound, r);
             }
             in.close();
+            if (metrics) {
+                if (resumed && contents.verified) {
+                    // The file's copy of a row is the complete one (it has the checkpoint's
+                    // time); the journal's stands in where the file lacks the round.
+                    std::map<int, std::string> onDisk;
+                    for (const auto &row : fileRows)
+                        onDisk[roundOfLine(row)] = row;
+                    for (auto &row : metricsHistory) {
+                        const auto it = onDisk.find(roundOfLine(row));
+                        if (it != onDisk.end())
+                            row = it->second;
+                    }
+                } else {
+                    metricsHistory = fileRows; // older checkpoints: the file is all there is
+                }
+                kept.clear();
+                for (const auto &row : metricsHistory)
+                    kept += row + "\n";
+            }
             AtomicFileWriter::write(path.string(), kept);
         }
+        evalDueAfterResume = round > 0 && config.evalEvery > 0 && !evalPrompts.empty() &&
+                             (round % config.evalEvery == 0 || round == config.rounds) && lastEvalRound < round;
         rewriteCsv();
     }
 
@@ -401,26 +500,39 @@ struct DragonTrainer::Impl
                "implicit_accuracy,margin,grad_norm,anchor_loss,lr,updated,s_sample,s_decode,s_encode,s_reward,s_update,s_total\n";
         std::string line;
         while (std::getline(in, line)) {
-            const auto j = nlohmann::json::parse(line, nullptr, false);
-            if (j.is_discarded())
+            nlohmann::json j;
+            try {
+                j = StrictJson::parse(line);
+            } catch (const JsonFormatError &) {
                 continue;
-            csv << j.value("round", 0);
+            }
+            const int r = roundOfLine(line);
+            if (!j.is_object() || r < 0)
+                continue;
+            csv << r;
             for (const char *k : {"reward_mean", "reward_p10", "reward_p50", "reward_p90", "demo_plus", "demo_minus",
                                   "pairs", "labels", "loss", "implicit_accuracy", "margin", "grad_norm", "anchor_loss", "lr", "updated",
-                                  "s_sample", "s_decode", "s_encode", "s_reward", "s_update", "s_total"})
-                csv << "," << j.value(k, nlohmann::json(0)).dump();
+                                  "s_sample", "s_decode", "s_encode", "s_reward", "s_update", "s_total"}) {
+                const auto v = j.find(k);
+                csv << "," << (v != j.end() && !v->is_structured() ? v->dump() : std::string("0"));
+            }
             csv << "\n";
         }
         AtomicFileWriter::write((runDir / "metrics.csv").string(), csv.str(), AtomicFileWriter::Durability::Fast);
     }
 
+    // Throws std::runtime_error naming the file when the row cannot be written and synced.
     void appendJson(const char *file, const nlohmann::json &j)
     {
         if (!writer())
             return;
-        std::ofstream out(runDir / file, std::ios::app);
-        out << j.dump() << "\n";
-        out.flush();
+        appendLineSynced(runDir / file, j.dump());
+    }
+
+    void noteWriteFailure(const std::string &what)
+    {
+        writeFailures.push_back(what);
+        log(what);
     }
 
     // --- one round -----------------------------------------------------------------------------
@@ -1076,21 +1188,27 @@ int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *p
                                         nlohmann::json{{"round", e.round}, {"win_rate", e.winRate.rate},
                                                        {"win_lower", e.winRate.lower}}.dump());
             } catch (const std::exception &error) {
-                d.log(std::string("best-policy.pt not written: ") + error.what());
+                d.noteWriteFailure(std::string("best-policy.pt not written: ") + error.what());
             }
         }
-        d.appendJson("eval.jsonl", {{"round", e.round}, {"win_rate", e.winRate.rate}, {"win_lower", e.winRate.lower},
+        const nlohmann::json row = {{"round", e.round}, {"win_rate", e.winRate.rate}, {"win_lower", e.winRate.lower},
                                     {"win_upper", e.winRate.upper}, {"sign_test_p", e.winRate.signTestP},
                                     {"trials", e.winRate.trials}, {"reward_base", e.rewardBase},
                                     {"reward_policy", e.rewardPolicy}, {"delta", e.deltaMean},
                                     {"delta_lower", e.deltaLower}, {"delta_upper", e.deltaUpper}, {"vendi_base", e.vendiBase},
                                     {"vendi_policy", e.vendiPolicy}, {"clap_base", e.clapBase},
-                                    {"clap_policy", e.clapPolicy}, {"seconds", e.seconds}});
+                                    {"clap_policy", e.clapPolicy}, {"seconds", e.seconds}};
+        try {
+            d.appendJson("eval.jsonl", row);
+        } catch (const std::exception &error) {
+            d.noteWriteFailure("evaluation of round " + std::to_string(e.round) + " not written: " + error.what());
+        }
         if (d.callbacks.eval)
             d.callbacks.eval(e);
     };
-    if (d.writer() && d.round == 0 && d.config.evalEvery > 0 && !d.evalPrompts.empty())
-        reportEval(); // the starting point: win rate 50 % by construction
+    if (d.writer() && ((d.round == 0 && d.config.evalEvery > 0 && !d.evalPrompts.empty()) || d.evalDueAfterResume))
+        reportEval(); // the starting point (win rate 50 % by construction), or the evaluation a
+                      // stop between a checkpoint and its evaluation left undone
     while (d.round < d.config.rounds && !stopped()) {
         if (d.waitWhilePaused(stop, pause))
             break;
@@ -1103,29 +1221,52 @@ int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *p
         if (stopped())
             break; // the round in flight is dropped; the last checkpoint stays
         ++d.round;
+        nlohmann::json row = {
+            {"round", s.round}, {"reward_mean", s.rewardMean}, {"reward_p10", s.rewardP10},
+            {"reward_p50", s.rewardP50}, {"reward_p90", s.rewardP90}, {"demo_plus", s.demoPlusMean},
+            {"demo_minus", s.demoMinusMean}, {"pairs", s.pairs}, {"labels", s.labels},
+            {"skipped_ties", s.skippedTies}, {"loss", s.loss.loss}, {"implicit_accuracy", s.loss.implicitAccuracy},
+            {"margin", s.loss.margin}, {"rewards_chosen", s.loss.rewardsChosen},
+            {"rewards_rejected", s.loss.rewardsRejected}, {"grad_norm", s.gradNorm},
+            {"anchor_loss", s.anchorLoss}, {"lr", s.learningRate},
+            {"updated", s.updated}, {"warning", s.warning}, {"s_sample", s.secondsSample},
+            {"s_decode", s.secondsDecode}, {"s_encode", s.secondsEncode}, {"s_reward", s.secondsReward},
+            {"s_update", s.secondsUpdate}};
+        // The row goes into the history first, so the checkpoint's journal holds it: a kill at
+        // any instant after the checkpoint's rename cannot lose this round's row.
+        d.metricsHistory.push_back(row.dump());
         auto t = Clock::now();
         if (d.writer() && d.config.checkpointEvery > 0 &&
             (d.round % d.config.checkpointEvery == 0 || d.round == d.config.rounds)) {
             try {
                 d.saveCheckpoint();
+                d.lastSavedRound = d.round;
+                d.failedCheckpointsInARow = 0;
             } catch (const std::exception &e) {
+                ++d.failedCheckpointsInARow;
                 s.warning += (s.warning.empty() ? "" : "; ") + std::string("checkpoint failed, previous kept: ") + e.what();
                 d.log(std::string("checkpoint failed (previous one kept): ") + e.what());
+            }
+            // policy.pt is what users export and generate from: a failed write is reported.
+            try {
+                d.policy->save((d.runDir / "policy.pt").string());
+                d.policyFailure.clear(); // a later write makes an earlier failure moot
+            } catch (const std::exception &e) {
+                d.policyFailure = "policy.pt of round " + std::to_string(d.round) + " not written: " + e.what();
+                d.log(d.policyFailure);
             }
         }
         s.secondsCheckpoint = since(t);
         s.secondsTotal = since(started);
-        d.appendJson("metrics.jsonl",
-                     {{"round", s.round}, {"reward_mean", s.rewardMean}, {"reward_p10", s.rewardP10},
-                      {"reward_p50", s.rewardP50}, {"reward_p90", s.rewardP90}, {"demo_plus", s.demoPlusMean},
-                      {"demo_minus", s.demoMinusMean}, {"pairs", s.pairs}, {"labels", s.labels},
-                      {"skipped_ties", s.skippedTies}, {"loss", s.loss.loss}, {"implicit_accuracy", s.loss.implicitAccuracy},
-                      {"margin", s.loss.margin}, {"rewards_chosen", s.loss.rewardsChosen},
-                      {"rewards_rejected", s.loss.rewardsRejected}, {"grad_norm", s.gradNorm},
-                      {"anchor_loss", s.anchorLoss}, {"lr", s.learningRate},
-                      {"updated", s.updated}, {"warning", s.warning}, {"s_sample", s.secondsSample},
-                      {"s_decode", s.secondsDecode}, {"s_encode", s.secondsEncode}, {"s_reward", s.secondsReward},
-                      {"s_update", s.secondsUpdate}, {"s_checkpoint", s.secondsCheckpoint}, {"s_total", s.secondsTotal}});
+        row["warning"] = s.warning;
+        row["s_checkpoint"] = s.secondsCheckpoint;
+        row["s_total"] = s.secondsTotal;
+        d.metricsHistory.back() = row.dump(); // complete now: later checkpoints carry this copy
+        try {
+            d.appendJson("metrics.jsonl", row);
+        } catch (const std::exception &e) {
+            d.noteWriteFailure("metrics row of round " + std::to_string(d.round) + " not written: " + e.what());
+        }
         d.rewriteCsv();
         if (!s.warning.empty())
             d.log("round " + std::to_string(s.round) + ": " + s.warning);
@@ -1134,8 +1275,31 @@ int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *p
         if (d.writer() && d.config.evalEvery > 0 && !d.evalPrompts.empty() &&
             (d.round % d.config.evalEvery == 0 || d.round == d.config.rounds))
             reportEval(); // rank 0 only; the others wait for it at the next round's gather
+        if (d.failedCheckpointsInARow >= Impl::kMaxFailedCheckpoints) {
+            d.log("stopping: " + std::to_string(d.failedCheckpointsInARow) +
+                  " checkpoints in a row could not be written");
+            break;
+        }
     }
     return d.round;
+}
+
+std::string DragonTrainer::unsavedWork() const
+{
+    const Impl &d = *m_impl;
+    std::string problem;
+    if (d.writer() && d.config.checkpointEvery > 0 && d.lastSavedRound < d.round)
+        problem = (d.lastSavedRound + 1 == d.round ? "round " + std::to_string(d.round)
+                                                   : "rounds " + std::to_string(d.lastSavedRound + 1) + "-" +
+                                                         std::to_string(d.round)) +
+                  " not saved (the last checkpoint written is " +
+                  (d.lastSavedRound > 0 ? "round " + std::to_string(d.lastSavedRound) : std::string("none")) +
+                  "; a resume continues from there)";
+    for (const auto &f : d.writeFailures)
+        problem += (problem.empty() ? "" : "; ") + f;
+    if (!d.policyFailure.empty())
+        problem += (problem.empty() ? "" : "; ") + d.policyFailure;
+    return problem;
 }
 
 } // namespace dragon

@@ -25,8 +25,11 @@ class Generator;
 // no RNG stream needs saving), policy.pt (half precision, loadable by `dragon generate`),
 // best-policy.pt (+ .json) whenever an evaluation's lower win-rate bound beats every earlier one
 // and 0.5.
-// Constructing on a folder with checkpoints resumes from the newest readable one; metrics rows
-// after it are dropped. Throws std::runtime_error for unusable configurations.
+// Constructing on a folder with checkpoints resumes from the newest readable one (checksums
+// verified); metrics.jsonl is rebuilt from the rows the checkpoint carries (RunCheckpoint's
+// journal), so rows of saved rounds are never lost and rows after it are dropped. Write order
+// per round: the row joins the journal, the checkpoint is written, then the row is appended to
+// metrics.jsonl (synced). Throws std::runtime_error for unusable configurations.
 class DragonTrainer
 {
 public:
@@ -37,6 +40,10 @@ public:
     // sampler steps and phases); `pause` holds the run between phases. Returns rounds done.
     int run(const std::atomic<bool> *stop = nullptr, const std::atomic<bool> *pause = nullptr);
     int completedRounds() const;
+    // Empty when everything the run did is on disk; else what is not, in words ("rounds 2-3 not
+    // saved (the last checkpoint written is round 1; ...)", failed metrics or evaluation rows).
+    // The CLI exits non-zero and the GUI shows a stopped state when it is not empty.
+    std::string unsavedWork() const;
     Generator &policy();
     // Sum and sum of absolute values of every policy parameter (float64): compares ranks.
     std::pair<double, double> parameterChecksum();

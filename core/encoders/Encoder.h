@@ -29,6 +29,8 @@ public:
     virtual int sampleRate() const = 0;
     virtual int dimension() const = 0;
     virtual bool hasTextTower() const { return false; }
+    // Empty when the encoder's files were verified (or are built in); else why they were not.
+    virtual std::string integrityWarning() const { return {}; }
     // Names of the dimensions where they mean something (music-features); empty otherwise.
     virtual std::vector<std::string> dimensionNames() const { return {}; }
 

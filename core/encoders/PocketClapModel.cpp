@@ -2,6 +2,9 @@
 
 #include "model/CorpusGenerator.h"
 #include "model/HalfPrecisionCheckpoint.h"
+#include "util/JsonFormatError.h"
+#include "util/JsonObject.h"
+#include "util/StrictJson.h"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -37,29 +40,30 @@ std::string PocketClapConfig::toJson() const
 PocketClapConfig PocketClapConfig::fromJson(const std::string &text)
 {
     try {
-        const auto j = nlohmann::json::parse(text);
-        if (j.value("arch", std::string()) != "pocket-clap-1")
-            throw std::runtime_error("unknown architecture '" + j.value("arch", std::string("?")) + "'");
+        const auto j = StrictJson::parse(text);
+        const JsonObject f(j, "the pocket-clap config");
+        if (f.text("arch", std::string()) != "pocket-clap-1")
+            throw std::runtime_error("unknown architecture '" + f.text("arch", "?") + "'");
+        auto size = [&](const char *key) { return int(f.requiredInteger(key, 1, 1 << 16)); };
         PocketClapConfig c;
-        c.sampleRate = j.at("sampleRate");
-        c.nFft = j.at("nFft");
-        c.hopLength = j.at("hopLength");
-        c.nMels = j.at("nMels");
-        c.windowFrames = j.at("windowFrames");
-        c.width = j.at("width");
-        c.heads = j.at("heads");
-        c.audioLayers = j.at("audioLayers");
-        c.textLayers = j.at("textLayers");
-        c.dimension = j.at("dimension");
-        c.maxTokens = j.at("maxTokens");
-        c.vocabulary = j.at("vocabulary");
-        c.inputMean = j.at("inputMean");
-        c.inputStd = j.at("inputStd");
-        if (c.width <= 0 || c.heads <= 0 || c.width % c.heads != 0 || c.dimension <= 0 ||
-            c.windowFrames < 8 || !(c.inputStd > 0))
+        c.sampleRate = int(f.requiredInteger("sampleRate", 1000, 768000));
+        c.nFft = size("nFft");
+        c.hopLength = size("hopLength");
+        c.nMels = size("nMels");
+        c.windowFrames = size("windowFrames");
+        c.width = size("width");
+        c.heads = size("heads");
+        c.audioLayers = int(f.requiredInteger("audioLayers", 1, 256));
+        c.textLayers = int(f.requiredInteger("textLayers", 1, 256));
+        c.dimension = size("dimension");
+        c.maxTokens = int(f.requiredInteger("maxTokens", 1, 4096));
+        c.vocabulary = size("vocabulary");
+        c.inputMean = f.requiredNumber("inputMean");
+        c.inputStd = f.requiredNumber("inputStd");
+        if (c.width % c.heads != 0 || c.windowFrames < 8 || !(c.inputStd > 0))
             throw std::runtime_error("inconsistent sizes");
         return c;
-    } catch (const nlohmann::json::exception &e) {
+    } catch (const JsonFormatError &e) {
         throw std::runtime_error(std::string("bad pocket-clap config: ") + e.what());
     }
 }
@@ -194,6 +198,12 @@ void PocketClap::save(const std::string &path) const
 {
     PocketClapNet half(m_config);
     HalfPrecisionCheckpoint::save(*m_net, *half, kFormat, m_config.toJson(), path);
+}
+
+std::uint64_t PocketClap::weightsChecksum() const
+{
+    PocketClapNet half(m_config);
+    return HalfPrecisionCheckpoint::halfChecksum(*m_net, *half);
 }
 
 std::unique_ptr<PocketClap> PocketClap::load(const std::string &path)

@@ -2,12 +2,19 @@
 
 #include "encoders/EmbeddingTensors.h"
 #include "util/ContentHash.h"
+#include "util/JsonFormatError.h"
+#include "util/JsonObject.h"
+#include "util/StrictJson.h"
 
 #include <caffe2/serialize/versions.h>
 #include <torch/script.h>
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <zlib.h>
 
 namespace dragon {
 
@@ -19,12 +26,34 @@ std::string firstLine(const std::string &text)
     const auto end = text.find('\n');
     return text.substr(0, std::min<std::size_t>(end, 300));
 }
+// CRC-32 (zlib's, the same as Python's zlib.crc32) of a file's bytes.
+std::uint32_t fileCrc32(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> block(1 << 20);
+    uLong crc = crc32(0L, Z_NULL, 0);
+    while (in) {
+        in.read(block.data(), std::streamsize(block.size()));
+        const auto got = in.gcount();
+        if (got > 0)
+            crc = crc32(crc, reinterpret_cast<const Bytef *>(block.data()), uInt(got));
+    }
+    return std::uint32_t(crc);
+}
+// The reference probe: one second of a 440 Hz tone at half scale, [1, sr] float32. In Python:
+// 0.5 * torch.sin(2 * math.pi * 440.0 * (torch.arange(sr) / sr)).unsqueeze(0)
+torch::Tensor referenceProbe(int sampleRate)
+{
+    const auto t = torch::arange(int64_t(sampleRate), torch::kFloat32) / float(sampleRate);
+    return (0.5 * torch::sin(2 * M_PI * 440.0 * t)).to(torch::kFloat32).unsqueeze(0);
+}
 } // namespace
 
 struct TorchScriptEncoder::Impl
 {
     torch::jit::Module module;
     std::string path, id, name;
+    std::string integrity; // empty: verified against the reference beside the file
     int rate = 0, dimension = 0;
     bool text = false;
 
@@ -139,8 +168,64 @@ struct TorchScriptEncoder::Impl
         text = bool(module.find_method("embed_text"));
         if (text)
             embedTexts({"a probe prompt", "another probe prompt"});
+        checkReference();
         id = "ts:" + name + (version.empty() ? "" : "@" + version) + ":" + toHex(hashFileContent(path));
     }
+
+    // The exporter may write NAME.pt.reference.json beside the plug-in (see
+    // core/encoders/README.md): the CRC-32 of the file's bytes and embed_audio's output on the
+    // reference probe. A mismatch means the file was damaged (or the model computes something
+    // else in this libtorch): refused. Without the file the plug-in loads with a warning.
+    void checkReference()
+    {
+        const std::string referencePath = TorchScriptEncoder::referencePath(path);
+        std::ifstream in(referencePath, std::ios::binary);
+        if (!in) {
+            integrity = "not verified: no reference output beside the file (" +
+                        std::filesystem::path(referencePath).filename().string() + ")";
+            return;
+        }
+        std::uint32_t crc = 0;
+        std::vector<float> expected;
+        double tolerance = 1e-4;
+        try {
+            const auto j = StrictJson::parse(in);
+            const JsonObject f(j, std::filesystem::path(referencePath).filename().string());
+            if (f.requiredText("format") != "dragon-plugin-reference-1")
+                fail("its reference file " + referencePath + " has an unknown format");
+            crc = std::uint32_t(f.integer("file_crc32", std::int64_t(0), std::int64_t(0), std::int64_t(0xFFFFFFFF)));
+            tolerance = f.number("tolerance", tolerance, 0.0, 1.0);
+            for (const auto &row : f.array("embed_audio"))
+                for (const auto &v : row) {
+                    if (!v.is_number())
+                        fail("its reference file " + referencePath + " holds a non-number");
+                    expected.push_back(v.get<float>());
+                }
+        } catch (const JsonFormatError &e) {
+            fail("its reference file " + referencePath + " is damaged (" + e.what() + ")");
+        }
+        if (crc != 0 && fileCrc32(path) != crc)
+            fail("the file is damaged: its bytes do not match the checksum in " +
+                 std::filesystem::path(referencePath).filename().string() + "; export it again");
+        torch::NoGradGuard noGrad;
+        const auto out = embedAudio(referenceProbe(rate), "the reference probe").contiguous();
+        if (std::size_t(out.numel()) != expected.size())
+            fail("the file is damaged or changed: the reference probe gives " + std::to_string(out.numel()) +
+                 " values, the reference file " + std::to_string(expected.size()));
+        const float *got = out.data_ptr<float>();
+        double worst = 0, scale = 1;
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            worst = std::max(worst, std::abs(double(got[i]) - double(expected[i])));
+            scale = std::max(scale, std::abs(double(expected[i])));
+        }
+        if (worst > tolerance * scale) {
+            std::ostringstream d;
+            d << std::setprecision(3) << worst;
+            fail("the file is damaged or changed: on the reference probe its output differs from the "
+                 "reference beside it by up to " + d.str());
+        }
+    }
+
 };
 
 TorchScriptEncoder::TorchScriptEncoder(const std::string &path) : m_impl(std::make_unique<Impl>())
@@ -169,6 +254,13 @@ TorchScriptEncoder::TorchScriptEncoder(const std::string &path) : m_impl(std::ma
 TorchScriptEncoder::~TorchScriptEncoder() = default;
 
 std::string TorchScriptEncoder::id() const { return m_impl->id; }
+std::string TorchScriptEncoder::integrityWarning() const { return m_impl->integrity; }
+
+std::string TorchScriptEncoder::referencePath(const std::string &pluginPath)
+{
+    return pluginPath + ".reference.json";
+}
+
 std::string TorchScriptEncoder::displayName() const { return m_impl->name + " (TorchScript)"; }
 int TorchScriptEncoder::sampleRate() const { return m_impl->rate; }
 int TorchScriptEncoder::dimension() const { return m_impl->dimension; }

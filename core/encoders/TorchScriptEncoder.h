@@ -14,6 +14,9 @@ namespace dragon {
 // traced with a fixed batch size fails that). Files must come from torch <= 1.13 (TorchScript
 // file format <= 10): newer files are refused with that advice. Audio longer than 30 s is
 // embedded in 30 s windows whose frames are concatenated.
+// Integrity: when NAME.pt.reference.json lies beside the file (written by the exporter: the
+// file's CRC-32 and embed_audio's output on a fixed probe; see core/encoders/README.md), a file
+// whose bytes or output differ is refused as damaged; without it, integrityWarning() says so.
 class TorchScriptEncoder : public Encoder
 {
 public:
@@ -25,10 +28,14 @@ public:
     int sampleRate() const override;
     int dimension() const override;
     bool hasTextTower() const override;
+    std::string integrityWarning() const override;
     std::vector<std::vector<float>> embedText(const std::vector<std::string> &texts) override;
 
 protected:
     Embedding embedMono(const std::vector<float> &mono) override;
+
+public:
+    static std::string referencePath(const std::string &pluginPath);
 
 private:
     struct Impl;

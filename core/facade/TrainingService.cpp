@@ -30,6 +30,7 @@ bool TrainingService::start(const DragonConfig &config, const std::string &runDi
             DragonTrainer trainer(config, runDir, callbacks);
             outcome.rounds = trainer.run(&m_stop, &m_pause);
             outcome.stopped = m_stop.load() && outcome.rounds < config.rounds;
+            outcome.error = trainer.unsavedWork(); // a run that could not save is not a success
         } catch (const std::exception &e) {
             outcome.error = e.what();
         }

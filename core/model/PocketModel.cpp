@@ -1,5 +1,9 @@
 #include "model/PocketModel.h"
 
+#include "util/JsonFormatError.h"
+#include "util/JsonObject.h"
+#include "util/StrictJson.h"
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -44,24 +48,28 @@ double PocketModelConfig::textEncoderFlops() const
 PocketModelConfig PocketModelConfig::fromJson(const std::string &text)
 {
     try {
-        const auto j = nlohmann::json::parse(text);
-        if (j.value("arch", std::string()) != "pocket-dit-1")
-            throw std::runtime_error("unknown architecture '" + j.value("arch", std::string("?")) + "'");
+        const auto j = StrictJson::parse(text);
+        const JsonObject f(j, "the model config");
+        if (f.text("arch", std::string()) != "pocket-dit-1")
+            throw std::runtime_error("unknown architecture '" + f.text("arch", "?") + "'");
+        // Sizes are bounded so a damaged record can neither be cast out of range nor ask for
+        // a model that cannot be allocated.
+        auto size = [&](const char *key) { return int(f.requiredInteger(key, 1, 1 << 16)); };
         PocketModelConfig c;
-        c.channels = j.at("channels");
-        c.frames = j.at("frames");
-        c.patch = j.at("patch");
-        c.width = j.at("width");
-        c.heads = j.at("heads");
-        c.layers = j.at("layers");
-        c.textLayers = j.at("textLayers");
-        c.vocabulary = j.at("vocabulary");
-        c.maxTokens = j.at("maxTokens");
-        c.mlpRatio = j.at("mlpRatio");
-        if (c.width % c.heads != 0 || c.frames % c.patch != 0 || c.width <= 0 || c.layers <= 0)
+        c.channels = size("channels");
+        c.frames = size("frames");
+        c.patch = size("patch");
+        c.width = size("width");
+        c.heads = size("heads");
+        c.layers = int(f.requiredInteger("layers", 1, 256));
+        c.textLayers = int(f.requiredInteger("textLayers", 1, 256));
+        c.vocabulary = size("vocabulary");
+        c.maxTokens = int(f.requiredInteger("maxTokens", 1, 4096));
+        c.mlpRatio = int(f.requiredInteger("mlpRatio", 1, 64));
+        if (c.width % c.heads != 0 || c.frames % c.patch != 0)
             throw std::runtime_error("inconsistent sizes");
         return c;
-    } catch (const nlohmann::json::exception &e) {
+    } catch (const JsonFormatError &e) {
         throw std::runtime_error(std::string("bad model config: ") + e.what());
     }
 }

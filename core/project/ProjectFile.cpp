@@ -1,6 +1,9 @@
 #include "project/ProjectFile.h"
 
 #include "util/AtomicFileWriter.h"
+#include "util/JsonFormatError.h"
+#include "util/JsonObject.h"
+#include "util/StrictJson.h"
 
 #include <filesystem>
 #include <fstream>
@@ -26,29 +29,6 @@ std::string storedPath(const std::string &absolute, const fs::path &folder)
     if (rel.empty() || *rel.begin() == "..")
         return absolute;
     return rel.generic_string();
-}
-
-template <typename T>
-T required(const json &object, const char *key, const std::string &where,
-           const std::string &path)
-{
-    if (!object.is_object() || !object.contains(key))
-        throw ProjectError(ProjectErrorKind::Malformed, path,
-                           "damaged project file: " + where + " has no \"" + key + "\" field");
-    try {
-        return object.at(key).get<T>();
-    } catch (const json::exception &) {
-        throw ProjectError(ProjectErrorKind::Malformed, path,
-                           "damaged project file: " + where + " field \"" + key +
-                               "\" has the wrong type");
-    }
-}
-
-std::vector<std::string> stringList(const json &object, const char *key, const std::string &path)
-{
-    if (!object.contains(key))
-        return {};
-    return required<std::vector<std::string>>(object, key, "prompts", path);
 }
 
 } // namespace
@@ -88,57 +68,58 @@ std::string ProjectFile::serialise(const Project &project, const std::string &pr
 
 Project ProjectFile::parse(const std::string &text, const std::string &path)
 {
-    json document;
+    // Every library exception and every bad field becomes a ProjectError naming the file.
     try {
-        document = json::parse(text);
-    } catch (const json::parse_error &e) {
+        return parseDocument(StrictJson::parse(text), path);
+    } catch (const JsonFormatError &e) {
         throw ProjectError(ProjectErrorKind::Malformed, path,
-                           "damaged project file: not valid JSON (at byte " +
-                               std::to_string(e.byte) + ")");
+                           std::string("damaged project file: ") + e.what());
+    } catch (const nlohmann::json::exception &e) {
+        throw ProjectError(ProjectErrorKind::Malformed, path,
+                           std::string("damaged project file: ") + e.what());
+    } catch (const std::bad_alloc &) {
+        throw ProjectError(ProjectErrorKind::Malformed, path,
+                           "damaged project file: too large to read");
     }
-    if (!document.is_object() || document.value("format", std::string()) != kFormatTag)
+}
+
+Project ProjectFile::parseDocument(const nlohmann::json &document, const std::string &path)
+{
+    if (!document.is_object() || !document.contains("format") || document.at("format") != kFormatTag)
         throw ProjectError(ProjectErrorKind::Malformed, path,
                            "not a DRAGON Studio project (the \"format\" field is missing or wrong)");
-    const int version = required<int>(document, "version", "the file", path);
+    const JsonObject file(document, "the file");
+    const std::int64_t version = file.requiredInteger("version", 1, kMaxReadableVersion);
     if (version > kSchemaVersion)
         throw ProjectError(ProjectErrorKind::NewerVersion, path,
                            "written by a newer DRAGON Studio (project schema " +
                                std::to_string(version) + "; this version reads up to " +
                                std::to_string(kSchemaVersion) + "). Update the app to open it");
-    if (version < 1)
-        throw ProjectError(ProjectErrorKind::Malformed, path,
-                           "damaged project file: invalid schema version " + std::to_string(version));
 
     const fs::path folder = projectFolder(path);
     Project project;
-    project.name = document.value("name", std::string());
-    const json sets = document.contains("exemplarSets") ? document.at("exemplarSets") : json::array();
-    if (!sets.is_array())
-        throw ProjectError(ProjectErrorKind::Malformed, path,
-                           "damaged project file: \"exemplarSets\" is not a list");
-    for (const json &s : sets) {
+    project.name = file.text("name", std::string());
+    for (const json &s : file.array("exemplarSets")) {
         ExemplarSet set;
-        set.id = required<std::string>(s, "id", "an exemplar set", path);
-        set.name = required<std::string>(s, "name", "exemplar set '" + set.id + "'", path);
+        set.id = JsonObject(s, "an exemplar set").requiredText("id");
+        set.name = JsonObject(s, "exemplar set '" + set.id + "'").requiredText("name");
         if (project.findSet(set.id))
             throw ProjectError(ProjectErrorKind::Malformed, path,
                                "damaged project file: two exemplar sets share the id '" + set.id + "'");
+        const JsonObject named(s, "exemplar set '" + set.name + "'");
         const std::string where = "an item of set '" + set.name + "'";
-        const json items = s.contains("items") ? s.at("items") : json::array();
-        if (!items.is_array())
-            throw ProjectError(ProjectErrorKind::Malformed, path,
-                               "damaged project file: items of set '" + set.name + "' are not a list");
-        for (const json &i : items) {
-            const std::string type = required<std::string>(i, "type", where, path);
+        for (const json &i : named.array("items")) {
+            const JsonObject fields(i, where);
+            const std::string type = fields.requiredText("type");
             if (type == "text") {
-                set.items.push_back(ExemplarItem::textItem(required<std::string>(i, "text", where, path)));
+                set.items.push_back(ExemplarItem::textItem(fields.requiredText("text")));
                 continue;
             }
             if (type != "audio")
                 throw ProjectError(ProjectErrorKind::Malformed, path,
                                    "damaged project file: unknown item type '" + type + "'");
-            const std::string stored = required<std::string>(i, "path", where, path);
-            const std::string absolute = i.value("absolutePath", std::string());
+            const std::string stored = fields.requiredText("path");
+            const std::string absolute = fields.text("absolutePath", std::string());
             fs::path resolved = fs::path(stored).is_absolute() ? fs::path(stored) : folder / stored;
             resolved = resolved.lexically_normal();
             std::error_code ec;
@@ -149,25 +130,21 @@ Project ProjectFile::parse(const std::string &text, const std::string &path)
             }
             ExemplarItem item = ExemplarItem::audio(resolved.string());
             item.missing = !exists;
-            item.durationSeconds = i.value("durationSeconds", 0.0);
-            item.sampleRate = i.value("sampleRate", 0);
-            item.channels = i.value("channels", 0);
+            // Facts shown for missing files; the limits are those the audio reader accepts.
+            item.durationSeconds = fields.number("durationSeconds", 0.0, 0.0, 1e9);
+            item.sampleRate = fields.integer("sampleRate", 0, 0, 768000);
+            item.channels = fields.integer("channels", 0, 0, 64);
             set.items.push_back(std::move(item));
         }
         project.exemplarSets.push_back(std::move(set));
     }
-    if (document.contains("prompts")) {
-        const json &prompts = document.at("prompts");
-        project.trainPrompts = stringList(prompts, "train", path);
-        project.evalPrompts = stringList(prompts, "eval", path);
+    if (file.has("prompts")) {
+        const JsonObject prompts = file.object("prompts", "\"prompts\"");
+        project.trainPrompts = prompts.texts("train");
+        project.evalPrompts = prompts.texts("eval");
     }
-    if (document.contains("reward")) {
-        try {
-            project.reward = RewardDefinition::fromJson(document.at("reward").dump());
-        } catch (const std::exception &e) {
-            throw ProjectError(ProjectErrorKind::Malformed, path, std::string("damaged project file: ") + e.what());
-        }
-    }
+    if (file.has("reward"))
+        project.reward = RewardDefinition::fromJson(document.at("reward").dump()); // depth is bounded
     return project;
 }
 
@@ -194,10 +171,16 @@ void ProjectFile::save(const Project &project, const std::string &path)
     // Only the version matters here, so the existing file is not loaded as a project.
     std::ifstream existing(path, std::ios::binary);
     if (existing) {
-        const json old = json::parse(existing, nullptr, /*allow_exceptions=*/false);
-        if (old.is_object() && old.value("format", std::string()) == kFormatTag &&
-            old.contains("version") && old["version"].is_number_integer() &&
-            old["version"].get<int>() > kSchemaVersion)
+        json old;
+        try {
+            old = StrictJson::parse(existing);
+        } catch (const JsonFormatError &) {
+            // a damaged file the user chose to overwrite
+        }
+        const auto version = old.is_object() ? old.find("version") : old.end();
+        if (old.is_object() && old.contains("format") && old.at("format") == kFormatTag &&
+            version != old.end() && version->is_number() &&
+            version->get<double>() > double(kSchemaVersion))
             throw ProjectError(ProjectErrorKind::WriteFailed, path,
                                "refusing to overwrite a project written by a newer version");
     }

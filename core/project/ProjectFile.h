@@ -2,6 +2,7 @@
 
 #include "project/Project.h"
 
+#include <nlohmann/json_fwd.hpp>
 #include <stdexcept>
 #include <string>
 
@@ -37,12 +38,18 @@ public:
     static constexpr int kSchemaVersion = 2;
     static constexpr const char *kFormatTag = "dragon-studio-project";
     static constexpr const char *kExtension = ".dragon";
+    // Versions above this are not a plausible schema number but a damaged field.
+    static constexpr int kMaxReadableVersion = 1000000;
 
     static Project load(const std::string &path);
     static void save(const Project &project, const std::string &path);
     // The JSON text save() writes (paths made relative to `projectPath`'s folder).
     static std::string serialise(const Project &project, const std::string &projectPath);
+    // Throws ProjectError (never a library exception) for anything that cannot be read.
     static Project parse(const std::string &text, const std::string &projectPath);
+
+private:
+    static Project parseDocument(const nlohmann::json &document, const std::string &projectPath);
 };
 
 } // namespace dragon

@@ -2,6 +2,10 @@
 
 #include "project/Project.h"
 
+#include "util/JsonFormatError.h"
+#include "util/JsonObject.h"
+#include "util/StrictJson.h"
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -109,23 +113,28 @@ std::string RewardDefinition::toJson() const
 RewardDefinition RewardDefinition::fromJson(const std::string &text)
 {
     try {
-        const auto j = nlohmann::json::parse(text);
+        const auto j = StrictJson::parse(text);
+        const JsonObject fields(j, "the reward definition");
         RewardDefinition d;
-        d.encoder = j.value("encoder", d.encoder);
-        for (const auto &t : j.value("terms", nlohmann::json::array())) {
-            RewardTerm term;
-            term.type = t.at("type").get<std::string>();
-            term.exemplarSet = t.value("exemplarSet", std::string());
-            term.away = t.value("away", false);
-            term.weight = t.value("weight", 1.0);
-            term.topK = t.value("topK", 0);
-            term.targetLufs = t.value("targetLufs", -14.0);
-            term.vendiOrder = t.value("vendiOrder", 1.0);
-            d.terms.push_back(term);
+        d.encoder = fields.text("encoder", d.encoder);
+        int index = 0;
+        for (const auto &t : fields.array("terms")) {
+            const JsonObject term(t, "reward term " + std::to_string(++index));
+            RewardTerm r;
+            r.type = term.requiredText("type");
+            r.exemplarSet = term.text("exemplarSet", std::string());
+            r.away = term.flag("away", false);
+            r.weight = term.number("weight", 1.0);
+            r.topK = term.integer("topK", 0, 0, kMaxTopK);
+            r.targetLufs = term.number("targetLufs", -14.0);
+            r.vendiOrder = term.number("vendiOrder", 1.0);
+            d.terms.push_back(r);
         }
         return d;
+    } catch (const JsonFormatError &e) {
+        throw JsonFormatError(std::string("bad reward definition: ") + e.what());
     } catch (const nlohmann::json::exception &e) {
-        throw std::runtime_error(std::string("bad reward definition: ") + e.what());
+        throw JsonFormatError(std::string("bad reward definition: ") + e.what());
     }
 }
 

@@ -11,13 +11,76 @@
 #include <QTest>
 #include <cmath>
 #include <fcntl.h>
+#include <fstream>
 #include <limits>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 using namespace dragon;
 Q_DECLARE_METATYPE(dragon::AudioErrorKind)
+
+namespace {
+
+std::string readBytes(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Ogg's page checksum: CRC-32, polynomial 0x04C11DB7, no reflection, over the page with its
+// CRC field zeroed.
+std::uint32_t oggCrc(const std::string &page)
+{
+    std::uint32_t crc = 0;
+    for (unsigned char byte : page) {
+        crc ^= std::uint32_t(byte) << 24;
+        for (int bit = 0; bit < 8; ++bit)
+            crc = (crc & 0x80000000u) ? (crc << 1) ^ 0x04C11DB7u : crc << 1;
+    }
+    return crc;
+}
+
+// Holds the soft address-space limit at `extra` bytes above what the process maps now, so an
+// allocation a lying header asks for fails here whatever the machine's memory (restored on exit).
+class AddressSpaceLimit
+{
+public:
+    explicit AddressSpaceLimit(std::uint64_t extra)
+    {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+        (void)extra; // sanitizers reserve terabytes of shadow memory: no limit under them
+#else
+        std::ifstream status("/proc/self/status");
+        std::uint64_t kb = 0;
+        for (std::string key; status >> key;) {
+            if (key == "VmSize:") {
+                status >> kb;
+                break;
+            }
+        }
+        m_active = kb > 0 && ::getrlimit(RLIMIT_AS, &m_saved) == 0;
+        if (m_active) {
+            rlimit limited = m_saved;
+            limited.rlim_cur = rlim_t(kb * 1024 + extra);
+            m_active = ::setrlimit(RLIMIT_AS, &limited) == 0;
+        }
+#endif
+    }
+    ~AddressSpaceLimit()
+    {
+        if (m_active)
+            ::setrlimit(RLIMIT_AS, &m_saved);
+    }
+    bool active() const { return m_active; }
+
+private:
+    rlimit m_saved{};
+    bool m_active = false;
+};
+
+} // namespace
 
 class TestAudioBadInput : public QObject
 {
@@ -29,6 +92,9 @@ private Q_SLOTS:
     void threeHourFileIsRefusedBeforeDecoding();
     void unreadablePermissions();
     void goodFileStillReadsAfterFailures();
+    void lyingHeaderIsNotTrustedWithMemory();
+    void fileTooLargeForMemoryIsNamed();
+    void oggFrameCountIsAnEstimate();
 
 private:
     QString path(const QString &name) const { return m_dir.filePath(name); }
@@ -181,6 +247,103 @@ void TestAudioBadInput::goodFileStillReadsAfterFailures()
 {
     const AudioBuffer audio = AudioFileReader::read(path("whole.flac").toStdString());
     QCOMPARE(audio.frames(), std::size_t(88200));
+}
+
+void TestAudioBadInput::lyingHeaderIsNotTrustedWithMemory()
+{
+    // A small real FLAC (8 channels, 0.02 s at 192 kHz) whose STREAMINFO is patched to claim
+    // 1,800 s: the duration limit allows it, and trusting it would reserve 1,800 * 192000 * 8
+    // floats (11 GB) before decoding a frame. Before the fix: std::bad_alloc, no file named.
+    const std::string file = path("192000-8-16-lying.flac").toStdString();
+    const AudioBuffer clip = SignalGenerator::sineAndClicks(440.0, 0.5, 0.005, 0.02, 192000, 8);
+    AudioWriteFormat flac;
+    flac.container = AudioContainer::Flac;
+    AudioFileWriter::write(file, clip, flac);
+    std::string bytes = readBytes(file);
+    QVERIFY(bytes.size() > 42 && bytes.compare(0, 4, "fLaC") == 0);
+    // STREAMINFO starts at byte 8; total_samples is its 36 bits from bit 108 (byte 13, low nibble).
+    const std::uint64_t claimed = 1800ULL * 192000ULL;
+    unsigned char *info = reinterpret_cast<unsigned char *>(&bytes[8]);
+    info[13] = static_cast<unsigned char>((info[13] & 0xF0) | ((claimed >> 32) & 0x0F));
+    for (int i = 0; i < 4; ++i)
+        info[14 + i] = static_cast<unsigned char>(claimed >> (24 - 8 * i));
+    fixtures::writeFile(file, bytes);
+    QCOMPARE(AudioFileReader::probe(file).frames, std::int64_t(claimed)); // the header says so
+
+    AudioReadOptions keepChannels;
+    keepChannels.mixdownToMono = false;
+    const AddressSpaceLimit limit(std::uint64_t(2) << 30); // 2 GiB more than now
+    try {
+        AudioFileReader::read(file, keepChannels);
+        QFAIL("a file whose header lies was read without complaint");
+    } catch (const AudioError &e) {
+        // It decodes 3,840 frames of the promised 345.6 M: truncated, and said so by name.
+        QCOMPARE(e.kind(), AudioErrorKind::Truncated);
+        QVERIFY2(QString(e.what()).contains("192000-8-16-lying.flac"), e.what());
+    }
+}
+
+void TestAudioBadInput::fileTooLargeForMemoryIsNamed()
+{
+    // A file that really needs more memory than the process may use gets a named error, not
+    // std::bad_alloc (which the CLI printed bare, skipping every file after it).
+    const std::string big = path("48000-16-16-big.wav").toStdString();
+    const std::uint32_t dataBytes = 600u * 48000u * 2u * 16u; // 600 s, 16 channels: 1.8 GB of floats
+    fixtures::writeFile(big, fixtures::wavBytes(16, 48000, 16, 1, "", dataBytes));
+    QCOMPARE(::truncate(big.c_str(), off_t(44) + dataBytes), 0); // sparse: costs no disk
+    AudioReadOptions keepChannels;
+    keepChannels.mixdownToMono = false;
+    const AddressSpaceLimit limit(std::uint64_t(1) << 30);
+    if (!limit.active())
+        QSKIP("no address-space limit under a sanitizer");
+    try {
+        AudioFileReader::read(big, keepChannels);
+        QFAIL("decoded more than the memory allowed");
+    } catch (const AudioError &e) {
+        QCOMPARE(e.kind(), AudioErrorKind::TooLarge);
+        QVERIFY2(QString(e.what()).contains("48000-16-16-big.wav"), e.what());
+    }
+    ::unlink(big.c_str());
+}
+
+void TestAudioBadInput::oggFrameCountIsAnEstimate()
+{
+    // Real Ogg Vorbis files decode to slightly fewer frames than the header's estimate (the
+    // last page's granule position). Reproduced: the last page's granule raised by 104 (its
+    // CRC recomputed). Before the fix: "file is truncated: its header promises ...".
+    const std::string file = path("44100-2-vorbis-estimate.ogg").toStdString();
+    AudioWriteFormat vorbis;
+    vorbis.container = AudioContainer::OggVorbis;
+    AudioFileWriter::write(file, SignalGenerator::sineAndClicks(440.0, 0.5, 0.25, 1.0, 44100, 2), vorbis);
+    const std::int64_t honest = AudioFileReader::probe(file).frames;
+    std::string bytes = readBytes(file);
+    const std::size_t last = bytes.rfind("OggS");
+    QVERIFY(last != std::string::npos && last + 27 <= bytes.size());
+    std::uint64_t granule = 0;
+    for (int i = 7; i >= 0; --i)
+        granule = (granule << 8) | static_cast<unsigned char>(bytes[last + 6 + std::size_t(i)]);
+    granule += 104;
+    for (int i = 0; i < 8; ++i)
+        bytes[last + 6 + std::size_t(i)] = char((granule >> (8 * i)) & 0xFF);
+    const std::size_t segments = static_cast<unsigned char>(bytes[last + 26]);
+    std::size_t pageSize = 27 + segments;
+    for (std::size_t i = 0; i < segments; ++i)
+        pageSize += static_cast<unsigned char>(bytes[last + 27 + i]);
+    QCOMPARE(last + pageSize, bytes.size());
+    for (int i = 0; i < 4; ++i)
+        bytes[last + 22 + std::size_t(i)] = 0;
+    const std::uint32_t crc = oggCrc(bytes.substr(last, pageSize));
+    for (int i = 0; i < 4; ++i)
+        bytes[last + 22 + std::size_t(i)] = char((crc >> (8 * i)) & 0xFF);
+    fixtures::writeFile(file, bytes);
+    QVERIFY(AudioFileReader::probe(file).frames > honest); // the estimate now overshoots
+
+    const AudioBuffer audio = AudioFileReader::read(file);
+    QVERIFY2(std::abs(std::int64_t(audio.frames()) - 44100) < 2048, qPrintable(QString::number(audio.frames())));
+    QCOMPARE(audio.sampleRate(), 44100);
+    // stream() reports the frames it decoded, not the estimate.
+    const AudioFileInfo streamed = AudioFileReader::stream(file, true, {}, [](const float *, std::size_t, int) { return true; });
+    QCOMPARE(streamed.frames, std::int64_t(audio.frames()));
 }
 
 QTEST_GUILESS_MAIN(TestAudioBadInput)

@@ -4,6 +4,10 @@
 #include "dragon/DragonConfig.h"
 #include "dragon/DragonLoss.h"
 #include "dragon/WinRateStatistics.h"
+#include "util/JsonFormatError.h"
+
+#include <QTemporaryDir>
+#include <fstream>
 
 #include <QTest>
 #include <cmath>
@@ -206,6 +210,55 @@ private Q_SLOTS:
         single.seedsPerPrompt = 1;
         QCOMPARE(int(single.validate().size()), 1);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, DragonConfig::fromJson("{\"rounds\": \"many\"}"));
+    }
+
+    // Run configs are read back on --resume and may be edited by hand: every bad field is a
+    // JsonFormatError naming it (before: json type_error/out_of_range, or an unchecked cast).
+    void badConfigFieldsAreRefused_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("rounds 1e30") << R"({"rounds": 1e30})" << "\"rounds\" of the training config must be a whole number";
+        QTest::newRow("rounds 2.5") << R"({"rounds": 2.5})" << "\"rounds\"";
+        QTest::newRow("seed text") << R"({"seed": "x"})" << "\"seed\" of the training config must be a whole number";
+        QTest::newRow("seed negative") << R"({"seed": -3})" << "\"seed\"";
+        QTest::newRow("loss number") << R"({"loss": 5})" << "\"loss\" of the training config must be text";
+        QTest::newRow("guidance 1e300") << R"({"guidance": 1e300})" << "\"guidance\"";
+        QTest::newRow("beta 1e400") << R"({"beta": 1e400})" << "out of range";
+        QTest::newRow("flag text") << R"({"guidedLoss": "yes"})" << "\"guidedLoss\" of the training config must be true or false";
+        QTest::newRow("prompts") << R"({"trainPrompts": [1]})" << "\"trainPrompts\"";
+        QTest::newRow("set items") << R"({"exemplarSets": [{"id": "a", "items": 3}]})" << "\"items\" of exemplar set 'a' must be a list";
+        QTest::newRow("item path") << R"({"exemplarSets": [{"id": "a", "items": [{"path": 3}]}]})" << "\"path\"";
+        QTest::newRow("reward topK") << R"({"reward": {"terms": [{"type": "kid", "topK": 1e30}]}})" << "\"topK\"";
+        QTest::newRow("deep") << QString(R"({"reward": )") + QString(100000, '[') + QString(100000, ']') + "}"
+                              << "nested deeper than 64";
+        QTest::newRow("not an object") << "[1, 2]" << "the training config is not a JSON object";
+    }
+
+    void badConfigFieldsAreRefused()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, expected);
+        try {
+            DragonConfig::fromJson(json.toStdString());
+            QFAIL("a bad config was read");
+        } catch (const JsonFormatError &e) {
+            QVERIFY2(QString(e.what()).contains(expected), e.what());
+        }
+    }
+
+    void configFileErrorsNameTheFile()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("config.json").toStdString();
+        std::ofstream(path) << R"({"rounds": 1e30})";
+        try {
+            DragonConfig::fromFile(path);
+            QFAIL("a bad config file was read");
+        } catch (const JsonFormatError &e) {
+            QVERIFY2(QString(e.what()).startsWith(QString::fromStdString(path + ": bad training config: ")), e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, DragonConfig::fromFile(dir.filePath("none.json").toStdString()));
     }
 };
 

@@ -10,6 +10,7 @@
 #include "WavFixture.h"
 
 #include <QElapsedTimer>
+#include <nlohmann/json.hpp>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -188,12 +189,109 @@ private Q_SLOTS:
         QCOMPARE(trainer.run(&stop), 2);
         QCOMPARE(int(rounds.size()), 2);
         QVERIFY2(rounds[1].warning.find("checkpoint failed") != std::string::npos, rounds[1].warning.c_str());
+        // The run says what is not on disk (the CLI exits non-zero on it, the GUI stops).
+        QCOMPARE(trainer.unsavedWork().rfind("round 2 not saved (the last checkpoint written is round 1", 0), 0u);
         QVERIFY(fs::exists(run / "checkpoints" / "round-000001.pt"));
         QCOMPARE(lines(run / "metrics.jsonl"), 2);
         fs::remove_all(run / "checkpoints" / "round-000002.pt");
         DragonTrainer again(c, run.string());
         QCOMPARE(again.completedRounds(), 1); // round 2 was never saved: redone on resume
         QCOMPARE(lines(run / "metrics.jsonl"), 1);
+    }
+
+    // Three light rounds: enough to exercise the write order, cheap enough for every commit.
+    static DragonConfig faultConfig(int rounds)
+    {
+        DragonConfig c = loudnessConfig(rounds);
+        c.evalEvery = 0;
+        c.promptsPerRound = 2;
+        c.demoSteps = 3;
+        c.gradientPasses = 1;
+        c.anchorWeight = 0;
+        return c;
+    }
+
+    void laterCheckpointCoversAFailedOneAndRepeatedFailuresStop()
+    {
+        {
+            QTemporaryDir dir;
+            const fs::path run = dir.path().toStdString();
+            fs::create_directories(run / "checkpoints" / "round-000001.pt"); // round 1 cannot be written
+            DragonTrainer trainer(faultConfig(2), run.string());
+            QCOMPARE(trainer.run(), 2);
+            QCOMPARE(trainer.unsavedWork(), std::string()); // round 2's checkpoint holds round 1 too
+        }
+        QTemporaryDir dir;
+        const fs::path run = dir.path().toStdString();
+        for (const char *name : {"round-000001.pt", "round-000002.pt", "round-000003.pt"})
+            fs::create_directories(run / "checkpoints" / name); // a disk that stays full
+        DragonTrainer trainer(faultConfig(6), run.string());
+        QCOMPARE(trainer.run(), 3); // stops after three failed checkpoints in a row
+        QCOMPARE(trainer.unsavedWork().rfind("rounds 1-3 not saved (the last checkpoint written is none", 0), 0u);
+
+        // Through the GUI's service: the run ends in an error state saying what was not saved.
+        QTemporaryDir serviceDir;
+        const fs::path serviceRun = serviceDir.path().toStdString();
+        fs::create_directories(serviceRun / "checkpoints" / "round-000001.pt");
+        TrainingService service;
+        std::atomic<bool> done{false};
+        TrainingService::Outcome outcome;
+        QVERIFY(service.start(faultConfig(1), serviceRun.string(), {}, [&](const TrainingService::Outcome &o) {
+            outcome = o;
+            done = true;
+        }));
+        service.wait();
+        QVERIFY(done.load());
+        QCOMPARE(outcome.rounds, 1);
+        QVERIFY2(outcome.error.rfind("round 1 not saved", 0) == 0, outcome.error.c_str());
+    }
+
+    void metricsRowsOfSavedRoundsAreNeverLost()
+    {
+        QTemporaryDir dir;
+        const fs::path run = dir.path().toStdString();
+        const DragonConfig c = faultConfig(2);
+        {
+            DragonTrainer trainer(c, run.string());
+            // Every metrics append fails after its round's checkpoint was written: what a kill -9
+            // between the checkpoint's rename and the append, or a metrics file on a full disk,
+            // leaves. Before the journal these rows were gone for good.
+            fs::remove(run / "metrics.jsonl");
+            fs::create_directories(run / "metrics.jsonl");
+            QCOMPARE(trainer.run(), 2);
+            QVERIFY2(trainer.unsavedWork().find("metrics row of round 1 not written") != std::string::npos,
+                     trainer.unsavedWork().c_str());
+            QVERIFY(trainer.unsavedWork().find("not saved") == std::string::npos); // checkpoints are fine
+        }
+        fs::remove_all(run / "metrics.jsonl");
+        {
+            DragonTrainer resumed(c, run.string());
+            QCOMPARE(resumed.completedRounds(), 2);
+        }
+        std::ifstream in(run / "metrics.jsonl");
+        std::vector<int> roundsOnDisk;
+        for (std::string line; std::getline(in, line);)
+            roundsOnDisk.push_back(nlohmann::json::parse(line).at("round").get<int>());
+        QCOMPARE(roundsOnDisk, (std::vector<int>{1, 2})); // rebuilt from the checkpoint's journal
+        QCOMPARE(lines(run / "metrics.csv"), 3);
+
+        // A flipped byte inside the newest checkpoint's weights: refused as damaged (checksum),
+        // and the run resumes from the previous checkpoint with its rows.
+        const fs::path newest = run / "checkpoints" / "round-000002.pt";
+        std::string bytes = fixtures::readFile(newest.string());
+        bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x10);
+        fixtures::writeFile(newest.string(), bytes);
+        std::vector<std::string> messages;
+        DragonCallbacks callbacks;
+        callbacks.log = [&](const std::string &m) { messages.push_back(m); };
+        DragonTrainer fallback(c, run.string(), callbacks);
+        QCOMPARE(fallback.completedRounds(), 1);
+        QCOMPARE(lines(run / "metrics.jsonl"), 1);
+        bool damaged = false;
+        for (const auto &m : messages)
+            damaged |= m.find("round-000002.pt is unreadable or damaged") != std::string::npos &&
+                       m.find("checksum") != std::string::npos;
+        QVERIFY(damaged);
     }
 
     void constantRewardMakesNoUpdate()

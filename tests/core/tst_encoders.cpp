@@ -18,6 +18,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 using namespace dragon;
 
@@ -40,6 +42,17 @@ AudioBuffer sine(double hz, double seconds, int rate, float amplitude = 0.5f)
     for (std::size_t i = 0; i < s.size(); ++i)
         s[i] = amplitude * float(std::sin(2 * M_PI * hz * double(i) / rate));
     return AudioBuffer(s, 1, rate);
+}
+
+std::string readFile(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void writeFile(const std::string &path, const std::string &bytes)
+{
+    std::ofstream(path, std::ios::binary) << bytes;
 }
 
 } // namespace
@@ -99,6 +112,54 @@ private Q_SLOTS:
         // Audio at another rate and in stereo is mixed down and resampled to the plug-in's rate.
         const Embedding resampled = encoder.embed(sine(440, 2.0, 44100));
         QCOMPARE(resampled.frames, 20);
+    }
+
+    void pluginIntegrityIsChecked()
+    {
+        const std::string good = plugin("good").toStdString();
+        QCOMPARE(TorchScriptEncoder(good).integrityWarning(), std::string()); // verified
+        const std::string reference = readFile(TorchScriptEncoder::referencePath(good));
+        const std::string bytes = readFile(good);
+
+        // Without a reference beside it: loads, and says it cannot check.
+        const std::string bare = m_dir.filePath("bare.pt").toStdString();
+        writeFile(bare, bytes);
+        QVERIFY(TorchScriptEncoder(bare).integrityWarning().find("not verified") != std::string::npos);
+
+        // One flipped byte inside the first weight tensor's data: before the
+        // reference check such a file loaded and shifted every embedding.
+        const std::string flipped = m_dir.filePath("flipped.pt").toStdString();
+        std::string damaged = bytes;
+        const std::size_t tensor = damaged.find("/data/0"); // the first weight's zip entry
+        QVERIFY(tensor != std::string::npos && tensor + 400 < damaged.size());
+        damaged[tensor + 400] = char(damaged[tensor + 400] ^ 0x40);
+        writeFile(flipped, damaged);
+        writeFile(TorchScriptEncoder::referencePath(flipped), reference);
+        try {
+            TorchScriptEncoder encoder(flipped);
+            QFAIL("a plug-in with a flipped byte was accepted");
+        } catch (const EncoderError &e) {
+            QVERIFY2(QString(e.what()).contains("flipped.pt"), e.what());
+            QVERIFY2(QString(e.what()).contains("damaged"), e.what());
+        }
+
+        // A reference without a file checksum still catches a model that computes otherwise:
+        // its stored output is moved by 0.5 in one value.
+        auto j = nlohmann::json::parse(reference);
+        j.erase("file_crc32");
+        j["embed_audio"][0][0] = j["embed_audio"][0][0].get<double>() + 0.5;
+        const std::string changed = m_dir.filePath("changed.pt").toStdString();
+        writeFile(changed, bytes);
+        writeFile(TorchScriptEncoder::referencePath(changed), j.dump());
+        try {
+            TorchScriptEncoder encoder(changed);
+            QFAIL("a plug-in whose output differs from its reference was accepted");
+        } catch (const EncoderError &e) {
+            QVERIFY2(QString(e.what()).contains("differs from the reference"), e.what());
+        }
+        // A damaged reference file is named as such.
+        writeFile(TorchScriptEncoder::referencePath(changed), "{\"format\": ");
+        QVERIFY_THROWS_EXCEPTION(EncoderError, TorchScriptEncoder{changed});
     }
 
     void brokenPluginsAreRefused_data()

@@ -1,14 +1,18 @@
 // The pocket text-to-music model: corpus determinism and variety, latent round trip, the
 // synthesiser's speed and headroom, the tokenizer, sampler determinism and clamps, checkpoints
 // (round trip, NaN weights, other architecture, truncated file) and a tiny training run.
+#include "WavFixture.h"
 #include "audio/Loudness.h"
+#include "facade/GeneratorService.h"
 #include "model/CorpusGenerator.h"
 #include "model/DdimSampler.h"
+#include "model/HalfPrecisionCheckpoint.h"
 #include "model/LatentCodec.h"
 #include "model/PocketGenerator.h"
 #include "model/Pretrainer.h"
 #include "model/Synthesizer.h"
 #include "model/TextTokenizer.h"
+#include "util/ContentHash.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -17,6 +21,7 @@
 #include <cmath>
 #include <fstream>
 #include <set>
+#include <unistd.h>
 
 using namespace dragon;
 
@@ -56,6 +61,7 @@ private Q_SLOTS:
     void samplerCancels();
     void checkpointRoundTrip();
     void badCheckpoints();
+    void flippedWeightBytesAreRefused();
     void tinyTrainingReducesLoss();
 };
 
@@ -327,6 +333,69 @@ void TestPocketModel::badCheckpoints()
     otherWidth->save(mismatched);
     mismatched.save_to(dir.filePath("mismatch.pt").toStdString());
     expectError(dir.filePath("mismatch.pt"), "do not match");
+}
+
+void TestPocketModel::flippedWeightBytesAreRefused()
+{
+    // Before checksums, a flipped byte inside a tensor loaded silently (different, louder audio).
+    QTemporaryDir dir;
+    torch::manual_seed(4);
+    PocketGenerator g(tinyConfig());
+    {
+        torch::NoGradGuard noGrad;
+        for (auto &p : g.parameters())
+            p.normal_(0, 0.05);
+    }
+    const std::string good = dir.filePath("good.pt").toStdString();
+    g.save(good);
+    QVERIFY(PocketGenerator::load(good) != nullptr);
+    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(good)), int(HalfPrecisionCheckpoint::Integrity::Record));
+    // Locate one weight's bytes in the file (the largest parameter, in half precision) and flip
+    // the lowest bit of one value in it: a change too small for any other check to see.
+    torch::Tensor largest;
+    for (const auto &p : g.parameters())
+        if (!largest.defined() || p.numel() > largest.numel())
+            largest = p;
+    const auto half = largest.detach().to(torch::kHalf).contiguous();
+    const std::string needle(static_cast<const char *>(half.data_ptr()), 64);
+    std::string bytes = fixtures::readFile(good);
+    const std::size_t at = bytes.find(needle);
+    QVERIFY(at != std::string::npos);
+    bytes[at + 10] = char(bytes[at + 10] ^ 0x01);
+    const std::string flipped = dir.filePath("flipped.pt").toStdString();
+    fixtures::writeFile(flipped, bytes);
+    try {
+        PocketGenerator::load(flipped);
+        QFAIL("a checkpoint with a flipped weight byte was loaded");
+    } catch (const std::runtime_error &e) {
+        QVERIFY2(QString(e.what()).contains("flipped.pt"), e.what());
+        QVERIFY2(QString(e.what()).contains("damaged"), e.what());
+    }
+
+    // The bundled checkpoint predates the record: its sidecar (pocket.pt.xxh3) verifies it, and a
+    // flipped copy beside a copy of the sidecar is refused too.
+    const std::string bundled = GeneratorService::defaultPocketCheckpoint();
+    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(bundled)), int(HalfPrecisionCheckpoint::Integrity::Sidecar));
+    const auto shipped = PocketGenerator::load(bundled);
+    std::string sidecar = fixtures::readFile(HalfPrecisionCheckpoint::sidecarPath(bundled));
+    QCOMPARE(QString::fromStdString(sidecar).trimmed(), QString::fromStdString(toHex(shipped->weightsChecksum())));
+    torch::Tensor shippedLargest;
+    for (const auto &p : shipped->parameters())
+        if (!shippedLargest.defined() || p.numel() > shippedLargest.numel())
+            shippedLargest = p;
+    const auto shippedHalf = shippedLargest.detach().to(torch::kHalf).contiguous();
+    std::string copy = fixtures::readFile(bundled);
+    const std::size_t where = copy.find(std::string(static_cast<const char *>(shippedHalf.data_ptr()), 64));
+    QVERIFY(where != std::string::npos);
+    copy[where + 6] = char(copy[where + 6] ^ 0x01);
+    const std::string copyPath = dir.filePath("pocket-copy.pt").toStdString();
+    fixtures::writeFile(copyPath, copy);
+    fixtures::writeFile(HalfPrecisionCheckpoint::sidecarPath(copyPath), sidecar);
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, PocketGenerator::load(copyPath));
+    // Without a sidecar such a file is unverifiable: it loads (valid old files are never refused).
+    ::unlink(HalfPrecisionCheckpoint::sidecarPath(copyPath).c_str());
+    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(copyPath)), int(HalfPrecisionCheckpoint::Integrity::None));
+    QVERIFY(PocketGenerator::load(copyPath) != nullptr);
 }
 
 void TestPocketModel::tinyTrainingReducesLoss()

@@ -238,9 +238,21 @@ void TestExemplarPanel::damagedProjectLeavesStateUnchanged()
     fixtures::writeFile(bad.toStdString(), "{\"format\": \"dragon-studio-project\", \"vers");
     const QString newer = dir.filePath("newer.dragon");
     fixtures::writeFile(newer.toStdString(), R"({"format":"dragon-studio-project","version":42})");
+    // These aborted the app (exit 134: an uncaught json type_error / out_of_range) or overflowed
+    // its stack (200,000 levels).
+    const std::string head = R"({"format":"dragon-studio-project","version":2,)";
+    const QString numberName = dir.filePath("number-name.dragon");
+    fixtures::writeFile(numberName.toStdString(), head + R"("name":5})");
+    const QString textDuration = dir.filePath("text-duration.dragon");
+    fixtures::writeFile(textDuration.toStdString(),
+                        head + R"("exemplarSets":[{"id":"a","name":"A","items":[{"type":"audio","path":"x.wav","durationSeconds":"long"}]}]})");
+    const QString huge = dir.filePath("huge-number.dragon");
+    fixtures::writeFile(huge.toStdString(), head + R"("exemplarSets":[{"id":"a","name":"A","items":[{"type":"audio","path":"x.wav","durationSeconds":1e400}]}]})");
+    const QString deep = dir.filePath("deep.dragon");
+    fixtures::writeFile(deep.toStdString(), head + R"("reward":)" + std::string(200000, '[') + std::string(200000, ']') + "}");
     MainWindow w;
     w.exemplarPanel()->addTextItems("keep me");
-    for (const QString &path : {bad, newer, dir.filePath("absent.dragon")}) {
+    for (const QString &path : {numberName, textDuration, huge, deep, bad, newer, dir.filePath("absent.dragon")}) {
         QVERIFY(!w.openProject(path));
         QVERIFY2(w.lastError().contains(QFileInfo(path).fileName()), qPrintable(w.lastError()));
         QCOMPARE(rows(w), 1);

@@ -173,6 +173,11 @@ bool MainWindow::openProject(const QString &path)
     } catch (const dragon::ProjectError &e) {
         showError(tr("Cannot open project"), QString::fromStdString(e.what()));
         return false;
+    } catch (const std::exception &e) {
+        // ProjectFile turns every library error into a ProjectError; this boundary still never
+        // lets an exception end the app, and still names the file.
+        showError(tr("Cannot open project"), path + QStringLiteral(": ") + QString::fromStdString(e.what()));
+        return false;
     }
     m_playback->stop();
     m_waveforms->clear();

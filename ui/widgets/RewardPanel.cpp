@@ -110,7 +110,9 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
                 m_pluginPaths << info.spec;
             rebuildEncoderCombo();
             chooseEncoder(info.spec);
-            Q_EMIT statusMessage(tr("Loaded encoder %1").arg(info.name));
+            Q_EMIT statusMessage(info.integrityWarning.isEmpty()
+                                     ? tr("Loaded encoder %1").arg(info.name)
+                                     : tr("Loaded encoder %1 (%2)").arg(info.name, info.integrityWarning));
         }
         if (info.spec == QString::fromStdString(m_document->project().reward.encoder)) {
             m_encoder = info;

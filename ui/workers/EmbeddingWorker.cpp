@@ -23,7 +23,7 @@ void EmbeddingWorker::loadEncoder(const QString &spec)
     try {
         dragon::Encoder *e = encoder(spec);
         Q_EMIT encoderLoaded({spec, QString::fromStdString(e->id()), QString::fromStdString(e->displayName()),
-                              e->dimension(), e->hasTextTower()});
+                              e->dimension(), e->hasTextTower(), QString::fromStdString(e->integrityWarning())});
     } catch (const std::exception &e) {
         m_encoders.erase(spec.toStdString());
         Q_EMIT encoderFailed(spec, QString::fromUtf8(e.what()));

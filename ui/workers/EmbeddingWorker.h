@@ -33,6 +33,7 @@ struct EncoderInfo
     QString spec, id, name;
     int dimension = 0;
     bool textTower = false;
+    QString integrityWarning; // empty: verified or built in
 };
 Q_DECLARE_METATYPE(EncoderInfo)
 

@@ -1,0 +1,102 @@
+#include "VerifyCommand.h"
+
+#include "CliOptions.h"
+#include "dragon/RunCheckpoint.h"
+#include "encoders/PocketClapModel.h"
+#include "encoders/TorchScriptEncoder.h"
+#include "model/HalfPrecisionCheckpoint.h"
+#include "model/PocketGenerator.h"
+#include "util/AtomicFileWriter.h"
+#include "util/ContentHash.h"
+
+#include <filesystem>
+#include <iostream>
+
+namespace dragon::cli {
+namespace {
+
+// "verified ..." / "not verified ..." for a half-precision model file (pocket model or pocket
+// CLAP); throws naming the file when it is damaged or not a model file.
+std::string verifyModel(const std::string &path, bool writeSidecar)
+{
+    const auto integrity = HalfPrecisionCheckpoint::integrity(path);
+    std::uint64_t checksum = 0;
+    std::string kind;
+    try {
+        checksum = PocketGenerator::load(path)->weightsChecksum();
+        kind = "pocket model";
+    } catch (const std::runtime_error &e) {
+        if (std::string(e.what()).find("not a pocket-model checkpoint") == std::string::npos)
+            throw;
+        checksum = PocketClap::load(path)->weightsChecksum();
+        kind = "pocket CLAP";
+    }
+    if (integrity == HalfPrecisionCheckpoint::Integrity::Record)
+        return kind + ": verified (checksum record " + toHex(checksum) + ")";
+    if (integrity == HalfPrecisionCheckpoint::Integrity::Sidecar)
+        return kind + ": verified (sidecar " + HalfPrecisionCheckpoint::sidecarPath(path) + ")";
+    if (!writeSidecar)
+        return kind + ": not verified (no checksum: written before checksums; --write-sidecar "
+                      "records the current weights)";
+    AtomicFileWriter::write(HalfPrecisionCheckpoint::sidecarPath(path), toHex(checksum) + "\n");
+    return kind + ": not verified; sidecar written (" + toHex(checksum) + ")";
+}
+
+} // namespace
+
+int verify(const Args &input)
+{
+    Args args = input;
+    const bool writeSidecar = takeFlag(args, "--write-sidecar");
+    if (args.empty() || takeFlag(args, "--help")) {
+        std::cout
+            << "usage: dragon verify FILE... [--write-sidecar]\n"
+               "Checks pocket-model and pocket-CLAP checkpoints, policy.pt, run checkpoints and\n"
+               "TorchScript encoder plug-ins against their checksums. Exit 1 if any is damaged or "
+               "unreadable.\n";
+        return args.empty() && !writeSidecar ? 2 : 0;
+    }
+    int damaged = 0;
+    for (const auto &path : args) {
+        if (!std::filesystem::is_regular_file(path)) {
+            std::cerr << "error: " << path << ": does not exist or is not a file\n";
+            ++damaged;
+            continue;
+        }
+        try {
+            // Each loader refuses a file of another kind with "not a ...": try the next one.
+            auto otherKind = [](const std::runtime_error &e) {
+                const std::string why = e.what();
+                return why.find(": not a ") != std::string::npos;
+            };
+            std::string verdict;
+            try {
+                verdict = verifyModel(path, writeSidecar);
+            } catch (const std::runtime_error &e) {
+                if (!otherKind(e))
+                    throw;
+                try {
+                    torch::serialize::InputArchive state;
+                    verdict =
+                        RunCheckpoint::read(path, state).verified
+                            ? "run checkpoint: verified (checksum)"
+                            : "run checkpoint: not verified (older format without a checksum)";
+                } catch (const std::runtime_error &notRun) {
+                    if (!otherKind(notRun))
+                        throw;
+                    TorchScriptEncoder plugin(path); // refuses a damaged plug-in with the reason
+                    verdict = plugin.integrityWarning().empty()
+                                  ? "encoder plug-in: verified (reference file)"
+                                  : "encoder plug-in: " + plugin.integrityWarning();
+                }
+            }
+            std::cout << path << ": " << verdict << "\n";
+        } catch (const std::exception &e) {
+            std::cerr << "refused: " << e.what() << "\n";
+            ++damaged;
+        }
+    }
+    return damaged ? 1 : 0;
+}
+
+} // namespace dragon::cli
