@@ -6,8 +6,7 @@
 #include "encoders/TorchScriptEncoder.h"
 #include "model/HalfPrecisionCheckpoint.h"
 #include "model/PocketGenerator.h"
-#include "util/AtomicFileWriter.h"
-#include "util/ContentHash.h"
+#include "util/ChecksummedFile.h"
 
 #include <filesystem>
 #include <iostream>
@@ -15,31 +14,34 @@
 namespace dragon::cli {
 namespace {
 
-// "verified ..." / "not verified ..." for a half-precision model file (pocket model or pocket
-// CLAP); throws naming the file when it is damaged or not a model file.
-std::string verifyModel(const std::string &path, bool writeSidecar)
+std::string integrityText(ChecksummedFile::Integrity integrity, const std::string &path)
 {
-    const auto integrity = HalfPrecisionCheckpoint::integrity(path);
-    std::uint64_t checksum = 0;
+    switch (integrity) {
+    case ChecksummedFile::Integrity::Checksum:
+        return "verified (checksum)";
+    case ChecksummedFile::Integrity::Sidecar:
+        return "verified (sidecar " + ChecksummedFile::sidecarPath(path) + ")";
+    case ChecksummedFile::Integrity::None:
+        break;
+    }
+    return "not verified (written before checksums; --write-sidecar records it as it is now)";
+}
+
+// "pocket model: verified ..." for a half-precision model file (pocket model or pocket CLAP);
+// throws naming the file when it is damaged or not a model file.
+std::string verifyModel(const std::string &path)
+{
     std::string kind;
     try {
-        checksum = PocketGenerator::load(path)->weightsChecksum();
+        PocketGenerator::load(path);
         kind = "pocket model";
     } catch (const std::runtime_error &e) {
         if (std::string(e.what()).find("not a pocket-model checkpoint") == std::string::npos)
             throw;
-        checksum = PocketClap::load(path)->weightsChecksum();
+        PocketClap::load(path);
         kind = "pocket CLAP";
     }
-    if (integrity == HalfPrecisionCheckpoint::Integrity::Record)
-        return kind + ": verified (checksum record " + toHex(checksum) + ")";
-    if (integrity == HalfPrecisionCheckpoint::Integrity::Sidecar)
-        return kind + ": verified (sidecar " + HalfPrecisionCheckpoint::sidecarPath(path) + ")";
-    if (!writeSidecar)
-        return kind + ": not verified (no checksum: written before checksums; --write-sidecar "
-                      "records the current weights)";
-    AtomicFileWriter::write(HalfPrecisionCheckpoint::sidecarPath(path), toHex(checksum) + "\n");
-    return kind + ": not verified; sidecar written (" + toHex(checksum) + ")";
+    return kind + ": " + integrityText(HalfPrecisionCheckpoint::integrity(path), path);
 }
 
 } // namespace
@@ -71,7 +73,7 @@ int verify(const Args &input)
             };
             std::string verdict;
             try {
-                verdict = verifyModel(path, writeSidecar);
+                verdict = verifyModel(path);
             } catch (const std::runtime_error &e) {
                 if (!otherKind(e))
                     throw;
@@ -89,6 +91,10 @@ int verify(const Args &input)
                                   ? "encoder plug-in: verified (reference file)"
                                   : "encoder plug-in: " + plugin.integrityWarning();
                 }
+            }
+            if (writeSidecar && verdict.find("not verified (written before") != std::string::npos) {
+                ChecksummedFile::writeSidecar(path);
+                verdict += "; sidecar written";
             }
             std::cout << path << ": " << verdict << "\n";
         } catch (const std::exception &e) {

@@ -14,6 +14,7 @@
 #include "metrics/VendiScore.h"
 #include "model/DdimSampler.h"
 #include "model/PocketGenerator.h"
+#include "model/TorchLoadError.h"
 #include "rewards/ClapScoreReward.h"
 #include "rewards/EmbeddingMatrix.h"
 #include "rewards/RewardBuilder.h"
@@ -340,7 +341,6 @@ struct DragonTrainer::Impl
             torch::serialize::OutputArchive weights, optimizerState;
             policy->model()->save(weights);
             optimizer->save(optimizerState);
-            archive.write("format", c10::IValue(std::string("dragon-run-checkpoint-1")));
             archive.write("round", c10::IValue(int64_t(round)));
             archive.write("policy", weights);
             archive.write("optimizer", optimizerState);
@@ -395,8 +395,8 @@ struct DragonTrainer::Impl
             demo.setBaseline(baseline.toDouble(), hasBaseline.toBool());
             round = int(savedRound.toInt());
             return {};
-        } catch (const std::exception &e) {
-            return e.what();
+        } catch (...) {
+            return TorchLoadError::describeCurrent();
         }
     }
 
@@ -438,7 +438,7 @@ struct DragonTrainer::Impl
         // The checkpoint's journal holds the rows of every round it includes: metrics.jsonl is
         // rebuilt from it, which also restores rows the file never received (a kill between the
         // checkpoint and the metrics append, a metrics file that could not be written).
-        if (resumed && contents.verified) {
+        if (resumed && contents.hasJournal) {
             std::istringstream rows(contents.journal);
             for (std::string row; std::getline(rows, row);)
                 if (!row.empty())
@@ -465,7 +465,7 @@ struct DragonTrainer::Impl
             }
             in.close();
             if (metrics) {
-                if (resumed && contents.verified) {
+                if (resumed && contents.hasJournal) {
                     // The file's copy of a row is the complete one (it has the checkpoint's
                     // time); the journal's stands in where the file lacks the round.
                     std::map<int, std::string> onDisk;

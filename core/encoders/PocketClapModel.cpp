@@ -200,12 +200,6 @@ void PocketClap::save(const std::string &path) const
     HalfPrecisionCheckpoint::save(*m_net, *half, kFormat, m_config.toJson(), path);
 }
 
-std::uint64_t PocketClap::weightsChecksum() const
-{
-    PocketClapNet half(m_config);
-    return HalfPrecisionCheckpoint::halfChecksum(*m_net, *half);
-}
-
 std::unique_ptr<PocketClap> PocketClap::load(const std::string &path)
 {
     torch::serialize::InputArchive archive;

@@ -65,8 +65,6 @@ public:
     // Throws std::runtime_error naming the file and the problem.
     static std::unique_ptr<PocketClap> load(const std::string &path);
     void save(const std::string &path) const;
-    // The checksum a file of these weights records (see HalfPrecisionCheckpoint).
-    std::uint64_t weightsChecksum() const;
 
     // Mono audio at config().sampleRate -> frame embeddings [F, dimension]. Long audio is cut
     // into 6 s windows (a last window shorter than 0.5 s joins the previous one's tail).

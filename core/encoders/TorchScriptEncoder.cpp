@@ -1,6 +1,7 @@
 #include "encoders/TorchScriptEncoder.h"
 
 #include "encoders/EmbeddingTensors.h"
+#include "model/TorchLoadError.h"
 #include "util/ContentHash.h"
 #include "util/JsonFormatError.h"
 #include "util/JsonObject.h"
@@ -67,8 +68,8 @@ struct TorchScriptEncoder::Impl
         c10::IValue v;
         try {
             v = module.get_method(method)({});
-        } catch (const c10::Error &e) {
-            fail(std::string(method) + "() failed: " + firstLine(e.what_without_backtrace()));
+        } catch (...) {
+            fail(std::string(method) + "() failed: " + TorchLoadError::describeCurrent());
         }
         if (!v.isInt())
             fail(std::string(method) + "() must return an int, got " + v.tagKind());
@@ -86,7 +87,7 @@ struct TorchScriptEncoder::Impl
             const auto v = module.get_method(method)({});
             if (v.isString())
                 return v.toStringRef();
-        } catch (const c10::Error &) {
+        } catch (...) {
         }
         fail(std::string(method) + "() must return a str");
     }
@@ -96,8 +97,8 @@ struct TorchScriptEncoder::Impl
         c10::IValue v;
         try {
             v = module.get_method("embed_audio")({x});
-        } catch (const c10::Error &e) {
-            fail("embed_audio failed on " + what + ": " + firstLine(e.what_without_backtrace()));
+        } catch (...) {
+            fail("embed_audio failed on " + what + ": " + TorchLoadError::describeCurrent());
         }
         if (!v.isTensor())
             fail("embed_audio must return a Tensor[B, F, D], got " + std::string(v.tagKind()));
@@ -122,8 +123,8 @@ struct TorchScriptEncoder::Impl
         c10::IValue v;
         try {
             v = module.get_method("embed_text")({list});
-        } catch (const c10::Error &e) {
-            fail("embed_text failed: " + firstLine(e.what_without_backtrace()));
+        } catch (...) {
+            fail("embed_text failed: " + TorchLoadError::describeCurrent());
         }
         if (!v.isTensor())
             fail("embed_text must return a Tensor[N, D], got " + std::string(v.tagKind()));
@@ -176,7 +177,12 @@ struct TorchScriptEncoder::Impl
     // core/encoders/README.md): the CRC-32 of the file's bytes and embed_audio's output on the
     // reference probe. A mismatch means the file was damaged (or the model computes something
     // else in this libtorch): refused. Without the file the plug-in loads with a warning.
-    void checkReference()
+    // Read before libtorch parses the plug-in: a file whose bytes do not match the CRC is
+    // refused without being parsed (libtorch's parsers crash or hang on some damaged files).
+    bool hasReference = false;
+    std::vector<float> expected;
+    double tolerance = 1e-4;
+    void readReference()
     {
         const std::string referencePath = TorchScriptEncoder::referencePath(path);
         std::ifstream in(referencePath, std::ios::binary);
@@ -186,8 +192,6 @@ struct TorchScriptEncoder::Impl
             return;
         }
         std::uint32_t crc = 0;
-        std::vector<float> expected;
-        double tolerance = 1e-4;
         try {
             const auto j = StrictJson::parse(in);
             const JsonObject f(j, std::filesystem::path(referencePath).filename().string());
@@ -195,18 +199,29 @@ struct TorchScriptEncoder::Impl
                 fail("its reference file " + referencePath + " has an unknown format");
             crc = std::uint32_t(f.integer("file_crc32", std::int64_t(0), std::int64_t(0), std::int64_t(0xFFFFFFFF)));
             tolerance = f.number("tolerance", tolerance, 0.0, 1.0);
-            for (const auto &row : f.array("embed_audio"))
+            for (const auto &row : f.array("embed_audio")) {
+                if (!row.is_array())
+                    fail("its reference file " + referencePath + " is damaged (embed_audio is not a list of rows)");
                 for (const auto &v : row) {
                     if (!v.is_number())
                         fail("its reference file " + referencePath + " holds a non-number");
                     expected.push_back(v.get<float>());
                 }
+            }
         } catch (const JsonFormatError &e) {
             fail("its reference file " + referencePath + " is damaged (" + e.what() + ")");
         }
         if (crc != 0 && fileCrc32(path) != crc)
             fail("the file is damaged: its bytes do not match the checksum in " +
                  std::filesystem::path(referencePath).filename().string() + "; export it again");
+        hasReference = true;
+    }
+
+    // After validation: the reference probe's output must match the stored one.
+    void checkReference()
+    {
+        if (!hasReference)
+            return;
         torch::NoGradGuard noGrad;
         const auto out = embedAudio(referenceProbe(rate), "the reference probe").contiguous();
         if (std::size_t(out.numel()) != expected.size())
@@ -233,6 +248,7 @@ TorchScriptEncoder::TorchScriptEncoder(const std::string &path) : m_impl(std::ma
     m_impl->path = path;
     if (!std::filesystem::is_regular_file(path))
         m_impl->fail("encoder file does not exist");
+    m_impl->readReference();
     try {
         m_impl->module = torch::jit::load(path, torch::kCPU);
     } catch (const c10::Error &e) {
@@ -244,8 +260,8 @@ TorchScriptEncoder::TorchScriptEncoder(const std::string &path) : m_impl(std::ma
                          "): export it again with that torch version");
         m_impl->fail("not a loadable TorchScript file (" + why + "). Encoders are saved with torch.jit.save("
                      "torch.jit.script(model)) from torch <= " TORCH_VERSION);
-    } catch (const std::exception &e) {
-        m_impl->fail(std::string("not a loadable TorchScript file (") + e.what() + ")");
+    } catch (...) {
+        m_impl->fail("not a loadable TorchScript file (" + TorchLoadError::describeCurrent() + ")");
     }
     m_impl->module.eval();
     m_impl->validate();

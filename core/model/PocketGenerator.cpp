@@ -128,12 +128,6 @@ void PocketGenerator::save(const std::string &path) const
     HalfPrecisionCheckpoint::save(*m_model, *half, kFormat, m_config.toJson(), path);
 }
 
-std::uint64_t PocketGenerator::weightsChecksum() const
-{
-    PocketModel half(m_config);
-    return HalfPrecisionCheckpoint::halfChecksum(*m_model, *half);
-}
-
 std::unique_ptr<PocketGenerator> PocketGenerator::load(const std::string &path)
 {
     torch::serialize::InputArchive archive;

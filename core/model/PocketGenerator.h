@@ -23,8 +23,6 @@ public:
     // problem: unreadable or truncated, another architecture, damaged (checksum), non-finite weights.
     static std::unique_ptr<PocketGenerator> load(const std::string &path);
     void save(const std::string &path) const override;
-    // The checksum a file of these weights records (see HalfPrecisionCheckpoint).
-    std::uint64_t weightsChecksum() const;
 
     std::string name() const override { return "pocket"; }
     int sampleRate() const override { return kSampleRate; }

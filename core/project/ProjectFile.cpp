@@ -47,7 +47,8 @@ std::string ProjectFile::serialise(const Project &project, const std::string &pr
             json audio = {{"type", "audio"},
                           {"path", storedPath(item.path, folder)},
                           {"absolutePath", item.path}};
-            if (item.sampleRate > 0) {
+            // Whatever is known is kept (a round trip must not lose a duration whose rate is 0).
+            if (item.sampleRate > 0 || item.durationSeconds != 0.0 || item.channels > 0) {
                 audio["durationSeconds"] = item.durationSeconds;
                 audio["sampleRate"] = item.sampleRate;
                 audio["channels"] = item.channels;

@@ -162,6 +162,20 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(EncoderError, TorchScriptEncoder{changed});
     }
 
+    void pluginWhoseCodeDoesNotParseIsRefused()
+    {
+        // Found by fuzz_plugin: a plug-in whose TorchScript code does not parse made libtorch
+        // throw a torch::jit::ErrorReport whose what() throws again: the app aborted.
+        const std::string file = std::string(DRAGON_TEST_DATA_DIR) + "/fixtures/damaged/plugin-code-does-not-parse.pt";
+        try {
+            TorchScriptEncoder encoder(file);
+            QFAIL("a plug-in whose code does not parse was accepted");
+        } catch (const EncoderError &e) {
+            QVERIFY2(QString(e.what()).contains("plugin-code-does-not-parse.pt"), e.what());
+            QVERIFY2(QString(e.what()).contains("not a loadable TorchScript file"), e.what());
+        }
+    }
+
     void brokenPluginsAreRefused_data()
     {
         QTest::addColumn<QString>("name");

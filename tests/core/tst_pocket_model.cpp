@@ -309,7 +309,7 @@ void TestPocketModel::badCheckpoints()
     QVERIFY(cut.open(QIODevice::WriteOnly));
     cut.write(bytes.left(bytes.size() / 2));
     cut.close();
-    expectError(cut.fileName(), "not a readable checkpoint");
+    expectError(cut.fileName(), "damaged (it holds"); // the frame says so before parsing
 
     {
         torch::NoGradGuard noGrad;
@@ -338,6 +338,7 @@ void TestPocketModel::badCheckpoints()
 void TestPocketModel::flippedWeightBytesAreRefused()
 {
     // Before checksums, a flipped byte inside a tensor loaded silently (different, louder audio).
+    // Now the file's checksum is verified before libtorch parses it.
     QTemporaryDir dir;
     torch::manual_seed(4);
     PocketGenerator g(tinyConfig());
@@ -349,7 +350,7 @@ void TestPocketModel::flippedWeightBytesAreRefused()
     const std::string good = dir.filePath("good.pt").toStdString();
     g.save(good);
     QVERIFY(PocketGenerator::load(good) != nullptr);
-    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(good)), int(HalfPrecisionCheckpoint::Integrity::Record));
+    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(good)), int(ChecksummedFile::Integrity::Checksum));
     // Locate one weight's bytes in the file (the largest parameter, in half precision) and flip
     // the lowest bit of one value in it: a change too small for any other check to see.
     torch::Tensor largest;
@@ -372,13 +373,23 @@ void TestPocketModel::flippedWeightBytesAreRefused()
         QVERIFY2(QString(e.what()).contains("damaged"), e.what());
     }
 
-    // The bundled checkpoint predates the record: its sidecar (pocket.pt.xxh3) verifies it, and a
+    // Found by fuzz_checkpoint: a file whose code records do not parse (a jit lexer error, not a
+    // c10::Error) escaped with a message that named no file.
+    const std::string lexer = std::string(DRAGON_TEST_DATA_DIR) + "/fixtures/damaged/checkpoint-code-does-not-parse.pt";
+    try {
+        PocketGenerator::load(lexer);
+        QFAIL("a checkpoint whose code does not parse was loaded");
+    } catch (const std::runtime_error &e) {
+        QVERIFY2(QString(e.what()).startsWith(QString::fromStdString(lexer + ": not a readable checkpoint")), e.what());
+    }
+
+    // The bundled checkpoint predates the frame: its sidecar (pocket.pt.xxh3) verifies it, and a
     // flipped copy beside a copy of the sidecar is refused too.
     const std::string bundled = GeneratorService::defaultPocketCheckpoint();
-    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(bundled)), int(HalfPrecisionCheckpoint::Integrity::Sidecar));
+    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(bundled)), int(ChecksummedFile::Integrity::Sidecar));
     const auto shipped = PocketGenerator::load(bundled);
-    std::string sidecar = fixtures::readFile(HalfPrecisionCheckpoint::sidecarPath(bundled));
-    QCOMPARE(QString::fromStdString(sidecar).trimmed(), QString::fromStdString(toHex(shipped->weightsChecksum())));
+    const std::string sidecar = fixtures::readFile(ChecksummedFile::sidecarPath(bundled));
+    QCOMPARE(QString::fromStdString(sidecar).trimmed(), QString::fromStdString(toHex(hashFileContent(bundled))));
     torch::Tensor shippedLargest;
     for (const auto &p : shipped->parameters())
         if (!shippedLargest.defined() || p.numel() > shippedLargest.numel())
@@ -390,11 +401,11 @@ void TestPocketModel::flippedWeightBytesAreRefused()
     copy[where + 6] = char(copy[where + 6] ^ 0x01);
     const std::string copyPath = dir.filePath("pocket-copy.pt").toStdString();
     fixtures::writeFile(copyPath, copy);
-    fixtures::writeFile(HalfPrecisionCheckpoint::sidecarPath(copyPath), sidecar);
+    fixtures::writeFile(ChecksummedFile::sidecarPath(copyPath), sidecar);
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, PocketGenerator::load(copyPath));
     // Without a sidecar such a file is unverifiable: it loads (valid old files are never refused).
-    ::unlink(HalfPrecisionCheckpoint::sidecarPath(copyPath).c_str());
-    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(copyPath)), int(HalfPrecisionCheckpoint::Integrity::None));
+    ::unlink(ChecksummedFile::sidecarPath(copyPath).c_str());
+    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(copyPath)), int(ChecksummedFile::Integrity::None));
     QVERIFY(PocketGenerator::load(copyPath) != nullptr);
 }
 

@@ -54,6 +54,7 @@ class TestProjectFile : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void roundTrip();
+    void roundTripKeepsPartialAudioFacts();
     void pathsInsideProjectAreRelative();
     void movedProjectFolderStillResolves();
     void missingFilesAreKeptAndFlagged();
@@ -78,6 +79,26 @@ void TestProjectFile::roundTrip()
     ProjectFile::save(loaded, file.toStdString());
     QCOMPARE(fixtures::readFile(file.toStdString()), first);
     QCOMPARE(QDir(dir.path()).entryList({".*tmp*"}, QDir::Hidden | QDir::Files).size(), 0);
+}
+
+void TestProjectFile::roundTripKeepsPartialAudioFacts()
+{
+    // Found by fuzz_project_file: a duration whose sample rate is unknown (0) was dropped on
+    // save, so load -> save -> load changed the document.
+    QTemporaryDir dir;
+    const QString file = dir.filePath("p.dragon");
+    Project p;
+    ExemplarSet set;
+    set.id = "set-1";
+    set.name = "Pads";
+    auto item = ExemplarItem::audio(dir.filePath("gone.wav").toStdString());
+    item.durationSeconds = 0.5;
+    set.items.push_back(item);
+    p.exemplarSets = {set};
+    ProjectFile::save(p, file.toStdString());
+    const Project back = ProjectFile::load(file.toStdString());
+    QCOMPARE(back.exemplarSets.at(0).items.at(0).durationSeconds, 0.5);
+    QCOMPARE(ProjectFile::serialise(back, file.toStdString()), ProjectFile::serialise(ProjectFile::load(file.toStdString()), file.toStdString()));
 }
 
 void TestProjectFile::pathsInsideProjectAreRelative()

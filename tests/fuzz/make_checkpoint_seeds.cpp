@@ -1,10 +1,10 @@
 // Writes the checked-in seeds of fuzz_checkpoint: a half-precision model file of a small pocket
 // configuration (with its checksum record) and a run checkpoint (format 2) with a tiny state.
 // usage: make_checkpoint_seeds DIR
+#include "SmallPocketConfig.h"
 #include "dragon/RunCheckpoint.h"
 #include "model/HalfPrecisionCheckpoint.h"
 #include "model/PocketModel.h"
-#include "SmallPocketConfig.h"
 
 #include <iostream>
 

@@ -24,6 +24,6 @@ JSON
 cat > "$corpus/fuzz_run_config/config.json" <<'JSON'
 {"checkpoint":"","exemplarSets":[{"id":"s","name":"S","items":[{"text":"a pad"},{"path":"a.wav"}]}],"trainPrompts":["a"],"evalPrompts":["b"],"reward":{"encoder":"mel-stats","terms":[{"type":"loudness"}]},"rounds":3,"promptsPerRound":2,"seedsPerPrompt":2,"loss":"kto","beta":500,"labelBaseline":"median","guidance":3.0,"seed":7,"guidedLoss":true}
 JSON
-"$build/make_checkpoint_seeds" "$corpus/fuzz_checkpoint"
-python3 "$here/make_plugin_seed.py" "$corpus/fuzz_plugin/tiny.pt"
+"$build/tests/fuzz/make_checkpoint_seeds" "$corpus/fuzz_checkpoint"
+/usr/bin/python3 "$here/make_plugin_seed.py" "$here/plugin/tiny.pt" "$corpus/fuzz_plugin/reference.json"
 du -sh "$corpus"/*
