@@ -10,7 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${DRAGON_BUILD_DIR:-$root/build}"
 
 packages=(
-  build-essential cmake ninja-build pkgconf ccache clang
+  build-essential cmake ninja-build pkgconf ccache clang clang-format clang-tidy git
   qt6-base-dev qt6-base-dev-tools libqcustomplot-dev libgl-dev
   libtorch-dev libgloo-dev libopenblas0-pthread python3-torch python3-numpy python3-scipy
   portaudio19-dev libsndfile1-dev libsoxr-dev libebur128-dev nlohmann-json3-dev libeigen3-dev libxxhash-dev zlib1g-dev
@@ -30,7 +30,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 werror=OFF
-[ "$mode" = "test" ] && werror=ON
+if [ "$mode" = "test" ]; then
+  werror=ON
+  echo "== format check (.clang-format)"
+  bash "$root/packaging/check_format.sh"
+fi
 echo "== configuring $build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDRAGON_WERROR=$werror >/dev/null
 echo "== building"

@@ -1,6 +1,7 @@
 #include "BenchCommands.h"
 
 #include "CliOptions.h"
+#include "CommandUsage.h"
 #include "audio/AudioFileWriter.h"
 #include "dragon/DragonTrainer.h"
 #include "model/PocketGenerator.h"
@@ -65,10 +66,7 @@ int benchMetrics(const Args &input)
     const std::string out = takeOption(args, "--out", "");
     const int repeats = toInt(takeOption(args, "--repeat", "3"), "--repeat");
     if (out.empty() || !args.empty() || repeats < 1) {
-        std::cerr << "usage: dragon bench-metrics --out DIR [--repeat N]\n"
-                     "Times FAD (N=2000, D=128 and 512), Vendi (n=1000, D=512) and leave-one-out FAD\n"
-                     "(n=64, D=128) and writes the inputs and results to DIR for metrics_bench.py.\n";
-        return 2;
+        return usageError("bench-metrics");
     }
     fs::create_directories(out);
     nlohmann::json results;
@@ -123,8 +121,7 @@ int benchEncoders(const Args &input)
     Args args = input;
     const int clips = toInt(takeOption(args, "--clips", "16"), "--clips");
     if (!args.empty() || clips < 1) {
-        std::cerr << "usage: dragon bench-encoders [--clips N]   (6 s corpus clips per encoder)\n";
-        return 2;
+        return usageError("bench-encoders");
     }
     const CorpusGenerator corpus;
     const Synthesizer synth;
@@ -159,12 +156,7 @@ int benchRound(const Args &input)
     const int threads = toInt(takeOption(args, "--threads", "2"), "--threads");
     const double anchorWeight = toDouble(takeOption(args, "--anchor", "30"), "--anchor");
     if (out.empty() || !args.empty() || repeat < 1 || !(anchorWeight >= 0)) {
-        std::cerr << "usage: dragon bench-round --out DIR [--repeat N] [--threads T] [--anchor W]\n"
-                     "One DRAGON round (8 prompts x 2 seeds, 10 demonstration steps, per-song FAD under\n"
-                     "pocket-clap against 16 corpus clips, DPO, default passes, pretraining anchor W\n"
-                     "(default 30; 0 matches tests/bench/dragon_round.py, which has none)), N times;\n"
-                     "median seconds per phase. Writes DIR/round.json for tests/bench/dragon_round.py.\n";
-        return 2;
+        return usageError("bench-round");
     }
     fs::create_directories(fs::path(out) / "exemplars");
     const CorpusGenerator corpus;

@@ -1,6 +1,7 @@
 #include "CliCommands.h"
 
 #include "CliOptions.h"
+#include "CommandUsage.h"
 
 #include "audio/AudioError.h"
 #include "audio/AudioFileReader.h"
@@ -30,8 +31,7 @@ using Clock = std::chrono::steady_clock;
 int info(const Args &args)
 {
     if (args.empty()) {
-        std::cerr << "usage: dragon info FILE...\n";
-        return 2;
+        return usageError("info");
     }
     int failures = 0;
     for (const auto &path : args) {
@@ -55,8 +55,7 @@ int convert(const Args &input)
     options.targetSampleRate = toInt(takeOption(args, "--rate", "0"), "--rate");
     options.mixdownToMono = takeFlag(args, "--mono");
     if (args.size() != 2) {
-        std::cerr << "usage: dragon convert IN OUT [--rate HZ] [--mono]\n";
-        return 2;
+        return usageError("convert");
     }
     const AudioBuffer audio = AudioFileReader::read(args[0], options);
     AudioWriteFormat format = AudioFileWriter::formatForPath(args[1]);
@@ -69,6 +68,8 @@ int convert(const Args &input)
 
 int loudness(const Args &args)
 {
+    if (args.empty())
+        return usageError("loudness");
     int failures = 0;
     for (const auto &path : args) {
         try {
@@ -86,7 +87,7 @@ int loudness(const Args &args)
             ++failures;
         }
     }
-    return failures ? 1 : (args.empty() ? 2 : 0);
+    return failures ? 1 : 0;
 }
 
 int benchDecode(const Args &input)
@@ -96,8 +97,7 @@ int benchDecode(const Args &input)
     options.targetSampleRate = toInt(takeOption(args, "--rate", "16000"), "--rate");
     const int repeat = std::max(1, toInt(takeOption(args, "--repeat", "5"), "--repeat"));
     if (args.size() != 1) {
-        std::cerr << "usage: dragon bench-decode FILE [--rate HZ] [--repeat N]\n";
-        return 2;
+        return usageError("bench-decode");
     }
     const double seconds = AudioFileReader::probe(args[0]).durationSeconds();
     std::vector<double> times;
@@ -120,6 +120,8 @@ int benchPlayback(const Args &input)
 {
     Args args = input;
     const int runs = std::max(1, toInt(takeOption(args, "--runs", "20"), "--runs"));
+    if (!args.empty())
+        return usageError("bench-playback");
     PlaybackEngine engine;
     if (!engine.available()) {
         std::cerr << engine.statusMessage() << "\n";
@@ -148,8 +150,7 @@ int benchPlayback(const Args &input)
 int makeDemoProject(const Args &args)
 {
     if (args.size() != 1) {
-        std::cerr << "usage: dragon demo-project DIR\n";
-        return 2;
+        return usageError("demo-project");
     }
     const fs::path dir = fs::absolute(args[0]);
     fs::create_directories(dir / "audio");
@@ -200,8 +201,7 @@ int makeDemoProject(const Args &args)
 int makeFixtures(const Args &args)
 {
     if (args.size() != 1) {
-        std::cerr << "usage: dragon make-fixtures DIR\n";
-        return 2;
+        return usageError("make-fixtures");
     }
     const fs::path dir = args[0];
     fs::create_directories(dir);

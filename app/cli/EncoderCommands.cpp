@@ -1,6 +1,7 @@
 #include "EncoderCommands.h"
 
 #include "CliOptions.h"
+#include "CommandUsage.h"
 #include "encoders/PocketClapModel.h"
 #include "encoders/PocketClapTrainer.h"
 
@@ -26,10 +27,7 @@ int trainClap(const Args &input)
     c.seed = std::uint64_t(toInt(takeOption(args, "--seed", "1"), "--seed"));
     c.threads = toInt(takeOption(args, "--threads", "0"), "--threads");
     if (c.outDir.empty() || !args.empty() || c.steps < 1 || c.batch < 2 || c.poolClips < c.batch) {
-        std::cerr << "usage: dragon train-clap --out DIR [--steps N] [--batch B (>= 2)] [--pool CLIPS] "
-                     "[--lr LR] [--checkpoint-every K] [--seed S] [--threads T]\n"
-                     "(resumes when DIR/train-state.pt exists)\n";
-        return 2;
+        return usageError("train-clap");
     }
     const auto started = std::chrono::steady_clock::now();
     PocketClapTrainer::run(c, [&](const ClapTrainProgress &p) {
@@ -54,8 +52,7 @@ int evaluateClap(const Args &input)
     const int perStyle = toInt(takeOption(args, "--per-style", "50"), "--per-style");
     const std::string json = takeOption(args, "--json", "");
     if (checkpoint.empty() || !args.empty() || pairs < 5 || perStyle < 1) {
-        std::cerr << "usage: dragon evaluate-clap --checkpoint FILE [--pairs N (>= 5)] [--per-style N] [--json F]\n";
-        return 2;
+        return usageError("evaluate-clap");
     }
     auto clap = PocketClap::load(checkpoint);
     const auto started = std::chrono::steady_clock::now();

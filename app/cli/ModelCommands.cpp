@@ -1,6 +1,7 @@
 #include "ModelCommands.h"
 
 #include "CliOptions.h"
+#include "CommandUsage.h"
 #include "audio/AudioFileWriter.h"
 #include "facade/GeneratorService.h"
 #include "model/CorpusGenerator.h"
@@ -34,10 +35,7 @@ int pretrain(const Args &input)
     c.seed = static_cast<std::uint64_t>(toInt(takeOption(args, "--seed", "1"), "--seed"));
     c.threads = toInt(takeOption(args, "--threads", "0"), "--threads");
     if (c.outDir.empty() || !args.empty() || c.steps < 1 || c.batch < 1) {
-        std::cerr << "usage: dragon pretrain --out DIR [--steps N] [--batch B] [--lr LR] "
-                     "[--checkpoint-every K] [--seed S] [--threads T]\n"
-                     "(resumes when DIR/train-state.pt exists)\n";
-        return 2;
+        return usageError("pretrain");
     }
     const auto started = std::chrono::steady_clock::now();
     Pretrainer::run(c, [&](const PretrainProgress &p) {
@@ -66,9 +64,7 @@ int generate(const Args &input)
     const int count = toInt(takeOption(args, "--count", "1"), "--count");
     const std::string out = takeOption(args, "--out", "");
     if (out.empty() || !args.empty() || count < 1 || count > 256) {
-        std::cerr << "usage: dragon generate --out DIR [--prompt TEXT] [--seed S] [--steps N] "
-                     "[--guidance G] [--count N (1-256)] [--checkpoint FILE]\n";
-        return 2;
+        return usageError("generate");
     }
     auto generator = PocketGenerator::load(checkpoint);
     if (torch::cuda::is_available())
@@ -120,9 +116,7 @@ int renderCorpus(const Args &input)
         if (styleName == dragon::styleName(Style(s)))
             style = s;
     if (out.empty() || !args.empty() || (!styleName.empty() && style < 0)) {
-        std::cerr << "usage: dragon render-corpus --out DIR [--count N] [--first-seed S] [--style NAME]\n"
-                     "styles: ambient lo-fi techno chiptune folk cinematic jazz house\n";
-        return 2;
+        return usageError("render-corpus");
     }
     fs::create_directories(out);
     const CorpusGenerator corpus;
@@ -146,8 +140,7 @@ int benchGenerate(const Args &input)
     settings.steps = toInt(takeOption(args, "--steps", "20"), "--steps");
     settings.guidance = static_cast<float>(toDouble(takeOption(args, "--guidance", "3.0"), "--guidance"));
     if (!args.empty() || batch < 1) {
-        std::cerr << "usage: dragon bench-generate [--batch 16] [--steps 20] [--guidance 3] [--checkpoint F]\n";
-        return 2;
+        return usageError("bench-generate");
     }
     auto g = PocketGenerator::load(checkpoint);
     if (torch::cuda::is_available())
@@ -206,9 +199,7 @@ int evaluatePocket(const Args &input)
     c.spectrogramDir = takeOption(args, "--spectrograms", "");
     const std::string json = takeOption(args, "--json", "");
     if (!args.empty() || c.heldOutCaptions < 16) {
-        std::cerr << "usage: dragon evaluate-pocket [--captions 200] [--train-per-style 80] [--steps 20] "
-                     "[--guidance 3] [--spectrograms DIR] [--json FILE] [--checkpoint F]\n";
-        return 2;
+        return usageError("evaluate-pocket");
     }
     auto g = PocketGenerator::load(checkpoint);
     const auto r = PocketEvaluator::run(*g, c, [](const std::string &m) { std::cerr << m << std::endl; });

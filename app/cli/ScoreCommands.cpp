@@ -1,6 +1,7 @@
 #include "ScoreCommands.h"
 
 #include "CliOptions.h"
+#include "CommandUsage.h"
 #include "audio/AudioFileReader.h"
 #include "audio/AudioFileTypes.h"
 #include "encoders/EmbeddingCache.h"
@@ -111,15 +112,6 @@ std::string promptFor(const std::string &file, const std::string &fallback)
     return fallback;
 }
 
-void printUsage()
-{
-    std::cerr << "usage: dragon score {fad,per-song,fad-inf,kid,vendi,clap} --encoder E [REF] EVAL\n"
-                 "         [--csv FILE] [--cache DIR] [--q ORDER] [--prompt TEXT] [--steps N] [--min-n N]\n"
-                 "REF and EVAL: a folder (searched recursively), a .txt list of files, or one file.\n"
-                 "vendi and clap take EVAL only; clap reads each clip's prompt from its JSON sidecar\n"
-                 "(as written by dragon generate) or --prompt. Exit 3: done, but files were skipped.\n";
-}
-
 } // namespace
 
 int embed(const Args &input)
@@ -129,9 +121,7 @@ int embed(const Args &input)
     const std::string csv = takeOption(args, "--csv", "");
     const std::string cacheDir = takeOption(args, "--cache", "");
     if (spec.empty() || args.empty()) {
-        std::cerr << "usage: dragon embed --encoder E [--csv FILE] [--cache DIR] FILE|FOLDER|LIST...\n"
-                     "Prints frames x dimension per file; --csv writes the clip embeddings.\n";
-        return 2;
+        return usageError("embed");
     }
     auto encoder = createEncoder(spec);
     std::unique_ptr<EmbeddingCache> cache = cacheDir.empty() ? nullptr : std::make_unique<EmbeddingCache>(cacheDir);
@@ -175,8 +165,7 @@ int embed(const Args &input)
 int score(const Args &input)
 {
     if (input.empty()) {
-        printUsage();
-        return 2;
+        return usageError("score");
     }
     Args args(input.begin() + 1, input.end());
     const std::string metric = input.front();
@@ -191,8 +180,7 @@ int score(const Args &input)
     const std::vector<std::string> known = {"fad", "per-song", "fad-inf", "kid", "vendi", "clap"};
     if (spec.empty() || std::find(known.begin(), known.end(), metric) == known.end() ||
         args.size() != (evalOnly ? 1u : 2u) || !(q > 0) || steps < 2 || minN < 2) {
-        printUsage();
-        return 2;
+        return usageError("score");
     }
     auto encoder = std::shared_ptr<Encoder>(createEncoder(spec));
     std::unique_ptr<ClapScoreReward> clap; // made first: it refuses encoders without a text tower

@@ -1,8 +1,10 @@
 #include "TrainCommands.h"
 
 #include "CliOptions.h"
+#include "CommandUsage.h"
 #include "dragon/DragonTrainer.h"
 #include "project/ProjectFile.h"
+#include "project/ProjectFolder.h"
 
 #include <atomic>
 #include <csignal>
@@ -41,17 +43,13 @@ int train(const Args &input)
     const std::string evalEvery = takeOption(args, "--eval-every", "");
     const std::string seed = takeOption(args, "--seed", "");
     const std::string threads = takeOption(args, "--threads", "");
-    const std::string checkpoint = takeOption(args, "--checkpoint", "");
+    const std::string generatorSpec = takeOption(args, "--generator", takeOption(args, "--checkpoint", ""));
+    const std::string device = takeOption(args, "--device", "");
     const int worldSize = toInt(takeOption(args, "--world-size", "1"), "--world-size");
     const int rank = toInt(takeOption(args, "--rank", "0"), "--rank");
     const std::string master = takeOption(args, "--master", "127.0.0.1:29500");
     if (!args.empty() || (resume ? out.empty() : (projectPath.empty() == configPath.empty()))) {
-        std::cerr << "usage: dragon train (--project P.dragon | --config C.json) [--out RUN] [--rounds N]\n"
-                     "         [--loss dpo|kto] [--beta B] [--lr LR] [--eval-every N] [--seed S] [--threads T]\n"
-                     "         [--checkpoint BASE.pt] [--world-size N --rank R --master HOST:PORT]\n"
-                     "       dragon train --resume --out RUN   (continues the run in RUN)\n"
-                     "The run folder gets config.json, metrics.jsonl/.csv, eval.jsonl, audition/, checkpoints/.\n";
-        return 2;
+        return usageError("train");
     }
     DragonConfig config;
     if (resume) {
@@ -59,12 +57,8 @@ int train(const Args &input)
     } else if (!projectPath.empty()) {
         config.project = ProjectFile::load(projectPath);
         config.projectPath = fs::absolute(projectPath).string();
-        if (out.empty()) {
-            const std::time_t now = std::time(nullptr);
-            std::ostringstream name;
-            name << std::put_time(std::localtime(&now), "%Y%m%d-%H%M%S");
-            out = (fs::path(projectPath).string() + ".d/runs/" + name.str());
-        }
+        if (out.empty())
+            out = (fs::path(ProjectFolder::runsDir(projectPath)) / ProjectFolder::runName(std::time(nullptr))).string();
     } else {
         config = DragonConfig::fromFile(configPath, fs::absolute(configPath).parent_path().string());
     }
@@ -74,8 +68,10 @@ int train(const Args &input)
     }
     if (!rounds.empty())
         config.rounds = toInt(rounds, "--rounds");
-    if (!loss.empty())
-        config.loss = loss;
+    if (!loss.empty() && !parsePreferenceLoss(loss, config.loss)) {
+        std::cerr << "dragon train: --loss must be dpo or kto, not '" << loss << "'\n";
+        return 2;
+    }
     if (!beta.empty())
         config.beta = toDouble(beta, "--beta");
     if (!lr.empty())
@@ -86,8 +82,10 @@ int train(const Args &input)
         config.seed = std::uint64_t(toInt(seed, "--seed"));
     if (!threads.empty())
         config.threads = toInt(threads, "--threads");
-    if (!checkpoint.empty())
-        config.checkpoint = checkpoint;
+    if (!generatorSpec.empty())
+        config.generator = generatorSpec;
+    if (!device.empty())
+        config.device = device;
     config.worldSize = worldSize;
     config.rank = rank;
     config.master = master;

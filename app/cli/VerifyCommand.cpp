@@ -1,6 +1,7 @@
 #include "VerifyCommand.h"
 
 #include "CliOptions.h"
+#include "CommandUsage.h"
 #include "dragon/RunCheckpoint.h"
 #include "encoders/PocketClapModel.h"
 #include "encoders/TorchScriptEncoder.h"
@@ -50,14 +51,8 @@ int verify(const Args &input)
 {
     Args args = input;
     const bool writeSidecar = takeFlag(args, "--write-sidecar");
-    if (args.empty() || takeFlag(args, "--help")) {
-        std::cout
-            << "usage: dragon verify FILE... [--write-sidecar]\n"
-               "Checks pocket-model and pocket-CLAP checkpoints, policy.pt, run checkpoints and\n"
-               "TorchScript encoder plug-ins against their checksums. Exit 1 if any is damaged or "
-               "unreadable.\n";
-        return args.empty() && !writeSidecar ? 2 : 0;
-    }
+    if (args.empty())
+        return usageError("verify");
     int damaged = 0;
     for (const auto &path : args) {
         if (!std::filesystem::is_regular_file(path)) {

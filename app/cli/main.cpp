@@ -1,6 +1,7 @@
 // `dragon`: the headless DRAGON Studio engine. Links only dragon_core (no Qt).
 #include "BenchCommands.h"
 #include "CliCommands.h"
+#include "CommandUsage.h"
 #include "EncoderCommands.h"
 #include "ModelCommands.h"
 #include "ScoreCommands.h"
@@ -17,7 +18,7 @@ namespace {
 void usage()
 {
     std::cout <<
-        R"(usage: dragon COMMAND [ARGS]
+        R"(usage: dragon COMMAND [ARGS]      (dragon COMMAND --help: that command's options; dragon --version)
 
 Audio:
   info FILE...                         format, rate, channels, duration (exit 1 if any unreadable)
@@ -67,6 +68,10 @@ int main(int argc, char **argv)
         usage();
         return argc < 2 ? 2 : 0;
     }
+    if (!std::strcmp(argv[1], "--version")) {
+        std::cout << "dragon " << DRAGON_VERSION << "\n";
+        return 0;
+    }
     const std::map<std::string, int (*)(const dragon::cli::Args &)> commands = {
         {"info", dragon::cli::info},
         {"convert", dragon::cli::convert},
@@ -95,6 +100,13 @@ int main(int argc, char **argv)
         std::cerr << "dragon: unknown command '" << argv[1] << "' (see dragon --help)\n";
         return 2;
     }
+    // `dragon CMD --help` (or -h) anywhere after the command: its usage on stdout, exit 0.
+    for (int i = 2; i < argc; ++i)
+        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+            const char *text = dragon::cli::usageOf(argv[1]);
+            std::cout << (text ? text : "no usage text for this command: see dragon --help\n");
+            return 0;
+        }
     try {
         return command->second(dragon::cli::Args(argv + 2, argv + argc));
     } catch (const std::exception &e) {

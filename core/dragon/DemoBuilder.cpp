@@ -62,7 +62,7 @@ Demonstrations DemoBuilder::build(const std::vector<double> &u, const std::vecto
                 ++d.skippedTies;
                 continue;
             }
-            d.pairs.push_back({*hi, *lo, gap});
+            d.pairs.push_back({*hi, *lo});
         }
         if (d.pairs.empty())
             d.warning = "every prompt's samples were near-ties: no pairs this round";

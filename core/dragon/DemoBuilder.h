@@ -11,7 +11,6 @@ namespace dragon {
 struct DemoPair
 {
     int winner = 0, loser = 0;
-    double gap = 0;
 };
 struct DemoLabel
 {

@@ -100,16 +100,6 @@ torch::Tensor DistributedGroup::allGather(const torch::Tensor &local)
     return torch::cat(parts, 0);
 }
 
-void DistributedGroup::broadcast(torch::Tensor &tensor, int root)
-{
-    if (!active())
-        return;
-    std::vector<torch::Tensor> t{tensor};
-    c10d::BroadcastOptions options;
-    options.rootRank = root;
-    m_impl->group->broadcast(t, options)->wait();
-}
-
 void DistributedGroup::barrier()
 {
     if (active())

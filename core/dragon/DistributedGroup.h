@@ -26,7 +26,6 @@ public:
     // Each rank's [n_r, ...] tensor (n_r may differ; trailing shape equal) -> [sum n_r, ...] in
     // rank order, on every rank.
     torch::Tensor allGather(const torch::Tensor &local);
-    void broadcast(torch::Tensor &tensor, int root = 0);
     void barrier();
 
 private:

@@ -1,5 +1,6 @@
 #include "dragon/DragonConfig.h"
 
+#include "model/DeviceSpec.h"
 #include "project/ProjectFile.h"
 #include "util/JsonFormatError.h"
 #include "util/JsonObject.h"
@@ -14,6 +15,42 @@
 
 namespace dragon {
 
+const char *preferenceLossName(PreferenceLoss loss)
+{
+    return loss == PreferenceLoss::Kto ? "kto" : "dpo";
+}
+
+bool parsePreferenceLoss(const std::string &name, PreferenceLoss &loss)
+{
+    if (name != "dpo" && name != "kto")
+        return false;
+    loss = name == "kto" ? PreferenceLoss::Kto : PreferenceLoss::Dpo;
+    return true;
+}
+
+const char *labelBaselineName(LabelBaseline baseline)
+{
+    switch (baseline) {
+    case LabelBaseline::Batch:
+        return "median";
+    case LabelBaseline::Running:
+        return "running";
+    case LabelBaseline::Prompt:
+        break;
+    }
+    return "prompt";
+}
+
+bool parseLabelBaseline(const std::string &name, LabelBaseline &baseline)
+{
+    for (const LabelBaseline b : {LabelBaseline::Prompt, LabelBaseline::Batch, LabelBaseline::Running})
+        if (name == labelBaselineName(b)) {
+            baseline = b;
+            return true;
+        }
+    return false;
+}
+
 std::string DragonConfig::toJson() const
 {
     nlohmann::json sets = nlohmann::json::array();
@@ -25,13 +62,14 @@ std::string DragonConfig::toJson() const
         sets.push_back({{"id", s.id}, {"name", s.name}, {"items", items}});
     }
     return nlohmann::json{
-        {"checkpoint", checkpoint}, {"projectPath", projectPath},
+        {"generator", generator}, {"device", device}, {"guardrailEncoder", guardrailEncoder},
+        {"projectPath", projectPath},
         {"exemplarSets", sets}, {"trainPrompts", project.trainPrompts}, {"evalPrompts", project.evalPrompts},
         {"reward", nlohmann::json::parse(project.reward.toJson())},
         {"rounds", rounds}, {"promptsPerRound", promptsPerRound}, {"seedsPerPrompt", seedsPerPrompt},
         {"demoSteps", demoSteps}, {"evalSteps", evalSteps}, {"guidance", guidance},
-        {"loss", loss}, {"beta", beta}, {"ktoLambdaDesirable", ktoLambdaDesirable},
-        {"ktoLambdaUndesirable", ktoLambdaUndesirable}, {"labelBaseline", labelBaseline},
+        {"loss", preferenceLossName(loss)}, {"beta", beta}, {"ktoLambdaDesirable", ktoLambdaDesirable},
+        {"ktoLambdaUndesirable", ktoLambdaUndesirable}, {"labelBaseline", labelBaselineName(labelBaseline)},
         {"tieFraction", tieFraction}, {"learningRate", learningRate}, {"warmupRounds", warmupRounds},
         {"weightDecay", weightDecay}, {"gradClip", gradClip}, {"gradientPasses", gradientPasses}, {"accumulatePasses", accumulatePasses}, {"guidedLoss", guidedLoss},
         {"emaDecay", emaDecay}, {"anchorWeight", anchorWeight}, {"anchorBatch", anchorBatch}, {"trainTextEncoder", trainTextEncoder}, {"evalEvery", evalEvery}, {"evalPromptCount", evalPrompts}, {"evalSeedsPerPrompt", evalSeedsPerPrompt},
@@ -60,7 +98,9 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
             c.project = ProjectFile::load(p.string());
             c.projectPath = p.string();
         }
-        c.checkpoint = f.text("checkpoint", c.checkpoint);
+        c.generator = f.text("generator", f.text("checkpoint", c.generator)); // older configs: "checkpoint"
+        c.device = f.text("device", c.device);
+        c.guardrailEncoder = f.text("guardrailEncoder", c.guardrailEncoder);
         c.projectPath = f.text("projectPath", c.projectPath);
         if (f.has("exemplarSets")) {
             c.project.exemplarSets.clear();
@@ -95,13 +135,17 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
         c.demoSteps = count("demoSteps", c.demoSteps);
         c.evalSteps = count("evalSteps", c.evalSteps);
         c.guidance = float(f.number("guidance", c.guidance, -1e6, 1e6));
-        c.loss = f.text("loss", c.loss);
+        if (f.has("loss") && !parsePreferenceLoss(f.requiredText("loss"), c.loss))
+            throw JsonFormatError("field \"loss\" of the training config must be \"dpo\" or \"kto\", not \"" +
+                                  f.requiredText("loss") + "\"");
         c.beta = f.number("beta", c.beta);
         c.ktoLambdaDesirable = f.number("ktoLambdaDesirable", c.ktoLambdaDesirable);
         c.ktoLambdaUndesirable = f.number("ktoLambdaUndesirable", c.ktoLambdaUndesirable);
         if (f.flag("runningBaseline", false)) // older configs
-            c.labelBaseline = "running";
-        c.labelBaseline = f.text("labelBaseline", c.labelBaseline);
+            c.labelBaseline = LabelBaseline::Running;
+        if (f.has("labelBaseline") && !parseLabelBaseline(f.requiredText("labelBaseline"), c.labelBaseline))
+            throw JsonFormatError("field \"labelBaseline\" of the training config must be \"prompt\", \"median\" "
+                                  "or \"running\", not \"" + f.requiredText("labelBaseline") + "\"");
         c.tieFraction = f.number("tieFraction", c.tieFraction);
         c.learningRate = f.number("learningRate", c.learningRate);
         c.warmupRounds = count("warmupRounds", c.warmupRounds);
@@ -156,17 +200,13 @@ std::vector<std::string> DragonConfig::validate() const
         p.push_back("rounds must be at least 1");
     if (promptsPerRound < 1)
         p.push_back("promptsPerRound must be at least 1");
-    if (loss == "dpo" && seedsPerPrompt < 2)
+    if (loss == PreferenceLoss::Dpo && seedsPerPrompt < 2)
         p.push_back("DPO needs at least 2 seeds per prompt (pairs of generations)");
-    if (loss != "dpo" && loss != "kto")
-        p.push_back("loss must be \"dpo\" or \"kto\"");
     if (demoSteps < 1 || evalSteps < 1)
         p.push_back("sampler steps must be at least 1");
     if (!(beta > 0) || !(learningRate > 0))
         p.push_back("beta and learningRate must be positive");
-    if (labelBaseline != "prompt" && labelBaseline != "median" && labelBaseline != "running")
-        p.push_back("labelBaseline must be \"prompt\", \"median\" or \"running\"");
-    if (loss == "kto" && labelBaseline == "prompt" && seedsPerPrompt < 2)
+    if (loss == PreferenceLoss::Kto && labelBaseline == LabelBaseline::Prompt && seedsPerPrompt < 2)
         p.push_back("labels against the prompt's mean need at least 2 seeds per prompt (or labelBaseline \"median\")");
     if (!(anchorWeight >= 0) || anchorBatch < 1)
         p.push_back("anchorWeight must be at least 0 and anchorBatch at least 1");
@@ -178,6 +218,10 @@ std::vector<std::string> DragonConfig::validate() const
         p.push_back("keepCheckpoints must be at least 1");
     if (worldSize < 1 || rank < 0 || rank >= worldSize)
         p.push_back("rank must be in [0, world size)");
+    if (!DeviceSpec::valid(device))
+        p.push_back("device must be auto, cpu, cuda or cuda:N (not \"" + device + "\")");
+    else if (worldSize > 1 && DeviceSpec::wantsCuda(device))
+        p.push_back("multi-process training runs on the CPU (Gloo): use device cpu or auto with a world size above 1");
     if (promptsPerRound < worldSize)
         p.push_back("promptsPerRound must be at least the world size (every rank needs a prompt)");
     return p;

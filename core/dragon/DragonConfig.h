@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dragon/DemoBuilder.h"
 #include "project/Project.h"
 #include "rewards/RewardDefinition.h"
 
@@ -9,10 +10,23 @@
 
 namespace dragon {
 
+// The preference loss: Diffusion-DPO on pairs or Diffusion-KTO on labels ("dpo", "kto").
+enum class PreferenceLoss { Dpo, Kto };
+const char *preferenceLossName(PreferenceLoss loss);
+bool parsePreferenceLoss(const std::string &name, PreferenceLoss &loss);
+// LabelBaseline (DemoBuilder) as configs write it: "prompt", "median", "running".
+const char *labelBaselineName(LabelBaseline baseline);
+bool parseLabelBaseline(const std::string &name, LabelBaseline &baseline);
+
 // Everything one DRAGON run needs; written to <run>/config.json and read back on --resume.
 struct DragonConfig
 {
-    std::string checkpoint;        // base generator (empty: the bundled pocket model)
+    std::string generator;         // base generator spec (createGenerator): "" or "pocket" (the
+                                   // bundled pocket model) or a pocket checkpoint; config key
+                                   // "generator" ("checkpoint" in older configs)
+    std::string device = "auto";   // auto | cpu | cuda | cuda:N (DeviceSpec)
+    std::string guardrailEncoder = "pocket-clap"; // Vendi and CLAP guardrails (createEncoder
+                                                  // spec; "" turns them off)
     Project project;               // exemplar sets, train/eval prompts, reward definition
     std::string projectPath;       // where the project came from (for relative paths; may be empty)
 
@@ -23,11 +37,10 @@ struct DragonConfig
     int evalSteps = 20;
     float guidance = 3.0f;
 
-    std::string loss = "dpo";      // "dpo" (paired) or "kto" (unpaired)
+    PreferenceLoss loss = PreferenceLoss::Dpo;
     double beta = 5000.0;          // Diffusion-DPO's default
     double ktoLambdaDesirable = 1.0, ktoLambdaUndesirable = 1.0;
-    std::string labelBaseline = "prompt"; // KTO labels against: "prompt" (its prompt's mean),
-                                          // "median" (the batch's), "running" (EMA of medians)
+    LabelBaseline labelBaseline = LabelBaseline::Prompt; // what KTO labels are against
     double tieFraction = 0.05;
     double learningRate = 1e-5;
     int warmupRounds = 2;

@@ -10,6 +10,22 @@
 
 namespace dragon {
 
+// One term of a multi-term reward in its own units over a round's batch.
+struct TermStats
+{
+    std::string name;
+    double mean = 0, p10 = 0, p50 = 0, p90 = 0;
+};
+
+// One term of a multi-term reward at an evaluation: base and policy in the term's units, and
+// the paired difference in its better direction (> 0: better) with a 95 % interval.
+struct TermEval
+{
+    std::string name;
+    double base = 0, policy = 0;
+    double delta = 0, deltaLower = 0, deltaUpper = 0;
+};
+
 // What a round did (torch-free, for the UI, CLI and metrics files).
 struct RoundStats
 {
@@ -17,6 +33,8 @@ struct RoundStats
     double rewardMean = 0, rewardP10 = 0, rewardP50 = 0, rewardP90 = 0; // raw reward, or set value
     double demoPlusMean = 0, demoMinusMean = 0; // utilities of D+ and D-
     int pairs = 0, labels = 0, skippedTies = 0;
+    int skippedPasses = 0; // update passes skipped because a loss was not finite
+    std::vector<TermStats> terms; // multi-term rewards: each term in its own units
     LossStats loss;
     double gradNorm = 0, learningRate = 0;
     double anchorLoss = 0; // pretraining anchor's diffusion loss (0 when off)
@@ -36,6 +54,7 @@ struct EvalStats
     double deltaMean = 0, deltaLower = 0, deltaUpper = 0;
     double vendiBase = 0, vendiPolicy = 0;   // guardrail: diversity of the eval batch
     double clapBase = 0, clapPolicy = 0;     // guardrail: pocket-CLAP text adherence
+    std::vector<TermEval> terms;             // multi-term rewards: each term in its own units
     double seconds = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "facade/GeneratorService.h"
 
+#include "model/GeneratorFactory.h"
+
 #include "util/BundledResource.h"
 
 #include "model/DdimSampler.h"
@@ -33,7 +35,7 @@ std::unique_ptr<GeneratorService> GeneratorService::loadPocket(const std::string
 
 std::string GeneratorService::defaultPocketCheckpoint()
 {
-    return bundledResource("pocket.pt", "DRAGON_POCKET_CHECKPOINT");
+    return bundledPocketCheckpoint();
 }
 
 std::string GeneratorService::description() const

@@ -1,14 +1,9 @@
 #include "model/Generator.h"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace dragon {
-
-TextCondition TextCondition::select(const torch::Tensor &index) const
-{
-    return {tokens.index_select(0, index),
-            padding.defined() ? padding.index_select(0, index) : torch::Tensor()};
-}
 
 TextCondition TextCondition::cat(const TextCondition &a, const TextCondition &b)
 {
@@ -22,6 +17,42 @@ int64_t Generator::parameterCount()
     for (const auto &p : parameters())
         n += p.numel();
     return n;
+}
+
+std::vector<torch::Tensor> Generator::trainableParameters()
+{
+    std::vector<torch::Tensor> out;
+    for (const auto &p : parameters())
+        if (p.requires_grad())
+            out.push_back(p);
+    return out;
+}
+
+namespace {
+std::pair<std::vector<torch::Tensor>, std::vector<torch::Tensor>> matched(Generator &dst, Generator &src)
+{
+    auto d = dst.parameters(), s = src.parameters();
+    if (d.size() != s.size())
+        throw std::invalid_argument("generators of different architectures (" + std::to_string(d.size()) + " vs " +
+                                    std::to_string(s.size()) + " parameters)");
+    return {d, s};
+}
+} // namespace
+
+void Generator::copyParametersFrom(Generator &source)
+{
+    torch::NoGradGuard noGrad;
+    auto [dst, src] = matched(*this, source);
+    for (std::size_t i = 0; i < dst.size(); ++i)
+        dst[i].copy_(src[i]);
+}
+
+void Generator::blendParametersToward(Generator &source, double keep)
+{
+    torch::NoGradGuard noGrad;
+    auto [dst, src] = matched(*this, source);
+    for (std::size_t i = 0; i < dst.size(); ++i)
+        dst[i].mul_(keep).add_(src[i], 1.0 - keep);
 }
 
 namespace diffusion {

@@ -15,8 +15,16 @@ struct TextCondition
 {
     torch::Tensor tokens;  // [B, L, D] (or [B, D] for pooled encoders)
     torch::Tensor padding; // [B, L] bool, true = ignore; may be undefined
-    TextCondition select(const torch::Tensor &index) const;
     static TextCondition cat(const TextCondition &a, const TextCondition &b);
+};
+
+// What a generator says about a prompt before it is used (the Generate tab shows it).
+struct PromptCheck
+{
+    bool truncated = false; // longer than the text encoder reads
+    int maxWords = 0;       // 0: no limit known
+    int unknownWords = 0;   // outside the vocabulary
+    std::vector<std::string> messages;
 };
 
 // What everything downstream (sampler, DRAGON losses, CLI, facade) needs from a text-to-music
@@ -45,6 +53,19 @@ public:
     // A deep copy (the frozen reference for DRAGON's losses).
     virtual std::unique_ptr<Generator> clone() const = 0;
     virtual void save(const std::string &path) const = 0;
+    // The weights as records of a run checkpoint (full precision), and back.
+    virtual void saveWeights(torch::serialize::OutputArchive &archive) const = 0;
+    virtual void loadWeights(torch::serialize::InputArchive &archive) = 0;
+    // The text encoder's parameters (frozen unless a run trains it); none when the generator has
+    // no separate text encoder.
+    virtual std::vector<torch::Tensor> textEncoderParameters() { return {}; }
+    // Whether pretrainingBatch() supplies data (DRAGON's pretraining anchor needs it).
+    virtual bool hasPretrainingData() const { return false; }
+    virtual PromptCheck checkPrompt(const std::string &prompt) const
+    {
+        (void)prompt;
+        return {};
+    }
     // A fresh batch from the distribution the model was pretrained on (latents [n, C, T] on the
     // CPU and their captions, some empty as in pretraining), for DRAGON's pretraining anchor.
     // The same seed gives the same batch. Generators that have no such data return false.
@@ -56,6 +77,12 @@ public:
     }
 
     int64_t parameterCount();
+    // Parameters with requires_grad (what an optimizer updates).
+    std::vector<torch::Tensor> trainableParameters();
+    // For a generator of the same architecture (a clone): copy its parameters, or move this
+    // one's toward them (this = keep * this + (1 - keep) * source: the EMA update).
+    void copyParametersFrom(Generator &source);
+    void blendParametersToward(Generator &source, double keep);
     int trainSteps() const { return static_cast<int>(alphasCumprod().size(0)); }
 };
 

@@ -77,6 +77,22 @@ std::vector<AudioBuffer> PocketGenerator::decode(const torch::Tensor &latents) c
     return out;
 }
 
+PromptCheck PocketGenerator::checkPrompt(const std::string &prompt) const
+{
+    PromptCheck c;
+    const auto tokens = m_tokenizer.encode(prompt);
+    c.truncated = tokens.truncated;
+    c.maxWords = m_tokenizer.maxTokens();
+    c.unknownWords = tokens.unknownWords;
+    if (c.truncated)
+        c.messages.push_back("the prompt is longer than " + std::to_string(c.maxWords) + " words; only the first " +
+                             std::to_string(c.maxWords) + " are used");
+    if (c.unknownWords > 0)
+        c.messages.push_back(std::to_string(c.unknownWords) +
+                             " word(s) are outside the pocket model's vocabulary and carry little meaning");
+    return c;
+}
+
 void PocketGenerator::to(const torch::Device &device)
 {
     m_device = device;

@@ -38,6 +38,12 @@ public:
     void to(const torch::Device &device) override;
     torch::Device device() const override { return m_device; }
     std::unique_ptr<Generator> clone() const override;
+    void saveWeights(torch::serialize::OutputArchive &archive) const override { m_model->save(archive); }
+    void loadWeights(torch::serialize::InputArchive &archive) override { m_model->load(archive); }
+    std::vector<torch::Tensor> textEncoderParameters() override { return m_model->text->parameters(); }
+    bool hasPretrainingData() const override { return true; }
+    // Words beyond the text encoder's length and outside the vocabulary.
+    PromptCheck checkPrompt(const std::string &prompt) const override;
     // Clips of the procedural corpus's training split, captioned, 10 % with an empty caption.
     bool pretrainingBatch(int n, std::uint64_t seed, torch::Tensor &latents,
                           std::vector<std::string> &captions) const override;

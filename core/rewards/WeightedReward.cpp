@@ -55,11 +55,44 @@ std::vector<double> WeightedReward::standardised(std::vector<double> values)
     return values;
 }
 
+void WeightedReward::freezeScales(const RewardBatch &batch)
+{
+    std::vector<Scale> scales;
+    for (const auto &t : m_terms) {
+        const auto u = t.reward->utilities(batch);
+        Scale s;
+        for (double v : u)
+            s.mean += v / double(u.size());
+        for (double v : u)
+            s.sd += (v - s.mean) * (v - s.mean) / double(u.size());
+        s.sd = std::sqrt(s.sd);
+        scales.push_back(s);
+    }
+    m_scales = scales;
+}
+
+void WeightedReward::setScales(const std::vector<Scale> &scales)
+{
+    if (!scales.empty() && scales.size() != m_terms.size())
+        throw std::invalid_argument("reward scales: " + std::to_string(scales.size()) + " given for " +
+                                    std::to_string(m_terms.size()) + " terms");
+    m_scales = scales;
+}
+
 std::vector<double> WeightedReward::utilities(const RewardBatch &batch) const
 {
     std::vector<double> total(batch.size(), 0.0);
-    for (const auto &t : m_terms) {
-        const auto z = standardised(t.reward->utilities(batch));
+    for (std::size_t k = 0; k < m_terms.size(); ++k) {
+        const auto &t = m_terms[k];
+        std::vector<double> z = t.reward->utilities(batch);
+        if (m_scales.empty()) {
+            z = standardised(std::move(z));
+        } else {
+            const Scale &s = m_scales[k];
+            const bool spread = s.sd > 1e-12 * (1.0 + std::abs(s.mean));
+            for (double &v : z)
+                v = spread ? (v - s.mean) / s.sd : 0.0;
+        }
         for (std::size_t i = 0; i < total.size() && i < z.size(); ++i)
             total[i] += t.weight * z[i];
     }

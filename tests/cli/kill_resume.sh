@@ -24,7 +24,10 @@ for _ in $(seq 1 600); do
   [ -f "$work/run/metrics.jsonl" ] && [ "$(wc -l < "$work/run/metrics.jsonl")" -ge 3 ] && break
   sleep 0.1
 done
-sleep 0.$((RANDOM % 9))   # somewhere inside a later round (sampling, update or checkpoint)
+delay=0.$((RANDOM % 9))   # somewhere inside a later round (sampling, update or checkpoint)
+echo "kill -9 after $(wc -l < "$work/run/metrics.jsonl") rounds + ${delay} s (rerun with the same delay: DRAGON_KILL_DELAY=$delay)"
+delay="${DRAGON_KILL_DELAY:-$delay}"
+sleep "$delay"
 kill -9 $pid; wait $pid 2>/dev/null
 done_rounds=$(wc -l < "$work/run/metrics.jsonl")
 [ "$done_rounds" -ge 3 ] || fail "too few rounds before the kill: $done_rounds"

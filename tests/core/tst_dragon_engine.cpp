@@ -180,20 +180,28 @@ private Q_SLOTS:
         c.project.evalPrompts = {"b"};
         c.project.reward.terms = {{"loudness", ""}};
         c.rounds = 7;
-        c.loss = "kto";
-        c.labelBaseline = "median";
+        c.loss = PreferenceLoss::Kto;
+        c.labelBaseline = LabelBaseline::Batch;
+        c.generator = "/models/mine.pt";
+        c.device = "cpu";
+        c.guardrailEncoder = "";
         c.anchorWeight = 12.5;
         c.anchorBatch = 3;
         c.evalSeedsPerPrompt = 5;
         const auto back = DragonConfig::fromJson(c.toJson());
         QCOMPARE(back.rounds, 7);
-        QCOMPARE(back.loss, std::string("kto"));
-        QCOMPARE(back.labelBaseline, std::string("median"));
+        QVERIFY(back.loss == PreferenceLoss::Kto);
+        QVERIFY(back.labelBaseline == LabelBaseline::Batch);
+        QCOMPARE(back.generator, std::string("/models/mine.pt"));
+        QCOMPARE(back.device, std::string("cpu"));
+        QCOMPARE(back.guardrailEncoder, std::string());
+        // Older configs named the base model "checkpoint".
+        QCOMPARE(DragonConfig::fromJson(R"({"checkpoint": "old.pt"})").generator, std::string("old.pt"));
         QCOMPARE(back.anchorWeight, 12.5);
         QCOMPARE(back.anchorBatch, 3);
         QCOMPARE(back.evalSeedsPerPrompt, 5);
         // Older configs said runningBaseline: true.
-        QCOMPARE(DragonConfig::fromJson("{\"runningBaseline\": true}").labelBaseline, std::string("running"));
+        QVERIFY(DragonConfig::fromJson("{\"runningBaseline\": true}").labelBaseline == LabelBaseline::Running);
         QCOMPARE(back.project.reward, c.project.reward);
         QVERIFY(back.validate().empty());
         DragonConfig bad;
@@ -201,12 +209,17 @@ private Q_SLOTS:
         const auto problems = bad.validate();
         QVERIFY(problems.size() >= 2); // no prompts; DPO needs pairs
         DragonConfig odd = c;
-        odd.labelBaseline = "mean";
+        odd.device = "gpu";
         odd.anchorWeight = -1;
         odd.evalSeedsPerPrompt = 0;
         QCOMPARE(int(odd.validate().size()), 3);
+        DragonConfig cudaWorld = c; // Gloo: multi-process runs stay on the CPU
+        cudaWorld.device = "cuda";
+        cudaWorld.worldSize = 2;
+        cudaWorld.promptsPerRound = 2;
+        QCOMPARE(int(cudaWorld.validate().size()), 1);
         DragonConfig single = c; // KTO against the prompt's mean needs two seeds
-        single.labelBaseline = "prompt";
+        single.labelBaseline = LabelBaseline::Prompt;
         single.seedsPerPrompt = 1;
         QCOMPARE(int(single.validate().size()), 1);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, DragonConfig::fromJson("{\"rounds\": \"many\"}"));
@@ -223,6 +236,8 @@ private Q_SLOTS:
         QTest::newRow("seed text") << R"({"seed": "x"})" << "\"seed\" of the training config must be a whole number";
         QTest::newRow("seed negative") << R"({"seed": -3})" << "\"seed\"";
         QTest::newRow("loss number") << R"({"loss": 5})" << "\"loss\" of the training config must be text";
+        QTest::newRow("loss unknown") << R"({"loss": "ppo"})" << "\"loss\" of the training config must be \"dpo\" or \"kto\", not \"ppo\"";
+        QTest::newRow("baseline unknown") << R"({"labelBaseline": "mean"})" << "\"labelBaseline\" of the training config must be";
         QTest::newRow("guidance 1e300") << R"({"guidance": 1e300})" << "\"guidance\"";
         QTest::newRow("beta 1e400") << R"({"beta": 1e400})" << "out of range";
         QTest::newRow("flag text") << R"({"guidedLoss": "yes"})" << "\"guidedLoss\" of the training config must be true or false";

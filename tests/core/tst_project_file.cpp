@@ -8,7 +8,9 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 #include <nlohmann/json.hpp>
+#include <sys/resource.h>
 
 using namespace dragon;
 Q_DECLARE_METATYPE(dragon::ProjectErrorKind)
@@ -250,14 +252,39 @@ void TestProjectFile::failedSaveKeepsOldFile()
     const QString file = dir.filePath("p.dragon");
     ProjectFile::save(sampleProject(dir.path()), file.toStdString());
     const std::string before = fixtures::readFile(file.toStdString());
-    // The folder becomes unwritable (a read-only mount, a full disk): the save fails cleanly.
+    // A save over the same file that runs out of space half-way (a full disk: the process may
+    // write no more than 1 KiB per file, and root ignores permissions) must fail cleanly and
+    // leave the old file as it was, with no temporary file behind.
+    Project bigger = sampleProject(dir.path());
+    for (int i = 0; i < 200; ++i)
+        bigger.trainPrompts.push_back("a long prompt that makes the project file larger, number " +
+                                      std::to_string(i));
+    QVERIFY(before.size() < 1024);
+    struct sigaction ignore = {}, previous = {};
+    ignore.sa_handler = SIG_IGN;
+    QCOMPARE(::sigaction(SIGXFSZ, &ignore, &previous), 0);
+    rlimit limit = {}, saved = {};
+    QCOMPARE(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+    limit = saved;
+    limit.rlim_cur = 1024;
+    QCOMPARE(::setrlimit(RLIMIT_FSIZE, &limit), 0);
+    bool refused = false;
+    std::string message;
     try {
-        ProjectFile::save(Project{}, dir.filePath("missing-folder/p.dragon").toStdString());
-        QFAIL("saved into a folder that does not exist");
+        ProjectFile::save(bigger, file.toStdString());
     } catch (const ProjectError &e) {
-        QCOMPARE(int(e.kind()), int(ProjectErrorKind::WriteFailed));
+        refused = e.kind() == ProjectErrorKind::WriteFailed;
+        message = e.what();
     }
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+    ::sigaction(SIGXFSZ, &previous, nullptr);
+    QVERIFY2(refused, "a save that could not be written was not refused as WriteFailed");
+    QVERIFY2(message.find("p.dragon") != std::string::npos, message.c_str());
     QCOMPARE(fixtures::readFile(file.toStdString()), before);
+    QCOMPARE(QDir(dir.path()).entryList({".*tmp*"}, QDir::Hidden | QDir::Files).size(), 0);
+    // And with room again the same save goes through.
+    ProjectFile::save(bigger, file.toStdString());
+    QVERIFY(ProjectFile::load(file.toStdString()) == bigger);
 }
 
 QTEST_GUILESS_MAIN(TestProjectFile)

@@ -19,6 +19,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <numeric>
 #include <cmath>
 
 using namespace dragon;
@@ -198,6 +199,42 @@ private Q_SLOTS:
         const auto away = WeightedReward({{similar, -1.0}}).utilities(batch);
         QVERIFY(away[3] > away[0]);
         QCOMPARE(combined.kind(), RewardKind::InstanceToDistribution);
+    }
+
+    void frozenScalesMakeBatchesComparable()
+    {
+        auto loud = std::make_shared<LoudnessTargetReward>(-14.0);
+        auto quiet = std::make_shared<LoudnessTargetReward>(-30.0);
+        WeightedReward combined({{loud, 1.0}, {quiet, 0.5}});
+        RewardBatch base;
+        base.loudnessLufs = {-20, -24, -18, -22};
+        // Per-batch statistics: every batch averages 0, however good it is.
+        RewardBatch better = base;
+        better.loudnessLufs = {-15, -16, -14, -15};
+        const auto u0 = combined.utilities(better);
+        QVERIFY(std::abs(std::accumulate(u0.begin(), u0.end(), 0.0)) < 1e-9);
+        // Frozen on the base batch: the better batch scores above 0 by the loud term's gain
+        // (z of the loud term) net of the quiet term's loss, in base standard deviations.
+        combined.freezeScales(base);
+        QVERIFY(combined.frozen());
+        const auto baseU = combined.utilities(base);
+        QVERIFY(std::abs(std::accumulate(baseU.begin(), baseU.end(), 0.0)) < 1e-9);
+        const auto scales = combined.scales();
+        QCOMPARE(int(scales.size()), 2);
+        QVERIFY(std::abs(scales[0].mean - (-7.0)) < 1e-12); // -|L + 14| over the base batch
+        const auto u = combined.utilities(better);
+        double expected = 0;
+        for (double lufs : better.loudnessLufs)
+            expected += (-std::abs(lufs + 14) - scales[0].mean) / scales[0].sd +
+                        0.5 * (-std::abs(lufs + 30) - scales[1].mean) / scales[1].sd;
+        QVERIFY(std::abs(std::accumulate(u.begin(), u.end(), 0.0) - expected) < 1e-9);
+        QVERIFY(expected > 0);
+        QCOMPARE(combined.scoreEach(better), u);
+        // Restored scales (a resumed run) give the same values; a wrong count is refused.
+        WeightedReward again({{loud, 1.0}, {quiet, 0.5}});
+        again.setScales(scales);
+        QCOMPARE(again.utilities(better), u);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, again.setScales({scales[0]}));
     }
 
     void definitionValidationNamesEachProblem()

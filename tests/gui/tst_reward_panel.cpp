@@ -191,6 +191,11 @@ private Q_SLOTS:
         // Direction "away" and a weight reach the document.
         cellCombo(terms, 1, 2)->setCurrentIndex(1);
         QVERIFY(f.document.project().reward.terms[1].away);
+        auto *weight = qobject_cast<QDoubleSpinBox *>(terms->cellWidget(1, 3));
+        QVERIFY(weight);
+        QVERIFY(f.document.project().reward.terms[1].weight != 2.5);
+        weight->setValue(2.5);
+        QCOMPARE(f.document.project().reward.terms[1].weight, 2.5);
         QVERIFY(f.document.isModified());
         // Saved and reopened, the form shows the same reward.
         f.document.saveAs(f.projectPath);

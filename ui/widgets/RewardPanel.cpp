@@ -2,6 +2,7 @@
 
 #include "document/ProjectDocument.h"
 #include "encoders/EncoderFactory.h"
+#include "project/ProjectFolder.h"
 #include "workers/EmbeddingController.h"
 
 #include <QComboBox>
@@ -172,7 +173,7 @@ QString RewardPanel::cacheDirectory() const
 {
     const QString project = m_document->filePath();
     if (!project.isEmpty())
-        return project + ".d/embeddings";
+        return QString::fromStdString(ProjectFolder::embeddingCache(project.toStdString(), {}));
     return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + "/embeddings";
 }
 

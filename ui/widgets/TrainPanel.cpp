@@ -2,6 +2,7 @@
 
 #include "document/ProjectDocument.h"
 #include "playback/PlaybackController.h"
+#include "project/ProjectFolder.h"
 #include "workers/TrainingController.h"
 
 #include <QComboBox>
@@ -18,6 +19,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <ctime>
 #include "widgets/QCustomPlotInclude.h"
 
 namespace {
@@ -157,7 +159,7 @@ dragon::DragonConfig TrainPanel::configFromForm() const
     c.project = m_document->project();
     c.projectPath = m_document->filePath().toStdString();
     c.rounds = m_rounds->value();
-    c.loss = m_loss->currentData().toString().toStdString();
+    parsePreferenceLoss(m_loss->currentData().toString().toStdString(), c.loss); // the combo holds "dpo"/"kto"
     c.learningRate = m_learningRate->value();
     c.beta = m_beta->value();
     c.promptsPerRound = m_promptsPerRound->value();
@@ -223,7 +225,8 @@ bool TrainPanel::startRun()
         setStatus(tr("Cannot train: %1.").arg(problems.join("; ")), true);
         return false;
     }
-    m_runDir = m_document->filePath() + ".d/runs/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+    m_runDir = QString::fromStdString(ProjectFolder::runsDir(m_document->filePath().toStdString()) + "/" +
+                                      ProjectFolder::runName(std::time(nullptr)));
     QDir().mkpath(m_runDir);
     for (auto *p : {m_rewardPlot, m_winPlot, m_guardPlot})
         for (int g = 0; g < p->graphCount(); ++g)

@@ -1,0 +1,283 @@
+#include "dragon/PreferenceUpdate.h"
+
+#include "dragon/DistributedGroup.h"
+#include "dragon/DragonLoss.h"
+#include "dragon/SeedMix.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <cmath>
+#include <limits>
+
+namespace dragon {
+
+PreferenceUpdate::PreferenceUpdate(const DragonConfig &config, Generator &policy, Generator &reference, Generator *ema,
+                                   DistributedGroup &group)
+    : m_config(config), m_policy(policy), m_reference(reference), m_ema(ema), m_group(group)
+{
+    m_anchorOn = config.anchorWeight > 0 && policy.hasPretrainingData();
+    torch::optim::AdamWOptions options(config.learningRate);
+    options.weight_decay(config.weightDecay).betas({0.9, 0.999});
+    if (!config.trainTextEncoder)
+        for (auto &p : policy.textEncoderParameters())
+            p.set_requires_grad(false);
+    m_params = policy.trainableParameters();
+    m_optimizer = std::make_unique<torch::optim::AdamW>(m_params, options);
+}
+
+PreferenceUpdate::~PreferenceUpdate() = default;
+
+double PreferenceUpdate::setRound(int round)
+{
+    const double lr = m_config.learningRate * std::min(1.0, double(round) / std::max(1, m_config.warmupRounds));
+    for (auto &paramGroup : m_optimizer->param_groups())
+        static_cast<torch::optim::AdamWOptions &>(paramGroup.options()).lr(lr);
+    return lr;
+}
+
+bool PreferenceUpdate::guidedLoss() const
+{
+    return m_config.guidedLoss && m_config.guidance != 1.0f;
+}
+
+// With classifier-free guidance: uncond + g (cond - uncond) (condition = [cond; uncond], one
+// batched forward). Training the conditional branch alone on guided samples pulls it toward
+// the guided outputs, which the sampler then amplifies again (measured: diversity and CLAP
+// adherence fell round by round).
+torch::Tensor PreferenceUpdate::mse(Generator &g, const torch::Tensor &x0, const torch::Tensor &steps,
+                                    const torch::Tensor &noise, const TextCondition &condition) const
+{
+    if (!guidedLoss())
+        return diffusion::perSampleMse(g, x0, steps, noise, condition);
+    const auto xt = diffusion::addNoise(g.alphasCumprod(), x0, steps, noise);
+    const auto both = g.denoise(torch::cat({xt, xt}), torch::cat({steps, steps}), condition).chunk(2, 0);
+    const auto guided = both[1] + double(m_config.guidance) * (both[0] - both[1]);
+    return (guided - diffusion::target(g, x0, steps, noise)).pow(2).flatten(1).mean(1);
+}
+
+void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &latents,
+                             const std::vector<std::string> &prompts, const std::vector<int> &promptOf,
+                             std::uint64_t roundSeed, RoundStats &stats, const std::atomic<bool> *stop)
+{
+    const DragonConfig &config = m_config;
+    m_policy.setTraining(true);
+    // Units of the loss: pairs (DPO) or labelled samples (KTO). Unit j is this rank's when
+    // j % worldSize == rank; each rank's loss is scaled by its share so that the summed
+    // gradients equal the single-process mean over all units.
+    const bool paired = !demos.pairs.empty();
+    const int64_t units = paired ? int64_t(demos.pairs.size()) : int64_t(demos.labels.size());
+    std::vector<int64_t> myUnits;
+    for (int64_t j = 0; j < units; ++j)
+        if (j % config.worldSize == config.rank)
+            myUnits.push_back(j);
+    const int64_t mineCount = int64_t(myUnits.size());
+    std::vector<int64_t> index;
+    std::vector<float> labels;
+    if (paired) {
+        for (int64_t j : myUnits)
+            index.push_back(demos.pairs[std::size_t(j)].winner);
+        for (int64_t j : myUnits)
+            index.push_back(demos.pairs[std::size_t(j)].loser);
+    } else {
+        for (int64_t j : myUnits) {
+            index.push_back(demos.labels[std::size_t(j)].index);
+            labels.push_back(float(demos.labels[std::size_t(j)].label));
+        }
+    }
+    std::vector<std::string> texts;
+    for (int64_t i : index)
+        texts.push_back(prompts[std::size_t(i)]);
+    const auto device = m_policy.device();
+    const auto &params = m_params;
+    const auto unitRows = torch::tensor(myUnits, torch::kInt64);
+    torch::Tensor x0;
+    TextCondition refCondition;
+    if (mineCount > 0) {
+        x0 = latents.index_select(0, torch::tensor(index).to(latents.device())).to(device);
+        torch::NoGradGuard noGrad;
+        refCondition = m_reference.encodeText(texts);
+        if (guidedLoss())
+            refCondition = TextCondition::cat(refCondition, m_reference.encodeText(std::vector<std::string>(texts.size())));
+    }
+    const auto shape = latents.sizes();
+    LossStats total;
+    double gradNorm = 0;
+    int applied = 0, measured = 0, backwards = 0;
+    const bool accumulate = config.accumulatePasses;
+    auto applyStep = [&] {
+        if (m_group.active()) {
+            std::vector<torch::Tensor> grads;
+            for (const auto &p : params) {
+                if (!p.grad().defined())
+                    p.mutable_grad() = torch::zeros_like(p);
+                grads.push_back(p.grad());
+            }
+            m_group.allReduceSum(grads);
+        }
+        gradNorm += torch::nn::utils::clip_grad_norm_(params, config.gradClip);
+        m_optimizer->step();
+        ++applied;
+        if (m_ema)
+            m_ema->blendParametersToward(m_policy, config.emaDecay);
+    };
+    double anchorTotal = 0;
+    m_optimizer->zero_grad();
+    for (int pass = 0; pass < config.gradientPasses; ++pass) {
+        if (stop && stop->load())
+            break; // the round is dropped anyway: stop without finishing the update
+        // t and noise for every unit, drawn identically on all ranks; the same for a pair's
+        // winner and loser, and (labels against the prompt's mean) for all samples of one
+        // prompt: then what differs between a prompt's D+ and D- terms is the sample, not the
+        // draw, which removes most of the gradient's timestep noise.
+        const bool perPrompt = !paired && config.labelBaseline == LabelBaseline::Prompt;
+        // Per prompt: one row per prompt index (at least `units` rows, so the usual case
+        // draws exactly what one row per unit would).
+        const int64_t drawRows = perPrompt ? std::max<int64_t>(units, config.promptsPerRound) : units;
+        auto generator = at::make_generator<at::CPUGeneratorImpl>(mixSeed(roundSeed, 77, std::uint64_t(pass)));
+        auto allSteps = torch::randint(0, m_policy.trainSteps(), {drawRows}, generator, torch::kInt64);
+        auto allNoise = torch::randn({drawRows, shape[1], shape[2]}, generator, torch::kFloat32);
+        if (perPrompt) {
+            std::vector<int64_t> draw;
+            for (const auto &l : demos.labels)
+                draw.push_back(promptOf[std::size_t(l.index)]);
+            const auto rows = torch::tensor(draw, torch::kInt64);
+            allSteps = allSteps.index_select(0, rows);
+            allNoise = allNoise.index_select(0, rows);
+        }
+        if (!accumulate)
+            m_optimizer->zero_grad();
+        LossStats s;
+        double finite = 1;
+        torch::Tensor loss;
+        if (mineCount > 0) {
+            auto steps = allSteps.index_select(0, unitRows);
+            auto noise = allNoise.index_select(0, unitRows);
+            if (paired) {
+                steps = torch::cat({steps, steps});
+                noise = torch::cat({noise, noise});
+            }
+            steps = steps.to(device);
+            noise = noise.to(device);
+            torch::Tensor refMse;
+            {
+                torch::NoGradGuard noGrad;
+                refMse = mse(m_reference, x0, steps, noise, refCondition);
+            }
+            auto condition = m_policy.encodeText(texts);
+            if (guidedLoss())
+                condition = TextCondition::cat(condition, m_policy.encodeText(std::vector<std::string>(texts.size())));
+            const auto modelMse = mse(m_policy, x0, steps, noise, condition);
+            if (paired) {
+                loss = diffusionDpoLoss(modelMse.narrow(0, 0, mineCount), modelMse.narrow(0, mineCount, mineCount),
+                                        refMse.narrow(0, 0, mineCount), refMse.narrow(0, mineCount, mineCount),
+                                        config.beta, &s);
+            } else {
+                double meanGap = std::numeric_limits<double>::quiet_NaN();
+                if (m_group.active()) { // z uses the mean gap over every rank's samples
+                    std::vector<torch::Tensor> gap{
+                        torch::stack({(refMse - modelMse).detach().sum().to(torch::kCPU, torch::kFloat32),
+                                      torch::full({}, float(mineCount))})};
+                    m_group.allReduceSum(gap);
+                    meanGap = gap[0][0].item<double>() / gap[0][1].item<double>();
+                }
+                loss = diffusionKtoLoss(modelMse, refMse, torch::tensor(labels).to(device), config.beta,
+                                        config.ktoLambdaDesirable, config.ktoLambdaUndesirable, &s, meanGap);
+            }
+            finite = std::isfinite(s.loss) ? 1 : 0;
+        } else if (!paired && m_group.active()) {
+            std::vector<torch::Tensor> gap{torch::zeros({2})};
+            m_group.allReduceSum(gap);
+        }
+        // The anchor's value is summed over ranks, so every rank sees the same one.
+        std::pair<torch::Tensor, double> anchor;
+        if (m_anchorOn) {
+            anchor = anchorLoss(roundSeed, pass);
+            if (!std::isfinite(anchor.second))
+                finite = 0;
+        }
+        // Every rank must agree to skip a non-finite step.
+        std::vector<torch::Tensor> votes{torch::tensor({float(finite)})};
+        m_group.allReduceSum(votes);
+        if (votes[0].item<float>() < float(config.worldSize)) {
+            stats.warning += (stats.warning.empty() ? "" : "; ") + std::string("non-finite loss: pass skipped");
+            ++stats.skippedPasses;
+            if (!accumulate)
+                m_optimizer->zero_grad();
+            continue; // no backward: the gradients stay clean
+        }
+        const double share = double(mineCount) / double(units);
+        torch::Tensor objective;
+        if (mineCount > 0)
+            objective = loss * share;
+        if (m_anchorOn) {
+            anchorTotal += anchor.second;
+            if (anchor.first.defined())
+                objective = objective.defined() ? objective + config.anchorWeight * anchor.first
+                                                : config.anchorWeight * anchor.first;
+        }
+        if (objective.defined())
+            (accumulate ? objective / config.gradientPasses : objective).backward();
+        ++backwards;
+        if (!accumulate)
+            applyStep();
+        // Statistics over all units: weighted by each rank's share.
+        std::vector<torch::Tensor> sums{torch::tensor({float(s.loss * share), float(s.implicitAccuracy * share),
+                                                       float(s.rewardsChosen * share), float(s.rewardsRejected * share),
+                                                       float(s.margin * share)})};
+        m_group.allReduceSum(sums);
+        total.loss += sums[0][0].item<double>();
+        total.implicitAccuracy += sums[0][1].item<double>();
+        total.rewardsChosen += sums[0][2].item<double>();
+        total.rewardsRejected += sums[0][3].item<double>();
+        total.margin += sums[0][4].item<double>();
+        ++measured;
+    }
+    // Accumulated: one optimizer step per round from the mean gradient of all passes (each
+    // pass with fresh t and noise), which averages out much of the timestep noise.
+    if (accumulate && backwards > 0 && !(stop && stop->load()))
+        applyStep();
+    m_policy.setTraining(false);
+    if (applied > 0 && measured > 0) {
+        stats.updated = true;
+        stats.loss = {total.loss / measured, total.implicitAccuracy / measured, total.rewardsChosen / measured,
+                      total.rewardsRejected / measured, total.margin / measured};
+        stats.gradNorm = gradNorm / applied;
+        stats.anchorLoss = m_anchorOn ? anchorTotal / measured : 0;
+    }
+}
+
+// The pretraining objective on this rank's rows of a fresh corpus batch (rows split over ranks
+// like the loss units; the sum over ranks is the batch mean). Returns the part to differentiate
+// (undefined when this rank has no rows) and the batch-mean loss value.
+std::pair<torch::Tensor, double> PreferenceUpdate::anchorLoss(std::uint64_t roundSeed, int pass)
+{
+    const DragonConfig &config = m_config;
+    torch::Tensor latents;
+    std::vector<std::string> captions;
+    m_policy.pretrainingBatch(config.anchorBatch, mixSeed(roundSeed, 313, std::uint64_t(pass)), latents, captions);
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(mixSeed(roundSeed, 317, std::uint64_t(pass)));
+    const auto steps = torch::randint(0, m_policy.trainSteps(), {config.anchorBatch}, generator, torch::kInt64);
+    const auto noise = torch::randn(latents.sizes(), generator, torch::kFloat32);
+    std::vector<int64_t> rows;
+    std::vector<std::string> texts;
+    for (int j = 0; j < config.anchorBatch; ++j)
+        if (j % config.worldSize == config.rank) {
+            rows.push_back(j);
+            texts.push_back(captions[std::size_t(j)]);
+        }
+    torch::Tensor part;
+    double sum = 0;
+    if (!rows.empty()) {
+        const auto device = m_policy.device();
+        const auto r = torch::tensor(rows, torch::kInt64);
+        const auto perSample =
+            diffusion::perSampleMse(m_policy, latents.index_select(0, r).to(device), steps.index_select(0, r).to(device),
+                                    noise.index_select(0, r).to(device), m_policy.encodeText(texts));
+        part = perSample.sum() / double(config.anchorBatch);
+        sum = part.item<double>();
+    }
+    std::vector<torch::Tensor> total{torch::tensor({float(sum)})};
+    m_group.allReduceSum(total);
+    return {part, total[0][0].item<double>()};
+}
+
+} // namespace dragon

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "dragon/DemoBuilder.h"
+#include "dragon/DragonConfig.h"
+#include "dragon/DragonEvents.h"
+#include "model/Generator.h"
+
+#include <atomic>
+#include <memory>
+#include <torch/torch.h>
+#include <utility>
+#include <vector>
+
+namespace dragon {
+
+class DistributedGroup;
+
+// One round's fine-tuning step on any Generator (DESIGN section 3): `gradientPasses` passes of
+// the Diffusion-DPO (pairs) or Diffusion-KTO (labels) loss against the frozen reference, each
+// with fresh timesteps and noise drawn from the round's seed (the same draw for a pair's winner
+// and loser), optionally on the guided (CFG) prediction, plus the pretraining anchor when the
+// generator has pretraining data; AdamW with gradient clipping, one step per round from the
+// passes' mean gradient (or one per pass), then the EMA copy. A pass whose loss is not finite
+// on any rank is skipped on all ranks (the NaN vote), so no NaN reaches the weights. In a
+// multi-process run each rank takes the loss units j with j % worldSize == rank and gradients
+// are summed, which equals the single-process mean.
+class PreferenceUpdate
+{
+public:
+    // `ema` may be null. The text encoder's parameters are frozen unless the config trains it.
+    PreferenceUpdate(const DragonConfig &config, Generator &policy, Generator &reference, Generator *ema,
+                     DistributedGroup &group);
+    ~PreferenceUpdate();
+
+    // The learning rate of round `round` (linear warm-up), applied to the optimizer.
+    double setRound(int round);
+    // Updates the policy from the demonstrations of a round (latents [N, C, T], prompts and
+    // prompt indices of the N samples); fills the loss, gradient and anchor fields of `stats`.
+    void apply(const Demonstrations &demos, const torch::Tensor &latents, const std::vector<std::string> &prompts,
+               const std::vector<int> &promptOf, std::uint64_t roundSeed, RoundStats &stats,
+               const std::atomic<bool> *stop);
+
+    torch::optim::AdamW &optimizer() { return *m_optimizer; }
+    bool anchorOn() const { return m_anchorOn; }
+    // Per-sample MSE of the prediction the sampler uses (guided when the config says so).
+    torch::Tensor mse(Generator &g, const torch::Tensor &x0, const torch::Tensor &steps,
+                      const torch::Tensor &noise, const TextCondition &condition) const;
+
+private:
+    bool guidedLoss() const;
+    std::pair<torch::Tensor, double> anchorLoss(std::uint64_t roundSeed, int pass);
+
+    DragonConfig m_config;
+    Generator &m_policy;
+    Generator &m_reference;
+    Generator *m_ema;
+    DistributedGroup &m_group;
+    std::vector<torch::Tensor> m_params;
+    std::unique_ptr<torch::optim::AdamW> m_optimizer;
+    bool m_anchorOn = false;
+};
+
+} // namespace dragon

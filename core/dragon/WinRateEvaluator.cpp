@@ -1,0 +1,213 @@
+#include "dragon/WinRateEvaluator.h"
+
+#include "audio/AudioFileReader.h"
+#include "audio/AudioFileWriter.h"
+#include "dragon/ClipSampler.h"
+#include "dragon/RewardTerms.h"
+#include "dragon/SeedMix.h"
+#include "dragon/TrainingReward.h"
+#include "dragon/WinRateStatistics.h"
+#include "encoders/Encoder.h"
+#include "metrics/VendiScore.h"
+#include "model/Generator.h"
+#include "rewards/ClapScoreReward.h"
+#include "rewards/EmbeddingMatrix.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <random>
+
+namespace dragon {
+namespace fs = std::filesystem;
+
+namespace {
+
+double quantile(std::vector<double> v, double q)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const double pos = q * double(v.size() - 1);
+    const std::size_t lo = std::size_t(pos), hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+}
+
+} // namespace
+
+WinRateEvaluator::WinRateEvaluator(RoundPlan plan, int steps, int bootstrapDraws, std::uint64_t seed,
+                                   fs::path baseCacheDir, std::shared_ptr<Encoder> guardrail)
+    : m_plan(std::move(plan)), m_steps(steps), m_bootstrapDraws(bootstrapDraws), m_seed(seed),
+      m_baseCacheDir(std::move(baseCacheDir)), m_guard(std::move(guardrail))
+{
+    if (m_guard && m_guard->hasTextTower())
+        m_guardClap = std::make_unique<ClapScoreReward>(m_guard);
+}
+
+WinRateEvaluator::~WinRateEvaluator() = default;
+
+bool WinRateEvaluator::loadOrMakeBase(Generator &base, const ClipSampler &sampler, const std::atomic<bool> *stop)
+{
+    if (!m_baseAudio.empty())
+        return true;
+    bool cached = false;
+    {
+        std::ifstream complete(m_baseCacheDir / "complete");
+        std::size_t count = 0;
+        cached = complete && (complete >> count) && count == m_plan.size();
+    }
+    if (cached) {
+        for (std::size_t i = 0; i < m_plan.size() && cached; ++i) {
+            try {
+                m_baseAudio.push_back(AudioFileReader::read((m_baseCacheDir / (std::to_string(i) + ".wav")).string()));
+            } catch (const std::exception &) {
+                cached = false;
+            }
+        }
+        if (cached)
+            return true;
+        m_baseAudio.clear();
+    }
+    m_baseAudio = sampler.sample(base, m_plan.prompts, m_plan.seeds, m_steps, stop, "evaluating base").audio;
+    if (m_baseAudio.empty())
+        return false;
+    fs::create_directories(m_baseCacheDir);
+    // Float WAV: a resumed run reads back exactly what the first evaluation scored.
+    AudioWriteFormat format;
+    format.encoding = SampleEncoding::Float32;
+    for (std::size_t i = 0; i < m_baseAudio.size(); ++i)
+        AudioFileWriter::write((m_baseCacheDir / (std::to_string(i) + ".wav")).string(), m_baseAudio[i], format);
+    std::ofstream(m_baseCacheDir / "complete") << m_plan.size() << "\n";
+    return true;
+}
+
+WinRateEvaluator::Paired WinRateEvaluator::comparePaired(const std::vector<double> &base,
+                                                         const std::vector<double> &policy,
+                                                         const std::vector<std::vector<std::size_t>> &clipsOfPrompt)
+{
+    Paired p;
+    const std::size_t n = clipsOfPrompt.size();
+    std::vector<double> deltas;
+    for (std::size_t i = 0; i < n; ++i) {
+        double d = 0, scale = 0;
+        for (std::size_t c : clipsOfPrompt[i]) {
+            d += (policy[c] - base[c]) / double(clipsOfPrompt[i].size());
+            scale += std::abs(base[c]) / double(clipsOfPrompt[i].size());
+        }
+        deltas.push_back(d);
+        p.outcomes.push_back(d > 1e-9 * (1 + scale) ? 1 : d < -1e-9 * (1 + scale) ? -1 : 0);
+    }
+    if (n == 0)
+        return p;
+    double mean = std::accumulate(deltas.begin(), deltas.end(), 0.0) / double(n), var = 0;
+    for (double d : deltas)
+        var += (d - mean) * (d - mean) / std::max<double>(1, double(n) - 1);
+    const double half = 1.96 * std::sqrt(var / double(n));
+    p.mean = mean;
+    p.lower = mean - half;
+    p.upper = mean + half;
+    return p;
+}
+
+EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base, const TrainingReward &training,
+                                     const ClipSampler &sampler, int round, const std::atomic<bool> *stop)
+{
+    const Reward &reward = training.reward();
+    EvalStats e;
+    e.round = round;
+    const auto started = std::chrono::steady_clock::now();
+    if (!loadOrMakeBase(base, sampler, stop))
+        return e;
+    const auto policyAudio = sampler.sample(policy, m_plan.prompts, m_plan.seeds, m_steps, stop, "evaluating").audio;
+    if (policyAudio.empty())
+        return e;
+    if (!m_baseBatch) {
+        m_baseBatch = training.score(m_baseAudio, m_plan.prompts);
+        if (m_guard) {
+            m_baseGuard.embeddings = m_guard->embedBatch(m_baseAudio);
+            m_baseGuard.prompts = m_plan.prompts;
+        }
+    }
+    const RewardBatch &baseBatch = *m_baseBatch;
+    const RewardBatch mine = training.score(policyAudio, m_plan.prompts);
+    const auto clipsOf = m_plan.clipsOfPrompt();
+    const std::size_t n = clipsOf.size();
+    std::vector<int> outcomes;
+    if (reward.kind() == RewardKind::DistributionToDistribution) {
+        e.rewardBase = reward.scoreSet(baseBatch);
+        e.rewardPolicy = reward.scoreSet(mine);
+        e.deltaMean = reward.sign() * (e.rewardPolicy - e.rewardBase);
+        // Bootstrap over prompts (each with all its seeds), the same subsets for both.
+        std::mt19937_64 rng(mixSeed(m_seed, 999));
+        std::uniform_int_distribution<std::size_t> pick(0, n - 1);
+        std::vector<double> deltas;
+        for (int b = 0; b < m_bootstrapDraws; ++b) {
+            RewardBatch sb, sm;
+            for (std::size_t k = 0; k < n; ++k)
+                for (std::size_t c : clipsOf[pick(rng)]) {
+                    sb.embeddings.push_back(baseBatch.embeddings[c]);
+                    sm.embeddings.push_back(mine.embeddings[c]);
+                    sb.prompts.push_back(m_plan.prompts[c]);
+                    sm.prompts.push_back(m_plan.prompts[c]);
+                }
+            const double d = reward.sign() * (reward.scoreSet(sm) - reward.scoreSet(sb));
+            deltas.push_back(d);
+            outcomes.push_back(d > 1e-12 ? 1 : d < -1e-12 ? -1 : 0);
+        }
+        e.deltaLower = quantile(deltas, 0.025);
+        e.deltaUpper = quantile(deltas, 0.975);
+    } else {
+        // Score both batches together so combined rewards standardise on the same scale.
+        RewardBatch joint = baseBatch;
+        joint.prompts.insert(joint.prompts.end(), mine.prompts.begin(), mine.prompts.end());
+        joint.embeddings.insert(joint.embeddings.end(), mine.embeddings.begin(), mine.embeddings.end());
+        joint.loudnessLufs.insert(joint.loudnessLufs.end(), mine.loudnessLufs.begin(), mine.loudnessLufs.end());
+        const auto u = reward.utilities(joint);
+        const auto rawBase = reward.scoreEach(baseBatch), rawMine = reward.scoreEach(mine);
+        const std::size_t clips = m_plan.size();
+        e.rewardBase = std::accumulate(rawBase.begin(), rawBase.end(), 0.0) / double(clips);
+        e.rewardPolicy = std::accumulate(rawMine.begin(), rawMine.end(), 0.0) / double(clips);
+        // A prompt's outcome: its seeds' mean utility, policy against base (same seeds).
+        const std::vector<double> uBase(u.begin(), u.begin() + long(clips)), uMine(u.begin() + long(clips), u.end());
+        const Paired paired = comparePaired(uBase, uMine, clipsOf);
+        outcomes = paired.outcomes;
+        e.deltaMean = paired.mean;
+        e.deltaLower = paired.lower;
+        e.deltaUpper = paired.upper;
+    }
+    e.winRate = winRateFromOutcomes(outcomes.data(), int(outcomes.size()));
+    e.terms = RewardTerms::ofEvaluation(reward, baseBatch, mine, clipsOf);
+    if (reward.kind() == RewardKind::DistributionToDistribution) {
+        // Bootstrap draws are not independent trials: the interval uses the number of eval
+        // prompts as the sample size, and p is the two-sided bootstrap p-value.
+        int wins = 0, losses = 0;
+        for (int o : outcomes) {
+            if (o > 0)
+                ++wins;
+            else if (o < 0)
+                ++losses;
+        }
+        std::tie(e.winRate.lower, e.winRate.upper) = wilsonInterval(e.winRate.rate * double(n), int(n));
+        // Two-sided bootstrap p-value, ties counted half, with the usual +1 correction.
+        const double draws = double(outcomes.size());
+        const double ties = draws - wins - losses;
+        e.winRate.signTestP = std::min(1.0, 2.0 * (std::min(wins, losses) + 0.5 * ties + 1.0) / (draws + 1.0));
+    }
+    if (m_guard) {
+        RewardBatch guarded;
+        guarded.embeddings = m_guard->embedBatch(policyAudio);
+        guarded.prompts = m_plan.prompts;
+        e.vendiBase = vendiScore(clipMatrix(m_baseGuard.embeddings));
+        e.vendiPolicy = vendiScore(clipMatrix(guarded.embeddings));
+        if (m_guardClap) {
+            e.clapBase = m_guardClap->scoreSet(m_baseGuard); // mean CLAP score
+            e.clapPolicy = m_guardClap->scoreSet(guarded);
+        }
+    }
+    e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return e;
+}
+
+} // namespace dragon

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "audio/AudioBuffer.h"
+#include "dragon/DragonEvents.h"
+#include "dragon/RoundPlan.h"
+#include "rewards/Reward.h"
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dragon {
+
+class ClapScoreReward;
+class ClipSampler;
+class Encoder;
+class Generator;
+class TrainingReward;
+
+// The fine-tuned model against the base model on the fixed evaluation plan (DESIGN section 3):
+// both generate the same prompts with the same seeds; the base clips are generated once and
+// cached (float WAVs in `baseCacheDir`, so a resumed run scores exactly what the first
+// evaluation scored). Instance rewards: a prompt's outcome is the mean over its seeds of the
+// policy's utility minus the base's (both scored together, so combined rewards use one scale);
+// win rate with a Wilson interval and the sign test; the paired difference with a t interval.
+// Set rewards: bootstrap over prompts (the same subsets for both); the interval uses the number
+// of prompts as the sample size and p is the bootstrap p-value. Guardrails, when a guardrail
+// encoder is given: Vendi diversity of each batch and, with a text tower, the mean CLAP score.
+class WinRateEvaluator
+{
+public:
+    // `guardrail` may be null (guardrails off).
+    WinRateEvaluator(RoundPlan plan, int steps, int bootstrapDraws, std::uint64_t seed,
+                     std::filesystem::path baseCacheDir, std::shared_ptr<Encoder> guardrail);
+    ~WinRateEvaluator();
+
+    bool empty() const { return m_plan.prompts.empty(); }
+    const RoundPlan &plan() const { return m_plan; }
+    // Stats of round `round`; a stop returns what it has (EvalStats with seconds = 0).
+    EvalStats evaluate(Generator &policy, Generator &base, const TrainingReward &reward, const ClipSampler &sampler,
+                       int round, const std::atomic<bool> *stop);
+
+    // Instance rewards: per-prompt paired outcomes of policy against base utilities (clip c of
+    // both under the same prompt and seed), the mean difference and its 95 % t interval.
+    struct Paired
+    {
+        std::vector<int> outcomes; // +1, 0, -1 per prompt
+        double mean = 0, lower = 0, upper = 0;
+    };
+    static Paired comparePaired(const std::vector<double> &base, const std::vector<double> &policy,
+                                const std::vector<std::vector<std::size_t>> &clipsOfPrompt);
+
+private:
+    bool loadOrMakeBase(Generator &base, const ClipSampler &sampler, const std::atomic<bool> *stop);
+
+    RoundPlan m_plan;
+    int m_steps;
+    int m_bootstrapDraws;
+    std::uint64_t m_seed;
+    std::filesystem::path m_baseCacheDir;
+    std::shared_ptr<Encoder> m_guard;
+    std::unique_ptr<ClapScoreReward> m_guardClap;
+    std::vector<AudioBuffer> m_baseAudio;
+    std::optional<RewardBatch> m_baseBatch; // the reward's view of the base clips, computed once
+    RewardBatch m_baseGuard;
+};
+
+} // namespace dragon

@@ -1,0 +1,41 @@
+#include "project/ProjectFolder.h"
+
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+namespace dragon {
+namespace fs = std::filesystem;
+
+std::string ProjectFolder::dataDir(const std::string &projectPath)
+{
+    return projectPath + ".d";
+}
+
+std::string ProjectFolder::embeddingCache(const std::string &projectPath, const std::string &fallbackDir)
+{
+    if (projectPath.empty())
+        return (fs::path(fallbackDir) / "embeddings").string();
+    return (fs::path(dataDir(projectPath)) / "embeddings").string();
+}
+
+std::string ProjectFolder::runsDir(const std::string &projectPath)
+{
+    return (fs::path(dataDir(projectPath)) / "runs").string();
+}
+
+std::string ProjectFolder::previewsDir(const std::string &projectPath)
+{
+    return (fs::path(dataDir(projectPath)) / "previews").string();
+}
+
+std::string ProjectFolder::runName(std::time_t when)
+{
+    std::tm local{};
+    localtime_r(&when, &local);
+    std::ostringstream name;
+    name << std::put_time(&local, "%Y%m%d-%H%M%S");
+    return name.str();
+}
+
+} // namespace dragon
