@@ -36,7 +36,10 @@ if [ "$mode" = "test" ]; then
   bash "$root/packaging/check_format.sh"
 fi
 echo "== configuring $build"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDRAGON_WERROR=$werror >/dev/null
+# Release at -O2 without debug information: debug info makes the torch-heavy files compile 40 %
+# slower and the binaries 20x larger. For a debugger, configure by hand with RelWithDebInfo.
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
+  -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" -DDRAGON_WERROR=$werror >/dev/null
 echo "== building"
 cmake --build "$build" --parallel "$(nproc)"
 
@@ -56,7 +59,8 @@ case "$mode" in
     # 30 s on its checked-in seeds (label "fuzz"). Long runs: tests/fuzz/run_long.sh.
     fuzz="${DRAGON_FUZZ_BUILD_DIR:-$root/build-fuzz}"
     echo "== configuring $fuzz (clang, libFuzzer)"
-    cmake -S "$root" -B "$fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+    cmake -S "$root" -B "$fuzz" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O1 \
+      -DCMAKE_C_FLAGS_RELEASE=-O1 -DCMAKE_C_COMPILER=clang \
       -DCMAKE_CXX_COMPILER=clang++ -DDRAGON_BUILD_FUZZERS=ON -DDRAGON_WERROR=$werror >/dev/null
     cmake --build "$fuzz" --parallel "$(nproc)"
     cd "$fuzz"

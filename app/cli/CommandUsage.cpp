@@ -42,8 +42,9 @@ const std::map<std::string, const char *> &table()
          "usage: dragon evaluate-pocket [--captions 200] [--train-per-style 80] [--steps 20] "
          "[--guidance 3] [--spectrograms DIR] [--json FILE] [--checkpoint F]\n"},
         {"generate",
-         "usage: dragon generate --out DIR [--prompt TEXT] [--seed S] [--steps N] "
-         "[--guidance G] [--count N (1-256)] [--checkpoint FILE]\n"},
+         "usage: dragon generate --out DIR [--prompt TEXT] [--seed S] [--steps N] [--guidance G]\n"
+         "         [--count N (1-64)] [--generator pocket|CHECKPOINT.pt|PLUGIN.pt] [--device auto|cpu|cuda[:N]]\n"
+         "Writes STAMP-seedN.wav and a STAMP-seedN.json sidecar (prompt, seed, settings, model) per clip.\n"},
         {"info",
          "usage: dragon info FILE...\n"},
         {"loudness",

@@ -55,52 +55,28 @@ int pretrain(const Args &input)
 int generate(const Args &input)
 {
     Args args = input;
-    const std::string checkpoint = takeOption(args, "--checkpoint", GeneratorService::defaultPocketCheckpoint());
-    const std::string prompt = takeOption(args, "--prompt", "");
-    const auto seed = static_cast<std::uint64_t>(toInt(takeOption(args, "--seed", "0"), "--seed"));
-    SamplerSettings settings;
-    settings.steps = toInt(takeOption(args, "--steps", "20"), "--steps");
-    settings.guidance = static_cast<float>(toDouble(takeOption(args, "--guidance", "3.0"), "--guidance"));
-    const int count = toInt(takeOption(args, "--count", "1"), "--count");
+    const std::string spec = takeOption(args, "--generator", takeOption(args, "--checkpoint", "pocket"));
+    const std::string device = takeOption(args, "--device", "auto");
+    GenerationRequest request;
+    request.prompt = takeOption(args, "--prompt", "");
+    request.seed = static_cast<std::uint64_t>(toInt(takeOption(args, "--seed", "0"), "--seed"));
+    request.steps = toInt(takeOption(args, "--steps", "20"), "--steps");
+    request.guidance = static_cast<float>(toDouble(takeOption(args, "--guidance", "3.0"), "--guidance"));
+    request.count = toInt(takeOption(args, "--count", "1"), "--count");
     const std::string out = takeOption(args, "--out", "");
-    if (out.empty() || !args.empty() || count < 1 || count > 256) {
+    if (out.empty() || !args.empty() || request.count < 1 || request.count > GeneratorService::kMaxClips)
         return usageError("generate");
-    }
-    auto generator = PocketGenerator::load(checkpoint);
-    if (torch::cuda::is_available())
-        generator->to(torch::kCUDA);
-    const SamplerSettings used = DdimSampler::clamped(settings, generator->trainSteps());
-    if (used.steps != settings.steps)
-        std::cerr << "note: steps clamped from " << settings.steps << " to " << used.steps << "\n";
-    if (used.guidance != settings.guidance)
-        std::cerr << "note: guidance clamped from " << settings.guidance << " to " << used.guidance << "\n";
-    const auto tokens = generator->tokenizer().encode(prompt);
-    if (tokens.truncated)
-        std::cerr << "note: the prompt is longer than " << generator->tokenizer().maxTokens()
-                  << " words; the rest is ignored\n";
-    fs::create_directories(out);
-    std::vector<std::string> prompts(static_cast<std::size_t>(count), prompt);
-    std::vector<std::uint64_t> seeds;
-    for (int i = 0; i < count; ++i)
-        seeds.push_back(seed + static_cast<std::uint64_t>(i));
+    auto service = GeneratorService::load(spec, device);
+    const GenerationCheck check = service->check(request);
+    for (const auto &note : check.messages)
+        std::cerr << "note: " << note << "\n";
     const auto started = std::chrono::steady_clock::now();
-    const auto latents = DdimSampler::sample(*generator, prompts, seeds, used);
-    const auto clips = generator->decode(latents);
+    const auto clips = service->generate(request, {}, nullptr);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    for (int i = 0; i < count; ++i) {
-        const std::string stem = "clip-seed" + std::to_string(seeds[static_cast<std::size_t>(i)]);
-        const fs::path wav = fs::path(out) / (stem + ".wav");
-        AudioFileWriter::write(wav.string(), clips[static_cast<std::size_t>(i)], {AudioContainer::Wav, SampleEncoding::Pcm16});
-        const nlohmann::json sidecar = {
-            {"prompt", prompt}, {"seed", seeds[static_cast<std::size_t>(i)]}, {"steps", used.steps},
-            {"guidance", used.guidance}, {"model", "pocket"}, {"checkpoint", fs::absolute(checkpoint).string()},
-            {"sampleRate", clips[static_cast<std::size_t>(i)].sampleRate()},
-            {"seconds", clips[static_cast<std::size_t>(i)].durationSeconds()},
-            {"promptTruncated", tokens.truncated}, {"unknownWords", tokens.unknownWords}};
-        std::ofstream(fs::path(out) / (stem + ".json")) << sidecar.dump(2) << "\n";
-        std::cout << wav.string() << "\n";
-    }
-    std::cerr << "generated " << count << " clip(s) in " << std::fixed << std::setprecision(2) << seconds << " s\n";
+    for (const auto &path : service->save(clips, out, check))
+        std::cout << path << "\n";
+    std::cerr << "generated " << clips.size() << " clip(s) with " << service->description() << " in " << std::fixed
+              << std::setprecision(2) << seconds << " s\n";
     return 0;
 }
 

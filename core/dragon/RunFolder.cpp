@@ -59,6 +59,7 @@ const std::vector<RunFolder::MetricField> &RunFolder::metricFields()
         {"pairs", [](S s) { return nlohmann::json(s.pairs); }, true},
         {"labels", [](S s) { return nlohmann::json(s.labels); }, true},
         {"skipped_ties", [](S s) { return nlohmann::json(s.skippedTies); }, true},
+        {"skipped_passes", [](S s) { return nlohmann::json(s.skippedPasses); }, true},
         {"loss", [](S s) { return nlohmann::json(s.loss.loss); }, true},
         {"implicit_accuracy", [](S s) { return nlohmann::json(s.loss.implicitAccuracy); }, true},
         {"margin", [](S s) { return nlohmann::json(s.loss.margin); }, true},

@@ -120,7 +120,11 @@ EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base, const T
     const auto started = std::chrono::steady_clock::now();
     if (!loadOrMakeBase(base, sampler, stop))
         return e;
-    const auto policyAudio = sampler.sample(policy, m_plan.prompts, m_plan.seeds, m_steps, stop, "evaluating").audio;
+    // Round 0: nothing was trained, the policy is the base model and samples exactly what it
+    // sampled (deterministic, same seeds): its clips are the base clips.
+    const auto policyAudio =
+        round == 0 ? m_baseAudio
+                   : sampler.sample(policy, m_plan.prompts, m_plan.seeds, m_steps, stop, "evaluating").audio;
     if (policyAudio.empty())
         return e;
     if (!m_baseBatch) {

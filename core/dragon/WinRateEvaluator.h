@@ -40,7 +40,8 @@ public:
 
     bool empty() const { return m_plan.prompts.empty(); }
     const RoundPlan &plan() const { return m_plan; }
-    // Stats of round `round`; a stop returns what it has (EvalStats with seconds = 0).
+    // Stats of round `round` (round 0: the untrained policy, whose clips are the base clips);
+    // a stop returns what it has (EvalStats with seconds = 0).
     EvalStats evaluate(Generator &policy, Generator &base, const TrainingReward &reward, const ClipSampler &sampler,
                        int round, const std::atomic<bool> *stop);
 

@@ -2,10 +2,15 @@
 
 #include "model/GeneratorFactory.h"
 
-#include "util/BundledResource.h"
 
+#include "audio/AudioFileWriter.h"
 #include "model/DdimSampler.h"
-#include "model/PocketGenerator.h"
+#include "model/Generator.h"
+#include "project/ProjectFolder.h"
+#include "util/AtomicFileWriter.h"
+
+#include <ctime>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -18,18 +23,19 @@ namespace dragon {
 
 struct GeneratorService::Impl
 {
-    std::unique_ptr<PocketGenerator> generator;
+    std::unique_ptr<Generator> generator;
+    std::string spec;
 };
 
 GeneratorService::GeneratorService(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 GeneratorService::~GeneratorService() = default;
 
-std::unique_ptr<GeneratorService> GeneratorService::loadPocket(const std::string &checkpoint)
+std::unique_ptr<GeneratorService> GeneratorService::load(const std::string &spec, const std::string &device)
 {
     auto impl = std::make_unique<Impl>();
-    impl->generator = PocketGenerator::load(checkpoint);
-    if (torch::cuda::is_available()) // CUDA builds of libtorch: sample on the GPU
-        impl->generator->to(torch::kCUDA);
+    impl->generator = createGenerator(spec);
+    impl->generator->to(resolveDevice(device)); // auto: the GPU when this libtorch has one
+    impl->spec = spec.empty() || spec == "pocket" ? "pocket" : std::filesystem::absolute(spec).string();
     return std::unique_ptr<GeneratorService>(new GeneratorService(std::move(impl)));
 }
 
@@ -42,7 +48,7 @@ std::string GeneratorService::description() const
 {
     std::ostringstream s;
     s.precision(2);
-    s << "pocket model · " << std::fixed << m_impl->generator->parameterCount() / 1e6
+    s << m_impl->generator->name() << " · " << std::fixed << m_impl->generator->parameterCount() / 1e6
       << " M parameters · " << m_impl->generator->sampleRate() / 1000 << " kHz";
     return s.str();
 }
@@ -56,11 +62,11 @@ GenerationCheck GeneratorService::check(const GenerationRequest &request) const
     const SamplerSettings used = DdimSampler::clamped(s, m_impl->generator->trainSteps());
     c.steps = used.steps;
     c.guidance = used.guidance;
-    c.count = std::clamp(request.count, 1, 64);
-    const auto tokens = m_impl->generator->tokenizer().encode(request.prompt);
-    c.promptTruncated = tokens.truncated;
-    c.maxWords = m_impl->generator->tokenizer().maxTokens();
-    c.unknownWords = tokens.unknownWords;
+    c.count = std::clamp(request.count, 1, kMaxClips);
+    const PromptCheck prompt = m_impl->generator->checkPrompt(request.prompt);
+    c.promptTruncated = prompt.truncated;
+    c.maxWords = prompt.maxWords;
+    c.unknownWords = prompt.unknownWords;
     if (c.steps != request.steps)
         c.messages.push_back("steps set to " + std::to_string(c.steps) + " (allowed: 1 to " +
                              std::to_string(m_impl->generator->trainSteps()) + ")");
@@ -68,13 +74,9 @@ GenerationCheck GeneratorService::check(const GenerationRequest &request) const
         c.messages.push_back("guidance set to " + std::to_string(c.guidance).substr(0, 4) +
                              " (allowed: 0 to 20)");
     if (c.count != request.count)
-        c.messages.push_back("batch size set to " + std::to_string(c.count) + " (allowed: 1 to 64)");
-    if (c.promptTruncated)
-        c.messages.push_back("the prompt is longer than " + std::to_string(c.maxWords) +
-                             " words; only the first " + std::to_string(c.maxWords) + " are used");
-    if (c.unknownWords > 0)
-        c.messages.push_back(std::to_string(c.unknownWords) +
-                             " word(s) are outside the pocket model's vocabulary and carry little meaning");
+        c.messages.push_back("batch size set to " + std::to_string(c.count) + " (allowed: 1 to " +
+                             std::to_string(kMaxClips) + ")");
+    c.messages.insert(c.messages.end(), prompt.messages.begin(), prompt.messages.end());
     if (request.prompt.find_first_not_of(" \t\r\n") == std::string::npos)
         c.messages.push_back("empty prompt: unconditional generation");
     return c;
@@ -105,6 +107,31 @@ std::vector<GeneratedClip> GeneratorService::generate(const GenerationRequest &r
         clips.push_back({std::move(audio[static_cast<std::size_t>(i)]), request.prompt,
                          seeds[static_cast<std::size_t>(i)], c.steps, c.guidance});
     return clips;
+}
+
+std::vector<std::string> GeneratorService::save(const std::vector<GeneratedClip> &clips, const std::string &outputDir,
+                                                const GenerationCheck &check) const
+{
+    namespace fs = std::filesystem;
+    fs::create_directories(outputDir);
+    const std::string stamp = ProjectFolder::runName(std::time(nullptr));
+    std::vector<std::string> paths;
+    for (const auto &clip : clips) {
+        std::string stem = stamp + "-seed" + std::to_string(clip.seed);
+        for (int n = 2; fs::exists(fs::path(outputDir) / (stem + ".wav")); ++n)
+            stem = stamp + "-seed" + std::to_string(clip.seed) + "-" + std::to_string(n);
+        const fs::path wav = fs::path(outputDir) / (stem + ".wav");
+        AudioFileWriter::write(wav.string(), clip.audio, {AudioContainer::Wav, SampleEncoding::Pcm16});
+        const nlohmann::json sidecar = {
+            {"prompt", clip.prompt}, {"seed", std::to_string(clip.seed)}, {"steps", clip.steps},
+            {"guidance", clip.guidance}, {"model", m_impl->generator->name()}, {"generator", m_impl->spec},
+            {"sampleRate", clip.audio.sampleRate()}, {"seconds", clip.audio.durationSeconds()},
+            {"promptTruncated", check.promptTruncated}, {"unknownWords", check.unknownWords}};
+        AtomicFileWriter::write((fs::path(outputDir) / (stem + ".json")).string(), sidecar.dump(2) + "\n",
+                                AtomicFileWriter::Durability::Fast);
+        paths.push_back(wav.string());
+    }
+    return paths;
 }
 
 } // namespace dragon

@@ -43,21 +43,33 @@ struct GeneratedClip
     float guidance = 0.0f;
 };
 
+// The one generation path of the CLI (`dragon generate`) and the Generate tab: any generator
+// createGenerator knows (the pocket model, a pocket checkpoint, a TorchScript generator
+// plug-in), one clip cap, one file naming and one sidecar format.
 class GeneratorService
 {
 public:
     ~GeneratorService();
-    // Throws std::runtime_error naming the file and the problem.
-    static std::unique_ptr<GeneratorService> loadPocket(const std::string &checkpoint);
+    static constexpr int kMaxClips = 64; // per request
+    // `spec`: "" or "pocket", a pocket checkpoint or a TorchScript generator (.pt); `device`:
+    // auto | cpu | cuda[:N]. Throws std::runtime_error naming the file and the problem.
+    static std::unique_ptr<GeneratorService> load(const std::string &spec, const std::string &device = "auto");
     // $DRAGON_POCKET_CHECKPOINT, the installed share/dragon-studio/pocket.pt, or the source tree's.
     static std::string defaultPocketCheckpoint();
 
-    std::string description() const; // e.g. "pocket model · 3.2 M parameters · 24 kHz"
+    std::string description() const; // e.g. "pocket · 3.20 M parameters · 24 kHz"
     GenerationCheck check(const GenerationRequest &request) const;
     // Returns no clips if `cancel` became true (checked between sampler steps).
     std::vector<GeneratedClip> generate(const GenerationRequest &request,
                                         const std::function<void(int done, int total)> &progress,
                                         const std::atomic<bool> *cancel);
+    // Writes each clip to `outputDir` as STAMP-seedN.wav (16-bit; STAMP = local time
+    // YYYYmmdd-HHMMSS, a -2, -3 ... suffix when the name is taken) with a STAMP-seedN.json
+    // sidecar: prompt, seed (text: exact for any 64-bit seed), steps, guidance, model, generator,
+    // sampleRate, seconds, promptTruncated, unknownWords. Returns the WAV paths. Throws
+    // std::runtime_error naming the file that could not be written.
+    std::vector<std::string> save(const std::vector<GeneratedClip> &clips, const std::string &outputDir,
+                                  const GenerationCheck &check) const;
 
 private:
     struct Impl;

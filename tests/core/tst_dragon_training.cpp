@@ -82,6 +82,14 @@ private Q_SLOTS:
         DragonConfig c = loudnessConfig(6);
         c.evalEvery = 6;
         c.evalSeedsPerPrompt = 2;
+        // Two terms in different units: the loudness target, and a weak one pulling the other
+        // way. Each is reported in its own units; the combined value uses scales frozen on the
+        // base model's first batch (before: standardised per batch, so the round reward was
+        // always 0 and the evaluation said "better by 0 [0, 0]" for any multi-term reward).
+        RewardTerm quiet = c.project.reward.terms[0];
+        quiet.targetLufs = -40.0;
+        quiet.weight = 0.1;
+        c.project.reward.terms.push_back(quiet);
         std::vector<EvalStats> evals;
         std::vector<RoundStats> rounds;
         DragonCallbacks callbacks;
@@ -95,17 +103,26 @@ private Q_SLOTS:
         QCOMPARE(int(evals.size()), 2);
         QCOMPARE(evals[0].winRate.rate, 0.5); // the base against itself
         const EvalStats &last = evals.back();
-        qInfo("win rate %.3f [%.3f, %.3f], p = %.2g, reward %.2f -> %.2f LU", last.winRate.rate, last.winRate.lower,
-              last.winRate.upper, last.winRate.signTestP, last.rewardBase, last.rewardPolicy);
+        QCOMPARE(int(last.terms.size()), 2);
+        const TermEval &loud = last.terms[0];
+        qInfo("win rate %.3f [%.3f, %.3f], p = %.2g, combined reward %.3f -> %.3f (better by %.3f [%.3f, %.3f]); "
+              "loudness -14 term %.2f -> %.2f LU (better by %.2f [%.2f, %.2f]); -40 term better by %.2f",
+              last.winRate.rate, last.winRate.lower, last.winRate.upper, last.winRate.signTestP, last.rewardBase,
+              last.rewardPolicy, last.deltaMean, last.deltaLower, last.deltaUpper, loud.base, loud.policy, loud.delta,
+              loud.deltaLower, loud.deltaUpper, last.terms[1].delta);
+        QVERIFY(loud.policy > loud.base && loud.delta > 0); // the term that improves shows it, in LU
+        QVERIFY(loud.deltaLower < loud.delta && loud.delta < loud.deltaUpper);
         QVERIFY2(last.winRate.rate > 0.7, qPrintable(QString::number(last.winRate.rate)));
         QVERIFY(last.winRate.lower > 0.5);
         QVERIFY(last.rewardPolicy > last.rewardBase);
         QCOMPARE(last.winRate.trials, 16); // one outcome per prompt (the mean of its 2 seeds)
-        qInfo("better by %.2f LU [%.2f, %.2f]", last.deltaMean, last.deltaLower, last.deltaUpper);
-        // The paired reward difference: positive, inside its interval (with 16 prompts one
-        // outlier can still put the lower end below 0; measured 0.61 LU [-0.18, 1.41]).
+        // The paired difference of the combined value: positive, inside its interval (with 16
+        // prompts one outlier can still put the lower end below 0).
         QVERIFY(last.deltaMean > 0 && last.deltaLower < last.deltaMean && last.deltaMean < last.deltaUpper);
+        QVERIFY(std::abs(rounds.front().rewardMean) < 1e-9); // round 1 is the frozen scales' own batch
         for (const auto &r : rounds) {
+            QCOMPARE(int(r.terms.size()), 2);
+            QVERIFY(r.terms[0].mean < 0 && r.terms[0].p10 <= r.terms[0].p90); // -|LUFS + 14|
             QVERIFY(r.updated);
             QVERIFY(r.pairs > 0);
             QVERIFY(std::isfinite(r.loss.loss) && r.gradNorm > 0);
@@ -115,6 +132,12 @@ private Q_SLOTS:
         // The run folder.
         const fs::path run = dir.path().toStdString();
         QCOMPARE(lines(run / "metrics.jsonl"), 6);
+        {
+            std::ifstream metrics(run / "metrics.jsonl");
+            std::string first;
+            std::getline(metrics, first);
+            QCOMPARE(int(nlohmann::json::parse(first)["terms"].size()), 2);
+        }
         QCOMPARE(lines(run / "metrics.csv"), 7);
         QCOMPARE(lines(run / "eval.jsonl"), 2);
         QVERIFY(fs::exists(run / "config.json"));

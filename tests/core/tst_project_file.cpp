@@ -284,7 +284,7 @@ void TestProjectFile::failedSaveKeepsOldFile()
     QCOMPARE(QDir(dir.path()).entryList({".*tmp*"}, QDir::Hidden | QDir::Files).size(), 0);
     // And with room again the same save goes through.
     ProjectFile::save(bigger, file.toStdString());
-    QVERIFY(ProjectFile::load(file.toStdString()) == bigger);
+    QCOMPARE(ProjectFile::load(file.toStdString()).trainPrompts, bigger.trainPrompts);
 }
 
 QTEST_GUILESS_MAIN(TestProjectFile)

@@ -10,6 +10,7 @@
 #include "WavFixture.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>

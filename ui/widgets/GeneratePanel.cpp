@@ -1,6 +1,7 @@
 #include "widgets/GeneratePanel.h"
 
 #include "facade/GeneratorService.h"
+#include "widgets/GeneratorPicker.h"
 #include "playback/PlaybackController.h"
 #include "workers/GenerationController.h"
 
@@ -43,7 +44,7 @@ protected:
 
 GeneratePanel::GeneratePanel(PlaybackController *playback, QWidget *parent)
     : QWidget(parent), m_playback(playback), m_controller(new GenerationController(this)),
-      m_checkpoint(QString::fromStdString(dragon::GeneratorService::defaultPocketCheckpoint())),
+      m_checkpoint("pocket"),
       m_outputDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/generations")
 {
     m_prompt = new QLineEdit;
@@ -78,7 +79,10 @@ GeneratePanel::GeneratePanel(PlaybackController *playback, QWidget *parent)
     m_results->setDragEnabled(true);
     m_results->installEventFilter(this);
 
+    m_picker = new GeneratorPicker;
+    connect(m_picker, &GeneratorPicker::specChanged, this, [this](const QString &spec) { m_checkpoint = spec; });
     auto *form = new QFormLayout;
+    form->addRow(m_picker);
     form->addRow(tr("Prompt"), m_prompt);
     auto *numbers = new QHBoxLayout;
     for (auto [label, box] : {std::pair<QString, QWidget *>{tr("Seed"), m_seed},
@@ -138,6 +142,13 @@ GeneratePanel::GeneratePanel(PlaybackController *playback, QWidget *parent)
         m_status->setText(tr("<span style='color:#c33'>Generation failed: %1</span>").arg(message.toHtmlEscaped()));
         Q_EMIT generationDone(false);
     });
+}
+
+void GeneratePanel::setCheckpoint(const QString &path)
+{
+    m_checkpoint = path;
+    m_picker->setSpec(path == QString::fromStdString(dragon::GeneratorService::defaultPocketCheckpoint()) ? "pocket"
+                                                                                                         : path);
 }
 
 void GeneratePanel::setRunning(bool running)

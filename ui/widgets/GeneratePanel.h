@@ -7,6 +7,7 @@
 class GenerationController;
 class PlaybackController;
 class QDoubleSpinBox;
+class GeneratorPicker;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -23,7 +24,8 @@ class GeneratePanel : public QWidget
 public:
     GeneratePanel(PlaybackController *playback, QWidget *parent = nullptr);
 
-    void setCheckpoint(const QString &path) { m_checkpoint = path; }
+    void setCheckpoint(const QString &path); // a generator spec: "pocket" or a file
+    GeneratorPicker *generatorPicker() const { return m_picker; }
     void setOutputDir(const QString &dir) { m_outputDir = dir; }
     QString outputDir() const { return m_outputDir; }
     QLineEdit *promptEdit() const { return m_prompt; }
@@ -51,6 +53,7 @@ private:
     PlaybackController *m_playback;
     GenerationController *m_controller;
     QString m_checkpoint;
+    GeneratorPicker *m_picker = nullptr;
     QString m_outputDir;
     QLineEdit *m_prompt;
     QSpinBox *m_seed, *m_steps, *m_count;

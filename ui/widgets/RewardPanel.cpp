@@ -173,7 +173,7 @@ QString RewardPanel::cacheDirectory() const
 {
     const QString project = m_document->filePath();
     if (!project.isEmpty())
-        return QString::fromStdString(ProjectFolder::embeddingCache(project.toStdString(), {}));
+        return QString::fromStdString(dragon::ProjectFolder::embeddingCache(project.toStdString(), {}));
     return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + "/embeddings";
 }
 

@@ -3,10 +3,10 @@
 #include "document/ProjectDocument.h"
 #include "playback/PlaybackController.h"
 #include "project/ProjectFolder.h"
+#include "widgets/GeneratorPicker.h"
 #include "workers/TrainingController.h"
 
 #include <QComboBox>
-#include <QDateTime>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
@@ -74,6 +74,8 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training, 
 
     auto *settings = new QGroupBox(tr("Settings"));
     auto *form = new QFormLayout(settings);
+    m_generator = new GeneratorPicker;
+    form->addRow(m_generator);
     form->addRow(tr("Rounds"), m_rounds);
     form->addRow(tr("Loss"), m_loss);
     form->addRow(tr("Learning rate"), m_learningRate);
@@ -158,8 +160,9 @@ dragon::DragonConfig TrainPanel::configFromForm() const
     dragon::DragonConfig c;
     c.project = m_document->project();
     c.projectPath = m_document->filePath().toStdString();
+    c.generator = m_generator->spec().toStdString();
     c.rounds = m_rounds->value();
-    parsePreferenceLoss(m_loss->currentData().toString().toStdString(), c.loss); // the combo holds "dpo"/"kto"
+    dragon::parsePreferenceLoss(m_loss->currentData().toString().toStdString(), c.loss); // the combo holds "dpo"/"kto"
     c.learningRate = m_learningRate->value();
     c.beta = m_beta->value();
     c.promptsPerRound = m_promptsPerRound->value();
@@ -225,8 +228,8 @@ bool TrainPanel::startRun()
         setStatus(tr("Cannot train: %1.").arg(problems.join("; ")), true);
         return false;
     }
-    m_runDir = QString::fromStdString(ProjectFolder::runsDir(m_document->filePath().toStdString()) + "/" +
-                                      ProjectFolder::runName(std::time(nullptr)));
+    m_runDir = QString::fromStdString(dragon::ProjectFolder::runsDir(m_document->filePath().toStdString()) + "/" +
+                                      dragon::ProjectFolder::runName(std::time(nullptr)));
     QDir().mkpath(m_runDir);
     for (auto *p : {m_rewardPlot, m_winPlot, m_guardPlot})
         for (int g = 0; g < p->graphCount(); ++g)

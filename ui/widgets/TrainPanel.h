@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class GeneratorPicker;
 class ProjectDocument;
 class PlaybackController;
 class TrainingController;
@@ -70,5 +71,6 @@ private:
     QCPErrorBars *m_winErrors = nullptr;
     QListWidget *m_auditions;
     QString m_runDir;
+    GeneratorPicker *m_generator = nullptr;
     int m_totalRounds = 0;
 };

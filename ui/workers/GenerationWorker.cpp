@@ -1,13 +1,7 @@
 #include "workers/GenerationWorker.h"
 
-#include "audio/AudioFileWriter.h"
 #include "facade/GeneratorService.h"
 
-#include <QDateTime>
-#include <QDir>
-#include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 GenerationWorker::GenerationWorker() = default;
 GenerationWorker::~GenerationWorker() = default;
@@ -18,7 +12,7 @@ void GenerationWorker::generate(const QString &checkpoint, const QString &output
 {
     try {
         if (!m_service || m_loadedCheckpoint != checkpoint) {
-            m_service = dragon::GeneratorService::loadPocket(checkpoint.toStdString());
+            m_service = dragon::GeneratorService::load(checkpoint.toStdString());
             m_loadedCheckpoint = checkpoint;
         }
         dragon::GenerationRequest request;
@@ -36,25 +30,16 @@ void GenerationWorker::generate(const QString &checkpoint, const QString &output
             Q_EMIT cancelled();
             return;
         }
-        QDir().mkpath(outputDir);
-        const QString stamp = QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+        const auto paths = m_service->save(clips, outputDir.toStdString(), m_service->check(request));
         QVector<GeneratedItem> items;
-        for (const auto &clip : clips) {
+        for (std::size_t i = 0; i < clips.size(); ++i) {
             GeneratedItem item;
-            item.prompt = QString::fromStdString(clip.prompt);
-            item.seed = clip.seed;
-            item.steps = clip.steps;
-            item.guidance = clip.guidance;
-            item.seconds = clip.audio.durationSeconds();
-            item.path = QDir(outputDir).filePath(QString("%1-seed%2.wav").arg(stamp).arg(clip.seed));
-            dragon::AudioFileWriter::write(item.path.toStdString(), clip.audio,
-                                           {dragon::AudioContainer::Wav, dragon::SampleEncoding::Pcm16});
-            QJsonObject sidecar{{"prompt", item.prompt}, {"seed", QString::number(item.seed)},
-                                {"steps", item.steps}, {"guidance", item.guidance},
-                                {"model", "pocket"}, {"checkpoint", checkpoint}};
-            QFile json(QString(item.path).replace(".wav", ".json"));
-            if (json.open(QIODevice::WriteOnly))
-                json.write(QJsonDocument(sidecar).toJson());
+            item.prompt = QString::fromStdString(clips[i].prompt);
+            item.seed = clips[i].seed;
+            item.steps = clips[i].steps;
+            item.guidance = clips[i].guidance;
+            item.seconds = clips[i].audio.durationSeconds();
+            item.path = QString::fromStdString(paths[i]);
             items << item;
         }
         Q_EMIT finished(items, notes);
