@@ -4,11 +4,11 @@
 #include "CommandUsage.h"
 #include "audio/AudioFileWriter.h"
 #include "dragon/DragonTrainer.h"
-#include "model/PocketGenerator.h"
 #include "encoders/EncoderFactory.h"
 #include "metrics/FrechetDistance.h"
 #include "metrics/VendiScore.h"
 #include "model/CorpusGenerator.h"
+#include "model/PocketGenerator.h"
 #include "model/Synthesizer.h"
 
 #include <algorithm>
@@ -32,7 +32,8 @@ double medianSeconds(int repeats, const std::function<void()> &work)
     for (int r = 0; r < repeats; ++r) {
         const auto start = std::chrono::steady_clock::now();
         work();
-        times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        times.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(times.begin(), times.end());
     return times[times.size() / 2];
@@ -55,7 +56,8 @@ Eigen::MatrixXd gaussianRows(int n, int d, unsigned seed, double shift)
 void writeRows(const fs::path &path, const Eigen::MatrixXd &m)
 {
     const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> r = m;
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char *>(r.data()), std::streamsize(r.size() * 8));
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char *>(r.data()), std::streamsize(r.size() * 8));
 }
 
 } // namespace
@@ -87,7 +89,8 @@ int benchMetrics(const Args &input)
         double value = 0;
         const double seconds = medianSeconds(repeats, [&] { value = vendiScore(x, 1.0); });
         results["vendi"] = {{"seconds", seconds}, {"value", value}};
-        std::cout << "Vendi n=1000 D=512 (dual form): " << seconds << " s (value " << value << ")\n";
+        std::cout << "Vendi n=1000 D=512 (dual form): " << seconds << " s (value " << value
+                  << ")\n";
     }
     {
         const auto x = gaussianRows(64, 128, 4, 0.1), ref = gaussianRows(2000, 128, 5, 0.0);
@@ -95,7 +98,8 @@ int benchMetrics(const Args &input)
         writeRows(fs::path(out) / "loo_ref.f64", ref);
         const GaussianStats refStats = GaussianStats::fromRows(ref);
         std::vector<double> fast, naive;
-        const double fastSeconds = medianSeconds(repeats, [&] { fast = frechetDistanceLeaveOneOut(x, refStats); });
+        const double fastSeconds =
+            medianSeconds(repeats, [&] { fast = frechetDistanceLeaveOneOut(x, refStats); });
         const double naiveSeconds = medianSeconds(repeats, [&] {
             naive.clear();
             for (Eigen::Index i = 0; i < x.rows(); ++i) {
@@ -107,10 +111,13 @@ int benchMetrics(const Args &input)
         double worst = 0;
         for (std::size_t i = 0; i < fast.size(); ++i)
             worst = std::max(worst, std::abs(fast[i] - naive[i]) / std::abs(naive[i]));
-        results["loo"] = {{"seconds", fastSeconds}, {"naive_seconds", naiveSeconds}, {"values", fast},
+        results["loo"] = {{"seconds", fastSeconds},
+                          {"naive_seconds", naiveSeconds},
+                          {"values", fast},
                           {"max_relative_difference_to_naive", worst}};
-        std::cout << "leave-one-out FAD n=64 D=128: rank-1 " << fastSeconds << " s, naive recomputation "
-                  << naiveSeconds << " s (" << naiveSeconds / fastSeconds << "x), max rel. diff " << worst << "\n";
+        std::cout << "leave-one-out FAD n=64 D=128: rank-1 " << fastSeconds
+                  << " s, naive recomputation " << naiveSeconds << " s ("
+                  << naiveSeconds / fastSeconds << "x), max rel. diff " << worst << "\n";
     }
     std::ofstream(fs::path(out) / "cpp_results.json") << results.dump(2) << "\n";
     return 0;
@@ -127,7 +134,8 @@ int benchEncoders(const Args &input)
     const Synthesizer synth;
     std::vector<AudioBuffer> audio;
     for (int i = 0; i < clips; ++i)
-        audio.push_back(synth.render(corpus.generate(CorpusGenerator::kHeldOutSeedStart + 900000 + std::uint64_t(i))));
+        audio.push_back(synth.render(
+            corpus.generate(CorpusGenerator::kHeldOutSeedStart + 900000 + std::uint64_t(i))));
     double seconds = 0;
     for (const auto &a : audio)
         seconds += a.durationSeconds();
@@ -137,13 +145,16 @@ int benchEncoders(const Args &input)
         auto start = std::chrono::steady_clock::now();
         for (const auto &a : audio)
             encoder->embed(a);
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         start = std::chrono::steady_clock::now();
         encoder->embedBatch(audio);
-        const double batched = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::cout << choice.key << ": " << clips << " clips (" << seconds << " s of 24 kHz audio): one by one "
-                  << wall << " s = " << seconds / wall << " s of audio per second; batched " << batched
-                  << " s = " << seconds / batched << "\n";
+        const double batched =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::cout << choice.key << ": " << clips << " clips (" << seconds
+                  << " s of 24 kHz audio): one by one " << wall << " s = " << seconds / wall
+                  << " s of audio per second; batched " << batched << " s = " << seconds / batched
+                  << "\n";
     }
     return 0;
 }
@@ -165,13 +176,16 @@ int benchRound(const Args &input)
     ExemplarSet set{"ref", "Reference", {}};
     for (int i = 0; i < 16; ++i) {
         const auto path = fs::path(out) / "exemplars" / ("ref-" + std::to_string(i) + ".wav");
-        AudioFileWriter::write(path.string(), synth.render(corpus.generate(CorpusGenerator::kHeldOutSeedStart + 950000 + std::uint64_t(i))),
+        AudioFileWriter::write(path.string(),
+                               synth.render(corpus.generate(CorpusGenerator::kHeldOutSeedStart +
+                                                            950000 + std::uint64_t(i))),
                                {AudioContainer::Wav});
         set.items.push_back(ExemplarItem::audio(path.string()));
     }
     c.project.exemplarSets = {set};
     for (int i = 0; i < 32; ++i)
-        c.project.trainPrompts.push_back(CorpusGenerator::caption(corpus.generate(std::uint64_t(4000 + i)), std::uint64_t(i)));
+        c.project.trainPrompts.push_back(
+            CorpusGenerator::caption(corpus.generate(std::uint64_t(4000 + i)), std::uint64_t(i)));
     RewardTerm term;
     term.type = "per-song-fad";
     term.exemplarSet = "ref";
@@ -198,16 +212,21 @@ int benchRound(const Args &input)
         std::sort(v.begin(), v.end());
         return v[v.size() / 2];
     };
-    nlohmann::json result = {{"sample", median(&RoundStats::secondsSample)}, {"decode", median(&RoundStats::secondsDecode)},
-                             {"encode", median(&RoundStats::secondsEncode)}, {"reward", median(&RoundStats::secondsReward)},
-                             {"update", median(&RoundStats::secondsUpdate)}, {"checkpoint", median(&RoundStats::secondsCheckpoint)},
-                             {"total", median(&RoundStats::secondsTotal)}, {"threads", threads}, {"anchor", anchorWeight}};
+    nlohmann::json result = {{"sample", median(&RoundStats::secondsSample)},
+                             {"decode", median(&RoundStats::secondsDecode)},
+                             {"encode", median(&RoundStats::secondsEncode)},
+                             {"reward", median(&RoundStats::secondsReward)},
+                             {"update", median(&RoundStats::secondsUpdate)},
+                             {"checkpoint", median(&RoundStats::secondsCheckpoint)},
+                             {"total", median(&RoundStats::secondsTotal)},
+                             {"threads", threads},
+                             {"anchor", anchorWeight}};
     std::cout << result.dump() << "\n";
     const auto model = nlohmann::json::parse(PocketGenerator::defaultConfig().toJson());
-    std::ofstream(fs::path(out) / "round.json")
-        << nlohmann::json{{"model", model}, {"prompts", 8}, {"seeds", 2}, {"demoSteps", 10}, {"guidance", c.guidance},
-                          {"passes", c.gradientPasses}, {"cpp", result}}
-               .dump(2);
+    std::ofstream(fs::path(out) / "round.json") << nlohmann::json{
+        {"model", model},  {"prompts", 8},           {"seeds", 2},
+        {"demoSteps", 10}, {"guidance", c.guidance}, {"passes", c.gradientPasses},
+        {"cpp", result}}.dump(2);
     return 0;
 }
 

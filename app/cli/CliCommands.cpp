@@ -2,7 +2,6 @@
 
 #include "CliOptions.h"
 #include "CommandUsage.h"
-
 #include "audio/AudioError.h"
 #include "audio/AudioFileReader.h"
 #include "audio/AudioFileWriter.h"
@@ -141,9 +140,9 @@ int benchPlayback(const Args &input)
         engine.stop();
     }
     std::sort(latencies.begin(), latencies.end());
-    std::cout << std::fixed << std::setprecision(3) << "device " << engine.deviceName()
-              << "\nruns " << runs << "\nmedian_ms " << latencies[latencies.size() / 2]
-              << "\nmin_ms " << latencies.front() << "\nmax_ms " << latencies.back() << "\n";
+    std::cout << std::fixed << std::setprecision(3) << "device " << engine.deviceName() << "\nruns "
+              << runs << "\nmedian_ms " << latencies[latencies.size() / 2] << "\nmin_ms "
+              << latencies.front() << "\nmax_ms " << latencies.back() << "\n";
     return 0;
 }
 
@@ -154,7 +153,12 @@ int makeDemoProject(const Args &args)
     }
     const fs::path dir = fs::absolute(args[0]);
     fs::create_directories(dir / "audio");
-    struct Clip { const char *name; double notes[3]; double seconds; };
+    struct Clip
+    {
+        const char *name;
+        double notes[3];
+        double seconds;
+    };
     // Warm minor chords vs bright major chords an octave up: two sets a user can hear apart.
     const Clip warm[] = {{"warm-dm", {146.83, 174.61, 220.00}, 4.0},
                          {"warm-am", {110.00, 130.81, 164.81}, 4.0},
@@ -205,22 +209,29 @@ int makeFixtures(const Args &args)
     }
     const fs::path dir = args[0];
     fs::create_directories(dir);
-    struct Spec { int rate; int channels; int bits; };
-    for (const Spec s : {Spec{44100, 2, 16}, Spec{48000, 1, 24}, Spec{22050, 1, 16},
-                         Spec{16000, 6, 16}}) {
-        const AudioBuffer audio = SignalGenerator::sineAndClicks(441.0, 0.5, 0.25, 2.0, s.rate,
-                                                                 s.channels);
-        const fs::path file = dir / (SignalGenerator::fixtureName(s.rate, s.channels, s.bits) + ".wav");
-        AudioFileWriter::write(file.string(), audio,
-                               {AudioContainer::Wav,
-                                s.bits == 24 ? SampleEncoding::Pcm24 : SampleEncoding::Pcm16});
+    struct Spec
+    {
+        int rate;
+        int channels;
+        int bits;
+    };
+    for (const Spec s :
+         {Spec{44100, 2, 16}, Spec{48000, 1, 24}, Spec{22050, 1, 16}, Spec{16000, 6, 16}}) {
+        const AudioBuffer audio =
+            SignalGenerator::sineAndClicks(441.0, 0.5, 0.25, 2.0, s.rate, s.channels);
+        const fs::path file =
+            dir / (SignalGenerator::fixtureName(s.rate, s.channels, s.bits) + ".wav");
+        AudioFileWriter::write(
+            file.string(), audio,
+            {AudioContainer::Wav, s.bits == 24 ? SampleEncoding::Pcm24 : SampleEncoding::Pcm16});
         std::cout << file.string() << "\n";
     }
     // 60 s of 44.1 kHz stereo in the compressed formats, for bench-decode.
     const AudioBuffer minute = SignalGenerator::sineAndClicks(441.0, 0.5, 0.25, 60.0, 44100, 2);
     for (const char *ext : {"flac", "ogg"}) {
         const fs::path file = dir / (std::string("44100-2-60s.") + ext);
-        AudioFileWriter::write(file.string(), minute, AudioFileWriter::formatForPath(file.string()));
+        AudioFileWriter::write(file.string(), minute,
+                               AudioFileWriter::formatForPath(file.string()));
         std::cout << file.string() << "\n";
     }
     return 0;

@@ -10,52 +10,47 @@ namespace {
 const std::map<std::string, const char *> &table()
 {
     static const std::map<std::string, const char *> usage = {
-        {"bench-decode",
-         "usage: dragon bench-decode FILE [--rate HZ] [--repeat N]\n"},
+        {"bench-decode", "usage: dragon bench-decode FILE [--rate HZ] [--repeat N]\n"},
         {"bench-encoders",
          "usage: dragon bench-encoders [--clips N]   (6 s corpus clips per encoder)\n"},
-        {"bench-generate",
-         "usage: dragon bench-generate [--batch 16] [--steps 20] [--guidance 3] [--checkpoint F]\n"},
+        {"bench-generate", "usage: dragon bench-generate [--batch 16] [--steps 20] [--guidance 3] "
+                           "[--checkpoint F]\n"},
         {"bench-metrics",
          "usage: dragon bench-metrics --out DIR [--repeat N]\n"
          "Times FAD (N=2000, D=128 and 512), Vendi (n=1000, D=512) and leave-one-out FAD\n"
          "(n=64, D=128) and writes the inputs and results to DIR for metrics_bench.py.\n"},
-        {"bench-playback",
-         "usage: dragon bench-playback [--runs N]\n"
-         "Median time from play() to the first sample at the audio device over N runs (default 20).\n"},
+        {"bench-playback", "usage: dragon bench-playback [--runs N]\n"
+                           "Median time from play() to the first sample at the audio device over N "
+                           "runs (default 20).\n"},
         {"bench-round",
          "usage: dragon bench-round --out DIR [--repeat N] [--threads T] [--anchor W]\n"
          "One DRAGON round (8 prompts x 2 seeds, 10 demonstration steps, per-song FAD under\n"
          "pocket-clap against 16 corpus clips, DPO, default passes, pretraining anchor W\n"
          "(default 30; 0 matches tests/bench/dragon_round.py, which has none)), N times;\n"
          "median seconds per phase. Writes DIR/round.json for tests/bench/dragon_round.py.\n"},
-        {"convert",
-         "usage: dragon convert IN OUT [--rate HZ] [--mono]\n"},
-        {"demo-project",
-         "usage: dragon demo-project DIR\n"},
-        {"embed",
-         "usage: dragon embed --encoder E [--csv FILE] [--cache DIR] FILE|FOLDER|LIST...\n"
-         "Prints frames x dimension per file; --csv writes the clip embeddings.\n"},
-        {"evaluate-clap",
-         "usage: dragon evaluate-clap --checkpoint FILE [--pairs N (>= 5)] [--per-style N] [--json F]\n"},
+        {"convert", "usage: dragon convert IN OUT [--rate HZ] [--mono]\n"},
+        {"demo-project", "usage: dragon demo-project DIR\n"},
+        {"embed", "usage: dragon embed --encoder E [--csv FILE] [--cache DIR] FILE|FOLDER|LIST...\n"
+                  "Prints frames x dimension per file; --csv writes the clip embeddings.\n"},
+        {"evaluate-clap", "usage: dragon evaluate-clap --checkpoint FILE [--pairs N (>= 5)] "
+                          "[--per-style N] [--json F]\n"},
         {"evaluate-pocket",
          "usage: dragon evaluate-pocket [--captions 200] [--train-per-style 80] [--steps 20] "
          "[--guidance 3] [--spectrograms DIR] [--json FILE] [--checkpoint F]\n"},
         {"generate",
          "usage: dragon generate --out DIR [--prompt TEXT] [--seed S] [--steps N] [--guidance G]\n"
-         "         [--count N (1-64)] [--generator pocket|CHECKPOINT.pt|PLUGIN.pt] [--device auto|cpu|cuda[:N]]\n"
-         "Writes STAMP-seedN.wav and a STAMP-seedN.json sidecar (prompt, seed, settings, model) per clip.\n"},
-        {"info",
-         "usage: dragon info FILE...\n"},
-        {"loudness",
-         "usage: dragon loudness FILE...\n"
-         "EBU R128 integrated loudness, loudness range and true peak of each file (exit 1 if any is unreadable).\n"},
-        {"make-fixtures",
-         "usage: dragon make-fixtures DIR\n"},
-        {"pretrain",
-         "usage: dragon pretrain --out DIR [--steps N] [--batch B] [--lr LR] "
-         "[--checkpoint-every K] [--seed S] [--threads T]\n"
-         "(resumes when DIR/train-state.pt exists)\n"},
+         "         [--count N (1-64)] [--generator pocket|CHECKPOINT.pt|PLUGIN.pt] [--device "
+         "auto|cpu|cuda[:N]]\n"
+         "Writes STAMP-seedN.wav and a STAMP-seedN.json sidecar (prompt, seed, settings, model) "
+         "per clip.\n"},
+        {"info", "usage: dragon info FILE...\n"},
+        {"loudness", "usage: dragon loudness FILE...\n"
+                     "EBU R128 integrated loudness, loudness range and true peak of each file "
+                     "(exit 1 if any is unreadable).\n"},
+        {"make-fixtures", "usage: dragon make-fixtures DIR\n"},
+        {"pretrain", "usage: dragon pretrain --out DIR [--steps N] [--batch B] [--lr LR] "
+                     "[--checkpoint-every K] [--seed S] [--threads T]\n"
+                     "(resumes when DIR/train-state.pt exists)\n"},
         {"render-corpus",
          "usage: dragon render-corpus --out DIR [--count N] [--first-seed S] [--style NAME]\n"
          "styles: ambient lo-fi techno chiptune folk cinematic jazz house\n"},
@@ -67,11 +62,13 @@ const std::map<std::string, const char *> &table()
          "(as written by dragon generate) or --prompt. Exit 3: done, but files were skipped.\n"},
         {"train",
          "usage: dragon train (--project P.dragon | --config C.json) [--out RUN] [--rounds N]\n"
-         "         [--loss dpo|kto] [--beta B] [--lr LR] [--eval-every N] [--seed S] [--threads T]\n"
+         "         [--loss dpo|kto] [--beta B] [--lr LR] [--eval-every N] [--seed S] [--threads "
+         "T]\n"
          "         [--generator pocket|BASE.pt] [--device auto|cpu|cuda[:N]]\n"
          "         [--world-size N --rank R --master HOST:PORT]\n"
          "       dragon train --resume --out RUN   (continues the run in RUN)\n"
-         "The run folder gets config.json, metrics.jsonl/.csv, eval.jsonl, audition/, checkpoints/.\n"},
+         "The run folder gets config.json, metrics.jsonl/.csv, eval.jsonl, audition/, "
+         "checkpoints/.\n"},
         {"train-clap",
          "usage: dragon train-clap --out DIR [--steps N] [--batch B (>= 2)] [--pool CLIPS] "
          "[--lr LR] [--checkpoint-every K] [--seed S] [--threads T]\n"
@@ -79,7 +76,8 @@ const std::map<std::string, const char *> &table()
         {"verify",
          "usage: dragon verify FILE... [--write-sidecar]\n"
          "Checks pocket-model and pocket-CLAP checkpoints, policy.pt, run checkpoints and\n"
-         "TorchScript encoder plug-ins against their checksums. Exit 1 if any is damaged or unreadable.\n"},
+         "TorchScript encoder plug-ins against their checksums. Exit 1 if any is damaged or "
+         "unreadable.\n"},
     };
     return usage;
 }

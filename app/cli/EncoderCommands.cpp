@@ -23,7 +23,9 @@ int trainClap(const Args &input)
     c.batch = toInt(takeOption(args, "--batch", std::to_string(c.batch)), "--batch");
     c.poolClips = toInt(takeOption(args, "--pool", std::to_string(c.poolClips)), "--pool");
     c.learningRate = toDouble(takeOption(args, "--lr", std::to_string(c.learningRate)), "--lr");
-    c.checkpointEvery = toInt(takeOption(args, "--checkpoint-every", std::to_string(c.checkpointEvery)), "--checkpoint-every");
+    c.checkpointEvery =
+        toInt(takeOption(args, "--checkpoint-every", std::to_string(c.checkpointEvery)),
+              "--checkpoint-every");
     c.seed = std::uint64_t(toInt(takeOption(args, "--seed", "1"), "--seed"));
     c.threads = toInt(takeOption(args, "--threads", "0"), "--threads");
     if (c.outDir.empty() || !args.empty() || c.steps < 1 || c.batch < 2 || c.poolClips < c.batch) {
@@ -31,14 +33,16 @@ int trainClap(const Args &input)
     }
     const auto started = std::chrono::steady_clock::now();
     PocketClapTrainer::run(c, [&](const ClapTrainProgress &p) {
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (p.phase == "rendering")
             std::cout << "rendering " << c.poolClips << " corpus clips..." << std::endl;
         else if (p.step % 10 == 0 || p.step == p.steps)
-            std::cout << "step " << p.step << "/" << p.steps << "  loss " << std::fixed << std::setprecision(4)
-                      << p.loss << "  batch accuracy " << std::setprecision(3) << p.accuracy << "  "
-                      << std::setprecision(2) << p.secondsPerStep << " s/step  elapsed "
-                      << std::setprecision(0) << elapsed << " s" << std::endl;
+            std::cout << "step " << p.step << "/" << p.steps << "  loss " << std::fixed
+                      << std::setprecision(4) << p.loss << "  batch accuracy "
+                      << std::setprecision(3) << p.accuracy << "  " << std::setprecision(2)
+                      << p.secondsPerStep << " s/step  elapsed " << std::setprecision(0) << elapsed
+                      << " s" << std::endl;
     });
     std::cout << "wrote " << (fs::path(c.outDir) / "pocket-clap.pt").string() << "\n";
     return 0;
@@ -59,10 +63,11 @@ int evaluateClap(const Args &input)
     const auto report = PocketClapTrainer::evaluate(*clap, pairs, perStyle);
     std::cout << std::fixed << std::setprecision(3) << "text->audio over " << report.pairs
               << " held-out pairs: R@1 " << report.recallAt1 << "  R@5 " << report.recallAt5
-              << "\nzero-shot style accuracy over " << report.zeroShotClips << " held-out clips: "
-              << report.zeroShotStyleAccuracy << " (chance 0.125)\n"
+              << "\nzero-shot style accuracy over " << report.zeroShotClips
+              << " held-out clips: " << report.zeroShotStyleAccuracy << " (chance 0.125)\n"
               << std::setprecision(1) << "("
-              << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s)\n";
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+              << " s)\n";
     if (!json.empty())
         std::ofstream(json) << report.toJson() << "\n";
     return 0;

@@ -31,7 +31,9 @@ int pretrain(const Args &input)
     c.steps = toInt(takeOption(args, "--steps", std::to_string(c.steps)), "--steps");
     c.batch = toInt(takeOption(args, "--batch", std::to_string(c.batch)), "--batch");
     c.learningRate = toDouble(takeOption(args, "--lr", std::to_string(c.learningRate)), "--lr");
-    c.checkpointEvery = toInt(takeOption(args, "--checkpoint-every", std::to_string(c.checkpointEvery)), "--checkpoint-every");
+    c.checkpointEvery =
+        toInt(takeOption(args, "--checkpoint-every", std::to_string(c.checkpointEvery)),
+              "--checkpoint-every");
     c.seed = static_cast<std::uint64_t>(toInt(takeOption(args, "--seed", "1"), "--seed"));
     c.threads = toInt(takeOption(args, "--threads", "0"), "--threads");
     if (c.outDir.empty() || !args.empty() || c.steps < 1 || c.batch < 1) {
@@ -40,7 +42,8 @@ int pretrain(const Args &input)
     const auto started = std::chrono::steady_clock::now();
     Pretrainer::run(c, [&](const PretrainProgress &p) {
         if (p.step % 10 == 0 || p.step == p.steps) {
-            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            const double elapsed =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             std::cout << "step " << p.step << "/" << p.steps << "  loss " << std::fixed
                       << std::setprecision(4) << p.loss << "  lr " << std::scientific
                       << std::setprecision(2) << p.learningRate << std::fixed << "  "
@@ -55,16 +58,19 @@ int pretrain(const Args &input)
 int generate(const Args &input)
 {
     Args args = input;
-    const std::string spec = takeOption(args, "--generator", takeOption(args, "--checkpoint", "pocket"));
+    const std::string spec =
+        takeOption(args, "--generator", takeOption(args, "--checkpoint", "pocket"));
     const std::string device = takeOption(args, "--device", "auto");
     GenerationRequest request;
     request.prompt = takeOption(args, "--prompt", "");
     request.seed = static_cast<std::uint64_t>(toInt(takeOption(args, "--seed", "0"), "--seed"));
     request.steps = toInt(takeOption(args, "--steps", "20"), "--steps");
-    request.guidance = static_cast<float>(toDouble(takeOption(args, "--guidance", "3.0"), "--guidance"));
+    request.guidance =
+        static_cast<float>(toDouble(takeOption(args, "--guidance", "3.0"), "--guidance"));
     request.count = toInt(takeOption(args, "--count", "1"), "--count");
     const std::string out = takeOption(args, "--out", "");
-    if (out.empty() || !args.empty() || request.count < 1 || request.count > GeneratorService::kMaxClips)
+    if (out.empty() || !args.empty() || request.count < 1 ||
+        request.count > GeneratorService::kMaxClips)
         return usageError("generate");
     auto service = GeneratorService::load(spec, device);
     const GenerationCheck check = service->check(request);
@@ -72,11 +78,12 @@ int generate(const Args &input)
         std::cerr << "note: " << note << "\n";
     const auto started = std::chrono::steady_clock::now();
     const auto clips = service->generate(request, {}, nullptr);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     for (const auto &path : service->save(clips, out, check))
         std::cout << path << "\n";
-    std::cerr << "generated " << clips.size() << " clip(s) with " << service->description() << " in " << std::fixed
-              << std::setprecision(2) << seconds << " s\n";
+    std::cerr << "generated " << clips.size() << " clip(s) with " << service->description()
+              << " in " << std::fixed << std::setprecision(2) << seconds << " s\n";
     return 0;
 }
 
@@ -84,7 +91,8 @@ int renderCorpus(const Args &input)
 {
     Args args = input;
     const int count = toInt(takeOption(args, "--count", "8"), "--count");
-    const auto first = static_cast<std::uint64_t>(toInt(takeOption(args, "--first-seed", "0"), "--first-seed"));
+    const auto first =
+        static_cast<std::uint64_t>(toInt(takeOption(args, "--first-seed", "0"), "--first-seed"));
     const std::string out = takeOption(args, "--out", "");
     const std::string styleName = takeOption(args, "--style", "");
     int style = -1;
@@ -101,7 +109,8 @@ int renderCorpus(const Args &input)
         const std::uint64_t seed = first + static_cast<std::uint64_t>(i);
         const Score score = style < 0 ? corpus.generate(seed) : corpus.generate(seed, Style(style));
         const fs::path wav = fs::path(out) / ("corpus-" + std::to_string(seed) + ".wav");
-        AudioFileWriter::write(wav.string(), synth.render(score), {AudioContainer::Wav, SampleEncoding::Pcm16});
+        AudioFileWriter::write(wav.string(), synth.render(score),
+                               {AudioContainer::Wav, SampleEncoding::Pcm16});
         std::cout << wav.string() << "\t" << CorpusGenerator::caption(score, 0) << "\n";
     }
     return 0;
@@ -110,11 +119,13 @@ int renderCorpus(const Args &input)
 int benchGenerate(const Args &input)
 {
     Args args = input;
-    const std::string checkpoint = takeOption(args, "--checkpoint", GeneratorService::defaultPocketCheckpoint());
+    const std::string checkpoint =
+        takeOption(args, "--checkpoint", GeneratorService::defaultPocketCheckpoint());
     const int batch = toInt(takeOption(args, "--batch", "16"), "--batch");
     SamplerSettings settings;
     settings.steps = toInt(takeOption(args, "--steps", "20"), "--steps");
-    settings.guidance = static_cast<float>(toDouble(takeOption(args, "--guidance", "3.0"), "--guidance"));
+    settings.guidance =
+        static_cast<float>(toDouble(takeOption(args, "--guidance", "3.0"), "--guidance"));
     if (!args.empty() || batch < 1) {
         return usageError("bench-generate");
     }
@@ -135,7 +146,8 @@ int benchGenerate(const Args &input)
     std::vector<std::string> prompts;
     std::vector<std::uint64_t> seeds;
     for (int i = 0; i < batch; ++i) {
-        prompts.push_back(CorpusGenerator::caption(CorpusGenerator().generate(CorpusGenerator::kHeldOutSeedStart + i), 0));
+        prompts.push_back(CorpusGenerator::caption(
+            CorpusGenerator().generate(CorpusGenerator::kHeldOutSeedStart + i), 0));
         seeds.push_back(static_cast<std::uint64_t>(i));
     }
     SamplerSettings warm = settings;
@@ -149,7 +161,8 @@ int benchGenerate(const Args &input)
     const double decoding = std::chrono::duration<double>(Clock::now() - t0).count();
     const bool guided = settings.guidance != 1.0f;
     const double forwards = double(settings.steps) * batch * (guided ? 2 : 1);
-    const double flops = forwards * g->config().denoiserFlops() + batch * (guided ? 2 : 1) * g->config().textEncoderFlops();
+    const double flops = forwards * g->config().denoiserFlops() +
+                         batch * (guided ? 2 : 1) * g->config().textEncoderFlops();
     const double wall = sampling + decoding;
     const double audio = batch * clips.front().durationSeconds();
     std::cout << std::fixed << std::setprecision(3) << "threads " << torch::get_num_threads()
@@ -158,18 +171,22 @@ int benchGenerate(const Args &input)
               << settings.guidance << "\nwall_seconds " << wall << " (sampling " << sampling
               << ", decode " << decoding << ")\nreal_time_factor " << audio / wall
               << "x\nmodel_gflop " << flops / 1e9 << "\nmatmul_peak_gflops " << peak / 1e9
-              << "\nachieved_gflops_sampling " << flops / sampling / 1e9
-              << "\nmfu_sampling " << flops / (sampling * peak) << "\nmfu_wall " << flops / (wall * peak) << "\n";
+              << "\nachieved_gflops_sampling " << flops / sampling / 1e9 << "\nmfu_sampling "
+              << flops / (sampling * peak) << "\nmfu_wall " << flops / (wall * peak) << "\n";
     return 0;
 }
 
 int evaluatePocket(const Args &input)
 {
     Args args = input;
-    const std::string checkpoint = takeOption(args, "--checkpoint", GeneratorService::defaultPocketCheckpoint());
+    const std::string checkpoint =
+        takeOption(args, "--checkpoint", GeneratorService::defaultPocketCheckpoint());
     PocketEvaluationConfig c;
-    c.heldOutCaptions = toInt(takeOption(args, "--captions", std::to_string(c.heldOutCaptions)), "--captions");
-    c.trainClipsPerStyle = toInt(takeOption(args, "--train-per-style", std::to_string(c.trainClipsPerStyle)), "--train-per-style");
+    c.heldOutCaptions =
+        toInt(takeOption(args, "--captions", std::to_string(c.heldOutCaptions)), "--captions");
+    c.trainClipsPerStyle =
+        toInt(takeOption(args, "--train-per-style", std::to_string(c.trainClipsPerStyle)),
+              "--train-per-style");
     c.steps = toInt(takeOption(args, "--steps", std::to_string(c.steps)), "--steps");
     c.guidance = static_cast<float>(toDouble(takeOption(args, "--guidance", "3.0"), "--guidance"));
     c.spectrogramDir = takeOption(args, "--spectrograms", "");
@@ -178,17 +195,22 @@ int evaluatePocket(const Args &input)
         return usageError("evaluate-pocket");
     }
     auto g = PocketGenerator::load(checkpoint);
-    const auto r = PocketEvaluator::run(*g, c, [](const std::string &m) { std::cerr << m << std::endl; });
-    std::cout << std::fixed << std::setprecision(3)
-              << "text adherence on " << r.generatedClips << " held-out captions (classifier on corpus audio)\n"
-              << "  style  " << r.styleAccuracy << "   (corpus ceiling " << r.styleCeiling << ", chance 0.125)\n"
-              << "  tempo  " << r.tempoAccuracy << "   (ceiling " << r.tempoCeiling << ", chance ~0.33)\n"
-              << "  mode   " << r.modeAccuracy << "   (ceiling " << r.modeCeiling << ", chance ~0.5)\n"
-              << "per-song FAD (log-mel frames vs held-out corpus): generated " << r.perSongFadGenerated
-              << ", held-out corpus " << r.perSongFadCorpus << "\n"
+    const auto r =
+        PocketEvaluator::run(*g, c, [](const std::string &m) { std::cerr << m << std::endl; });
+    std::cout << std::fixed << std::setprecision(3) << "text adherence on " << r.generatedClips
+              << " held-out captions (classifier on corpus audio)\n"
+              << "  style  " << r.styleAccuracy << "   (corpus ceiling " << r.styleCeiling
+              << ", chance 0.125)\n"
+              << "  tempo  " << r.tempoAccuracy << "   (ceiling " << r.tempoCeiling
+              << ", chance ~0.33)\n"
+              << "  mode   " << r.modeAccuracy << "   (ceiling " << r.modeCeiling
+              << ", chance ~0.5)\n"
+              << "per-song FAD (log-mel frames vs held-out corpus): generated "
+              << r.perSongFadGenerated << ", held-out corpus " << r.perSongFadCorpus << "\n"
               << "diversity (mean pairwise feature distance, 8 seeds per style prompt): generated "
               << r.diversityGenerated << ", corpus " << r.diversityCorpus << "\n"
-              << "generation of " << r.generatedClips << " clips took " << r.generationSeconds << " s\n";
+              << "generation of " << r.generatedClips << " clips took " << r.generationSeconds
+              << " s\n";
     if (!json.empty())
         std::ofstream(json) << r.toJson() << "\n";
     return 0;

@@ -34,7 +34,8 @@ std::vector<std::string> collectAudio(const std::string &source)
 {
     std::vector<std::string> files;
     if (fs::is_directory(source)) {
-        for (const auto &entry : fs::recursive_directory_iterator(source, fs::directory_options::follow_directory_symlink))
+        for (const auto &entry : fs::recursive_directory_iterator(
+                 source, fs::directory_options::follow_directory_symlink))
             if (entry.is_regular_file() && hasAudioExtension(entry.path().string()))
                 files.push_back(entry.path().string());
         std::sort(files.begin(), files.end());
@@ -98,7 +99,8 @@ EmbeddedSet embedAll(const std::string &source, Encoder &encoder, EmbeddingCache
 std::string promptFor(const std::string &file, const std::string &fallback)
 {
     // `dragon generate` writes a JSON sidecar beside each clip with its prompt.
-    for (const fs::path &sidecar : {fs::path(file).replace_extension(".json"), fs::path(file + ".json")}) {
+    for (const fs::path &sidecar :
+         {fs::path(file).replace_extension(".json"), fs::path(file + ".json")}) {
         std::ifstream in(sidecar);
         if (!in)
             continue;
@@ -124,7 +126,8 @@ int embed(const Args &input)
         return usageError("embed");
     }
     auto encoder = createEncoder(spec);
-    std::unique_ptr<EmbeddingCache> cache = cacheDir.empty() ? nullptr : std::make_unique<EmbeddingCache>(cacheDir);
+    std::unique_ptr<EmbeddingCache> cache =
+        cacheDir.empty() ? nullptr : std::make_unique<EmbeddingCache>(cacheDir);
     std::ofstream out;
     if (!csv.empty()) {
         out.open(csv);
@@ -154,8 +157,8 @@ int embed(const Args &input)
             }
         }
     }
-    std::cerr << encoder->displayName() << " [" << encoder->id() << "]: " << std::fixed << std::setprecision(2)
-              << seconds << " s";
+    std::cerr << encoder->displayName() << " [" << encoder->id() << "]: " << std::fixed
+              << std::setprecision(2) << seconds << " s";
     if (audioSeconds > 0)
         std::cerr << ", " << std::setprecision(0) << audioSeconds / seconds << "x real time";
     std::cerr << "\n";
@@ -186,7 +189,8 @@ int score(const Args &input)
     std::unique_ptr<ClapScoreReward> clap; // made first: it refuses encoders without a text tower
     if (metric == "clap")
         clap = std::make_unique<ClapScoreReward>(encoder);
-    std::unique_ptr<EmbeddingCache> cache = cacheDir.empty() ? nullptr : std::make_unique<EmbeddingCache>(cacheDir);
+    std::unique_ptr<EmbeddingCache> cache =
+        cacheDir.empty() ? nullptr : std::make_unique<EmbeddingCache>(cacheDir);
     const auto started = std::chrono::steady_clock::now();
     EmbeddedSet reference;
     if (!evalOnly)
@@ -215,7 +219,8 @@ int score(const Args &input)
             for (const auto &f : evaluated.files) {
                 batch.prompts.push_back(promptFor(f, prompt));
                 if (batch.prompts.back().empty())
-                    throw std::runtime_error(f + ": no prompt (no JSON sidecar with \"prompt\"; pass --prompt)");
+                    throw std::runtime_error(
+                        f + ": no prompt (no JSON sidecar with \"prompt\"; pass --prompt)");
             }
             values = clap->scoreEach(batch);
         }
@@ -230,9 +235,11 @@ int score(const Args &input)
         if (out)
             out << "rank,file," << (lowerIsBetter ? "per_song_fad" : "clap_score") << "\n";
         for (std::size_t r = 0; r < order.size(); ++r) {
-            std::cout << r + 1 << "\t" << values[order[r]] << "\t" << evaluated.files[order[r]] << "\n";
+            std::cout << r + 1 << "\t" << values[order[r]] << "\t" << evaluated.files[order[r]]
+                      << "\n";
             if (out)
-                out << r + 1 << ",\"" << evaluated.files[order[r]] << "\"," << std::setprecision(10) << values[order[r]] << "\n";
+                out << r + 1 << ",\"" << evaluated.files[order[r]] << "\"," << std::setprecision(10)
+                    << values[order[r]] << "\n";
         }
     } else {
         double value = 0;
@@ -241,14 +248,17 @@ int score(const Args &input)
             value = frechetDistance(GaussianStats::fromRows(framesMatrix(reference.embeddings)),
                                     GaussianStats::fromRows(framesMatrix(evaluated.embeddings)));
         } else if (metric == "fad-inf") {
-            const auto r = fadInf(framesMatrix(evaluated.embeddings),
-                                  GaussianStats::fromRows(framesMatrix(reference.embeddings)), steps, minN);
+            const auto r =
+                fadInf(framesMatrix(evaluated.embeddings),
+                       GaussianStats::fromRows(framesMatrix(reference.embeddings)), steps, minN);
             value = r.fadInf;
             extra = {{"slope", r.slope}, {"r2", r.rSquared}};
-            std::cout << "slope " << r.slope << "  R^2 " << r.rSquared << "  (" << r.points.size() << " points, n "
-                      << r.points.front().first << ".." << r.points.back().first << " frames)\n";
+            std::cout << "slope " << r.slope << "  R^2 " << r.rSquared << "  (" << r.points.size()
+                      << " points, n " << r.points.front().first << ".." << r.points.back().first
+                      << " frames)\n";
         } else if (metric == "kid") {
-            value = kernelInceptionDistance(clipMatrix(evaluated.embeddings), clipMatrix(reference.embeddings));
+            value = kernelInceptionDistance(clipMatrix(evaluated.embeddings),
+                                            clipMatrix(reference.embeddings));
         } else {
             value = vendiScore(clipMatrix(evaluated.embeddings), q);
         }
@@ -257,16 +267,19 @@ int score(const Args &input)
             out << "metric,value,reference_files,eval_files";
             for (const auto &[k, v] : extra.items())
                 out << "," << k;
-            out << "\n" << metric << "," << std::setprecision(10) << value << "," << reference.files.size() << ","
-                << evaluated.files.size();
+            out << "\n"
+                << metric << "," << std::setprecision(10) << value << "," << reference.files.size()
+                << "," << evaluated.files.size();
             for (const auto &[k, v] : extra.items())
                 out << "," << v.get<double>();
             out << "\n";
         }
     }
     std::cerr << encoder->displayName() << ": " << reference.files.size() << " reference and "
-              << evaluated.files.size() << " evaluated files in " << std::fixed << std::setprecision(2)
-              << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s";
+              << evaluated.files.size() << " evaluated files in " << std::fixed
+              << std::setprecision(2)
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+              << " s";
     if (skipped)
         std::cerr << "; " << skipped << " skipped (see above)";
     std::cerr << "\n";

@@ -7,8 +7,8 @@
 #include "project/ProjectFolder.h"
 
 #include <atomic>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -43,7 +43,8 @@ int train(const Args &input)
     const std::string evalEvery = takeOption(args, "--eval-every", "");
     const std::string seed = takeOption(args, "--seed", "");
     const std::string threads = takeOption(args, "--threads", "");
-    const std::string generatorSpec = takeOption(args, "--generator", takeOption(args, "--checkpoint", ""));
+    const std::string generatorSpec =
+        takeOption(args, "--generator", takeOption(args, "--checkpoint", ""));
     const std::string device = takeOption(args, "--device", "");
     const int worldSize = toInt(takeOption(args, "--world-size", "1"), "--world-size");
     const int rank = toInt(takeOption(args, "--rank", "0"), "--rank");
@@ -58,9 +59,12 @@ int train(const Args &input)
         config.project = ProjectFile::load(projectPath);
         config.projectPath = fs::absolute(projectPath).string();
         if (out.empty())
-            out = (fs::path(ProjectFolder::runsDir(projectPath)) / ProjectFolder::runName(std::time(nullptr))).string();
+            out = (fs::path(ProjectFolder::runsDir(projectPath)) /
+                   ProjectFolder::runName(std::time(nullptr)))
+                      .string();
     } else {
-        config = DragonConfig::fromFile(configPath, fs::absolute(configPath).parent_path().string());
+        config =
+            DragonConfig::fromFile(configPath, fs::absolute(configPath).parent_path().string());
     }
     if (out.empty()) {
         std::cerr << "dragon train: --out RUN is needed with --config\n";
@@ -89,8 +93,10 @@ int train(const Args &input)
     config.worldSize = worldSize;
     config.rank = rank;
     config.master = master;
-    if (!resume && rank == 0 && fs::exists(fs::path(out) / "checkpoints") && !fs::is_empty(fs::path(out) / "checkpoints")) {
-        std::cerr << "dragon train: " << out << " already holds a run; use --resume to continue it\n";
+    if (!resume && rank == 0 && fs::exists(fs::path(out) / "checkpoints") &&
+        !fs::is_empty(fs::path(out) / "checkpoints")) {
+        std::cerr << "dragon train: " << out
+                  << " already holds a run; use --resume to continue it\n";
         return 2;
     }
 
@@ -102,36 +108,43 @@ int train(const Args &input)
     callbacks.round = [&](const RoundStats &s) {
         if (rank != 0)
             return; // rank 0 reports for the group
-        std::cout << std::fixed << "round " << s.round << "/" << config.rounds << "  reward " << std::setprecision(4)
-                  << s.rewardMean << " [p10 " << s.rewardP10 << ", p90 " << s.rewardP90 << "]  "
-                  << (s.pairs ? std::to_string(s.pairs) + " pairs" : std::to_string(s.labels) + " labels")
-                  << "  loss " << s.loss.loss << "  acc " << std::setprecision(2) << s.loss.implicitAccuracy
-                  << "  |g| " << s.gradNorm << "  " << std::setprecision(1) << s.secondsTotal << " s (sample "
-                  << s.secondsSample << ", decode " << s.secondsDecode << ", encode " << s.secondsEncode
-                  << ", update " << s.secondsUpdate << ")" << (s.updated ? "" : "  [no update]") << std::endl;
+        std::cout << std::fixed << "round " << s.round << "/" << config.rounds << "  reward "
+                  << std::setprecision(4) << s.rewardMean << " [p10 " << s.rewardP10 << ", p90 "
+                  << s.rewardP90 << "]  "
+                  << (s.pairs ? std::to_string(s.pairs) + " pairs"
+                              : std::to_string(s.labels) + " labels")
+                  << "  loss " << s.loss.loss << "  acc " << std::setprecision(2)
+                  << s.loss.implicitAccuracy << "  |g| " << s.gradNorm << "  "
+                  << std::setprecision(1) << s.secondsTotal << " s (sample " << s.secondsSample
+                  << ", decode " << s.secondsDecode << ", encode " << s.secondsEncode << ", update "
+                  << s.secondsUpdate << ")" << (s.updated ? "" : "  [no update]") << std::endl;
     };
     callbacks.eval = [&](const EvalStats &e) {
-        std::cout << std::fixed << std::setprecision(3) << "eval @ round " << e.round << ": win rate "
-                  << e.winRate.rate << " [" << e.winRate.lower << ", " << e.winRate.upper << "] p="
-                  << std::setprecision(4) << e.winRate.signTestP << std::setprecision(4) << "  reward "
-                  << e.rewardBase << " -> " << e.rewardPolicy << " (better by " << e.deltaMean << " ["
-                  << e.deltaLower << ", " << e.deltaUpper << "])  vendi " << e.vendiBase << " -> "
-                  << e.vendiPolicy << "  clap " << e.clapBase << " -> " << e.clapPolicy << std::endl;
+        std::cout << std::fixed << std::setprecision(3) << "eval @ round " << e.round
+                  << ": win rate " << e.winRate.rate << " [" << e.winRate.lower << ", "
+                  << e.winRate.upper << "] p=" << std::setprecision(4) << e.winRate.signTestP
+                  << std::setprecision(4) << "  reward " << e.rewardBase << " -> " << e.rewardPolicy
+                  << " (better by " << e.deltaMean << " [" << e.deltaLower << ", " << e.deltaUpper
+                  << "])  vendi " << e.vendiBase << " -> " << e.vendiPolicy << "  clap "
+                  << e.clapBase << " -> " << e.clapPolicy << std::endl;
     };
     DragonTrainer trainer(config, out, callbacks);
-    std::cout << "run folder: " << out << " (starting at round " << trainer.completedRounds() << ")" << std::endl;
+    std::cout << "run folder: " << out << " (starting at round " << trainer.completedRounds() << ")"
+              << std::endl;
     const int done = trainer.run(&g_stop);
     const std::string unsaved = trainer.unsavedWork();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!unsaved.empty())
         std::cout << "FAILED to save: ran " << done << " of " << config.rounds << " rounds in "
                   << std::setprecision(0) << seconds << " s, but " << unsaved << std::endl;
     else
-        std::cout << "finished " << done << " of " << config.rounds << " rounds in " << std::setprecision(0)
-                  << seconds << " s" << (done < config.rounds ? " (stopped; resume with --resume)" : "") << std::endl;
+        std::cout << "finished " << done << " of " << config.rounds << " rounds in "
+                  << std::setprecision(0) << seconds << " s"
+                  << (done < config.rounds ? " (stopped; resume with --resume)" : "") << std::endl;
     const auto [sum, abs] = trainer.parameterChecksum();
-    std::cout << std::fixed << std::setprecision(10) << "rank " << rank << " parameter checksum: sum " << sum << " abs " << abs
-              << std::endl;
+    std::cout << std::fixed << std::setprecision(10) << "rank " << rank
+              << " parameter checksum: sum " << sum << " abs " << abs << std::endl;
     if (!unsaved.empty()) {
         std::cerr << "dragon train: " << out << ": " << unsaved << "\n";
         return 1;

@@ -13,7 +13,8 @@ int main(int argc, char **argv)
     QApplication::setDesktopFileName("dragon-studio");
 
     QCommandLineParser parser;
-    parser.setApplicationDescription("Design rewards for music generators and optimise them with DRAGON.");
+    parser.setApplicationDescription(
+        "Design rewards for music generators and optimise them with DRAGON.");
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument("project", "A .dragon project to open.");

@@ -19,8 +19,14 @@ public:
     double durationSeconds() const;
     bool empty() const { return m_samples.empty(); }
 
-    float sample(std::size_t frame, int channel) const { return m_samples[frame * m_channels + channel]; }
-    float &sample(std::size_t frame, int channel) { return m_samples[frame * m_channels + channel]; }
+    float sample(std::size_t frame, int channel) const
+    {
+        return m_samples[frame * m_channels + channel];
+    }
+    float &sample(std::size_t frame, int channel)
+    {
+        return m_samples[frame * m_channels + channel];
+    }
     const std::vector<float> &interleaved() const { return m_samples; }
     std::vector<float> &interleaved() { return m_samples; }
 

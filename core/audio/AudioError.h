@@ -6,18 +6,20 @@
 namespace dragon {
 
 // Why an audio file could not be used. Every failure in core/audio is one of these, so callers
-// (import dialogs, the CLI, tests) can react to the cause and always have a message naming the file.
-enum class AudioErrorKind {
+// (import dialogs, the CLI, tests) can react to the cause and always have a message naming the
+// file.
+enum class AudioErrorKind
+{
     NotFound,
     PermissionDenied,
     NotAFile,
     EmptyFile,
-    UnsupportedFormat,  // libsndfile cannot parse it: garbage or an unknown container
-    Truncated,          // the header promises more audio than the file holds
+    UnsupportedFormat, // libsndfile cannot parse it: garbage or an unknown container
+    Truncated,         // the header promises more audio than the file holds
     BadChannelCount,
     BadSampleRate,
     TooLong,
-    TooLarge,           // decoding needs more memory than is available
+    TooLarge, // decoding needs more memory than is available
     NonFiniteSamples,
     DecodeFailed,
     WriteFailed,

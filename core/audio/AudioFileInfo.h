@@ -9,7 +9,7 @@ namespace dragon {
 struct AudioFileInfo
 {
     std::string path;
-    std::string formatName;  // container, e.g. "WAV", "FLAC", "OGG", "MPEG"
+    std::string formatName;   // container, e.g. "WAV", "FLAC", "OGG", "MPEG"
     std::string encodingName; // e.g. "16-bit PCM", "Vorbis", "Opus", "32-bit float"
     int sampleRate = 0;
     int channels = 0;

@@ -3,10 +3,10 @@
 #include "audio/AudioError.h"
 #include "audio/Resampler.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <algorithm>
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
@@ -68,7 +68,9 @@ class SndFileHandle
 public:
     SndFileHandle(const std::string &path, SF_INFO &info) : m_path(path)
     {
-        struct stat st{};
+        struct stat st
+        {
+        };
         if (::stat(path.c_str(), &st) != 0) {
             if (errno == ENOENT || errno == ENOTDIR)
                 throw AudioError(AudioErrorKind::NotFound, path, "file does not exist");
@@ -132,8 +134,8 @@ void checkHeader(const std::string &path, const SF_INFO &info, const AudioLimits
 {
     if (info.channels <= 0 || info.channels > limits.maxChannels)
         throw AudioError(AudioErrorKind::BadChannelCount, path,
-                         "has " + std::to_string(info.channels) +
-                             " channels; supported are 1 to " + std::to_string(limits.maxChannels));
+                         "has " + std::to_string(info.channels) + " channels; supported are 1 to " +
+                             std::to_string(limits.maxChannels));
     if (info.samplerate < limits.minSampleRate || info.samplerate > limits.maxSampleRate)
         throw AudioError(AudioErrorKind::BadSampleRate, path,
                          "has a sample rate of " + std::to_string(info.samplerate) +
@@ -170,7 +172,8 @@ bool logSaysTruncated(const std::string &log)
         if (chunk.find("data") == std::string::npos && chunk.find("SSND") == std::string::npos)
             continue;
         long long declared = 0, actual = 0;
-        if (std::sscanf(line.c_str() + colon + 3, "%lld (should be %lld)", &declared, &actual) == 2 &&
+        if (std::sscanf(line.c_str() + colon + 3, "%lld (should be %lld)", &declared, &actual) ==
+                2 &&
             actual < declared)
             return true;
     }
@@ -293,7 +296,8 @@ AudioBuffer AudioFileReader::readWhole(const std::string &path, const AudioReadO
                 options.targetSampleRate > 0 && options.targetSampleRate != header.sampleRate;
             outRate = convert ? options.targetSampleRate : header.sampleRate;
             const double expected =
-                (double(header.frames) * double(outRate) / header.sampleRate + 4096.0) * outChannels;
+                (double(header.frames) * double(outRate) / header.sampleRate + 4096.0) *
+                outChannels;
             out.reserve(std::size_t(std::min(expected, double(kMaxReservedSamples))));
             if (convert)
                 resampler = std::make_unique<Resampler>(header.sampleRate, outRate, outChannels);

@@ -19,12 +19,16 @@ int sndfileFormat(const AudioWriteFormat &format)
     else if (format.encoding == SampleEncoding::Float32)
         subtype = SF_FORMAT_FLOAT;
     switch (format.container) {
-    case AudioContainer::Wav: return SF_FORMAT_WAV | subtype;
+    case AudioContainer::Wav:
+        return SF_FORMAT_WAV | subtype;
     case AudioContainer::Flac:
         return SF_FORMAT_FLAC | (subtype == SF_FORMAT_FLOAT ? SF_FORMAT_PCM_24 : subtype);
-    case AudioContainer::OggVorbis: return SF_FORMAT_OGG | SF_FORMAT_VORBIS;
-    case AudioContainer::OggOpus: return SF_FORMAT_OGG | SF_FORMAT_OPUS;
-    case AudioContainer::Mp3: return SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
+    case AudioContainer::OggVorbis:
+        return SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+    case AudioContainer::OggOpus:
+        return SF_FORMAT_OGG | SF_FORMAT_OPUS;
+    case AudioContainer::Mp3:
+        return SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
     }
     return SF_FORMAT_WAV | subtype;
 }
@@ -39,9 +43,8 @@ bool isLossy(AudioContainer c)
 
 AudioWriteFormat AudioFileWriter::formatForPath(const std::string &path)
 {
-    std::string ext = path.substr(path.find_last_of('.') == std::string::npos
-                                      ? path.size()
-                                      : path.find_last_of('.') + 1);
+    std::string ext = path.substr(
+        path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.') + 1);
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     AudioWriteFormat format;
@@ -89,8 +92,8 @@ void AudioFileWriter::write(const std::string &path, const AudioBuffer &buffer,
     sf_count_t written = 0;
     while (written < frames) {
         const sf_count_t n = std::min(kBlock, frames - written);
-        const sf_count_t done = sf_writef_float(
-            file, buffer.interleaved().data() + written * buffer.channels(), n);
+        const sf_count_t done =
+            sf_writef_float(file, buffer.interleaved().data() + written * buffer.channels(), n);
         written += done;
         if (done != n)
             break;
@@ -101,12 +104,13 @@ void AudioFileWriter::write(const std::string &path, const AudioBuffer &buffer,
     if (written != frames || closeResult != 0) {
         std::remove(temp.c_str());
         throw AudioError(AudioErrorKind::WriteFailed, path,
-                         "writing failed (" + (error.empty() ? std::string("close failed") : error) +
-                             ")");
+                         "writing failed (" +
+                             (error.empty() ? std::string("close failed") : error) + ")");
     }
     if (std::rename(temp.c_str(), path.c_str()) != 0) {
         std::remove(temp.c_str());
-        throw AudioError(AudioErrorKind::WriteFailed, path, "cannot move the finished file into place");
+        throw AudioError(AudioErrorKind::WriteFailed, path,
+                         "cannot move the finished file into place");
     }
 }
 

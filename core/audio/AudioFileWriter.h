@@ -6,8 +6,20 @@
 
 namespace dragon {
 
-enum class AudioContainer { Wav, Flac, OggVorbis, OggOpus, Mp3 };
-enum class SampleEncoding { Pcm16, Pcm24, Float32 };
+enum class AudioContainer
+{
+    Wav,
+    Flac,
+    OggVorbis,
+    OggOpus,
+    Mp3
+};
+enum class SampleEncoding
+{
+    Pcm16,
+    Pcm24,
+    Float32
+};
 
 struct AudioWriteFormat
 {

@@ -39,8 +39,8 @@ LoudnessStats Loudness::measure(const AudioBuffer &buffer)
         truePeak = std::max(truePeak, tp);
         samplePeak = std::max(samplePeak, sp);
     }
-    stats.truePeakDbtp = truePeak > 0.0 ? 20.0 * std::log10(truePeak)
-                                        : -std::numeric_limits<double>::infinity();
+    stats.truePeakDbtp =
+        truePeak > 0.0 ? 20.0 * std::log10(truePeak) : -std::numeric_limits<double>::infinity();
     stats.samplePeak = samplePeak;
     return stats;
 }

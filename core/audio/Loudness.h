@@ -7,10 +7,10 @@ namespace dragon {
 // EBU R128 / ITU-R BS.1770 measurements through libebur128.
 struct LoudnessStats
 {
-    double integratedLufs = 0.0;  // -infinity for digital silence (gated out entirely)
+    double integratedLufs = 0.0; // -infinity for digital silence (gated out entirely)
     double loudnessRangeLu = 0.0;
-    double truePeakDbtp = 0.0;    // -infinity for silence
-    double samplePeak = 0.0;      // linear, max over channels
+    double truePeakDbtp = 0.0; // -infinity for silence
+    double samplePeak = 0.0;   // linear, max over channels
 };
 
 class Loudness

@@ -54,7 +54,7 @@ torch::Tensor MelSpectrogram::operator()(const torch::Tensor &audio) const
                                   /*center=*/true, /*pad_mode=*/"reflect", /*normalized=*/false,
                                   /*onesided=*/true, /*return_complex=*/true);
     const auto power = torch::view_as_real(spec).pow(2).sum(-1); // [B, bins, frames]
-    auto mel = torch::matmul(fb, power);                          // [B, nMels, frames]
+    auto mel = torch::matmul(fb, power);                         // [B, nMels, frames]
     mel = torch::log(mel + m_config.logFloor);
     return batched ? mel : mel.squeeze(0);
 }

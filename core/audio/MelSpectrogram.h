@@ -11,7 +11,7 @@ struct MelConfig
     int hopLength = 256;
     int nMels = 64;
     double fMin = 0.0;
-    double fMax = 0.0;   // 0 means sampleRate / 2
+    double fMax = 0.0; // 0 means sampleRate / 2
     double logFloor = 1e-6;
 };
 

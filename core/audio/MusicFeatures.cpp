@@ -32,8 +32,10 @@ MelConfig melConfig()
 }
 
 // Krumhansl-Kessler key profiles.
-const std::array<double, 12> kMajorProfile = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
-const std::array<double, 12> kMinorProfile = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
+const std::array<double, 12> kMajorProfile = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09,
+                                              2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
+const std::array<double, 12> kMinorProfile = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53,
+                                              2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
 
 double correlation(const std::array<double, 12> &a, const std::array<double, 12> &b)
 {
@@ -82,7 +84,8 @@ std::vector<float> MusicFeatures::clip(const AudioBuffer &audio)
         const double hz = double(k) * kSampleRate / kFft;
         if (hz < 60 || hz > 2000)
             continue;
-        const int pc = ((static_cast<int>(std::lround(12 * std::log2(hz / 440.0))) + 69) % 12 + 12) % 12;
+        const int pc =
+            ((static_cast<int>(std::lround(12 * std::log2(hz / 440.0))) + 69) % 12 + 12) % 12;
         chroma[pc] += std::sqrt(binPower[k].item<double>());
     }
     double total = 0;
@@ -105,7 +108,8 @@ std::vector<float> MusicFeatures::clip(const AudioBuffer &audio)
     out.push_back(static_cast<float>(bestMajor - bestMinor));
 
     // Onset strength: positive log-mel flux; its autocorrelation at tempo lags.
-    const auto flux = torch::relu(mel.narrow(1, 1, mel.size(1) - 1) - mel.narrow(1, 0, mel.size(1) - 1)).sum(0);
+    const auto flux =
+        torch::relu(mel.narrow(1, 1, mel.size(1) - 1) - mel.narrow(1, 0, mel.size(1) - 1)).sum(0);
     const auto centred = flux - flux.mean();
     const double zero = centred.pow(2).sum().item<double>() + 1e-9;
     const double framesPerSecond = double(kSampleRate) / kHop;
@@ -114,13 +118,15 @@ std::vector<float> MusicFeatures::clip(const AudioBuffer &audio)
         const auto lag = static_cast<int64_t>(std::lround(60.0 / bpm * framesPerSecond));
         double ac = 0;
         if (lag < centred.size(0))
-            ac = (centred.narrow(0, 0, centred.size(0) - lag) * centred.narrow(0, lag, centred.size(0) - lag))
+            ac = (centred.narrow(0, 0, centred.size(0) - lag) *
+                  centred.narrow(0, lag, centred.size(0) - lag))
                      .sum()
                      .item<double>() /
                  zero;
         out.push_back(static_cast<float>(ac));
     }
-    const auto freqs = torch::arange(kFft / 2 + 1, torch::kFloat32) * (float(kSampleRate) / kFft / 1000.0f);
+    const auto freqs =
+        torch::arange(kFft / 2 + 1, torch::kFloat32) * (float(kSampleRate) / kFft / 1000.0f);
     const auto centroid = (power * freqs.unsqueeze(1)).sum(0) / (power.sum(0) + 1e-9);
     out.push_back(centroid.mean().item<float>());
     out.push_back(centroid.std().item<float>());

@@ -3,7 +3,6 @@
 #include "audio/AudioBuffer.h"
 
 #include <torch/torch.h>
-
 #include <vector>
 
 namespace dragon {
@@ -12,9 +11,9 @@ namespace dragon {
 // pocket model's evaluation (style / tempo / mode classifiers) and, later, the music-features
 // encoder. Layout of clip():
 //   [0, 64)    log-mel band means          [64, 128)  log-mel band standard deviations
-//   [128, 140) chroma (sums to 1)          [140, 143) key fit: best major r, best minor r, major-minor
-//   [143, 173) onset autocorrelation at 30 tempi from 50 to 200 bpm (log-spaced), / lag 0
-//   [173, 176) spectral centroid mean, centroid std (kHz), mean onset strength
+//   [128, 140) chroma (sums to 1)          [140, 143) key fit: best major r, best minor r,
+//   major-minor [143, 173) onset autocorrelation at 30 tempi from 50 to 200 bpm (log-spaced), / lag
+//   0 [173, 176) spectral centroid mean, centroid std (kHz), mean onset strength
 class MusicFeatures
 {
 public:

@@ -103,15 +103,15 @@ bool PlaybackEngine::load(std::shared_ptr<const AudioBuffer> clip)
         m_streamRate != prepared->sampleRate()) {
         closeStream();
         PaStream *stream = nullptr;
-        const PaError error =
-            Pa_OpenStream(&stream, nullptr, &params, prepared->sampleRate(),
-                          paFramesPerBufferUnspecified, paClipOff,
-                          [](const void *, void *output, unsigned long frames,
-                             const PaStreamCallbackTimeInfo *, PaStreamCallbackFlags, void *self) {
-                              return static_cast<PlaybackEngine *>(self)->render(
-                                  static_cast<float *>(output), frames);
-                          },
-                          this);
+        const PaError error = Pa_OpenStream(
+            &stream, nullptr, &params, prepared->sampleRate(), paFramesPerBufferUnspecified,
+            paClipOff,
+            [](const void *, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *,
+               PaStreamCallbackFlags, void *self) {
+                return static_cast<PlaybackEngine *>(self)->render(static_cast<float *>(output),
+                                                                   frames);
+            },
+            this);
         if (error != paNoError) {
             m_lastError = std::string("Cannot open the audio output: ") + Pa_GetErrorText(error);
             return false;

@@ -32,7 +32,8 @@ void Resampler::run(const float *in, std::size_t frames, std::vector<float> &out
     // Output per call is bounded by the ratio plus the filter's delay; loop until soxr is done.
     std::size_t consumed = 0;
     for (;;) {
-        const std::size_t room = static_cast<std::size_t>(std::ceil((frames - consumed) * m_ratio)) + 1024;
+        const std::size_t room =
+            static_cast<std::size_t>(std::ceil((frames - consumed) * m_ratio)) + 1024;
         const std::size_t before = out.size();
         out.resize(before + room * m_channels);
         std::size_t used = 0, produced = 0;

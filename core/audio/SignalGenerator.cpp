@@ -13,7 +13,8 @@ AudioBuffer SignalGenerator::sine(double frequencyHz, double amplitude, double s
     const auto frames = static_cast<std::size_t>(std::llround(seconds * sampleRate));
     AudioBuffer buffer(channels, sampleRate, frames);
     for (std::size_t f = 0; f < frames; ++f) {
-        const float v = static_cast<float>(amplitude * std::sin(kTwoPi * frequencyHz * f / sampleRate));
+        const float v =
+            static_cast<float>(amplitude * std::sin(kTwoPi * frequencyHz * f / sampleRate));
         for (int c = 0; c < channels; ++c)
             buffer.sample(f, c) = v;
     }
@@ -21,8 +22,8 @@ AudioBuffer SignalGenerator::sine(double frequencyHz, double amplitude, double s
 }
 
 AudioBuffer SignalGenerator::sineAndClicks(double frequencyHz, double amplitude,
-                                           double clickPeriodSeconds, double seconds, int sampleRate,
-                                           int channels)
+                                           double clickPeriodSeconds, double seconds,
+                                           int sampleRate, int channels)
 {
     const auto frames = static_cast<std::size_t>(std::llround(seconds * sampleRate));
     const auto period = static_cast<std::size_t>(std::llround(clickPeriodSeconds * sampleRate));
@@ -50,7 +51,8 @@ AudioBuffer SignalGenerator::chord(const double *frequencies, int count, double 
         const double envelope = std::min(1.0, t / 0.05) * std::exp(-1.5 * t / seconds);
         double v = 0.0;
         for (int i = 0; i < count; ++i)
-            v += std::sin(kTwoPi * frequencies[i] * t) + 0.3 * std::sin(kTwoPi * 2 * frequencies[i] * t);
+            v += std::sin(kTwoPi * frequencies[i] * t) +
+                 0.3 * std::sin(kTwoPi * 2 * frequencies[i] * t);
         buffer.sample(f, 0) = static_cast<float>(gain * envelope * v / 1.3);
     }
     return buffer;

@@ -16,8 +16,9 @@ public:
                             int channels = 1);
     // Channel 0 a sine at `frequencyHz`, channel 1 unit clicks every `clickPeriodSeconds`,
     // further channels a sine at (c + 1) * frequencyHz.
-    static AudioBuffer sineAndClicks(double frequencyHz, double amplitude, double clickPeriodSeconds,
-                                     double seconds, int sampleRate, int channels);
+    static AudioBuffer sineAndClicks(double frequencyHz, double amplitude,
+                                     double clickPeriodSeconds, double seconds, int sampleRate,
+                                     int channels);
     // A chord of sines with a soft attack/decay envelope per note: pleasant demo material.
     static AudioBuffer chord(const double *frequencies, int count, double seconds, int sampleRate);
     // Fixture name for a rate/channels/bits triple, e.g. "44100-2-16".

@@ -10,8 +10,7 @@ namespace dragon {
 // Single-producer single-consumer lock-free ring buffer. All memory is allocated in the
 // constructor; read() and write() never allocate, lock or block, so the consumer may be a
 // realtime audio callback. Capacity is rounded up to a power of two.
-template <typename T>
-class SpscRingBuffer
+template <typename T> class SpscRingBuffer
 {
 public:
     explicit SpscRingBuffer(std::size_t capacity)

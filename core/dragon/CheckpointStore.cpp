@@ -76,12 +76,14 @@ std::string CheckpointStore::load(const fs::path &path, const State &state, int 
         for (const auto &p : state.policy.parameters())
             if (!torch::isfinite(p).all().item<bool>())
                 return "it holds NaN or infinite weights";
-        if (!savedRound.isInt() || savedRound.toInt() < 0 || savedRound.toInt() > (1 << 30) || !baseline.isDouble() ||
-            !hasBaseline.isBool())
+        if (!savedRound.isInt() || savedRound.toInt() < 0 || savedRound.toInt() > (1 << 30) ||
+            !baseline.isDouble() || !hasBaseline.isBool())
             return "its counters are damaged";
         state.demo.setBaseline(baseline.toDouble(), hasBaseline.toBool());
         c10::IValue scales;
-        state.rewardScales = archive.try_read("rewardScales", scales) && scales.isString() ? scales.toStringRef() : "";
+        state.rewardScales = archive.try_read("rewardScales", scales) && scales.isString()
+                                 ? scales.toStringRef()
+                                 : "";
         round = int(savedRound.toInt());
         return {};
     } catch (...) {
@@ -89,8 +91,8 @@ std::string CheckpointStore::load(const fs::path &path, const State &state, int 
     }
 }
 
-CheckpointStore::Resumed CheckpointStore::resume(const State &state, Generator &restore, const Log &log,
-                                                 bool removeTemporaries) const
+CheckpointStore::Resumed CheckpointStore::resume(const State &state, Generator &restore,
+                                                 const Log &log, bool removeTemporaries) const
 {
     // A kill during a checkpoint write can leave the writer's temporary file behind.
     if (removeTemporaries) {
@@ -111,7 +113,9 @@ CheckpointStore::Resumed CheckpointStore::resume(const State &state, Generator &
             r.file = path.filename().string();
             if (log)
                 log("resumed from " + r.file + " (round " + std::to_string(round) + ")" +
-                    (r.contents.verified ? "" : "; an older checkpoint without a checksum, not verified"));
+                    (r.contents.verified
+                         ? ""
+                         : "; an older checkpoint without a checksum, not verified"));
             return r;
         }
         if (log)

@@ -46,7 +46,8 @@ public:
     using Log = std::function<void(const std::string &)>;
     // Loads the newest usable checkpoint into `state` (nothing when there is none).
     // `removeTemporaries`: delete writers' temporary files a kill left behind (the writer only).
-    Resumed resume(const State &state, Generator &restore, const Log &log, bool removeTemporaries) const;
+    Resumed resume(const State &state, Generator &restore, const Log &log,
+                   bool removeTemporaries) const;
 
     // round-*.pt files, oldest first.
     std::vector<std::filesystem::path> files() const;

@@ -25,7 +25,8 @@ double median(std::vector<double> v)
 }
 } // namespace
 
-Demonstrations DemoBuilder::build(const std::vector<double> &u, const std::vector<int> &promptOf, RewardKind kind)
+Demonstrations DemoBuilder::build(const std::vector<double> &u, const std::vector<int> &promptOf,
+                                  RewardKind kind)
 {
     if (u.size() != promptOf.size())
         throw std::invalid_argument("DemoBuilder: one prompt index per utility is needed");
@@ -55,8 +56,10 @@ Demonstrations DemoBuilder::build(const std::vector<double> &u, const std::vecto
         for (const auto &[prompt, members] : groups) {
             if (members.size() < 2)
                 continue;
-            const auto [lo, hi] = std::minmax_element(members.begin(), members.end(),
-                                                      [&](int a, int b) { return u[std::size_t(a)] < u[std::size_t(b)]; });
+            const auto [lo, hi] =
+                std::minmax_element(members.begin(), members.end(), [&](int a, int b) {
+                    return u[std::size_t(a)] < u[std::size_t(b)];
+                });
             const double gap = u[std::size_t(*hi)] - u[std::size_t(*lo)];
             if (gap <= m_config.tieFraction * spread) {
                 ++d.skippedTies;
@@ -90,7 +93,8 @@ Demonstrations DemoBuilder::build(const std::vector<double> &u, const std::vecto
     if (kind == RewardKind::DistributionToDistribution) {
         std::vector<int> order(n);
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return u[std::size_t(a)] > u[std::size_t(b)]; });
+        std::stable_sort(order.begin(), order.end(),
+                         [&](int a, int b) { return u[std::size_t(a)] > u[std::size_t(b)]; });
         for (std::size_t r = 0; r < n / 2; ++r) {
             d.labels.push_back({order[r], +1});
             d.labels.push_back({order[n - 1 - r], -1});
@@ -103,7 +107,8 @@ Demonstrations DemoBuilder::build(const std::vector<double> &u, const std::vecto
         if (!m_hasBaseline)
             m_baseline = batchMedian;
         baseline = m_baseline;
-        m_baseline = m_config.baselineDecay * m_baseline + (1 - m_config.baselineDecay) * batchMedian;
+        m_baseline =
+            m_config.baselineDecay * m_baseline + (1 - m_config.baselineDecay) * batchMedian;
         m_hasBaseline = true;
     }
     d.baseline = baseline;

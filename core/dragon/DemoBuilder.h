@@ -22,18 +22,24 @@ struct Demonstrations
     std::vector<DemoPair> pairs;   // paired mode (Diffusion-DPO)
     std::vector<DemoLabel> labels; // unpaired mode (Diffusion-KTO)
     int skippedTies = 0;
-    bool constantReward = false;   // nothing to learn from: no update this round
-    double baseline = 0;           // unpaired: the value samples were labelled against
+    bool constantReward = false; // nothing to learn from: no update this round
+    double baseline = 0;         // unpaired: the value samples were labelled against
     std::string warning;
     bool empty() const { return pairs.empty() && labels.empty(); }
     int positives() const;
 };
 
-enum class DemoMode { Paired, Unpaired };
+enum class DemoMode
+{
+    Paired,
+    Unpaired
+};
 
 // What an unpaired (KTO) sample is labelled against.
-enum class LabelBaseline {
-    Prompt,  // the mean of its own prompt's samples (needs K >= 2): only what the seed changed counts
+enum class LabelBaseline
+{
+    Prompt,  // the mean of its own prompt's samples (needs K >= 2): only what the seed changed
+             // counts
     Batch,   // the batch median (instance rewards) or the batch's top/bottom half (set rewards)
     Running, // an EMA of batch medians (instance rewards)
 };
@@ -64,7 +70,8 @@ class DemoBuilder
 {
 public:
     explicit DemoBuilder(const DemoBuilderConfig &config = {}) : m_config(config) {}
-    Demonstrations build(const std::vector<double> &utilities, const std::vector<int> &promptOf, RewardKind kind);
+    Demonstrations build(const std::vector<double> &utilities, const std::vector<int> &promptOf,
+                         RewardKind kind);
     // Running-baseline state (saved in checkpoints).
     double baseline() const { return m_baseline; }
     bool hasBaseline() const { return m_hasBaseline; }

@@ -6,9 +6,10 @@
 
 namespace dragon {
 
-DistributedBatch DistributedBatch::gather(DistributedGroup &group, const std::vector<int64_t> &order,
-                                          const std::vector<std::string> &prompts, const torch::Tensor &myLatents,
-                                          const std::vector<AudioBuffer> &myAudio, const RewardBatch &myBatch)
+DistributedBatch
+DistributedBatch::gather(DistributedGroup &group, const std::vector<int64_t> &order,
+                         const std::vector<std::string> &prompts, const torch::Tensor &myLatents,
+                         const std::vector<AudioBuffer> &myAudio, const RewardBatch &myBatch)
 {
     DistributedBatch out;
     if (!group.active()) {
@@ -26,7 +27,8 @@ DistributedBatch DistributedBatch::gather(DistributedGroup &group, const std::ve
     auto packed = torch::zeros({int64_t(myAudio.size()), samples});
     for (std::size_t i = 0; i < myAudio.size(); ++i)
         std::memcpy(packed[int64_t(i)].data_ptr<float>(), myAudio[i].interleaved().data(),
-                    sizeof(float) * std::size_t(std::min<int64_t>(samples, int64_t(myAudio[i].frames()))));
+                    sizeof(float) *
+                        std::size_t(std::min<int64_t>(samples, int64_t(myAudio[i].frames()))));
     const auto allAudio = toGlobal(group.allGather(packed));
     for (int64_t i = 0; i < allAudio.size(0); ++i) {
         const float *p = allAudio[i].data_ptr<float>();
@@ -44,8 +46,10 @@ DistributedBatch DistributedBatch::gather(DistributedGroup &group, const std::ve
         auto rows = torch::zeros({int64_t(myBatch.embeddings.size()), most * dim + dim});
         for (std::size_t i = 0; i < myBatch.embeddings.size(); ++i) {
             const auto &e = myBatch.embeddings[i];
-            std::memcpy(rows[int64_t(i)].data_ptr<float>(), e.frameData.data(), sizeof(float) * e.frameData.size());
-            std::memcpy(rows[int64_t(i)].data_ptr<float>() + most * dim, e.clip.data(), sizeof(float) * std::size_t(dim));
+            std::memcpy(rows[int64_t(i)].data_ptr<float>(), e.frameData.data(),
+                        sizeof(float) * e.frameData.size());
+            std::memcpy(rows[int64_t(i)].data_ptr<float>() + most * dim, e.clip.data(),
+                        sizeof(float) * std::size_t(dim));
         }
         const auto allRows = toGlobal(group.allGather(rows));
         for (int64_t i = 0; i < allRows.size(0); ++i) {

@@ -24,8 +24,10 @@ struct DistributedBatch
     // RoundPlan::gatherOrder); `prompts` are the plan's, in global order. Every rank gets the
     // same batch. Mono clips of equal length (what generators produce) are assumed.
     static DistributedBatch gather(DistributedGroup &group, const std::vector<int64_t> &order,
-                                   const std::vector<std::string> &prompts, const torch::Tensor &myLatents,
-                                   const std::vector<AudioBuffer> &myAudio, const RewardBatch &myBatch);
+                                   const std::vector<std::string> &prompts,
+                                   const torch::Tensor &myLatents,
+                                   const std::vector<AudioBuffer> &myAudio,
+                                   const RewardBatch &myBatch);
 };
 
 } // namespace dragon

@@ -1,10 +1,9 @@
 #include "dragon/DistributedGroup.h"
 
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
-
 #include <chrono>
 #include <stdexcept>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 namespace dragon {
 
@@ -14,11 +13,13 @@ struct DistributedGroup::Impl
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
 };
 
-DistributedGroup::DistributedGroup(int worldSize, int rank, const std::string &master, int timeoutSeconds)
+DistributedGroup::DistributedGroup(int worldSize, int rank, const std::string &master,
+                                   int timeoutSeconds)
     : m_impl(std::make_unique<Impl>()), m_worldSize(worldSize), m_rank(rank)
 {
     if (worldSize < 1 || rank < 0 || rank >= worldSize)
-        throw std::runtime_error("bad world size / rank: " + std::to_string(worldSize) + " / " + std::to_string(rank));
+        throw std::runtime_error("bad world size / rank: " + std::to_string(worldSize) + " / " +
+                                 std::to_string(rank));
     if (worldSize == 1)
         return;
     const auto colon = master.rfind(':');
@@ -38,12 +39,15 @@ DistributedGroup::DistributedGroup(int worldSize, int rank, const std::string &m
         options.numWorkers = worldSize;
         options.timeout = std::chrono::seconds(timeoutSeconds);
         m_impl->store = c10::make_intrusive<c10d::TCPStore>(host, options);
-        auto groupOptions = c10d::ProcessGroupGloo::Options::create(std::chrono::seconds(timeoutSeconds));
+        auto groupOptions =
+            c10d::ProcessGroupGloo::Options::create(std::chrono::seconds(timeoutSeconds));
         groupOptions->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(host));
-        m_impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(m_impl->store, rank, worldSize, groupOptions);
+        m_impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(m_impl->store, rank, worldSize,
+                                                                    groupOptions);
     } catch (const std::exception &e) {
-        throw std::runtime_error("cannot join the training group at " + master + " as rank " + std::to_string(rank) +
-                                 " of " + std::to_string(worldSize) + ": " + e.what());
+        throw std::runtime_error("cannot join the training group at " + master + " as rank " +
+                                 std::to_string(rank) + " of " + std::to_string(worldSize) + ": " +
+                                 e.what());
     }
 }
 

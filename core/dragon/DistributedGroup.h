@@ -1,9 +1,8 @@
 #pragma once
 
-#include <torch/torch.h>
-
 #include <memory>
 #include <string>
+#include <torch/torch.h>
 #include <vector>
 
 namespace dragon {
@@ -14,7 +13,8 @@ namespace dragon {
 class DistributedGroup
 {
 public:
-    DistributedGroup(int worldSize, int rank, const std::string &master, int timeoutSeconds = 600); // throws
+    DistributedGroup(int worldSize, int rank, const std::string &master,
+                     int timeoutSeconds = 600); // throws
     ~DistributedGroup();
 
     int worldSize() const { return m_worldSize; }

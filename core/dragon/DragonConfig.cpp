@@ -8,9 +8,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 
 namespace dragon {
@@ -43,7 +43,8 @@ const char *labelBaselineName(LabelBaseline baseline)
 
 bool parseLabelBaseline(const std::string &name, LabelBaseline &baseline)
 {
-    for (const LabelBaseline b : {LabelBaseline::Prompt, LabelBaseline::Batch, LabelBaseline::Running})
+    for (const LabelBaseline b :
+         {LabelBaseline::Prompt, LabelBaseline::Batch, LabelBaseline::Running})
         if (name == labelBaselineName(b)) {
             baseline = b;
             return true;
@@ -61,21 +62,46 @@ std::string DragonConfig::toJson() const
                                                                : nlohmann::json{{"path", i.path}});
         sets.push_back({{"id", s.id}, {"name", s.name}, {"items", items}});
     }
-    return nlohmann::json{
-        {"generator", generator}, {"device", device}, {"guardrailEncoder", guardrailEncoder},
-        {"projectPath", projectPath},
-        {"exemplarSets", sets}, {"trainPrompts", project.trainPrompts}, {"evalPrompts", project.evalPrompts},
-        {"reward", nlohmann::json::parse(project.reward.toJson())},
-        {"rounds", rounds}, {"promptsPerRound", promptsPerRound}, {"seedsPerPrompt", seedsPerPrompt},
-        {"demoSteps", demoSteps}, {"evalSteps", evalSteps}, {"guidance", guidance},
-        {"loss", preferenceLossName(loss)}, {"beta", beta}, {"ktoLambdaDesirable", ktoLambdaDesirable},
-        {"ktoLambdaUndesirable", ktoLambdaUndesirable}, {"labelBaseline", labelBaselineName(labelBaseline)},
-        {"tieFraction", tieFraction}, {"learningRate", learningRate}, {"warmupRounds", warmupRounds},
-        {"weightDecay", weightDecay}, {"gradClip", gradClip}, {"gradientPasses", gradientPasses}, {"accumulatePasses", accumulatePasses}, {"guidedLoss", guidedLoss},
-        {"emaDecay", emaDecay}, {"anchorWeight", anchorWeight}, {"anchorBatch", anchorBatch}, {"trainTextEncoder", trainTextEncoder}, {"evalEvery", evalEvery}, {"evalPromptCount", evalPrompts}, {"evalSeedsPerPrompt", evalSeedsPerPrompt},
-        {"bootstrapDraws", bootstrapDraws}, {"checkpointEvery", checkpointEvery},
-        {"keepCheckpoints", keepCheckpoints}, {"auditionEvery", auditionEvery},
-        {"seed", seed}, {"threads", threads}}
+    return nlohmann::json{{"generator", generator},
+                          {"device", device},
+                          {"guardrailEncoder", guardrailEncoder},
+                          {"projectPath", projectPath},
+                          {"exemplarSets", sets},
+                          {"trainPrompts", project.trainPrompts},
+                          {"evalPrompts", project.evalPrompts},
+                          {"reward", nlohmann::json::parse(project.reward.toJson())},
+                          {"rounds", rounds},
+                          {"promptsPerRound", promptsPerRound},
+                          {"seedsPerPrompt", seedsPerPrompt},
+                          {"demoSteps", demoSteps},
+                          {"evalSteps", evalSteps},
+                          {"guidance", guidance},
+                          {"loss", preferenceLossName(loss)},
+                          {"beta", beta},
+                          {"ktoLambdaDesirable", ktoLambdaDesirable},
+                          {"ktoLambdaUndesirable", ktoLambdaUndesirable},
+                          {"labelBaseline", labelBaselineName(labelBaseline)},
+                          {"tieFraction", tieFraction},
+                          {"learningRate", learningRate},
+                          {"warmupRounds", warmupRounds},
+                          {"weightDecay", weightDecay},
+                          {"gradClip", gradClip},
+                          {"gradientPasses", gradientPasses},
+                          {"accumulatePasses", accumulatePasses},
+                          {"guidedLoss", guidedLoss},
+                          {"emaDecay", emaDecay},
+                          {"anchorWeight", anchorWeight},
+                          {"anchorBatch", anchorBatch},
+                          {"trainTextEncoder", trainTextEncoder},
+                          {"evalEvery", evalEvery},
+                          {"evalPromptCount", evalPrompts},
+                          {"evalSeedsPerPrompt", evalSeedsPerPrompt},
+                          {"bootstrapDraws", bootstrapDraws},
+                          {"checkpointEvery", checkpointEvery},
+                          {"keepCheckpoints", keepCheckpoints},
+                          {"auditionEvery", auditionEvery},
+                          {"seed", seed},
+                          {"threads", threads}}
         .dump(2);
 }
 
@@ -88,7 +114,8 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
         // Whole-number settings: any int is read (validate() says which make no sense), nothing
         // beyond an int is cast.
         auto count = [&](const char *key, int fallback) {
-            return f.integer(key, fallback, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+            return f.integer(key, fallback, std::numeric_limits<int>::min(),
+                             std::numeric_limits<int>::max());
         };
         // A project file supplies sets, prompts and reward; explicit fields override it.
         if (f.has("project")) {
@@ -98,7 +125,8 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
             c.project = ProjectFile::load(p.string());
             c.projectPath = p.string();
         }
-        c.generator = f.text("generator", f.text("checkpoint", c.generator)); // older configs: "checkpoint"
+        c.generator =
+            f.text("generator", f.text("checkpoint", c.generator)); // older configs: "checkpoint"
         c.device = f.text("device", c.device);
         c.guardrailEncoder = f.text("guardrailEncoder", c.guardrailEncoder);
         c.projectPath = f.text("projectPath", c.projectPath);
@@ -128,7 +156,8 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
         if (f.has("evalPrompts"))
             c.project.evalPrompts = f.texts("evalPrompts");
         if (f.has("reward"))
-            c.project.reward = RewardDefinition::fromJson(j.at("reward").dump()); // depth is bounded
+            c.project.reward =
+                RewardDefinition::fromJson(j.at("reward").dump()); // depth is bounded
         c.rounds = count("rounds", c.rounds);
         c.promptsPerRound = count("promptsPerRound", c.promptsPerRound);
         c.seedsPerPrompt = count("seedsPerPrompt", c.seedsPerPrompt);
@@ -136,16 +165,20 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
         c.evalSteps = count("evalSteps", c.evalSteps);
         c.guidance = float(f.number("guidance", c.guidance, -1e6, 1e6));
         if (f.has("loss") && !parsePreferenceLoss(f.requiredText("loss"), c.loss))
-            throw JsonFormatError("field \"loss\" of the training config must be \"dpo\" or \"kto\", not \"" +
-                                  f.requiredText("loss") + "\"");
+            throw JsonFormatError(
+                "field \"loss\" of the training config must be \"dpo\" or \"kto\", not \"" +
+                f.requiredText("loss") + "\"");
         c.beta = f.number("beta", c.beta);
         c.ktoLambdaDesirable = f.number("ktoLambdaDesirable", c.ktoLambdaDesirable);
         c.ktoLambdaUndesirable = f.number("ktoLambdaUndesirable", c.ktoLambdaUndesirable);
         if (f.flag("runningBaseline", false)) // older configs
             c.labelBaseline = LabelBaseline::Running;
-        if (f.has("labelBaseline") && !parseLabelBaseline(f.requiredText("labelBaseline"), c.labelBaseline))
-            throw JsonFormatError("field \"labelBaseline\" of the training config must be \"prompt\", \"median\" "
-                                  "or \"running\", not \"" + f.requiredText("labelBaseline") + "\"");
+        if (f.has("labelBaseline") &&
+            !parseLabelBaseline(f.requiredText("labelBaseline"), c.labelBaseline))
+            throw JsonFormatError(
+                "field \"labelBaseline\" of the training config must be \"prompt\", \"median\" "
+                "or \"running\", not \"" +
+                f.requiredText("labelBaseline") + "\"");
         c.tieFraction = f.number("tieFraction", c.tieFraction);
         c.learningRate = f.number("learningRate", c.learningRate);
         c.warmupRounds = count("warmupRounds", c.warmupRounds);
@@ -207,7 +240,8 @@ std::vector<std::string> DragonConfig::validate() const
     if (!(beta > 0) || !(learningRate > 0))
         p.push_back("beta and learningRate must be positive");
     if (loss == PreferenceLoss::Kto && labelBaseline == LabelBaseline::Prompt && seedsPerPrompt < 2)
-        p.push_back("labels against the prompt's mean need at least 2 seeds per prompt (or labelBaseline \"median\")");
+        p.push_back("labels against the prompt's mean need at least 2 seeds per prompt (or "
+                    "labelBaseline \"median\")");
     if (!(anchorWeight >= 0) || anchorBatch < 1)
         p.push_back("anchorWeight must be at least 0 and anchorBatch at least 1");
     if (evalSeedsPerPrompt < 1)
@@ -221,7 +255,8 @@ std::vector<std::string> DragonConfig::validate() const
     if (!DeviceSpec::valid(device))
         p.push_back("device must be auto, cpu, cuda or cuda:N (not \"" + device + "\")");
     else if (worldSize > 1 && DeviceSpec::wantsCuda(device))
-        p.push_back("multi-process training runs on the CPU (Gloo): use device cpu or auto with a world size above 1");
+        p.push_back("multi-process training runs on the CPU (Gloo): use device cpu or auto with a "
+                    "world size above 1");
     if (promptsPerRound < worldSize)
         p.push_back("promptsPerRound must be at least the world size (every rank needs a prompt)");
     return p;

@@ -11,7 +11,11 @@
 namespace dragon {
 
 // The preference loss: Diffusion-DPO on pairs or Diffusion-KTO on labels ("dpo", "kto").
-enum class PreferenceLoss { Dpo, Kto };
+enum class PreferenceLoss
+{
+    Dpo,
+    Kto
+};
 const char *preferenceLossName(PreferenceLoss loss);
 bool parsePreferenceLoss(const std::string &name, PreferenceLoss &loss);
 // LabelBaseline (DemoBuilder) as configs write it: "prompt", "median", "running".
@@ -21,24 +25,24 @@ bool parseLabelBaseline(const std::string &name, LabelBaseline &baseline);
 // Everything one DRAGON run needs; written to <run>/config.json and read back on --resume.
 struct DragonConfig
 {
-    std::string generator;         // base generator spec (createGenerator): "" or "pocket" (the
-                                   // bundled pocket model) or a pocket checkpoint; config key
-                                   // "generator" ("checkpoint" in older configs)
-    std::string device = "auto";   // auto | cpu | cuda | cuda:N (DeviceSpec)
+    std::string generator;       // base generator spec (createGenerator): "" or "pocket" (the
+                                 // bundled pocket model) or a pocket checkpoint; config key
+                                 // "generator" ("checkpoint" in older configs)
+    std::string device = "auto"; // auto | cpu | cuda | cuda:N (DeviceSpec)
     std::string guardrailEncoder = "pocket-clap"; // Vendi and CLAP guardrails (createEncoder
                                                   // spec; "" turns them off)
-    Project project;               // exemplar sets, train/eval prompts, reward definition
-    std::string projectPath;       // where the project came from (for relative paths; may be empty)
+    Project project;         // exemplar sets, train/eval prompts, reward definition
+    std::string projectPath; // where the project came from (for relative paths; may be empty)
 
     int rounds = 40;
     int promptsPerRound = 8;
-    int seedsPerPrompt = 2;        // K generations per prompt with different noise
-    int demoSteps = 10;            // sampler steps for on-policy demonstrations (< evalSteps)
+    int seedsPerPrompt = 2; // K generations per prompt with different noise
+    int demoSteps = 10;     // sampler steps for on-policy demonstrations (< evalSteps)
     int evalSteps = 20;
     float guidance = 3.0f;
 
     PreferenceLoss loss = PreferenceLoss::Dpo;
-    double beta = 5000.0;          // Diffusion-DPO's default
+    double beta = 5000.0; // Diffusion-DPO's default
     double ktoLambdaDesirable = 1.0, ktoLambdaUndesirable = 1.0;
     LabelBaseline labelBaseline = LabelBaseline::Prompt; // what KTO labels are against
     double tieFraction = 0.05;
@@ -46,10 +50,10 @@ struct DragonConfig
     int warmupRounds = 2;
     double weightDecay = 0.0;
     double gradClip = 1.0;
-    int gradientPasses = 4;        // per round, each with fresh t and noise
-    bool accumulatePasses = true;  // one optimizer step per round from the passes' mean gradient
-    bool guidedLoss = true;        // losses on the guided prediction the sampler uses (CFG)
-    double emaDecay = 0.0;         // 0: no EMA copy
+    int gradientPasses = 4;       // per round, each with fresh t and noise
+    bool accumulatePasses = true; // one optimizer step per round from the passes' mean gradient
+    bool guidedLoss = true;       // losses on the guided prediction the sampler uses (CFG)
+    double emaDecay = 0.0;        // 0: no EMA copy
     // Pretraining anchor: the plain diffusion loss on fresh clips of the generator's own
     // pretraining distribution (when it has one), weighted and added to every pass. It pulls
     // back what the preference loss wears away without a reason (text adherence, diversity).
@@ -60,16 +64,16 @@ struct DragonConfig
     bool trainTextEncoder = false; // false: only the denoiser is fine-tuned (the text encoder,
                                    // shared with the unconditional branch of CFG, stays put)
 
-    int evalEvery = 5;             // rounds; 0: never
-    int evalPrompts = 0;           // 0: all of project.evalPrompts
-    int evalSeedsPerPrompt = 4;    // generations per eval prompt; a prompt's outcome uses their mean
-                                   // (one seed per prompt leaves most of the win rate to seed luck)
-    int bootstrapDraws = 200;      // set rewards
+    int evalEvery = 5;          // rounds; 0: never
+    int evalPrompts = 0;        // 0: all of project.evalPrompts
+    int evalSeedsPerPrompt = 4; // generations per eval prompt; a prompt's outcome uses their mean
+                                // (one seed per prompt leaves most of the win rate to seed luck)
+    int bootstrapDraws = 200;   // set rewards
     int checkpointEvery = 1;
     int keepCheckpoints = 3;
-    int auditionEvery = 1;         // D+/D- clips written every N rounds (0: never)
+    int auditionEvery = 1; // D+/D- clips written every N rounds (0: never)
     std::uint64_t seed = 1;
-    int threads = 0;               // torch intra-op threads (0: all cores minus one, at least 1)
+    int threads = 0; // torch intra-op threads (0: all cores minus one, at least 1)
 
     // Multi-process training (c10d, Gloo): prompts are sharded over ranks, embeddings and
     // latents all-gathered, gradients summed. Rank 0 writes the run folder. Not in config.json

@@ -31,30 +31,30 @@ struct RoundStats
 {
     int round = 0;
     double rewardMean = 0, rewardP10 = 0, rewardP50 = 0, rewardP90 = 0; // raw reward, or set value
-    double demoPlusMean = 0, demoMinusMean = 0; // utilities of D+ and D-
+    double demoPlusMean = 0, demoMinusMean = 0;                         // utilities of D+ and D-
     int pairs = 0, labels = 0, skippedTies = 0;
-    int skippedPasses = 0; // update passes skipped because a loss was not finite
+    int skippedPasses = 0;        // update passes skipped because a loss was not finite
     std::vector<TermStats> terms; // multi-term rewards: each term in its own units
     LossStats loss;
     double gradNorm = 0, learningRate = 0;
     double anchorLoss = 0; // pretraining anchor's diffusion loss (0 when off)
     bool updated = false;
     std::string warning;
-    double secondsSample = 0, secondsDecode = 0, secondsEncode = 0, secondsReward = 0, secondsUpdate = 0,
-           secondsCheckpoint = 0, secondsTotal = 0;
+    double secondsSample = 0, secondsDecode = 0, secondsEncode = 0, secondsReward = 0,
+           secondsUpdate = 0, secondsCheckpoint = 0, secondsTotal = 0;
 };
 
 struct EvalStats
 {
     int round = 0;
-    WinRate winRate;               // fine-tuned vs base on the fixed eval prompts and seeds
+    WinRate winRate; // fine-tuned vs base on the fixed eval prompts and seeds
     double rewardBase = 0, rewardPolicy = 0; // mean raw reward (instance) or set value
     // Policy minus base in the reward's better direction (> 0: better), with a 95 % interval:
     // per-prompt mean differences (instance rewards) or the bootstrap (set rewards).
     double deltaMean = 0, deltaLower = 0, deltaUpper = 0;
-    double vendiBase = 0, vendiPolicy = 0;   // guardrail: diversity of the eval batch
-    double clapBase = 0, clapPolicy = 0;     // guardrail: pocket-CLAP text adherence
-    std::vector<TermEval> terms;             // multi-term rewards: each term in its own units
+    double vendiBase = 0, vendiPolicy = 0; // guardrail: diversity of the eval batch
+    double clapBase = 0, clapPolicy = 0;   // guardrail: pocket-CLAP text adherence
+    std::vector<TermEval> terms;           // multi-term rewards: each term in its own units
     double seconds = 0;
 };
 

@@ -32,7 +32,8 @@ torch::Tensor diffusionKtoLoss(const torch::Tensor &modelMse, const torch::Tenso
                                        : torch::full({}, std::max(0.0, meanGap), g.options());
     const auto y = labels.to(g.scalar_type());
     const auto h = torch::sigmoid(y * beta * (g - z));
-    const auto lambda = torch::where(y > 0, torch::full_like(y, lambdaDesirable), torch::full_like(y, lambdaUndesirable));
+    const auto lambda = torch::where(y > 0, torch::full_like(y, lambdaDesirable),
+                                     torch::full_like(y, lambdaUndesirable));
     const auto loss = (lambda * (1 - h)).mean();
     if (stats) {
         torch::NoGradGuard noGrad;
@@ -40,8 +41,10 @@ torch::Tensor diffusionKtoLoss(const torch::Tensor &modelMse, const torch::Tenso
         const auto positive = y > 0, negative = y < 0;
         stats->loss = loss.item<double>();
         stats->implicitAccuracy = ((implicit * y) > 0).to(torch::kFloat64).mean().item<double>();
-        stats->rewardsChosen = positive.any().item<bool>() ? (beta * g).index({positive}).mean().item<double>() : 0.0;
-        stats->rewardsRejected = negative.any().item<bool>() ? (beta * g).index({negative}).mean().item<double>() : 0.0;
+        stats->rewardsChosen =
+            positive.any().item<bool>() ? (beta * g).index({positive}).mean().item<double>() : 0.0;
+        stats->rewardsRejected =
+            negative.any().item<bool>() ? (beta * g).index({negative}).mean().item<double>() : 0.0;
         stats->margin = stats->rewardsChosen - stats->rewardsRejected;
     }
     return loss;

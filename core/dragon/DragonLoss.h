@@ -2,9 +2,8 @@
 
 #include "dragon/LossStats.h"
 
-#include <torch/torch.h>
-
 #include <limits>
+#include <torch/torch.h>
 
 namespace dragon {
 
@@ -21,8 +20,9 @@ torch::Tensor diffusionDpoLoss(const torch::Tensor &modelW, const torch::Tensor 
 // `meanGap`, if given (not NaN), replaces mean(g) in z: multi-process training passes the mean
 // over all ranks' samples.
 torch::Tensor diffusionKtoLoss(const torch::Tensor &modelMse, const torch::Tensor &refMse,
-                               const torch::Tensor &labels, double beta, double lambdaDesirable = 1.0,
-                               double lambdaUndesirable = 1.0, LossStats *stats = nullptr,
+                               const torch::Tensor &labels, double beta,
+                               double lambdaDesirable = 1.0, double lambdaUndesirable = 1.0,
+                               LossStats *stats = nullptr,
                                double meanGap = std::numeric_limits<double>::quiet_NaN());
 
 } // namespace dragon

@@ -95,15 +95,19 @@ struct DragonTrainer::Impl
         return stop && stop->load();
     }
     std::string rewardScales; // the reward's frozen scales as checkpoints carry them
-    CheckpointStore::State state() { return {*policy, update->optimizer(), ema.get(), demo, rewardScales}; }
+    CheckpointStore::State state()
+    {
+        return {*policy, update->optimizer(), ema.get(), demo, rewardScales};
+    }
 
     void prepare(const fs::path &runDir)
     {
         folder = RunFolder(runDir, writer());
         group = std::make_unique<DistributedGroup>(config.worldSize, config.rank, config.master);
         folder.create();
-        const int threads = config.threads > 0 ? config.threads
-                                               : std::max(1, int(std::thread::hardware_concurrency()) - 1);
+        const int threads = config.threads > 0
+                                ? config.threads
+                                : std::max(1, int(std::thread::hardware_concurrency()) - 1);
         torch::set_num_threads(threads);
         const torch::Device device = resolveDevice(config.device);
         policy = createGenerator(config.generator);
@@ -125,7 +129,8 @@ struct DragonTrainer::Impl
             try {
                 guard = std::shared_ptr<Encoder>(createEncoder(config.guardrailEncoder));
             } catch (const std::exception &e) {
-                log("guardrails off (" + config.guardrailEncoder + " cannot be loaded): " + e.what());
+                log("guardrails off (" + config.guardrailEncoder +
+                    " cannot be loaded): " + e.what());
             }
         }
         DemoBuilderConfig dc;
@@ -134,20 +139,25 @@ struct DragonTrainer::Impl
         dc.baseline = config.labelBaseline;
         demo = DemoBuilder(dc);
         sampler = std::make_unique<ClipSampler>(config.guidance, callbacks.progress);
-        const int evalPromptCount = config.evalPrompts > 0 ? config.evalPrompts : int(config.project.evalPrompts.size());
+        const int evalPromptCount =
+            config.evalPrompts > 0 ? config.evalPrompts : int(config.project.evalPrompts.size());
         evaluator = std::make_unique<WinRateEvaluator>(
-            RoundPlan::forEvaluation(config.project.evalPrompts, evalPromptCount, config.evalSeedsPerPrompt, config.seed),
+            RoundPlan::forEvaluation(config.project.evalPrompts, evalPromptCount,
+                                     config.evalSeedsPerPrompt, config.seed),
             config.evalSteps, config.bootstrapDraws, config.seed, folder.evalBase(), guard);
-        checkpoints = std::make_unique<CheckpointStore>(folder.checkpoints(), config.keepCheckpoints);
+        checkpoints =
+            std::make_unique<CheckpointStore>(folder.checkpoints(), config.keepCheckpoints);
         folder.writeConfig(config);
         resume();
         std::ifstream best(folder.file("best-policy.json"));
         if (best) {
             try {
                 const auto j = StrictJson::parse(best);
-                bestLowerBound = std::max(bestLowerBound, JsonObject(j, "best-policy.json").number("win_lower", 0.5));
+                bestLowerBound = std::max(
+                    bestLowerBound, JsonObject(j, "best-policy.json").number("win_lower", 0.5));
             } catch (const JsonFormatError &e) {
-                log(folder.file("best-policy.json").string() + " is damaged (" + e.what() + "): ignored");
+                log(folder.file("best-policy.json").string() + " is damaged (" + e.what() +
+                    "): ignored");
             }
         }
         group->barrier(); // rank 0 may have rewritten files the others read
@@ -155,7 +165,8 @@ struct DragonTrainer::Impl
 
     void resume()
     {
-        const auto resumed = checkpoints->resume(state(), *reference, [this](const std::string &m) { log(m); }, writer());
+        const auto resumed = checkpoints->resume(
+            state(), *reference, [this](const std::string &m) { log(m); }, writer());
         round = resumed.round;
         lastSavedRound = round;
         if (resumed.resumed && !rewardScales.empty()) {
@@ -185,7 +196,8 @@ struct DragonTrainer::Impl
 
     bool evalDue(int r) const
     {
-        return config.evalEvery > 0 && !evaluator->empty() && (r % config.evalEvery == 0 || r == config.rounds);
+        return config.evalEvery > 0 && !evaluator->empty() &&
+               (r % config.evalEvery == 0 || r == config.rounds);
     }
 
     void noteWriteFailure(const std::string &what)
@@ -198,8 +210,9 @@ struct DragonTrainer::Impl
     {
         RoundStats stats;
         stats.round = round + 1;
-        const RoundPlan plan = RoundPlan::forRound(config.project.trainPrompts, config.promptsPerRound,
-                                                   config.seedsPerPrompt, config.seed, stats.round);
+        const RoundPlan plan =
+            RoundPlan::forRound(config.project.trainPrompts, config.promptsPerRound,
+                                config.seedsPerPrompt, config.seed, stats.round);
         // 1. On-policy demonstrations: this rank's share of the prompts (all K seeds of a prompt
         // stay on one rank), then everything the reward and the update need is gathered.
         auto t = Clock::now();
@@ -210,7 +223,8 @@ struct DragonTrainer::Impl
             myPrompts.push_back(plan.prompts[std::size_t(i)]);
             mySeeds.push_back(plan.seeds[std::size_t(i)]);
         }
-        const auto clips = sampler->sample(*policy, myPrompts, mySeeds, config.demoSteps, stop, "sampling");
+        const auto clips =
+            sampler->sample(*policy, myPrompts, mySeeds, config.demoSteps, stop, "sampling");
         if (clips.audio.empty())
             return stats; // stopped
         stats.secondsDecode = clips.decodeSeconds;
@@ -219,8 +233,9 @@ struct DragonTrainer::Impl
             return stats;
         // 2. Encode and score (each rank its own clips), gather the global batch.
         const RewardBatch myBatch = reward->score(clips.audio, myPrompts, &stats.secondsEncode);
-        const DistributedBatch batch = DistributedBatch::gather(*group, plan.gatherOrder(config.worldSize),
-                                                                plan.prompts, clips.latents, clips.audio, myBatch);
+        const DistributedBatch batch =
+            DistributedBatch::gather(*group, plan.gatherOrder(config.worldSize), plan.prompts,
+                                     clips.latents, clips.audio, myBatch);
         t = Clock::now();
         if (reward->needsScales()) { // the first round's batch: the base model's own samples
             reward->freezeScales(batch.rewardBatch);
@@ -266,7 +281,8 @@ struct DragonTrainer::Impl
         t = Clock::now();
         stats.learningRate = update->setRound(stats.round);
         if (!demos.empty())
-            update->apply(demos, batch.latents, plan.prompts, plan.promptOf, plan.roundSeed, stats, stop);
+            update->apply(demos, batch.latents, plan.prompts, plan.promptOf, plan.roundSeed, stats,
+                          stop);
         stats.secondsUpdate = since(t);
         return stats;
     }
@@ -274,14 +290,16 @@ struct DragonTrainer::Impl
     void writeAudition(int r, const std::vector<AudioBuffer> &audio, const RoundPlan &plan,
                        const std::vector<double> &utilities, const Demonstrations &demos)
     {
-        if (!writer() || config.auditionEvery <= 0 || r % config.auditionEvery != 0 || demos.empty())
+        if (!writer() || config.auditionEvery <= 0 || r % config.auditionEvery != 0 ||
+            demos.empty())
             return;
         // The best D+ and the worst D- sample of the round.
         int best = -1, worst = -1;
         auto consider = [&](int i, int label) {
             if (label > 0 && (best < 0 || utilities[std::size_t(i)] > utilities[std::size_t(best)]))
                 best = i;
-            if (label < 0 && (worst < 0 || utilities[std::size_t(i)] < utilities[std::size_t(worst)]))
+            if (label < 0 &&
+                (worst < 0 || utilities[std::size_t(i)] < utilities[std::size_t(worst)]))
                 worst = i;
         };
         for (const auto &p : demos.pairs) {
@@ -293,8 +311,12 @@ struct DragonTrainer::Impl
         for (auto [i, label] : {std::pair{best, +1}, std::pair{worst, -1}}) {
             if (i < 0)
                 continue;
-            AuditionClip clip{r, folder.auditionClip(r, label).string(), plan.prompts[std::size_t(i)],
-                              plan.seeds[std::size_t(i)], utilities[std::size_t(i)], label};
+            AuditionClip clip{r,
+                              folder.auditionClip(r, label).string(),
+                              plan.prompts[std::size_t(i)],
+                              plan.seeds[std::size_t(i)],
+                              utilities[std::size_t(i)],
+                              label};
             try {
                 AudioFileWriter::write(clip.path, audio[std::size_t(i)], {AudioContainer::Wav});
                 if (callbacks.audition)
@@ -324,7 +346,8 @@ struct DragonTrainer::Impl
             try {
                 policy->save(folder.file("best-policy.pt").string());
                 AtomicFileWriter::write(folder.file("best-policy.json").string(),
-                                        nlohmann::json{{"round", e.round}, {"win_rate", e.winRate.rate},
+                                        nlohmann::json{{"round", e.round},
+                                                       {"win_rate", e.winRate.rate},
                                                        {"win_lower", e.winRate.lower}}
                                             .dump());
             } catch (const std::exception &error) {
@@ -334,7 +357,8 @@ struct DragonTrainer::Impl
         try {
             folder.appendEval(RunFolder::evalRow(e));
         } catch (const std::exception &error) {
-            noteWriteFailure("evaluation of round " + std::to_string(e.round) + " not written: " + error.what());
+            noteWriteFailure("evaluation of round " + std::to_string(e.round) +
+                             " not written: " + error.what());
         }
         if (callbacks.eval)
             callbacks.eval(e);
@@ -347,7 +371,8 @@ struct DragonTrainer::Impl
     {
         metricsHistory.push_back(RunFolder::metricsRow(s).dump());
         auto t = Clock::now();
-        if (writer() && config.checkpointEvery > 0 && (round % config.checkpointEvery == 0 || round == config.rounds)) {
+        if (writer() && config.checkpointEvery > 0 &&
+            (round % config.checkpointEvery == 0 || round == config.rounds)) {
             std::string journal;
             for (const auto &row : metricsHistory)
                 journal += row + "\n";
@@ -357,7 +382,8 @@ struct DragonTrainer::Impl
                 failedCheckpointsInARow = 0;
             } catch (const std::exception &e) {
                 ++failedCheckpointsInARow;
-                s.warning += (s.warning.empty() ? "" : "; ") + std::string("checkpoint failed, previous kept: ") + e.what();
+                s.warning += (s.warning.empty() ? "" : "; ") +
+                             std::string("checkpoint failed, previous kept: ") + e.what();
                 log(std::string("checkpoint failed (previous one kept): ") + e.what());
             }
             // policy.pt is what users export and generate from: a failed write is reported.
@@ -365,7 +391,8 @@ struct DragonTrainer::Impl
                 policy->save(folder.file("policy.pt").string());
                 policyFailure.clear(); // a later write makes an earlier failure moot
             } catch (const std::exception &e) {
-                policyFailure = "policy.pt of round " + std::to_string(round) + " not written: " + e.what();
+                policyFailure =
+                    "policy.pt of round " + std::to_string(round) + " not written: " + e.what();
                 log(policyFailure);
             }
         }
@@ -376,13 +403,15 @@ struct DragonTrainer::Impl
         try {
             folder.appendMetrics(row);
         } catch (const std::exception &e) {
-            noteWriteFailure("metrics row of round " + std::to_string(round) + " not written: " + e.what());
+            noteWriteFailure("metrics row of round " + std::to_string(round) +
+                             " not written: " + e.what());
         }
         folder.rewriteCsv();
     }
 };
 
-DragonTrainer::DragonTrainer(const DragonConfig &config, const std::string &runDir, DragonCallbacks callbacks)
+DragonTrainer::DragonTrainer(const DragonConfig &config, const std::string &runDir,
+                             DragonCallbacks callbacks)
     : m_impl(std::make_unique<Impl>())
 {
     const auto problems = config.validate();
@@ -430,7 +459,7 @@ int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *p
     Impl &d = *m_impl;
     torch::NoGradGuard noGrad; // grad mode is thread-local: set here, in the worker's thread
     auto stopped = [&] { return stop && stop->load(); };
-    if (d.writer() && ((d.round == 0 && d.evalDue(0) ) || d.evalDueAfterResume))
+    if (d.writer() && ((d.round == 0 && d.evalDue(0)) || d.evalDueAfterResume))
         d.reportEval(stop); // the starting point (win rate 50 % by construction), or the
                             // evaluation a stop between a checkpoint and its evaluation left undone
     while (d.round < d.config.rounds && !stopped()) {
@@ -466,12 +495,14 @@ std::string DragonTrainer::unsavedWork() const
     const Impl &d = *m_impl;
     std::string problem;
     if (d.writer() && d.config.checkpointEvery > 0 && d.lastSavedRound < d.round)
-        problem = (d.lastSavedRound + 1 == d.round ? "round " + std::to_string(d.round)
-                                                   : "rounds " + std::to_string(d.lastSavedRound + 1) + "-" +
-                                                         std::to_string(d.round)) +
-                  " not saved (the last checkpoint written is " +
-                  (d.lastSavedRound > 0 ? "round " + std::to_string(d.lastSavedRound) : std::string("none")) +
-                  "; a resume continues from there)";
+        problem =
+            (d.lastSavedRound + 1 == d.round ? "round " + std::to_string(d.round)
+                                             : "rounds " + std::to_string(d.lastSavedRound + 1) +
+                                                   "-" + std::to_string(d.round)) +
+            " not saved (the last checkpoint written is " +
+            (d.lastSavedRound > 0 ? "round " + std::to_string(d.lastSavedRound)
+                                  : std::string("none")) +
+            "; a resume continues from there)";
     for (const auto &f : d.writeFailures)
         problem += (problem.empty() ? "" : "; ") + f;
     if (!d.policyFailure.empty())

@@ -33,7 +33,8 @@ class Generator;
 class DragonTrainer
 {
 public:
-    DragonTrainer(const DragonConfig &config, const std::string &runDir, DragonCallbacks callbacks = {});
+    DragonTrainer(const DragonConfig &config, const std::string &runDir,
+                  DragonCallbacks callbacks = {});
     ~DragonTrainer();
 
     // Runs until config.rounds rounds are complete or `stop` becomes true (checked between

@@ -10,8 +10,8 @@
 
 namespace dragon {
 
-PreferenceUpdate::PreferenceUpdate(const DragonConfig &config, Generator &policy, Generator &reference, Generator *ema,
-                                   DistributedGroup &group)
+PreferenceUpdate::PreferenceUpdate(const DragonConfig &config, Generator &policy,
+                                   Generator &reference, Generator *ema, DistributedGroup &group)
     : m_config(config), m_policy(policy), m_reference(reference), m_ema(ema), m_group(group)
 {
     m_anchorOn = config.anchorWeight > 0 && policy.hasPretrainingData();
@@ -28,7 +28,8 @@ PreferenceUpdate::~PreferenceUpdate() = default;
 
 double PreferenceUpdate::setRound(int round)
 {
-    const double lr = m_config.learningRate * std::min(1.0, double(round) / std::max(1, m_config.warmupRounds));
+    const double lr =
+        m_config.learningRate * std::min(1.0, double(round) / std::max(1, m_config.warmupRounds));
     for (auto &paramGroup : m_optimizer->param_groups())
         static_cast<torch::optim::AdamWOptions &>(paramGroup.options()).lr(lr);
     return lr;
@@ -43,20 +44,23 @@ bool PreferenceUpdate::guidedLoss() const
 // batched forward). Training the conditional branch alone on guided samples pulls it toward
 // the guided outputs, which the sampler then amplifies again (measured: diversity and CLAP
 // adherence fell round by round).
-torch::Tensor PreferenceUpdate::mse(Generator &g, const torch::Tensor &x0, const torch::Tensor &steps,
-                                    const torch::Tensor &noise, const TextCondition &condition) const
+torch::Tensor PreferenceUpdate::mse(Generator &g, const torch::Tensor &x0,
+                                    const torch::Tensor &steps, const torch::Tensor &noise,
+                                    const TextCondition &condition) const
 {
     if (!guidedLoss())
         return diffusion::perSampleMse(g, x0, steps, noise, condition);
     const auto xt = diffusion::addNoise(g.alphasCumprod(), x0, steps, noise);
-    const auto both = g.denoise(torch::cat({xt, xt}), torch::cat({steps, steps}), condition).chunk(2, 0);
+    const auto both =
+        g.denoise(torch::cat({xt, xt}), torch::cat({steps, steps}), condition).chunk(2, 0);
     const auto guided = both[1] + double(m_config.guidance) * (both[0] - both[1]);
     return (guided - diffusion::target(g, x0, steps, noise)).pow(2).flatten(1).mean(1);
 }
 
 void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &latents,
-                             const std::vector<std::string> &prompts, const std::vector<int> &promptOf,
-                             std::uint64_t roundSeed, RoundStats &stats, const std::atomic<bool> *stop)
+                             const std::vector<std::string> &prompts,
+                             const std::vector<int> &promptOf, std::uint64_t roundSeed,
+                             RoundStats &stats, const std::atomic<bool> *stop)
 {
     const DragonConfig &config = m_config;
     m_policy.setTraining(true);
@@ -96,7 +100,8 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
         torch::NoGradGuard noGrad;
         refCondition = m_reference.encodeText(texts);
         if (guidedLoss())
-            refCondition = TextCondition::cat(refCondition, m_reference.encodeText(std::vector<std::string>(texts.size())));
+            refCondition = TextCondition::cat(
+                refCondition, m_reference.encodeText(std::vector<std::string>(texts.size())));
     }
     const auto shape = latents.sizes();
     LossStats total;
@@ -131,9 +136,12 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
         const bool perPrompt = !paired && config.labelBaseline == LabelBaseline::Prompt;
         // Per prompt: one row per prompt index (at least `units` rows, so the usual case
         // draws exactly what one row per unit would).
-        const int64_t drawRows = perPrompt ? std::max<int64_t>(units, config.promptsPerRound) : units;
-        auto generator = at::make_generator<at::CPUGeneratorImpl>(mixSeed(roundSeed, 77, std::uint64_t(pass)));
-        auto allSteps = torch::randint(0, m_policy.trainSteps(), {drawRows}, generator, torch::kInt64);
+        const int64_t drawRows =
+            perPrompt ? std::max<int64_t>(units, config.promptsPerRound) : units;
+        auto generator =
+            at::make_generator<at::CPUGeneratorImpl>(mixSeed(roundSeed, 77, std::uint64_t(pass)));
+        auto allSteps =
+            torch::randint(0, m_policy.trainSteps(), {drawRows}, generator, torch::kInt64);
         auto allNoise = torch::randn({drawRows, shape[1], shape[2]}, generator, torch::kFloat32);
         if (perPrompt) {
             std::vector<int64_t> draw;
@@ -164,23 +172,26 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
             }
             auto condition = m_policy.encodeText(texts);
             if (guidedLoss())
-                condition = TextCondition::cat(condition, m_policy.encodeText(std::vector<std::string>(texts.size())));
+                condition = TextCondition::cat(
+                    condition, m_policy.encodeText(std::vector<std::string>(texts.size())));
             const auto modelMse = mse(m_policy, x0, steps, noise, condition);
             if (paired) {
-                loss = diffusionDpoLoss(modelMse.narrow(0, 0, mineCount), modelMse.narrow(0, mineCount, mineCount),
-                                        refMse.narrow(0, 0, mineCount), refMse.narrow(0, mineCount, mineCount),
-                                        config.beta, &s);
+                loss = diffusionDpoLoss(modelMse.narrow(0, 0, mineCount),
+                                        modelMse.narrow(0, mineCount, mineCount),
+                                        refMse.narrow(0, 0, mineCount),
+                                        refMse.narrow(0, mineCount, mineCount), config.beta, &s);
             } else {
                 double meanGap = std::numeric_limits<double>::quiet_NaN();
                 if (m_group.active()) { // z uses the mean gap over every rank's samples
-                    std::vector<torch::Tensor> gap{
-                        torch::stack({(refMse - modelMse).detach().sum().to(torch::kCPU, torch::kFloat32),
-                                      torch::full({}, float(mineCount))})};
+                    std::vector<torch::Tensor> gap{torch::stack(
+                        {(refMse - modelMse).detach().sum().to(torch::kCPU, torch::kFloat32),
+                         torch::full({}, float(mineCount))})};
                     m_group.allReduceSum(gap);
                     meanGap = gap[0][0].item<double>() / gap[0][1].item<double>();
                 }
-                loss = diffusionKtoLoss(modelMse, refMse, torch::tensor(labels).to(device), config.beta,
-                                        config.ktoLambdaDesirable, config.ktoLambdaUndesirable, &s, meanGap);
+                loss = diffusionKtoLoss(modelMse, refMse, torch::tensor(labels).to(device),
+                                        config.beta, config.ktoLambdaDesirable,
+                                        config.ktoLambdaUndesirable, &s, meanGap);
             }
             finite = std::isfinite(s.loss) ? 1 : 0;
         } else if (!paired && m_group.active()) {
@@ -198,7 +209,8 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
         std::vector<torch::Tensor> votes{torch::tensor({float(finite)})};
         m_group.allReduceSum(votes);
         if (votes[0].item<float>() < float(config.worldSize)) {
-            stats.warning += (stats.warning.empty() ? "" : "; ") + std::string("non-finite loss: pass skipped");
+            stats.warning +=
+                (stats.warning.empty() ? "" : "; ") + std::string("non-finite loss: pass skipped");
             ++stats.skippedPasses;
             if (!accumulate)
                 m_optimizer->zero_grad();
@@ -220,9 +232,10 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
         if (!accumulate)
             applyStep();
         // Statistics over all units: weighted by each rank's share.
-        std::vector<torch::Tensor> sums{torch::tensor({float(s.loss * share), float(s.implicitAccuracy * share),
-                                                       float(s.rewardsChosen * share), float(s.rewardsRejected * share),
-                                                       float(s.margin * share)})};
+        std::vector<torch::Tensor> sums{
+            torch::tensor({float(s.loss * share), float(s.implicitAccuracy * share),
+                           float(s.rewardsChosen * share), float(s.rewardsRejected * share),
+                           float(s.margin * share)})};
         m_group.allReduceSum(sums);
         total.loss += sums[0][0].item<double>();
         total.implicitAccuracy += sums[0][1].item<double>();
@@ -238,8 +251,9 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
     m_policy.setTraining(false);
     if (applied > 0 && measured > 0) {
         stats.updated = true;
-        stats.loss = {total.loss / measured, total.implicitAccuracy / measured, total.rewardsChosen / measured,
-                      total.rewardsRejected / measured, total.margin / measured};
+        stats.loss = {total.loss / measured, total.implicitAccuracy / measured,
+                      total.rewardsChosen / measured, total.rewardsRejected / measured,
+                      total.margin / measured};
         stats.gradNorm = gradNorm / applied;
         stats.anchorLoss = m_anchorOn ? anchorTotal / measured : 0;
     }
@@ -253,9 +267,12 @@ std::pair<torch::Tensor, double> PreferenceUpdate::anchorLoss(std::uint64_t roun
     const DragonConfig &config = m_config;
     torch::Tensor latents;
     std::vector<std::string> captions;
-    m_policy.pretrainingBatch(config.anchorBatch, mixSeed(roundSeed, 313, std::uint64_t(pass)), latents, captions);
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(mixSeed(roundSeed, 317, std::uint64_t(pass)));
-    const auto steps = torch::randint(0, m_policy.trainSteps(), {config.anchorBatch}, generator, torch::kInt64);
+    m_policy.pretrainingBatch(config.anchorBatch, mixSeed(roundSeed, 313, std::uint64_t(pass)),
+                              latents, captions);
+    auto generator =
+        at::make_generator<at::CPUGeneratorImpl>(mixSeed(roundSeed, 317, std::uint64_t(pass)));
+    const auto steps =
+        torch::randint(0, m_policy.trainSteps(), {config.anchorBatch}, generator, torch::kInt64);
     const auto noise = torch::randn(latents.sizes(), generator, torch::kFloat32);
     std::vector<int64_t> rows;
     std::vector<std::string> texts;
@@ -269,9 +286,9 @@ std::pair<torch::Tensor, double> PreferenceUpdate::anchorLoss(std::uint64_t roun
     if (!rows.empty()) {
         const auto device = m_policy.device();
         const auto r = torch::tensor(rows, torch::kInt64);
-        const auto perSample =
-            diffusion::perSampleMse(m_policy, latents.index_select(0, r).to(device), steps.index_select(0, r).to(device),
-                                    noise.index_select(0, r).to(device), m_policy.encodeText(texts));
+        const auto perSample = diffusion::perSampleMse(
+            m_policy, latents.index_select(0, r).to(device), steps.index_select(0, r).to(device),
+            noise.index_select(0, r).to(device), m_policy.encodeText(texts));
         part = perSample.sum() / double(config.anchorBatch);
         sum = part.item<double>();
     }

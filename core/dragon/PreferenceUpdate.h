@@ -28,17 +28,17 @@ class PreferenceUpdate
 {
 public:
     // `ema` may be null. The text encoder's parameters are frozen unless the config trains it.
-    PreferenceUpdate(const DragonConfig &config, Generator &policy, Generator &reference, Generator *ema,
-                     DistributedGroup &group);
+    PreferenceUpdate(const DragonConfig &config, Generator &policy, Generator &reference,
+                     Generator *ema, DistributedGroup &group);
     ~PreferenceUpdate();
 
     // The learning rate of round `round` (linear warm-up), applied to the optimizer.
     double setRound(int round);
     // Updates the policy from the demonstrations of a round (latents [N, C, T], prompts and
     // prompt indices of the N samples); fills the loss, gradient and anchor fields of `stats`.
-    void apply(const Demonstrations &demos, const torch::Tensor &latents, const std::vector<std::string> &prompts,
-               const std::vector<int> &promptOf, std::uint64_t roundSeed, RoundStats &stats,
-               const std::atomic<bool> *stop);
+    void apply(const Demonstrations &demos, const torch::Tensor &latents,
+               const std::vector<std::string> &prompts, const std::vector<int> &promptOf,
+               std::uint64_t roundSeed, RoundStats &stats, const std::atomic<bool> *stop);
 
     torch::optim::AdamW &optimizer() { return *m_optimizer; }
     bool anchorOn() const { return m_anchorOn; }

@@ -50,9 +50,9 @@ std::vector<TermStats> RewardTerms::ofRound(const Reward &reward, const RewardBa
     return out;
 }
 
-std::vector<TermEval> RewardTerms::ofEvaluation(const Reward &reward, const RewardBatch &base,
-                                                const RewardBatch &policy,
-                                                const std::vector<std::vector<std::size_t>> &clipsOfPrompt)
+std::vector<TermEval>
+RewardTerms::ofEvaluation(const Reward &reward, const RewardBatch &base, const RewardBatch &policy,
+                          const std::vector<std::vector<std::size_t>> &clipsOfPrompt)
 {
     std::vector<TermEval> out;
     const auto *weighted = dynamic_cast<const WeightedReward *>(&reward);

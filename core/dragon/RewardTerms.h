@@ -15,8 +15,9 @@ class RewardTerms
 {
 public:
     static std::vector<TermStats> ofRound(const Reward &reward, const RewardBatch &batch);
-    static std::vector<TermEval> ofEvaluation(const Reward &reward, const RewardBatch &base, const RewardBatch &policy,
-                                              const std::vector<std::vector<std::size_t>> &clipsOfPrompt);
+    static std::vector<TermEval>
+    ofEvaluation(const Reward &reward, const RewardBatch &base, const RewardBatch &policy,
+                 const std::vector<std::vector<std::size_t>> &clipsOfPrompt);
 };
 
 } // namespace dragon

@@ -40,10 +40,10 @@ RoundPlan RoundPlan::forEvaluation(const std::vector<std::string> &evalPrompts, 
     for (int i = 0; i < plan.promptCount; ++i)
         for (int k = 0; k < seedsPerPrompt; ++k) {
             plan.prompts.push_back(evalPrompts[std::size_t(i)]);
-            plan.seeds.push_back((k == 0 ? mixSeed(runSeed ^ 0xE7A1ULL, std::uint64_t(i))
-                                         : mixSeed(runSeed ^ 0xE7A1ULL, std::uint64_t(i),
-                                                   std::uint64_t(k))) %
-                                 1000000007ULL);
+            plan.seeds.push_back(
+                (k == 0 ? mixSeed(runSeed ^ 0xE7A1ULL, std::uint64_t(i))
+                        : mixSeed(runSeed ^ 0xE7A1ULL, std::uint64_t(i), std::uint64_t(k))) %
+                1000000007ULL);
             plan.promptOf.push_back(i);
         }
     return plan;

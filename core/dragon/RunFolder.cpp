@@ -89,7 +89,11 @@ nlohmann::json RunFolder::metricsRow(const RoundStats &stats)
     if (!stats.terms.empty()) {
         nlohmann::json terms = nlohmann::json::array();
         for (const auto &t : stats.terms)
-            terms.push_back({{"name", t.name}, {"mean", t.mean}, {"p10", t.p10}, {"p50", t.p50}, {"p90", t.p90}});
+            terms.push_back({{"name", t.name},
+                             {"mean", t.mean},
+                             {"p10", t.p10},
+                             {"p50", t.p50},
+                             {"p90", t.p90}});
         row["terms"] = terms;
     }
     return row;
@@ -97,18 +101,31 @@ nlohmann::json RunFolder::metricsRow(const RoundStats &stats)
 
 nlohmann::json RunFolder::evalRow(const EvalStats &e)
 {
-    nlohmann::json row = {{"round", e.round}, {"win_rate", e.winRate.rate}, {"win_lower", e.winRate.lower},
-                          {"win_upper", e.winRate.upper}, {"sign_test_p", e.winRate.signTestP},
-                          {"trials", e.winRate.trials}, {"reward_base", e.rewardBase},
-                          {"reward_policy", e.rewardPolicy}, {"delta", e.deltaMean},
-                          {"delta_lower", e.deltaLower}, {"delta_upper", e.deltaUpper},
-                          {"vendi_base", e.vendiBase}, {"vendi_policy", e.vendiPolicy},
-                          {"clap_base", e.clapBase}, {"clap_policy", e.clapPolicy}, {"seconds", e.seconds}};
+    nlohmann::json row = {{"round", e.round},
+                          {"win_rate", e.winRate.rate},
+                          {"win_lower", e.winRate.lower},
+                          {"win_upper", e.winRate.upper},
+                          {"sign_test_p", e.winRate.signTestP},
+                          {"trials", e.winRate.trials},
+                          {"reward_base", e.rewardBase},
+                          {"reward_policy", e.rewardPolicy},
+                          {"delta", e.deltaMean},
+                          {"delta_lower", e.deltaLower},
+                          {"delta_upper", e.deltaUpper},
+                          {"vendi_base", e.vendiBase},
+                          {"vendi_policy", e.vendiPolicy},
+                          {"clap_base", e.clapBase},
+                          {"clap_policy", e.clapPolicy},
+                          {"seconds", e.seconds}};
     if (!e.terms.empty()) {
         nlohmann::json terms = nlohmann::json::array();
         for (const auto &t : e.terms)
-            terms.push_back({{"name", t.name}, {"base", t.base}, {"policy", t.policy}, {"delta", t.delta},
-                             {"delta_lower", t.deltaLower}, {"delta_upper", t.deltaUpper}});
+            terms.push_back({{"name", t.name},
+                             {"base", t.base},
+                             {"policy", t.policy},
+                             {"delta", t.delta},
+                             {"delta_lower", t.deltaLower},
+                             {"delta_upper", t.deltaUpper}});
         row["terms"] = terms;
     }
     return row;
@@ -154,18 +171,21 @@ void RunFolder::rewriteCsv() const
             if (!field.number)
                 continue;
             const auto v = j.find(field.key);
-            csv << (first ? "" : ",") << (v != j.end() && !v->is_structured() ? v->dump() : std::string("0"));
+            csv << (first ? "" : ",")
+                << (v != j.end() && !v->is_structured() ? v->dump() : std::string("0"));
             first = false;
         }
         csv << "\n";
     }
-    AtomicFileWriter::write(file("metrics.csv").string(), csv.str(), AtomicFileWriter::Durability::Fast);
+    AtomicFileWriter::write(file("metrics.csv").string(), csv.str(),
+                            AtomicFileWriter::Durability::Fast);
 }
 
 int RunFolder::roundOfLine(const std::string &line)
 {
     try {
-        return JsonObject(StrictJson::parse(line), "a metrics line").integer("round", -1, -1, 1 << 30);
+        return JsonObject(StrictJson::parse(line), "a metrics line")
+            .integer("round", -1, -1, 1 << 30);
     } catch (const JsonFormatError &) {
         return -1;
     }
@@ -222,7 +242,8 @@ void RunFolder::appendLineSynced(const fs::path &path, const std::string &line)
 {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0)
-        throw std::runtime_error(path.string() + ": cannot open for writing: " + std::strerror(errno));
+        throw std::runtime_error(path.string() +
+                                 ": cannot open for writing: " + std::strerror(errno));
     const std::string text = line + "\n";
     std::size_t done = 0;
     while (done < text.size()) {

@@ -51,7 +51,8 @@ TrainingReward::TrainingReward(const Project &project, const std::string &cacheD
     m_reward = RewardBuilder::build(definition, m_encoder, exemplars);
 }
 
-RewardBatch TrainingReward::score(const std::vector<AudioBuffer> &audio, const std::vector<std::string> &prompts,
+RewardBatch TrainingReward::score(const std::vector<AudioBuffer> &audio,
+                                  const std::vector<std::string> &prompts,
                                   double *encodeSeconds) const
 {
     const auto started = std::chrono::steady_clock::now();
@@ -63,7 +64,8 @@ RewardBatch TrainingReward::score(const std::vector<AudioBuffer> &audio, const s
         for (const auto &a : audio)
             batch.loudnessLufs.push_back(Loudness::measure(a).integratedLufs);
     if (encodeSeconds)
-        *encodeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        *encodeSeconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return batch;
 }
 
@@ -103,8 +105,8 @@ void TrainingReward::restoreScales(const std::string &text)
         scales.push_back(s);
     if (scales.size() != weighted->terms().size())
         throw std::runtime_error("the checkpoint's reward scales do not fit this reward (" +
-                                 std::to_string(scales.size()) + " for " + std::to_string(weighted->terms().size()) +
-                                 " terms)");
+                                 std::to_string(scales.size()) + " for " +
+                                 std::to_string(weighted->terms().size()) + " terms)");
     weighted->setScales(scales);
 }
 

@@ -28,7 +28,8 @@ public:
     std::shared_ptr<Reward> shared() const { return m_reward; }
     // Embeddings (when the reward needs an encoder) and loudness (when a term needs it) of
     // `audio`; `encodeSeconds` (optional) gets the time spent.
-    RewardBatch score(const std::vector<AudioBuffer> &audio, const std::vector<std::string> &prompts,
+    RewardBatch score(const std::vector<AudioBuffer> &audio,
+                      const std::vector<std::string> &prompts,
                       double *encodeSeconds = nullptr) const;
 
     // Multi-term rewards standardise each term with statistics frozen on the base model's first

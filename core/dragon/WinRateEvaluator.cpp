@@ -37,8 +37,9 @@ double quantile(std::vector<double> v, double q)
 
 } // namespace
 
-WinRateEvaluator::WinRateEvaluator(RoundPlan plan, int steps, int bootstrapDraws, std::uint64_t seed,
-                                   fs::path baseCacheDir, std::shared_ptr<Encoder> guardrail)
+WinRateEvaluator::WinRateEvaluator(RoundPlan plan, int steps, int bootstrapDraws,
+                                   std::uint64_t seed, fs::path baseCacheDir,
+                                   std::shared_ptr<Encoder> guardrail)
     : m_plan(std::move(plan)), m_steps(steps), m_bootstrapDraws(bootstrapDraws), m_seed(seed),
       m_baseCacheDir(std::move(baseCacheDir)), m_guard(std::move(guardrail))
 {
@@ -48,7 +49,8 @@ WinRateEvaluator::WinRateEvaluator(RoundPlan plan, int steps, int bootstrapDraws
 
 WinRateEvaluator::~WinRateEvaluator() = default;
 
-bool WinRateEvaluator::loadOrMakeBase(Generator &base, const ClipSampler &sampler, const std::atomic<bool> *stop)
+bool WinRateEvaluator::loadOrMakeBase(Generator &base, const ClipSampler &sampler,
+                                      const std::atomic<bool> *stop)
 {
     if (!m_baseAudio.empty())
         return true;
@@ -61,7 +63,8 @@ bool WinRateEvaluator::loadOrMakeBase(Generator &base, const ClipSampler &sample
     if (cached) {
         for (std::size_t i = 0; i < m_plan.size() && cached; ++i) {
             try {
-                m_baseAudio.push_back(AudioFileReader::read((m_baseCacheDir / (std::to_string(i) + ".wav")).string()));
+                m_baseAudio.push_back(AudioFileReader::read(
+                    (m_baseCacheDir / (std::to_string(i) + ".wav")).string()));
             } catch (const std::exception &) {
                 cached = false;
             }
@@ -70,7 +73,8 @@ bool WinRateEvaluator::loadOrMakeBase(Generator &base, const ClipSampler &sample
             return true;
         m_baseAudio.clear();
     }
-    m_baseAudio = sampler.sample(base, m_plan.prompts, m_plan.seeds, m_steps, stop, "evaluating base").audio;
+    m_baseAudio =
+        sampler.sample(base, m_plan.prompts, m_plan.seeds, m_steps, stop, "evaluating base").audio;
     if (m_baseAudio.empty())
         return false;
     fs::create_directories(m_baseCacheDir);
@@ -78,14 +82,15 @@ bool WinRateEvaluator::loadOrMakeBase(Generator &base, const ClipSampler &sample
     AudioWriteFormat format;
     format.encoding = SampleEncoding::Float32;
     for (std::size_t i = 0; i < m_baseAudio.size(); ++i)
-        AudioFileWriter::write((m_baseCacheDir / (std::to_string(i) + ".wav")).string(), m_baseAudio[i], format);
+        AudioFileWriter::write((m_baseCacheDir / (std::to_string(i) + ".wav")).string(),
+                               m_baseAudio[i], format);
     std::ofstream(m_baseCacheDir / "complete") << m_plan.size() << "\n";
     return true;
 }
 
-WinRateEvaluator::Paired WinRateEvaluator::comparePaired(const std::vector<double> &base,
-                                                         const std::vector<double> &policy,
-                                                         const std::vector<std::vector<std::size_t>> &clipsOfPrompt)
+WinRateEvaluator::Paired
+WinRateEvaluator::comparePaired(const std::vector<double> &base, const std::vector<double> &policy,
+                                const std::vector<std::vector<std::size_t>> &clipsOfPrompt)
 {
     Paired p;
     const std::size_t n = clipsOfPrompt.size();
@@ -111,8 +116,9 @@ WinRateEvaluator::Paired WinRateEvaluator::comparePaired(const std::vector<doubl
     return p;
 }
 
-EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base, const TrainingReward &training,
-                                     const ClipSampler &sampler, int round, const std::atomic<bool> *stop)
+EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base,
+                                     const TrainingReward &training, const ClipSampler &sampler,
+                                     int round, const std::atomic<bool> *stop)
 {
     const Reward &reward = training.reward();
     EvalStats e;
@@ -123,8 +129,10 @@ EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base, const T
     // Round 0: nothing was trained, the policy is the base model and samples exactly what it
     // sampled (deterministic, same seeds): its clips are the base clips.
     const auto policyAudio =
-        round == 0 ? m_baseAudio
-                   : sampler.sample(policy, m_plan.prompts, m_plan.seeds, m_steps, stop, "evaluating").audio;
+        round == 0
+            ? m_baseAudio
+            : sampler.sample(policy, m_plan.prompts, m_plan.seeds, m_steps, stop, "evaluating")
+                  .audio;
     if (policyAudio.empty())
         return e;
     if (!m_baseBatch) {
@@ -166,15 +174,18 @@ EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base, const T
         // Score both batches together so combined rewards standardise on the same scale.
         RewardBatch joint = baseBatch;
         joint.prompts.insert(joint.prompts.end(), mine.prompts.begin(), mine.prompts.end());
-        joint.embeddings.insert(joint.embeddings.end(), mine.embeddings.begin(), mine.embeddings.end());
-        joint.loudnessLufs.insert(joint.loudnessLufs.end(), mine.loudnessLufs.begin(), mine.loudnessLufs.end());
+        joint.embeddings.insert(joint.embeddings.end(), mine.embeddings.begin(),
+                                mine.embeddings.end());
+        joint.loudnessLufs.insert(joint.loudnessLufs.end(), mine.loudnessLufs.begin(),
+                                  mine.loudnessLufs.end());
         const auto u = reward.utilities(joint);
         const auto rawBase = reward.scoreEach(baseBatch), rawMine = reward.scoreEach(mine);
         const std::size_t clips = m_plan.size();
         e.rewardBase = std::accumulate(rawBase.begin(), rawBase.end(), 0.0) / double(clips);
         e.rewardPolicy = std::accumulate(rawMine.begin(), rawMine.end(), 0.0) / double(clips);
         // A prompt's outcome: its seeds' mean utility, policy against base (same seeds).
-        const std::vector<double> uBase(u.begin(), u.begin() + long(clips)), uMine(u.begin() + long(clips), u.end());
+        const std::vector<double> uBase(u.begin(), u.begin() + long(clips)),
+            uMine(u.begin() + long(clips), u.end());
         const Paired paired = comparePaired(uBase, uMine, clipsOf);
         outcomes = paired.outcomes;
         e.deltaMean = paired.mean;
@@ -193,11 +204,13 @@ EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base, const T
             else if (o < 0)
                 ++losses;
         }
-        std::tie(e.winRate.lower, e.winRate.upper) = wilsonInterval(e.winRate.rate * double(n), int(n));
+        std::tie(e.winRate.lower, e.winRate.upper) =
+            wilsonInterval(e.winRate.rate * double(n), int(n));
         // Two-sided bootstrap p-value, ties counted half, with the usual +1 correction.
         const double draws = double(outcomes.size());
         const double ties = draws - wins - losses;
-        e.winRate.signTestP = std::min(1.0, 2.0 * (std::min(wins, losses) + 0.5 * ties + 1.0) / (draws + 1.0));
+        e.winRate.signTestP =
+            std::min(1.0, 2.0 * (std::min(wins, losses) + 0.5 * ties + 1.0) / (draws + 1.0));
     }
     if (m_guard) {
         RewardBatch guarded;

@@ -42,8 +42,8 @@ public:
     const RoundPlan &plan() const { return m_plan; }
     // Stats of round `round` (round 0: the untrained policy, whose clips are the base clips);
     // a stop returns what it has (EvalStats with seconds = 0).
-    EvalStats evaluate(Generator &policy, Generator &base, const TrainingReward &reward, const ClipSampler &sampler,
-                       int round, const std::atomic<bool> *stop);
+    EvalStats evaluate(Generator &policy, Generator &base, const TrainingReward &reward,
+                       const ClipSampler &sampler, int round, const std::atomic<bool> *stop);
 
     // Instance rewards: per-prompt paired outcomes of policy against base utilities (clip c of
     // both under the same prompt and seed), the mean difference and its 95 % t interval.

@@ -24,7 +24,8 @@ double signTestPValue(int wins, int losses)
     // P(X <= k) for X ~ Binomial(n, 1/2), in log space for large n; doubled, capped at 1.
     double tail = 0;
     for (int i = 0; i <= k; ++i)
-        tail += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) - n * std::log(2.0));
+        tail += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) -
+                         n * std::log(2.0));
     return std::min(1.0, 2 * tail);
 }
 

@@ -14,7 +14,10 @@ struct Embedding
     std::vector<float> frameData;
     std::vector<float> clip;
 
-    const float *frame(int i) const { return frameData.data() + std::size_t(i) * std::size_t(dimension); }
+    const float *frame(int i) const
+    {
+        return frameData.data() + std::size_t(i) * std::size_t(dimension);
+    }
     bool consistent() const; // sizes agree and every value is finite
 };
 

@@ -42,13 +42,15 @@ std::string serialise(const std::string &encoderId, std::uint64_t hash, const Em
     put(out, hash);
     put(out, std::int32_t(e.frames));
     put(out, std::int32_t(e.dimension));
-    out.append(reinterpret_cast<const char *>(e.frameData.data()), e.frameData.size() * sizeof(float));
+    out.append(reinterpret_cast<const char *>(e.frameData.data()),
+               e.frameData.size() * sizeof(float));
     out.append(reinterpret_cast<const char *>(e.clip.data()), e.clip.size() * sizeof(float));
     put(out, hashBytes(out.data(), out.size()));
     return out;
 }
 
-std::optional<Embedding> parse(const std::string &in, const std::string &encoderId, std::uint64_t hash)
+std::optional<Embedding> parse(const std::string &in, const std::string &encoderId,
+                               std::uint64_t hash)
 {
     if (in.size() < sizeof kMagic + 8 || std::memcmp(in.data(), kMagic, sizeof kMagic) != 0)
         return std::nullopt;
@@ -64,10 +66,12 @@ std::optional<Embedding> parse(const std::string &in, const std::string &encoder
     at += idLength;
     std::uint64_t storedHash = 0;
     std::int32_t frames = 0, dimension = 0;
-    if (!get(in, at, storedHash) || storedHash != hash || !get(in, at, frames) || !get(in, at, dimension) ||
-        frames < 1 || dimension < 1 || frames > (1 << 24) || dimension > (1 << 16))
+    if (!get(in, at, storedHash) || storedHash != hash || !get(in, at, frames) ||
+        !get(in, at, dimension) || frames < 1 || dimension < 1 || frames > (1 << 24) ||
+        dimension > (1 << 16))
         return std::nullopt;
-    const std::size_t values = std::size_t(frames) * std::size_t(dimension) + std::size_t(dimension);
+    const std::size_t values =
+        std::size_t(frames) * std::size_t(dimension) + std::size_t(dimension);
     if (at + values * sizeof(float) + 8 != in.size())
         return std::nullopt;
     Embedding e;
@@ -76,7 +80,8 @@ std::optional<Embedding> parse(const std::string &in, const std::string &encoder
     e.frameData.resize(std::size_t(frames) * std::size_t(dimension));
     e.clip.resize(std::size_t(dimension));
     std::memcpy(e.frameData.data(), in.data() + at, e.frameData.size() * sizeof(float));
-    std::memcpy(e.clip.data(), in.data() + at + e.frameData.size() * sizeof(float), e.clip.size() * sizeof(float));
+    std::memcpy(e.clip.data(), in.data() + at + e.frameData.size() * sizeof(float),
+                e.clip.size() * sizeof(float));
     if (!e.consistent())
         return std::nullopt;
     return e;
@@ -84,7 +89,9 @@ std::optional<Embedding> parse(const std::string &in, const std::string &encoder
 
 bool statFile(const std::string &path, std::uint64_t &size, std::int64_t &mtimeNs)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::stat(path.c_str(), &st) != 0)
         return false;
     size = std::uint64_t(st.st_size);
@@ -139,7 +146,8 @@ std::uint64_t EmbeddingCache::contentHash(const std::string &audioPath)
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         const auto it = m_index.find(audioPath);
-        if (statted && it != m_index.end() && it->second.size == size && it->second.mtimeNs == mtime)
+        if (statted && it != m_index.end() && it->second.size == size &&
+            it->second.mtimeNs == mtime)
             return it->second.hash;
     }
     const std::uint64_t hash = hashFileContent(audioPath);
@@ -167,11 +175,13 @@ std::optional<Embedding> EmbeddingCache::find(const std::string &encoderId, std:
     return parsed;
 }
 
-void EmbeddingCache::store(const std::string &encoderId, std::uint64_t hash, const Embedding &embedding)
+void EmbeddingCache::store(const std::string &encoderId, std::uint64_t hash,
+                           const Embedding &embedding)
 {
     const std::string path = entryPath(encoderId, hash);
     fs::create_directories(fs::path(path).parent_path());
-    AtomicFileWriter::write(path, serialise(encoderId, hash, embedding), AtomicFileWriter::Durability::Fast);
+    AtomicFileWriter::write(path, serialise(encoderId, hash, embedding),
+                            AtomicFileWriter::Durability::Fast);
 }
 
 Embedding EmbeddingCache::embedFile(Encoder &encoder, const std::string &audioPath, bool *cacheHit)

@@ -5,7 +5,8 @@ namespace dragon {
 Embedding embeddingFromFrames(const torch::Tensor &frames, const torch::Tensor &clip)
 {
     const auto f = frames.detach().to(torch::kCPU, torch::kFloat32).contiguous();
-    const auto c = (clip.defined() ? clip.detach() : f.mean(0)).to(torch::kCPU, torch::kFloat32).contiguous();
+    const auto c =
+        (clip.defined() ? clip.detach() : f.mean(0)).to(torch::kCPU, torch::kFloat32).contiguous();
     Embedding e;
     e.frames = int(f.size(0));
     e.dimension = int(f.size(1));

@@ -8,7 +8,8 @@ namespace dragon {
 
 bool Embedding::consistent() const
 {
-    if (frames < 1 || dimension < 1 || frameData.size() != std::size_t(frames) * std::size_t(dimension) ||
+    if (frames < 1 || dimension < 1 ||
+        frameData.size() != std::size_t(frames) * std::size_t(dimension) ||
         clip.size() != std::size_t(dimension))
         return false;
     for (float v : frameData)
@@ -48,7 +49,8 @@ std::vector<Embedding> Encoder::embedBatch(const std::vector<AudioBuffer> &audio
     auto out = embedMonoBatch(mono);
     for (const auto &e : out)
         if (!e.consistent())
-            throw EncoderError(displayName() + ": produced an inconsistent or non-finite embedding");
+            throw EncoderError(displayName() +
+                               ": produced an inconsistent or non-finite embedding");
     return out;
 }
 

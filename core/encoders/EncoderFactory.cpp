@@ -11,9 +11,10 @@ namespace dragon {
 
 std::vector<EncoderChoice> builtInEncoders()
 {
-    return {{"pocket-clap", "pocket-clap (audio + text, 128-d)", true},
-            {"mel-stats", "mel-stats (log-mel frames, 64-d)", false},
-            {"music-features", "music-features (MFCC, chroma, spectral shape, onsets, 41-d)", false}};
+    return {
+        {"pocket-clap", "pocket-clap (audio + text, 128-d)", true},
+        {"mel-stats", "mel-stats (log-mel frames, 64-d)", false},
+        {"music-features", "music-features (MFCC, chroma, spectral shape, onsets, 41-d)", false}};
 }
 
 std::unique_ptr<Encoder> createEncoder(const std::string &spec)
@@ -30,7 +31,8 @@ std::unique_ptr<Encoder> createEncoder(const std::string &spec)
     if (spec.rfind(scriptPrefix, 0) == 0)
         return std::make_unique<TorchScriptEncoder>(spec.substr(scriptPrefix.size()));
     const auto extension = std::filesystem::path(spec).extension().string();
-    if (extension == ".pt" || extension == ".ts" || extension == ".pth" || std::filesystem::exists(spec))
+    if (extension == ".pt" || extension == ".ts" || extension == ".pth" ||
+        std::filesystem::exists(spec))
         return std::make_unique<TorchScriptEncoder>(spec);
     std::string known;
     for (const auto &c : builtInEncoders())

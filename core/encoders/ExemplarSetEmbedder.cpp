@@ -7,8 +7,9 @@
 
 namespace dragon {
 
-ExemplarEmbeddings ExemplarSetEmbedder::embed(const ExemplarSet &set, Encoder &encoder, EmbeddingCache *cache,
-                                              const Progress &progress, const std::atomic<bool> *cancel)
+ExemplarEmbeddings ExemplarSetEmbedder::embed(const ExemplarSet &set, Encoder &encoder,
+                                              EmbeddingCache *cache, const Progress &progress,
+                                              const std::atomic<bool> *cancel)
 {
     ExemplarEmbeddings out;
     out.setId = set.id;
@@ -24,9 +25,10 @@ ExemplarEmbeddings ExemplarSetEmbedder::embed(const ExemplarSet &set, Encoder &e
         p.current = item.kind == ExemplarItem::Kind::Audio ? item.path : item.text;
         if (item.kind == ExemplarItem::Kind::Text) {
             if (!encoder.hasTextTower())
-                out.problems.emplace_back(item.text, "text exemplar: " + encoder.displayName() +
-                                                         " has no text tower (choose pocket-clap or a "
-                                                         "plug-in with embed_text)");
+                out.problems.emplace_back(item.text,
+                                          "text exemplar: " + encoder.displayName() +
+                                              " has no text tower (choose pocket-clap or a "
+                                              "plug-in with embed_text)");
             else
                 texts.push_back(item.text);
         } else {

@@ -43,7 +43,8 @@ class ExemplarSetEmbedder
 public:
     using Progress = std::function<void(const EmbeddingProgress &)>;
     static ExemplarEmbeddings embed(const ExemplarSet &set, Encoder &encoder, EmbeddingCache *cache,
-                                    const Progress &progress = {}, const std::atomic<bool> *cancel = nullptr);
+                                    const Progress &progress = {},
+                                    const std::atomic<bool> *cancel = nullptr);
 };
 
 } // namespace dragon

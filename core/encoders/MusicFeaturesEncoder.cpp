@@ -24,7 +24,8 @@ struct Tables
         return c;
     }()};
     torch::Tensor window = torch::hann_window(kFft, torch::TensorOptions().dtype(torch::kFloat32));
-    torch::Tensor frequencies = torch::arange(kFft / 2 + 1, torch::kFloat32) * (float(kRate) / kFft);
+    torch::Tensor frequencies =
+        torch::arange(kFft / 2 + 1, torch::kFloat32) * (float(kRate) / kFft);
     torch::Tensor dct, chroma;
 
     Tables()
@@ -32,7 +33,8 @@ struct Tables
         dct = torch::zeros({kMfcc, kMels});
         for (int k = 0; k < kMfcc; ++k)
             for (int n = 0; n < kMels; ++n)
-                dct[k][n] = std::sqrt((k == 0 ? 1.0 : 2.0) / kMels) * std::cos(M_PI * k * (n + 0.5) / kMels);
+                dct[k][n] = std::sqrt((k == 0 ? 1.0 : 2.0) / kMels) *
+                            std::cos(M_PI * k * (n + 0.5) / kMels);
         chroma = torch::zeros({kChroma, kFft / 2 + 1});
         for (int b = 1; b <= kFft / 2; ++b) {
             const double hz = double(b) * kRate / kFft;
@@ -68,7 +70,8 @@ std::vector<std::string> MusicFeaturesEncoder::dimensionNames() const
     names.push_back("centroid_khz");
     names.push_back("flatness");
     for (int b = 0; b < kContrastBands; ++b)
-        names.push_back("contrast_" + std::to_string(int(kBandEdges[b])) + "_" + std::to_string(int(kBandEdges[b + 1])) + "hz");
+        names.push_back("contrast_" + std::to_string(int(kBandEdges[b])) + "_" +
+                        std::to_string(int(kBandEdges[b + 1])) + "hz");
     names.push_back("onset_strength");
     return names;
 }
@@ -77,19 +80,24 @@ Embedding MusicFeaturesEncoder::embedMono(const std::vector<float> &mono)
 {
     torch::NoGradGuard noGrad;
     const Tables &t = tables();
-    auto x = torch::from_blob(const_cast<float *>(mono.data()), {int64_t(mono.size())}, torch::kFloat32);
+    auto x =
+        torch::from_blob(const_cast<float *>(mono.data()), {int64_t(mono.size())}, torch::kFloat32);
     if (x.size(0) <= kFft)
         x = torch::constant_pad_nd(x, {0, kFft + 1 - x.size(0)});
-    const auto spec = torch::stft(x, kFft, kHop, kFft, t.window, true, "reflect", false, true, true);
+    const auto spec =
+        torch::stft(x, kFft, kHop, kFft, t.window, true, "reflect", false, true, true);
     const auto power = torch::view_as_real(spec).pow(2).sum(-1); // [bins, F]
-    const auto logMel = torch::log(torch::matmul(t.mel.filterbank(), power).clamp_min(1e-6)); // [64, F]
-    const auto total = power.sum(0);                                                           // [F]
+    const auto logMel =
+        torch::log(torch::matmul(t.mel.filterbank(), power).clamp_min(1e-6)); // [64, F]
+    const auto total = power.sum(0);                                          // [F]
 
     std::vector<torch::Tensor> rows;
-    rows.push_back(torch::matmul(t.dct, logMel));                                      // 20
-    rows.push_back(torch::matmul(t.chroma, power) / (torch::matmul(t.chroma, power).sum(0) + 1e-12)); // 12
+    rows.push_back(torch::matmul(t.dct, logMel)); // 20
+    rows.push_back(torch::matmul(t.chroma, power) /
+                   (torch::matmul(t.chroma, power).sum(0) + 1e-12)); // 12
     rows.push_back((torch::matmul(t.frequencies, power) / (total + 1e-12) / 1000.0).unsqueeze(0));
-    rows.push_back((torch::exp(torch::log(power + 1e-10).mean(0)) / (power.mean(0) + 1e-10)).unsqueeze(0));
+    rows.push_back(
+        (torch::exp(torch::log(power + 1e-10).mean(0)) / (power.mean(0) + 1e-10)).unsqueeze(0));
     for (int b = 0; b < kContrastBands; ++b) {
         const auto inBand = (t.frequencies >= kBandEdges[b]) & (t.frequencies < kBandEdges[b + 1]);
         const auto band = std::get<0>(power.index({inBand}).sort(0)); // ascending, [nb, F]
@@ -102,7 +110,9 @@ Embedding MusicFeaturesEncoder::embedMono(const std::vector<float> &mono)
     // 80 dB below its peak (so near-silent bands cannot flicker into onsets).
     auto melDb = 10.0 * torch::log10(torch::matmul(t.mel.filterbank(), power).clamp_min(1e-10));
     melDb = torch::maximum(melDb, melDb.max() - 80.0);
-    auto flux = torch::relu(melDb.narrow(1, 1, melDb.size(1) - 1) - melDb.narrow(1, 0, melDb.size(1) - 1)).mean(0);
+    auto flux =
+        torch::relu(melDb.narrow(1, 1, melDb.size(1) - 1) - melDb.narrow(1, 0, melDb.size(1) - 1))
+            .mean(0);
     rows.push_back(torch::constant_pad_nd(flux, {1, 0}).unsqueeze(0));
     const auto perHop = torch::cat(rows, 0); // [41, F]
 

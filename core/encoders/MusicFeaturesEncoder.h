@@ -15,7 +15,10 @@ class MusicFeaturesEncoder : public Encoder
 public:
     MusicFeaturesEncoder();
     std::string id() const override { return "music-features-1"; }
-    std::string displayName() const override { return "music-features (MFCC, chroma, spectral shape, onsets)"; }
+    std::string displayName() const override
+    {
+        return "music-features (MFCC, chroma, spectral shape, onsets)";
+    }
     int sampleRate() const override { return 24000; }
     int dimension() const override { return 41; }
     std::vector<std::string> dimensionNames() const override;

@@ -41,14 +41,17 @@ Embedding PocketClapEncoder::embedMono(const std::vector<float> &mono)
 {
     torch::NoGradGuard noGrad;
     const auto frames = m_clap->embedFrames(mono);
-    return embeddingFromFrames(frames, PocketClapNetImpl::clipFromFrames(frames.unsqueeze(0)).squeeze(0));
+    return embeddingFromFrames(frames,
+                               PocketClapNetImpl::clipFromFrames(frames.unsqueeze(0)).squeeze(0));
 }
 
-std::vector<Embedding> PocketClapEncoder::embedMonoBatch(const std::vector<std::vector<float>> &mono)
+std::vector<Embedding>
+PocketClapEncoder::embedMonoBatch(const std::vector<std::vector<float>> &mono)
 {
     torch::NoGradGuard noGrad;
     const auto &c = m_clap->config();
-    const std::size_t window = std::size_t(c.windowFrames) * std::size_t(c.hopLength) - 1; // as embedFrames
+    const std::size_t window =
+        std::size_t(c.windowFrames) * std::size_t(c.hopLength) - 1; // as embedFrames
     const std::size_t minimum = std::size_t(c.sampleRate / 2);
     std::vector<Embedding> out(mono.size());
     std::map<std::size_t, std::vector<std::size_t>> byLength; // batchable clips by length
@@ -61,9 +64,11 @@ std::vector<Embedding> PocketClapEncoder::embedMonoBatch(const std::vector<std::
     for (const auto &[length, members] : byLength) {
         auto batch = torch::empty({int64_t(members.size()), int64_t(length)});
         for (std::size_t k = 0; k < members.size(); ++k)
-            std::memcpy(batch[int64_t(k)].data_ptr<float>(), mono[members[k]].data(), sizeof(float) * length);
+            std::memcpy(batch[int64_t(k)].data_ptr<float>(), mono[members[k]].data(),
+                        sizeof(float) * length);
         const auto mel = m_clap->normalisedLogMel(batch);
-        const auto frames = m_clap->net()->audioFrames(mel.narrow(2, 0, std::min<int64_t>(mel.size(2), c.windowFrames)));
+        const auto frames = m_clap->net()->audioFrames(
+            mel.narrow(2, 0, std::min<int64_t>(mel.size(2), c.windowFrames)));
         const auto clips = PocketClapNetImpl::clipFromFrames(frames);
         for (std::size_t k = 0; k < members.size(); ++k)
             out[members[k]] = embeddingFromFrames(frames[int64_t(k)], clips[int64_t(k)]);

@@ -28,12 +28,12 @@ MelConfig melConfigFor(const PocketClapConfig &c)
 
 std::string PocketClapConfig::toJson() const
 {
-    return nlohmann::json{{"arch", "pocket-clap-1"}, {"sampleRate", sampleRate}, {"nFft", nFft},
-                          {"hopLength", hopLength}, {"nMels", nMels}, {"windowFrames", windowFrames},
-                          {"width", width}, {"heads", heads}, {"audioLayers", audioLayers},
-                          {"textLayers", textLayers}, {"dimension", dimension},
-                          {"maxTokens", maxTokens}, {"vocabulary", vocabulary},
-                          {"inputMean", inputMean}, {"inputStd", inputStd}}
+    return nlohmann::json{
+        {"arch", "pocket-clap-1"},  {"sampleRate", sampleRate}, {"nFft", nFft},
+        {"hopLength", hopLength},   {"nMels", nMels},           {"windowFrames", windowFrames},
+        {"width", width},           {"heads", heads},           {"audioLayers", audioLayers},
+        {"textLayers", textLayers}, {"dimension", dimension},   {"maxTokens", maxTokens},
+        {"vocabulary", vocabulary}, {"inputMean", inputMean},   {"inputStd", inputStd}}
         .dump();
 }
 
@@ -76,20 +76,28 @@ int PocketClapConfig::tokensPerWindow() const
 
 PocketClapNetImpl::PocketClapNetImpl(const PocketClapConfig &c) : config(c)
 {
-    conv1 = register_module("conv1", torch::nn::Conv1d(torch::nn::Conv1dOptions(c.nMels, c.width, 5).stride(2).padding(2)));
-    conv2 = register_module("conv2", torch::nn::Conv1d(torch::nn::Conv1dOptions(c.width, c.width, 5).stride(2).padding(2)));
-    audioPositions = register_parameter("audioPositions", torch::randn({1, c.tokensPerWindow(), c.width}) * 0.02);
+    conv1 = register_module(
+        "conv1",
+        torch::nn::Conv1d(torch::nn::Conv1dOptions(c.nMels, c.width, 5).stride(2).padding(2)));
+    conv2 = register_module(
+        "conv2",
+        torch::nn::Conv1d(torch::nn::Conv1dOptions(c.width, c.width, 5).stride(2).padding(2)));
+    audioPositions = register_parameter("audioPositions",
+                                        torch::randn({1, c.tokensPerWindow(), c.width}) * 0.02);
     audioBlocks = register_module("audioBlocks", torch::nn::ModuleList());
     for (int i = 0; i < c.audioLayers; ++i)
         audioBlocks->push_back(TransformerBlock(c.width, c.heads, 4));
-    audioNorm = register_module("audioNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.width})));
+    audioNorm =
+        register_module("audioNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.width})));
     audioProjection = register_module("audioProjection", torch::nn::Linear(c.width, c.dimension));
     textEmbedding = register_module("textEmbedding", torch::nn::Embedding(c.vocabulary, c.width));
-    textPositions = register_parameter("textPositions", torch::randn({1, c.maxTokens, c.width}) * 0.02);
+    textPositions =
+        register_parameter("textPositions", torch::randn({1, c.maxTokens, c.width}) * 0.02);
     textBlocks = register_module("textBlocks", torch::nn::ModuleList());
     for (int i = 0; i < c.textLayers; ++i)
         textBlocks->push_back(TransformerBlock(c.width, c.heads, 4));
-    textNorm = register_module("textNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.width})));
+    textNorm =
+        register_module("textNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.width})));
     textProjection = register_module("textProjection", torch::nn::Linear(c.width, c.dimension));
     logitScale = register_parameter("logitScale", torch::full({1}, std::log(1.0 / 0.07)));
 }
@@ -138,7 +146,8 @@ PocketClap::PocketClap(const PocketClapConfig &config)
       m_mel(melConfigFor(config)), m_net(config)
 {
     if (m_tokenizer.vocabularySize() != config.vocabulary)
-        throw std::runtime_error("pocket-clap vocabulary size " + std::to_string(config.vocabulary) +
+        throw std::runtime_error("pocket-clap vocabulary size " +
+                                 std::to_string(config.vocabulary) +
                                  " does not match this build's caption grammar (" +
                                  std::to_string(m_tokenizer.vocabularySize()) + ")");
     m_net->eval();
@@ -156,7 +165,8 @@ torch::Tensor PocketClap::tokenize(const std::vector<std::string> &texts) const
         const auto r = m_tokenizer.encode(t);
         ids.insert(ids.end(), r.ids.begin(), r.ids.end());
     }
-    return torch::from_blob(ids.data(), {int64_t(texts.size()), m_config.maxTokens}, torch::kInt64).clone();
+    return torch::from_blob(ids.data(), {int64_t(texts.size()), m_config.maxTokens}, torch::kInt64)
+        .clone();
 }
 
 torch::Tensor PocketClap::embedFrames(const std::vector<float> &mono)
@@ -165,7 +175,8 @@ torch::Tensor PocketClap::embedFrames(const std::vector<float> &mono)
     // The longest audio whose mel has at most windowFrames frames (6 s clips are one window).
     const int64_t window = int64_t(m_config.windowFrames) * m_config.hopLength - 1;
     const int64_t minimum = m_config.sampleRate / 2;
-    auto audio = torch::from_blob(const_cast<float *>(mono.data()), {int64_t(mono.size())}, torch::kFloat32);
+    auto audio =
+        torch::from_blob(const_cast<float *>(mono.data()), {int64_t(mono.size())}, torch::kFloat32);
     if (audio.size(0) < minimum) // very short clips: pad with silence to half a second
         audio = torch::constant_pad_nd(audio, {0, minimum - audio.size(0)});
     const int64_t total = audio.size(0);
@@ -203,7 +214,8 @@ void PocketClap::save(const std::string &path) const
 std::unique_ptr<PocketClap> PocketClap::load(const std::string &path)
 {
     torch::serialize::InputArchive archive;
-    const std::string configJson = HalfPrecisionCheckpoint::open(path, kFormat, "pocket-clap", archive);
+    const std::string configJson =
+        HalfPrecisionCheckpoint::open(path, kFormat, "pocket-clap", archive);
     std::unique_ptr<PocketClap> clap;
     try {
         clap = std::make_unique<PocketClap>(PocketClapConfig::fromJson(configJson));

@@ -5,10 +5,9 @@
 #include "model/PocketModel.h"
 #include "model/TextTokenizer.h"
 
-#include <torch/torch.h>
-
 #include <memory>
 #include <string>
+#include <torch/torch.h>
 #include <vector>
 
 namespace dragon {
@@ -25,7 +24,7 @@ struct PocketClapConfig
     int heads = 4;
     int audioLayers = 2;
     int textLayers = 2;
-    int dimension = 128;    // embedding size (frames, clips and text)
+    int dimension = 128; // embedding size (frames, clips and text)
     int maxTokens = 24;
     int vocabulary = 0;
     double inputMean = 0.0; // log-mel normalisation measured on the training pool

@@ -5,8 +5,8 @@
 #include "model/Synthesizer.h"
 
 #include <chrono>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -46,7 +46,8 @@ torch::Tensor logMelInChunks(PocketClap &clap, const torch::Tensor &audio)
 {
     std::vector<torch::Tensor> chunks;
     for (int64_t i = 0; i < audio.size(0); i += 256)
-        chunks.push_back(clap.normalisedLogMel(audio.narrow(0, i, std::min<int64_t>(256, audio.size(0) - i))));
+        chunks.push_back(
+            clap.normalisedLogMel(audio.narrow(0, i, std::min<int64_t>(256, audio.size(0) - i))));
     return torch::cat(chunks, 0);
 }
 
@@ -72,16 +73,20 @@ torch::Tensor clipEmbeddings(PocketClap &clap, const torch::Tensor &mel)
 
 std::string ClapEvaluation::toJson() const
 {
-    return nlohmann::json{{"pairs", pairs}, {"recall_at_1", recallAt1}, {"recall_at_5", recallAt5},
+    return nlohmann::json{{"pairs", pairs},
+                          {"recall_at_1", recallAt1},
+                          {"recall_at_5", recallAt5},
                           {"zero_shot_clips", zeroShotClips},
                           {"zero_shot_style_accuracy", zeroShotStyleAccuracy}}
         .dump(2);
 }
 
-void PocketClapTrainer::run(const ClapTrainConfig &c, const Callback &callback, const std::atomic<bool> *stop)
+void PocketClapTrainer::run(const ClapTrainConfig &c, const Callback &callback,
+                            const std::atomic<bool> *stop)
 {
     fs::create_directories(c.outDir);
-    torch::set_num_threads(c.threads > 0 ? c.threads : std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(c.threads > 0 ? c.threads
+                                         : std::max(1u, std::thread::hardware_concurrency()));
     torch::manual_seed(c.seed);
     const CorpusGenerator corpus;
     PocketClap clap;
@@ -90,7 +95,8 @@ void PocketClapTrainer::run(const ClapTrainConfig &c, const Callback &callback, 
     if (callback)
         callback({0, c.steps, 0, 0, 0, "rendering"});
     std::mt19937_64 poolRng(c.seed * 0x9E3779B97F4A7C15ULL);
-    std::uniform_int_distribution<std::uint64_t> seedDist(0, CorpusGenerator::kHeldOutSeedStart - 1);
+    std::uniform_int_distribution<std::uint64_t> seedDist(0,
+                                                          CorpusGenerator::kHeldOutSeedStart - 1);
     std::vector<Score> scores;
     std::vector<std::vector<std::string>> captions;
     for (int i = 0; i < c.poolClips; ++i) {
@@ -104,7 +110,8 @@ void PocketClapTrainer::run(const ClapTrainConfig &c, const Callback &callback, 
     scores.clear();
     {
         // Input normalisation measured on the pool (a model constant, stored in the config).
-        const auto raw = logMelInChunks(clap, audio.narrow(0, 0, std::min<int64_t>(512, audio.size(0))));
+        const auto raw =
+            logMelInChunks(clap, audio.narrow(0, 0, std::min<int64_t>(512, audio.size(0))));
         clap.mutableConfig().inputMean = raw.mean().item<double>();
         clap.mutableConfig().inputStd = raw.std().item<double>();
     }
@@ -112,8 +119,9 @@ void PocketClapTrainer::run(const ClapTrainConfig &c, const Callback &callback, 
 
     auto &net = clap.net();
     net->train();
-    torch::optim::AdamW optimizer(net->parameters(),
-                                  torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay).betas({0.9, 0.98}));
+    torch::optim::AdamW optimizer(
+        net->parameters(),
+        torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay).betas({0.9, 0.98}));
     int step = 0;
     const fs::path statePath = fs::path(c.outDir) / "train-state.pt";
     if (fs::exists(statePath)) {
@@ -179,7 +187,8 @@ void PocketClapTrainer::run(const ClapTrainConfig &c, const Callback &callback, 
             for (int j = 0; j < c.batch; ++j)
                 if (i != j && texts[size_t(i)] == texts[size_t(j)])
                     sameText[size_t(i) * size_t(c.batch) + size_t(j)] = 1.f;
-        const auto mask = torch::from_blob(sameText.data(), {c.batch, c.batch}).clone().to(torch::kBool);
+        const auto mask =
+            torch::from_blob(sameText.data(), {c.batch, c.batch}).clone().to(torch::kBool);
         const auto masked = logits.masked_fill(mask, -1e4);
         const auto labels = torch::arange(c.batch);
         const auto loss = 0.5 * (torch::nn::functional::cross_entropy(masked, labels) +
@@ -192,9 +201,11 @@ void PocketClapTrainer::run(const ClapTrainConfig &c, const Callback &callback, 
         loss.backward();
         torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
         optimizer.step();
-        const double accuracy = (masked.argmax(1) == labels).to(torch::kFloat64).mean().item<double>();
+        const double accuracy =
+            (masked.argmax(1) == labels).to(torch::kFloat64).mean().item<double>();
         ++step;
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         log << step << "," << lossValue << "," << accuracy << "," << lr << "," << seconds << "\n";
         if (callback)
             callback({step, c.steps, lossValue, accuracy, seconds, "training"});
@@ -217,7 +228,8 @@ ClapEvaluation PocketClapTrainer::evaluate(PocketClap &clap, int pairs, int clip
             scores.push_back(corpus.generate(kRetrievalSeeds + std::uint64_t(i)));
             texts.push_back(CorpusGenerator::caption(scores.back(), std::uint64_t(i) * 7919ULL));
         }
-        const auto audio = clipEmbeddings(clap, logMelInChunks(clap, renderClips(scores, clap.config().sampleRate)));
+        const auto audio = clipEmbeddings(
+            clap, logMelInChunks(clap, renderClips(scores, clap.config().sampleRate)));
         const auto text = clap.embedText(texts);
         const auto similarity = torch::matmul(text, audio.t()); // [texts, audios]
         const auto correct = similarity.diagonal().unsqueeze(1);
@@ -231,7 +243,8 @@ ClapEvaluation PocketClapTrainer::evaluate(PocketClap &clap, int pairs, int clip
         std::vector<int64_t> labels;
         for (int s = 0; s < kStyleCount; ++s)
             for (int i = 0; i < clipsPerStyle; ++i) {
-                scores.push_back(corpus.generate(kZeroShotSeeds + std::uint64_t(s * clipsPerStyle + i), Style(s)));
+                scores.push_back(corpus.generate(
+                    kZeroShotSeeds + std::uint64_t(s * clipsPerStyle + i), Style(s)));
                 labels.push_back(s);
             }
         std::vector<std::string> prompts;
@@ -240,10 +253,12 @@ ClapEvaluation PocketClapTrainer::evaluate(PocketClap &clap, int pairs, int clip
             styleOnly.style = Style(s);
             prompts.push_back(CorpusGenerator::caption(styleOnly, 4)); // the style word alone
         }
-        const auto audio = clipEmbeddings(clap, logMelInChunks(clap, renderClips(scores, clap.config().sampleRate)));
+        const auto audio = clipEmbeddings(
+            clap, logMelInChunks(clap, renderClips(scores, clap.config().sampleRate)));
         const auto predicted = torch::matmul(audio, clap.embedText(prompts).t()).argmax(1);
         result.zeroShotClips = int(scores.size());
-        result.zeroShotStyleAccuracy = (predicted == torch::tensor(labels)).to(torch::kFloat64).mean().item<double>();
+        result.zeroShotStyleAccuracy =
+            (predicted == torch::tensor(labels)).to(torch::kFloat64).mean().item<double>();
     }
     return result;
 }

@@ -17,11 +17,11 @@ struct ClapTrainConfig
     double learningRate = 1e-3;
     int warmupSteps = 100;
     double weightDecay = 0.05;
-    int poolClips = 6000;     // training clips rendered once (training split of the corpus)
-    int captionsPerClip = 8;  // caption augmentation: random phrasings and synonyms per clip
+    int poolClips = 6000;    // training clips rendered once (training split of the corpus)
+    int captionsPerClip = 8; // caption augmentation: random phrasings and synonyms per clip
     int checkpointEvery = 250;
     std::uint64_t seed = 1;
-    int threads = 0;          // 0: all cores
+    int threads = 0; // 0: all cores
 };
 
 struct ClapTrainProgress
@@ -34,9 +34,9 @@ struct ClapTrainProgress
 struct ClapEvaluation
 {
     int pairs = 0;
-    double recallAt1 = 0, recallAt5 = 0;  // text -> audio over `pairs` held-out pairs
+    double recallAt1 = 0, recallAt5 = 0; // text -> audio over `pairs` held-out pairs
     int zeroShotClips = 0;
-    double zeroShotStyleAccuracy = 0;     // audio -> one of 8 style prompts
+    double zeroShotStyleAccuracy = 0; // audio -> one of 8 style prompts
     std::string toJson() const;
 };
 

@@ -8,13 +8,12 @@
 #include "util/StrictJson.h"
 
 #include <caffe2/serialize/versions.h>
-#include <torch/script.h>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
+#include <torch/script.h>
 #include <zlib.h>
 
 namespace dragon {
@@ -106,10 +105,12 @@ struct TorchScriptEncoder::Impl
         if (out.scalar_type() != torch::kFloat32)
             fail(std::string("embed_audio returned dtype ") + c10::toString(out.scalar_type()) +
                  "; expected float32");
-        if (out.dim() != 3 || out.size(0) != x.size(0) || out.size(1) < 1 || out.size(2) != dimension)
-            fail("embed_audio returned shape " + c10::str(out.sizes()) + " for input " + c10::str(x.sizes()) +
-                 "; expected [" + std::to_string(x.size(0)) + ", F >= 1, " + std::to_string(dimension) +
-                 "] (embedding_dim() = " + std::to_string(dimension) + ")");
+        if (out.dim() != 3 || out.size(0) != x.size(0) || out.size(1) < 1 ||
+            out.size(2) != dimension)
+            fail("embed_audio returned shape " + c10::str(out.sizes()) + " for input " +
+                 c10::str(x.sizes()) + "; expected [" + std::to_string(x.size(0)) + ", F >= 1, " +
+                 std::to_string(dimension) + "] (embedding_dim() = " + std::to_string(dimension) +
+                 ")");
         if (!torch::isfinite(out).all().item<bool>())
             fail("embed_audio returned NaN or infinite values on " + what);
         return out;
@@ -130,10 +131,12 @@ struct TorchScriptEncoder::Impl
             fail("embed_text must return a Tensor[N, D], got " + std::string(v.tagKind()));
         const auto out = v.toTensor();
         if (out.scalar_type() != torch::kFloat32)
-            fail(std::string("embed_text returned dtype ") + c10::toString(out.scalar_type()) + "; expected float32");
+            fail(std::string("embed_text returned dtype ") + c10::toString(out.scalar_type()) +
+                 "; expected float32");
         if (out.dim() != 2 || out.size(0) != int64_t(texts.size()) || out.size(1) != dimension)
-            fail("embed_text returned shape " + c10::str(out.sizes()) + " for " + std::to_string(texts.size()) +
-                 " texts; expected [" + std::to_string(texts.size()) + ", " + std::to_string(dimension) + "]");
+            fail("embed_text returned shape " + c10::str(out.sizes()) + " for " +
+                 std::to_string(texts.size()) + " texts; expected [" +
+                 std::to_string(texts.size()) + ", " + std::to_string(dimension) + "]");
         if (!torch::isfinite(out).all().item<bool>())
             fail("embed_text returned NaN or infinite values");
         return out;
@@ -145,7 +148,8 @@ struct TorchScriptEncoder::Impl
             if (!module.find_method(required))
                 fail(std::string("not a DRAGON encoder plug-in: method ") + required +
                      "() is missing (required: sample_rate() -> int, embedding_dim() -> int, "
-                     "embed_audio(x: Tensor[B, T]) -> Tensor[B, F, D]; optional: embed_text, name, version)");
+                     "embed_audio(x: Tensor[B, T]) -> Tensor[B, F, D]; optional: embed_text, name, "
+                     "version)");
         rate = int(intMethod("sample_rate", 4000, 384000));
         dimension = int(intMethod("embedding_dim", 1, 65536));
         name = optionalString("name", std::filesystem::path(path).stem().string());
@@ -156,9 +160,11 @@ struct TorchScriptEncoder::Impl
         const auto t = torch::arange(int64_t(rate * 3 / 2), torch::kFloat32) / float(rate);
         auto gen = at::detail::createCPUGenerator(1234);
         const auto a = 0.5 * torch::sin(2 * M_PI * 440.0 * t);
-        const auto b = 0.2 * torch::sin(2 * M_PI * 1250.0 * t) + 0.05 * torch::randn(t.sizes(), gen);
+        const auto b =
+            0.2 * torch::sin(2 * M_PI * 1250.0 * t) + 0.05 * torch::randn(t.sizes(), gen);
         const auto batch = torch::stack({a, b}).to(torch::kFloat32);
-        const auto both = embedAudio(batch, "a probe batch [2, " + std::to_string(batch.size(1)) + "]");
+        const auto both =
+            embedAudio(batch, "a probe batch [2, " + std::to_string(batch.size(1)) + "]");
         const auto alone = embedAudio(batch.narrow(0, 0, 1), "a single probe clip");
         const double scale = 1.0 + both.abs().max().item<double>();
         if (alone.sizes() != both.narrow(0, 0, 1).sizes() ||
@@ -170,7 +176,8 @@ struct TorchScriptEncoder::Impl
         if (text)
             embedTexts({"a probe prompt", "another probe prompt"});
         checkReference();
-        id = "ts:" + name + (version.empty() ? "" : "@" + version) + ":" + toHex(hashFileContent(path));
+        id = "ts:" + name + (version.empty() ? "" : "@" + version) + ":" +
+             toHex(hashFileContent(path));
     }
 
     // The exporter may write NAME.pt.reference.json beside the plug-in (see
@@ -197,11 +204,13 @@ struct TorchScriptEncoder::Impl
             const JsonObject f(j, std::filesystem::path(referencePath).filename().string());
             if (f.requiredText("format") != "dragon-plugin-reference-1")
                 fail("its reference file " + referencePath + " has an unknown format");
-            crc = std::uint32_t(f.integer("file_crc32", std::int64_t(0), std::int64_t(0), std::int64_t(0xFFFFFFFF)));
+            crc = std::uint32_t(f.integer("file_crc32", std::int64_t(0), std::int64_t(0),
+                                          std::int64_t(0xFFFFFFFF)));
             tolerance = f.number("tolerance", tolerance, 0.0, 1.0);
             for (const auto &row : f.array("embed_audio")) {
                 if (!row.is_array())
-                    fail("its reference file " + referencePath + " is damaged (embed_audio is not a list of rows)");
+                    fail("its reference file " + referencePath +
+                         " is damaged (embed_audio is not a list of rows)");
                 for (const auto &v : row) {
                     if (!v.is_number())
                         fail("its reference file " + referencePath + " holds a non-number");
@@ -225,8 +234,9 @@ struct TorchScriptEncoder::Impl
         torch::NoGradGuard noGrad;
         const auto out = embedAudio(referenceProbe(rate), "the reference probe").contiguous();
         if (std::size_t(out.numel()) != expected.size())
-            fail("the file is damaged or changed: the reference probe gives " + std::to_string(out.numel()) +
-                 " values, the reference file " + std::to_string(expected.size()));
+            fail("the file is damaged or changed: the reference probe gives " +
+                 std::to_string(out.numel()) + " values, the reference file " +
+                 std::to_string(expected.size()));
         const float *got = out.data_ptr<float>();
         double worst = 0, scale = 1;
         for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -236,11 +246,12 @@ struct TorchScriptEncoder::Impl
         if (worst > tolerance * scale) {
             std::ostringstream d;
             d << std::setprecision(3) << worst;
-            fail("the file is damaged or changed: on the reference probe its output differs from the "
-                 "reference beside it by up to " + d.str());
+            fail("the file is damaged or changed: on the reference probe its output differs from "
+                 "the "
+                 "reference beside it by up to " +
+                 d.str());
         }
     }
-
 };
 
 TorchScriptEncoder::TorchScriptEncoder(const std::string &path) : m_impl(std::make_unique<Impl>())
@@ -254,11 +265,15 @@ TorchScriptEncoder::TorchScriptEncoder(const std::string &path) : m_impl(std::ma
     } catch (const c10::Error &e) {
         const std::string why = firstLine(e.what_without_backtrace());
         if (why.find("version") != std::string::npos)
-            m_impl->fail("this TorchScript file comes from a newer PyTorch than this build supports (" + why +
-                         "). DRAGON Studio reads TorchScript from torch <= " TORCH_VERSION
-                         " (file format <= " + std::to_string(caffe2::serialize::kMaxSupportedFileFormatVersion) +
-                         "): export it again with that torch version");
-        m_impl->fail("not a loadable TorchScript file (" + why + "). Encoders are saved with torch.jit.save("
+            m_impl->fail(
+                "this TorchScript file comes from a newer PyTorch than this build supports (" +
+                why +
+                "). DRAGON Studio reads TorchScript from torch <= " TORCH_VERSION
+                " (file format <= " +
+                std::to_string(caffe2::serialize::kMaxSupportedFileFormatVersion) +
+                "): export it again with that torch version");
+        m_impl->fail("not a loadable TorchScript file (" + why +
+                     "). Encoders are saved with torch.jit.save("
                      "torch.jit.script(model)) from torch <= " TORCH_VERSION);
     } catch (...) {
         m_impl->fail("not a loadable TorchScript file (" + TorchLoadError::describeCurrent() + ")");
@@ -269,27 +284,47 @@ TorchScriptEncoder::TorchScriptEncoder(const std::string &path) : m_impl(std::ma
 
 TorchScriptEncoder::~TorchScriptEncoder() = default;
 
-std::string TorchScriptEncoder::id() const { return m_impl->id; }
-std::string TorchScriptEncoder::integrityWarning() const { return m_impl->integrity; }
+std::string TorchScriptEncoder::id() const
+{
+    return m_impl->id;
+}
+std::string TorchScriptEncoder::integrityWarning() const
+{
+    return m_impl->integrity;
+}
 
 std::string TorchScriptEncoder::referencePath(const std::string &pluginPath)
 {
     return pluginPath + ".reference.json";
 }
 
-std::string TorchScriptEncoder::displayName() const { return m_impl->name + " (TorchScript)"; }
-int TorchScriptEncoder::sampleRate() const { return m_impl->rate; }
-int TorchScriptEncoder::dimension() const { return m_impl->dimension; }
-bool TorchScriptEncoder::hasTextTower() const { return m_impl->text; }
+std::string TorchScriptEncoder::displayName() const
+{
+    return m_impl->name + " (TorchScript)";
+}
+int TorchScriptEncoder::sampleRate() const
+{
+    return m_impl->rate;
+}
+int TorchScriptEncoder::dimension() const
+{
+    return m_impl->dimension;
+}
+bool TorchScriptEncoder::hasTextTower() const
+{
+    return m_impl->text;
+}
 
 Embedding TorchScriptEncoder::embedMono(const std::vector<float> &mono)
 {
     torch::NoGradGuard noGrad;
-    const auto audio = torch::from_blob(const_cast<float *>(mono.data()), {int64_t(mono.size())}, torch::kFloat32);
+    const auto audio =
+        torch::from_blob(const_cast<float *>(mono.data()), {int64_t(mono.size())}, torch::kFloat32);
     const int64_t window = kWindowSeconds * m_impl->rate;
     std::vector<torch::Tensor> frames;
     for (int64_t start = 0; start < audio.size(0); start += window) {
-        const auto piece = audio.narrow(0, start, std::min(window, audio.size(0) - start)).unsqueeze(0);
+        const auto piece =
+            audio.narrow(0, start, std::min(window, audio.size(0) - start)).unsqueeze(0);
         frames.push_back(m_impl->embedAudio(piece, "a clip").squeeze(0));
     }
     return embeddingFromFrames(torch::cat(frames, 0));

@@ -1,21 +1,18 @@
 #include "facade/GeneratorService.h"
 
-#include "model/GeneratorFactory.h"
-
-
 #include "audio/AudioFileWriter.h"
 #include "model/DdimSampler.h"
 #include "model/Generator.h"
+#include "model/GeneratorFactory.h"
 #include "project/ProjectFolder.h"
 #include "util/AtomicFileWriter.h"
-
-#include <ctime>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -30,12 +27,14 @@ struct GeneratorService::Impl
 GeneratorService::GeneratorService(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 GeneratorService::~GeneratorService() = default;
 
-std::unique_ptr<GeneratorService> GeneratorService::load(const std::string &spec, const std::string &device)
+std::unique_ptr<GeneratorService> GeneratorService::load(const std::string &spec,
+                                                         const std::string &device)
 {
     auto impl = std::make_unique<Impl>();
     impl->generator = createGenerator(spec);
     impl->generator->to(resolveDevice(device)); // auto: the GPU when this libtorch has one
-    impl->spec = spec.empty() || spec == "pocket" ? "pocket" : std::filesystem::absolute(spec).string();
+    impl->spec =
+        spec.empty() || spec == "pocket" ? "pocket" : std::filesystem::absolute(spec).string();
     return std::unique_ptr<GeneratorService>(new GeneratorService(std::move(impl)));
 }
 
@@ -48,8 +47,9 @@ std::string GeneratorService::description() const
 {
     std::ostringstream s;
     s.precision(2);
-    s << m_impl->generator->name() << " · " << std::fixed << m_impl->generator->parameterCount() / 1e6
-      << " M parameters · " << m_impl->generator->sampleRate() / 1000 << " kHz";
+    s << m_impl->generator->name() << " · " << std::fixed
+      << m_impl->generator->parameterCount() / 1e6 << " M parameters · "
+      << m_impl->generator->sampleRate() / 1000 << " kHz";
     return s.str();
 }
 
@@ -89,7 +89,8 @@ std::vector<GeneratedClip> GeneratorService::generate(const GenerationRequest &r
     // Worker-thread settings: grad mode and thread count are thread-local / per call site.
     torch::NoGradGuard noGrad;
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    torch::set_num_threads(static_cast<int>(cores > 2 ? cores - 1 : cores)); // leave the GUI a core on big machines
+    torch::set_num_threads(
+        static_cast<int>(cores > 2 ? cores - 1 : cores)); // leave the GUI a core on big machines
     const GenerationCheck c = check(request);
     SamplerSettings s;
     s.steps = c.steps;
@@ -98,7 +99,8 @@ std::vector<GeneratedClip> GeneratorService::generate(const GenerationRequest &r
     std::vector<std::uint64_t> seeds;
     for (int i = 0; i < c.count; ++i)
         seeds.push_back(request.seed + static_cast<std::uint64_t>(i));
-    const auto latents = DdimSampler::sample(*m_impl->generator, prompts, seeds, s, progress, cancel);
+    const auto latents =
+        DdimSampler::sample(*m_impl->generator, prompts, seeds, s, progress, cancel);
     if (!latents.defined())
         return {};
     auto audio = m_impl->generator->decode(latents);
@@ -109,7 +111,8 @@ std::vector<GeneratedClip> GeneratorService::generate(const GenerationRequest &r
     return clips;
 }
 
-std::vector<std::string> GeneratorService::save(const std::vector<GeneratedClip> &clips, const std::string &outputDir,
+std::vector<std::string> GeneratorService::save(const std::vector<GeneratedClip> &clips,
+                                                const std::string &outputDir,
                                                 const GenerationCheck &check) const
 {
     namespace fs = std::filesystem;
@@ -121,14 +124,20 @@ std::vector<std::string> GeneratorService::save(const std::vector<GeneratedClip>
         for (int n = 2; fs::exists(fs::path(outputDir) / (stem + ".wav")); ++n)
             stem = stamp + "-seed" + std::to_string(clip.seed) + "-" + std::to_string(n);
         const fs::path wav = fs::path(outputDir) / (stem + ".wav");
-        AudioFileWriter::write(wav.string(), clip.audio, {AudioContainer::Wav, SampleEncoding::Pcm16});
-        const nlohmann::json sidecar = {
-            {"prompt", clip.prompt}, {"seed", std::to_string(clip.seed)}, {"steps", clip.steps},
-            {"guidance", clip.guidance}, {"model", m_impl->generator->name()}, {"generator", m_impl->spec},
-            {"sampleRate", clip.audio.sampleRate()}, {"seconds", clip.audio.durationSeconds()},
-            {"promptTruncated", check.promptTruncated}, {"unknownWords", check.unknownWords}};
-        AtomicFileWriter::write((fs::path(outputDir) / (stem + ".json")).string(), sidecar.dump(2) + "\n",
-                                AtomicFileWriter::Durability::Fast);
+        AudioFileWriter::write(wav.string(), clip.audio,
+                               {AudioContainer::Wav, SampleEncoding::Pcm16});
+        const nlohmann::json sidecar = {{"prompt", clip.prompt},
+                                        {"seed", std::to_string(clip.seed)},
+                                        {"steps", clip.steps},
+                                        {"guidance", clip.guidance},
+                                        {"model", m_impl->generator->name()},
+                                        {"generator", m_impl->spec},
+                                        {"sampleRate", clip.audio.sampleRate()},
+                                        {"seconds", clip.audio.durationSeconds()},
+                                        {"promptTruncated", check.promptTruncated},
+                                        {"unknownWords", check.unknownWords}};
+        AtomicFileWriter::write((fs::path(outputDir) / (stem + ".json")).string(),
+                                sidecar.dump(2) + "\n", AtomicFileWriter::Durability::Fast);
         paths.push_back(wav.string());
     }
     return paths;

@@ -16,8 +16,8 @@ namespace dragon {
 // thread count there.
 struct GenerationRequest
 {
-    std::string prompt;        // empty: unconditional
-    std::uint64_t seed = 0;    // clip i uses seed + i
+    std::string prompt;     // empty: unconditional
+    std::uint64_t seed = 0; // clip i uses seed + i
     int steps = 20;
     float guidance = 3.0f;
     int count = 1;
@@ -25,9 +25,9 @@ struct GenerationRequest
 
 struct GenerationCheck
 {
-    int steps = 0;             // after clamping
-    float guidance = 0.0f;     // after clamping
-    int count = 0;             // after clamping (1..64)
+    int steps = 0;         // after clamping
+    float guidance = 0.0f; // after clamping
+    int count = 0;         // after clamping (1..64)
     bool promptTruncated = false;
     int maxWords = 0;
     int unknownWords = 0;
@@ -53,7 +53,8 @@ public:
     static constexpr int kMaxClips = 64; // per request
     // `spec`: "" or "pocket", a pocket checkpoint or a TorchScript generator (.pt); `device`:
     // auto | cpu | cuda[:N]. Throws std::runtime_error naming the file and the problem.
-    static std::unique_ptr<GeneratorService> load(const std::string &spec, const std::string &device = "auto");
+    static std::unique_ptr<GeneratorService> load(const std::string &spec,
+                                                  const std::string &device = "auto");
     // $DRAGON_POCKET_CHECKPOINT, the installed share/dragon-studio/pocket.pt, or the source tree's.
     static std::string defaultPocketCheckpoint();
 
@@ -68,8 +69,8 @@ public:
     // sidecar: prompt, seed (text: exact for any 64-bit seed), steps, guidance, model, generator,
     // sampleRate, seconds, promptTruncated, unknownWords. Returns the WAV paths. Throws
     // std::runtime_error naming the file that could not be written.
-    std::vector<std::string> save(const std::vector<GeneratedClip> &clips, const std::string &outputDir,
-                                  const GenerationCheck &check) const;
+    std::vector<std::string> save(const std::vector<GeneratedClip> &clips,
+                                  const std::string &outputDir, const GenerationCheck &check) const;
 
 private:
     struct Impl;

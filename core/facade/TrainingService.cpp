@@ -14,8 +14,8 @@ TrainingService::~TrainingService()
     wait();
 }
 
-bool TrainingService::start(const DragonConfig &config, const std::string &runDir, DragonCallbacks callbacks,
-                            Finished finished)
+bool TrainingService::start(const DragonConfig &config, const std::string &runDir,
+                            DragonCallbacks callbacks, Finished finished)
 {
     if (m_running.load())
         return false;
@@ -23,21 +23,22 @@ bool TrainingService::start(const DragonConfig &config, const std::string &runDi
     m_stop = false;
     m_pause = false;
     m_running = true;
-    m_thread = std::thread([this, config, runDir, callbacks = std::move(callbacks), finished = std::move(finished)] {
-        at::init_num_threads();
-        Outcome outcome;
-        try {
-            DragonTrainer trainer(config, runDir, callbacks);
-            outcome.rounds = trainer.run(&m_stop, &m_pause);
-            outcome.stopped = m_stop.load() && outcome.rounds < config.rounds;
-            outcome.error = trainer.unsavedWork(); // a run that could not save is not a success
-        } catch (const std::exception &e) {
-            outcome.error = e.what();
-        }
-        m_running = false;
-        if (finished)
-            finished(outcome);
-    });
+    m_thread = std::thread(
+        [this, config, runDir, callbacks = std::move(callbacks), finished = std::move(finished)] {
+            at::init_num_threads();
+            Outcome outcome;
+            try {
+                DragonTrainer trainer(config, runDir, callbacks);
+                outcome.rounds = trainer.run(&m_stop, &m_pause);
+                outcome.stopped = m_stop.load() && outcome.rounds < config.rounds;
+                outcome.error = trainer.unsavedWork(); // a run that could not save is not a success
+            } catch (const std::exception &e) {
+                outcome.error = e.what();
+            }
+            m_running = false;
+            if (finished)
+                finished(outcome);
+        });
     return true;
 }
 

@@ -20,9 +20,9 @@ class TrainingService
 public:
     struct Outcome
     {
-        int rounds = 0;      // completed rounds (checkpointed state)
+        int rounds = 0; // completed rounds (checkpointed state)
         bool stopped = false;
-        std::string error;   // empty on success
+        std::string error; // empty on success
     };
     using Finished = std::function<void(const Outcome &)>;
 
@@ -31,7 +31,8 @@ public:
 
     // False if a run is active. Errors (unusable configuration, unreadable model, ...) arrive
     // in `finished` with `error` set.
-    bool start(const DragonConfig &config, const std::string &runDir, DragonCallbacks callbacks, Finished finished);
+    bool start(const DragonConfig &config, const std::string &runDir, DragonCallbacks callbacks,
+               Finished finished);
     void stop();
     void setPaused(bool paused);
     bool isPaused() const { return m_pause.load(); }

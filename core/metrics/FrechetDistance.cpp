@@ -53,12 +53,13 @@ double frechetDistance(const GaussianStats &a, const GaussianStats &b)
         const Eigen::MatrixXd sqrtA = symmetricSqrt(a.covariance);
         crossTrace = traceOfSqrt(sqrtA * b.covariance * sqrtA);
     }
-    const double distance = (a.mean - b.mean).squaredNorm() + a.covariance.trace() + b.covariance.trace() -
-                            2.0 * crossTrace;
+    const double distance = (a.mean - b.mean).squaredNorm() + a.covariance.trace() +
+                            b.covariance.trace() - 2.0 * crossTrace;
     return std::max(0.0, distance);
 }
 
-std::vector<double> frechetDistanceLeaveOneOut(const Eigen::MatrixXd &rows, const GaussianStats &reference)
+std::vector<double> frechetDistanceLeaveOneOut(const Eigen::MatrixXd &rows,
+                                               const GaussianStats &reference)
 {
     const Eigen::Index n = rows.rows();
     std::vector<double> out(std::size_t(n), 0.0);
@@ -72,12 +73,14 @@ std::vector<double> frechetDistanceLeaveOneOut(const Eigen::MatrixXd &rows, cons
     const double c = double(n) / double(n - 1);
     const double scatterTrace = scatter.trace(), refTrace = reference.covariance.trace();
     for (Eigen::Index i = 0; i < n; ++i) {
-        const Eigen::VectorXd v = centred.row(i).transpose();  // x_i - mean
+        const Eigen::VectorXd v = centred.row(i).transpose(); // x_i - mean
         const Eigen::VectorXd w = sqrtRef * v;
-        const Eigen::VectorXd meanWithout = (double(n) * mean - rows.row(i).transpose()) / double(n - 1);
+        const Eigen::VectorXd meanWithout =
+            (double(n) * mean - rows.row(i).transpose()) / double(n - 1);
         const double traceWithout = (scatterTrace - c * v.squaredNorm()) / double(n - 2);
         const double cross = traceOfSqrt((b - c * w * w.transpose()) / double(n - 2));
-        const double distance = (meanWithout - reference.mean).squaredNorm() + traceWithout + refTrace - 2.0 * cross;
+        const double distance =
+            (meanWithout - reference.mean).squaredNorm() + traceWithout + refTrace - 2.0 * cross;
         out[std::size_t(i)] = std::max(0.0, distance);
     }
     return out;
@@ -111,8 +114,8 @@ FadInfResult fitInverseN(const std::vector<std::pair<int, double>> &points)
     return r;
 }
 
-FadInfResult fadInf(const Eigen::MatrixXd &rows, const GaussianStats &reference, int steps, int minN,
-                    std::uint64_t seed)
+FadInfResult fadInf(const Eigen::MatrixXd &rows, const GaussianStats &reference, int steps,
+                    int minN, std::uint64_t seed)
 {
     const int total = int(rows.rows());
     if (total < 2 || steps < 2)

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <Eigen/Dense>
-
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -29,7 +28,8 @@ double frechetDistance(const GaussianStats &a, const GaussianStats &b);
 // mean and scatter matrix: sqrt(S_ref) is computed once and each i needs one eigenvalues-only
 // solve of sqrt(S_ref) S_i sqrt(S_ref) = (B - c w w^T) / (n - 2) instead of rebuilding the
 // covariance and two full eigendecompositions. Needs at least 3 rows (else all zeros).
-std::vector<double> frechetDistanceLeaveOneOut(const Eigen::MatrixXd &rows, const GaussianStats &reference);
+std::vector<double> frechetDistanceLeaveOneOut(const Eigen::MatrixXd &rows,
+                                               const GaussianStats &reference);
 
 // FAD-inf as in fadtk: FAD of `steps` bootstrap subsets (rows drawn with replacement) of sizes
 // n = linspace(minN, N), then a least-squares line FAD = slope / n + intercept; FAD-inf is the

@@ -21,7 +21,8 @@ double kernelInceptionDistance(const Eigen::MatrixXd &a, const Eigen::MatrixXd &
     return saa / (m * (m - 1)) + sbb / (n * (n - 1)) - 2.0 * kab.sum() / (m * n);
 }
 
-std::vector<double> kernelInceptionDistanceLeaveOneOut(const Eigen::MatrixXd &a, const Eigen::MatrixXd &b)
+std::vector<double> kernelInceptionDistanceLeaveOneOut(const Eigen::MatrixXd &a,
+                                                       const Eigen::MatrixXd &b)
 {
     const Eigen::Index m = a.rows();
     const double n = double(b.rows());
@@ -36,7 +37,8 @@ std::vector<double> kernelInceptionDistanceLeaveOneOut(const Eigen::MatrixXd &a,
     for (Eigen::Index i = 0; i < m; ++i) {
         const double withoutAa = saa - 2.0 * rowAa[i];
         const double withoutAb = sab - rowAb[i];
-        out[std::size_t(i)] = withoutAa / (mm * (mm - 1)) + sbb / (n * (n - 1)) - 2.0 * withoutAb / (mm * n);
+        out[std::size_t(i)] =
+            withoutAa / (mm * (mm - 1)) + sbb / (n * (n - 1)) - 2.0 * withoutAb / (mm * n);
     }
     return out;
 }

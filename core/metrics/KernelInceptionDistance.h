@@ -1,7 +1,6 @@
 #pragma once
 
 #include <Eigen/Dense>
-
 #include <vector>
 
 namespace dragon {
@@ -15,6 +14,7 @@ double kernelInceptionDistance(const Eigen::MatrixXd &a, const Eigen::MatrixXd &
 
 // KID of `a` without row i against `b`, for every i: O(n (n + m) D) in all, from row sums of the
 // kernel matrices (no recomputation per i).
-std::vector<double> kernelInceptionDistanceLeaveOneOut(const Eigen::MatrixXd &a, const Eigen::MatrixXd &b);
+std::vector<double> kernelInceptionDistanceLeaveOneOut(const Eigen::MatrixXd &a,
+                                                       const Eigen::MatrixXd &b);
 
 } // namespace dragon

@@ -22,10 +22,12 @@ double vendiScore(const Eigen::MatrixXd &rows, double q)
     Eigen::VectorXd eigenvalues;
     if (d < n) {
         const Eigen::MatrixXd dual = (x.transpose() * x) / double(n);
-        eigenvalues = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(dual, Eigen::EigenvaluesOnly).eigenvalues();
+        eigenvalues = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(dual, Eigen::EigenvaluesOnly)
+                          .eigenvalues();
     } else {
         const Eigen::MatrixXd k = (x * x.transpose()) / double(n);
-        eigenvalues = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(k, Eigen::EigenvaluesOnly).eigenvalues();
+        eigenvalues =
+            Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(k, Eigen::EigenvaluesOnly).eigenvalues();
     }
     // The eigenvalues sum to 1 (trace of K / n with unit rows); tiny rounding negatives are 0.
     if (std::isinf(q))

@@ -18,10 +18,26 @@ struct StyleProfile
     int melodyRegister;     // MIDI centre
     double padProbability;
     double drumProbability;
-    enum Groove { None, BoomBap, FourOnFloor, Chip, Sparse, Swing, Folk } groove;
+    enum Groove
+    {
+        None,
+        BoomBap,
+        FourOnFloor,
+        Chip,
+        Sparse,
+        Swing,
+        Folk
+    } groove;
     double reverbLow, reverbHigh;
     double brightnessLow, brightnessHigh;
-    enum BassPattern { Roots, Sixteenths, Offbeats, Walking, Held } bass;
+    enum BassPattern
+    {
+        Roots,
+        Sixteenths,
+        Offbeats,
+        Walking,
+        Held
+    } bass;
     bool swing;
 };
 
@@ -30,29 +46,157 @@ const StyleProfile &profile(Style style)
     using T = Timbre;
     static const StyleProfile profiles[kStyleCount] = {
         // ambient
-        {60, 80, 0.6, {T::Sine, T::FM}, {T::Sine}, {T::Sine, T::FM, T::Saw}, 0.25, 1, 72, 1.0, 0.15,
-         StyleProfile::Sparse, 0.6, 0.9, 0.15, 0.4, StyleProfile::Held, false},
+        {60,
+         80,
+         0.6,
+         {T::Sine, T::FM},
+         {T::Sine},
+         {T::Sine, T::FM, T::Saw},
+         0.25,
+         1,
+         72,
+         1.0,
+         0.15,
+         StyleProfile::Sparse,
+         0.6,
+         0.9,
+         0.15,
+         0.4,
+         StyleProfile::Held,
+         false},
         // lo-fi
-        {70, 90, 0.5, {T::Pluck, T::Sine}, {T::Sine}, {T::Square, T::FM}, 0.45, 2, 69, 0.9, 1.0,
-         StyleProfile::BoomBap, 0.3, 0.5, 0.15, 0.35, StyleProfile::Roots, true},
+        {70,
+         90,
+         0.5,
+         {T::Pluck, T::Sine},
+         {T::Sine},
+         {T::Square, T::FM},
+         0.45,
+         2,
+         69,
+         0.9,
+         1.0,
+         StyleProfile::BoomBap,
+         0.3,
+         0.5,
+         0.15,
+         0.35,
+         StyleProfile::Roots,
+         true},
         // techno
-        {124, 136, 0.85, {T::Square, T::Saw}, {T::Saw}, {T::Saw}, 0.25, 4, 67, 0.4, 1.0,
-         StyleProfile::FourOnFloor, 0.1, 0.3, 0.5, 0.9, StyleProfile::Sixteenths, false},
+        {124,
+         136,
+         0.85,
+         {T::Square, T::Saw},
+         {T::Saw},
+         {T::Saw},
+         0.25,
+         4,
+         67,
+         0.4,
+         1.0,
+         StyleProfile::FourOnFloor,
+         0.1,
+         0.3,
+         0.5,
+         0.9,
+         StyleProfile::Sixteenths,
+         false},
         // chiptune
-        {140, 170, 0.25, {T::Square}, {T::Square}, {T::Square}, 0.85, 4, 76, 0.2, 0.9,
-         StyleProfile::Chip, 0.0, 0.1, 0.8, 1.0, StyleProfile::Roots, false},
+        {140,
+         170,
+         0.25,
+         {T::Square},
+         {T::Square},
+         {T::Square},
+         0.85,
+         4,
+         76,
+         0.2,
+         0.9,
+         StyleProfile::Chip,
+         0.0,
+         0.1,
+         0.8,
+         1.0,
+         StyleProfile::Roots,
+         false},
         // folk
-        {90, 118, 0.3, {T::Pluck}, {T::Pluck, T::Sine}, {T::Sine}, 0.6, 2, 67, 0.3, 0.3,
-         StyleProfile::Folk, 0.25, 0.45, 0.4, 0.7, StyleProfile::Roots, false},
+        {90,
+         118,
+         0.3,
+         {T::Pluck},
+         {T::Pluck, T::Sine},
+         {T::Sine},
+         0.6,
+         2,
+         67,
+         0.3,
+         0.3,
+         StyleProfile::Folk,
+         0.25,
+         0.45,
+         0.4,
+         0.7,
+         StyleProfile::Roots,
+         false},
         // cinematic
-        {60, 88, 0.8, {T::FM, T::Sine}, {T::Saw}, {T::Saw}, 0.3, 1, 70, 1.0, 0.5,
-         StyleProfile::Sparse, 0.6, 0.9, 0.3, 0.6, StyleProfile::Held, false},
+        {60,
+         88,
+         0.8,
+         {T::FM, T::Sine},
+         {T::Saw},
+         {T::Saw},
+         0.3,
+         1,
+         70,
+         1.0,
+         0.5,
+         StyleProfile::Sparse,
+         0.6,
+         0.9,
+         0.3,
+         0.6,
+         StyleProfile::Held,
+         false},
         // jazz
-        {100, 140, 0.4, {T::FM, T::Sine}, {T::Pluck}, {T::FM}, 0.5, 2, 70, 0.9, 0.9,
-         StyleProfile::Swing, 0.2, 0.4, 0.3, 0.6, StyleProfile::Walking, true},
+        {100,
+         140,
+         0.4,
+         {T::FM, T::Sine},
+         {T::Pluck},
+         {T::FM},
+         0.5,
+         2,
+         70,
+         0.9,
+         0.9,
+         StyleProfile::Swing,
+         0.2,
+         0.4,
+         0.3,
+         0.6,
+         StyleProfile::Walking,
+         true},
         // house
-        {118, 127, 0.6, {T::Pluck, T::Square}, {T::Square, T::Saw}, {T::Saw, T::FM}, 0.3, 4, 72, 0.9,
-         1.0, StyleProfile::FourOnFloor, 0.2, 0.4, 0.4, 0.8, StyleProfile::Offbeats, false},
+        {118,
+         127,
+         0.6,
+         {T::Pluck, T::Square},
+         {T::Square, T::Saw},
+         {T::Saw, T::FM},
+         0.3,
+         4,
+         72,
+         0.9,
+         1.0,
+         StyleProfile::FourOnFloor,
+         0.2,
+         0.4,
+         0.4,
+         0.8,
+         StyleProfile::Offbeats,
+         false},
     };
     return profiles[static_cast<int>(style)];
 }
@@ -60,8 +204,10 @@ const StyleProfile &profile(Style style)
 const int kMajorScale[7] = {0, 2, 4, 5, 7, 9, 11};
 const int kMinorScale[7] = {0, 2, 3, 5, 7, 8, 10};
 // Progressions as scale degrees (0-based), one chord per bar.
-const std::vector<std::vector<int>> kMajorProgressions = {{0, 4, 5, 3}, {0, 3, 4, 0}, {0, 5, 3, 4}, {1, 4, 0, 0}};
-const std::vector<std::vector<int>> kMinorProgressions = {{0, 5, 2, 6}, {0, 3, 4, 0}, {0, 6, 5, 4}, {0, 3, 6, 2}};
+const std::vector<std::vector<int>> kMajorProgressions = {
+    {0, 4, 5, 3}, {0, 3, 4, 0}, {0, 5, 3, 4}, {1, 4, 0, 0}};
+const std::vector<std::vector<int>> kMinorProgressions = {
+    {0, 5, 2, 6}, {0, 3, 4, 0}, {0, 6, 5, 4}, {0, 3, 6, 2}};
 
 int scalePitch(const Score &s, int degree, int octaveBase)
 {
@@ -71,8 +217,7 @@ int scalePitch(const Score &s, int degree, int octaveBase)
     return octaveBase + s.keyRoot + 12 * octave + scale[index];
 }
 
-template <typename T>
-const T &pick(std::mt19937_64 &rng, const std::vector<T> &options)
+template <typename T> const T &pick(std::mt19937_64 &rng, const std::vector<T> &options)
 {
     return options[std::uniform_int_distribution<std::size_t>(0, options.size() - 1)(rng)];
 }
@@ -92,7 +237,8 @@ bool chance(std::mt19937_64 &rng, double p)
 Score CorpusGenerator::generate(std::uint64_t seed) const
 {
     std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + 1);
-    const auto style = static_cast<Style>(std::uniform_int_distribution<int>(0, kStyleCount - 1)(rng));
+    const auto style =
+        static_cast<Style>(std::uniform_int_distribution<int>(0, kStyleCount - 1)(rng));
     return build(rng, style);
 }
 
@@ -143,7 +289,8 @@ Score CorpusGenerator::build(std::mt19937_64 &rng, Style style) const
             degree = std::clamp(degree, -3, 10);
             const double start = swingTime(i * step, p.melodyStepsPerBeat);
             int length = 1;
-            while (i + length < steps && length < 4 * p.melodyStepsPerBeat && chance(rng, 1.0 - p.melodyDensity))
+            while (i + length < steps && length < 4 * p.melodyStepsPerBeat &&
+                   chance(rng, 1.0 - p.melodyDensity))
                 ++length;
             NoteEvent note;
             note.start = start;
@@ -154,7 +301,8 @@ Score CorpusGenerator::build(std::mt19937_64 &rng, Style style) const
             i += length - 1;
         }
         if (s.melody.notes.empty()) // sparse styles: the melody still has something to say
-            s.melody.notes.push_back({0.0, std::min(2 * beat, s.seconds), scalePitch(s, 0, base + 6), 0.7f});
+            s.melody.notes.push_back(
+                {0.0, std::min(2 * beat, s.seconds), scalePitch(s, 0, base + 6), 0.7f});
     }
 
     // Bass: chord roots in the style's pattern.
@@ -177,7 +325,8 @@ Score CorpusGenerator::build(std::mt19937_64 &rng, Style style) const
         case StyleProfile::Sixteenths:
             for (int i = 0; i < 16; ++i)
                 if (i % 4 != 0 || chance(rng, 0.2))
-                    add(t0 + i * beat / 4, beat / 4 * 0.6, root + (i % 8 == 6 ? 12 : 0), i % 2 ? 0.6f : 0.85f);
+                    add(t0 + i * beat / 4, beat / 4 * 0.6, root + (i % 8 == 6 ? 12 : 0),
+                        i % 2 ? 0.6f : 0.85f);
             break;
         case StyleProfile::Offbeats:
             for (int i = 0; i < 4; ++i)
@@ -185,7 +334,12 @@ Score CorpusGenerator::build(std::mt19937_64 &rng, Style style) const
             break;
         case StyleProfile::Walking:
             for (int i = 0; i < 4; ++i)
-                add(t0 + i * beat, beat * 0.9, scalePitch(s, chordDegree(b) + (i == 0 ? 0 : std::uniform_int_distribution<int>(-2, 4)(rng)), 36), 0.8f);
+                add(t0 + i * beat, beat * 0.9,
+                    scalePitch(s,
+                               chordDegree(b) +
+                                   (i == 0 ? 0 : std::uniform_int_distribution<int>(-2, 4)(rng)),
+                               36),
+                    0.8f);
             break;
         case StyleProfile::Held:
             add(t0, bar * 0.98, root, 0.7f);
@@ -225,38 +379,53 @@ Score CorpusGenerator::build(std::mt19937_64 &rng, Style style) const
             const double t = i * beat / 4;
             const int inBar = i % 16;
             auto hit = [&](Drum d, float v) { s.drums.push_back({t, d, v}); };
-            auto swingHit = [&](Drum d, float v) {
-                s.drums.push_back({swingTime(t, 2), d, v});
-            };
+            auto swingHit = [&](Drum d, float v) { s.drums.push_back({swingTime(t, 2), d, v}); };
             switch (p.groove) {
             case StyleProfile::FourOnFloor:
-                if (inBar % 4 == 0) hit(Drum::Kick, 1.0f);
-                if (inBar == 4 || inBar == 12) hit(Drum::Snare, 0.8f);
-                if (inBar % 4 == 2) hit(Drum::Hat, 0.8f);
-                else if (style == Style::Techno && inBar % 2 == 1) hit(Drum::Hat, 0.4f);
+                if (inBar % 4 == 0)
+                    hit(Drum::Kick, 1.0f);
+                if (inBar == 4 || inBar == 12)
+                    hit(Drum::Snare, 0.8f);
+                if (inBar % 4 == 2)
+                    hit(Drum::Hat, 0.8f);
+                else if (style == Style::Techno && inBar % 2 == 1)
+                    hit(Drum::Hat, 0.4f);
                 break;
             case StyleProfile::BoomBap:
-                if (inBar == 0 || inBar == 10) hit(Drum::Kick, 0.9f);
-                if (inBar == 4 || inBar == 12) hit(Drum::Snare, 0.7f);
-                if (inBar % 2 == 0) swingHit(Drum::Hat, 0.45f);
+                if (inBar == 0 || inBar == 10)
+                    hit(Drum::Kick, 0.9f);
+                if (inBar == 4 || inBar == 12)
+                    hit(Drum::Snare, 0.7f);
+                if (inBar % 2 == 0)
+                    swingHit(Drum::Hat, 0.45f);
                 break;
             case StyleProfile::Chip:
-                if (inBar == 0 || inBar == 8) hit(Drum::Kick, 0.8f);
-                if (inBar == 4 || inBar == 12) hit(Drum::Snare, 0.7f);
-                if (inBar % 2 == 0) hit(Drum::Hat, 0.5f);
+                if (inBar == 0 || inBar == 8)
+                    hit(Drum::Kick, 0.8f);
+                if (inBar == 4 || inBar == 12)
+                    hit(Drum::Snare, 0.7f);
+                if (inBar % 2 == 0)
+                    hit(Drum::Hat, 0.5f);
                 break;
             case StyleProfile::Sparse:
-                if (inBar == 0) hit(Drum::Kick, 0.9f);
-                if (inBar == 8 && chance(rng, 0.5)) hit(Drum::Snare, 0.5f);
+                if (inBar == 0)
+                    hit(Drum::Kick, 0.9f);
+                if (inBar == 8 && chance(rng, 0.5))
+                    hit(Drum::Snare, 0.5f);
                 break;
             case StyleProfile::Swing:
-                if (inBar % 4 == 0) swingHit(Drum::Hat, 0.55f);
-                if (inBar % 8 == 6) swingHit(Drum::Hat, 0.4f);
-                if (inBar == 0) hit(Drum::Kick, 0.5f);
+                if (inBar % 4 == 0)
+                    swingHit(Drum::Hat, 0.55f);
+                if (inBar % 8 == 6)
+                    swingHit(Drum::Hat, 0.4f);
+                if (inBar == 0)
+                    hit(Drum::Kick, 0.5f);
                 break;
             case StyleProfile::Folk:
-                if (inBar == 0 || inBar == 8) hit(Drum::Kick, 0.6f);
-                if (inBar == 4 || inBar == 12) hit(Drum::Snare, 0.4f);
+                if (inBar == 0 || inBar == 8)
+                    hit(Drum::Kick, 0.6f);
+                if (inBar == 4 || inBar == 12)
+                    hit(Drum::Snare, 0.4f);
                 break;
             case StyleProfile::None:
                 break;
@@ -285,16 +454,20 @@ const std::vector<std::vector<std::string>> &styleWords()
 
 const std::vector<std::vector<std::string>> &tempoWords()
 {
-    static const std::vector<std::vector<std::string>> words = {
-        {"slow", "laid-back", "relaxed"}, {"mid-tempo", "steady", "moderate"}, {"fast", "upbeat", "energetic"}};
+    static const std::vector<std::vector<std::string>> words = {{"slow", "laid-back", "relaxed"},
+                                                                {"mid-tempo", "steady", "moderate"},
+                                                                {"fast", "upbeat", "energetic"}};
     return words;
 }
 
 std::string timbreWord(Timbre t, std::uint64_t variant)
 {
     static const std::vector<std::vector<std::string>> words = {
-        {"saw synth", "buzzy synth"}, {"square lead", "square wave"}, {"soft sine", "pure tone"},
-        {"electric piano", "bell-like keys"}, {"plucked strings", "pluck"}};
+        {"saw synth", "buzzy synth"},
+        {"square lead", "square wave"},
+        {"soft sine", "pure tone"},
+        {"electric piano", "bell-like keys"},
+        {"plucked strings", "pluck"}};
     const auto &options = words[static_cast<int>(t)];
     return options[variant % options.size()];
 }
@@ -317,15 +490,30 @@ std::string CorpusGenerator::caption(const Score &s, std::uint64_t phrasing)
     std::string lower = key;
     std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
     const std::string lead = timbreWord(s.melody.timbre, v);
-    const std::string drums = s.hasDrums() ? (s.drums.size() > 40 ? "busy drums" : "soft drums") : "no drums";
+    const std::string drums =
+        s.hasDrums() ? (s.drums.size() > 40 ? "busy drums" : "soft drums") : "no drums";
     std::ostringstream c;
     switch (phrasing % phrasingCount()) {
-    case 0: c << "a " << tempo << " " << style << " track in " << lower << " with " << lead; break;
-    case 1: c << style << " music, " << tempo << ", " << lower << ", " << drums; break;
-    case 2: c << tempo << " " << style << " " << lead << " in " << lower; break;
-    case 3: c << "a " << style << " piece in " << (s.minor ? "a minor key" : "a major key") << " with " << drums; break;
-    case 4: c << style; break;
-    case 5: c << tempo << " " << style << " with " << lead << " and " << drums << ", " << int(s.bpm) << " bpm"; break;
+    case 0:
+        c << "a " << tempo << " " << style << " track in " << lower << " with " << lead;
+        break;
+    case 1:
+        c << style << " music, " << tempo << ", " << lower << ", " << drums;
+        break;
+    case 2:
+        c << tempo << " " << style << " " << lead << " in " << lower;
+        break;
+    case 3:
+        c << "a " << style << " piece in " << (s.minor ? "a minor key" : "a major key") << " with "
+          << drums;
+        break;
+    case 4:
+        c << style;
+        break;
+    case 5:
+        c << tempo << " " << style << " with " << lead << " and " << drums << ", " << int(s.bpm)
+          << " bpm";
+        break;
     }
     return c.str();
 }

@@ -40,7 +40,8 @@ torch::Tensor DdimSampler::sample(Generator &g, const std::vector<std::string> &
     const bool guided = s.guidance != 1.0f;
     TextCondition condition = g.encodeText(prompts);
     if (guided)
-        condition = TextCondition::cat(condition, g.encodeText(std::vector<std::string>(prompts.size())));
+        condition =
+            TextCondition::cat(condition, g.encodeText(std::vector<std::string>(prompts.size())));
     const auto acp = g.alphasCumprod().to(torch::kFloat64);
     const int T = g.trainSteps();
     std::vector<int64_t> timesteps;

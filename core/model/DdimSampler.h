@@ -12,9 +12,9 @@ namespace dragon {
 
 struct SamplerSettings
 {
-    int steps = 20;         // clamped to [1, trainSteps]
-    float guidance = 3.0f;  // classifier-free guidance scale, clamped to [0, 20]; 1 = no guidance
-    bool clampX0 = true;    // latents live in [-1, 1]
+    int steps = 20;        // clamped to [1, trainSteps]
+    float guidance = 3.0f; // classifier-free guidance scale, clamped to [0, 20]; 1 = no guidance
+    bool clampX0 = true;   // latents live in [-1, 1]
 };
 
 // Deterministic DDIM (eta = 0) with classifier-free guidance. Each sample's starting noise comes
@@ -27,8 +27,9 @@ public:
 
     // Returns latents [B, C, T]; an empty tensor if `cancel` became true (checked every step).
     static torch::Tensor sample(Generator &generator, const std::vector<std::string> &prompts,
-                                const std::vector<std::uint64_t> &seeds, const SamplerSettings &settings,
-                                const Progress &progress = {}, const std::atomic<bool> *cancel = nullptr);
+                                const std::vector<std::uint64_t> &seeds,
+                                const SamplerSettings &settings, const Progress &progress = {},
+                                const std::atomic<bool> *cancel = nullptr);
     static torch::Tensor initialNoise(const std::vector<int64_t> &shape, std::uint64_t seed);
 };
 

@@ -29,12 +29,14 @@ std::vector<torch::Tensor> Generator::trainableParameters()
 }
 
 namespace {
-std::pair<std::vector<torch::Tensor>, std::vector<torch::Tensor>> matched(Generator &dst, Generator &src)
+std::pair<std::vector<torch::Tensor>, std::vector<torch::Tensor>> matched(Generator &dst,
+                                                                          Generator &src)
 {
     auto d = dst.parameters(), s = src.parameters();
     if (d.size() != s.size())
-        throw std::invalid_argument("generators of different architectures (" + std::to_string(d.size()) + " vs " +
-                                    std::to_string(s.size()) + " parameters)");
+        throw std::invalid_argument("generators of different architectures (" +
+                                    std::to_string(d.size()) + " vs " + std::to_string(s.size()) +
+                                    " parameters)");
     return {d, s};
 }
 } // namespace
@@ -57,7 +59,8 @@ void Generator::blendParametersToward(Generator &source, double keep)
 
 namespace diffusion {
 namespace {
-torch::Tensor gather(const torch::Tensor &acp, const torch::Tensor &steps, const torch::Tensor &like)
+torch::Tensor gather(const torch::Tensor &acp, const torch::Tensor &steps,
+                     const torch::Tensor &like)
 {
     auto a = acp.to(like.device()).index_select(0, steps.to(like.device()));
     std::vector<int64_t> shape(like.dim(), 1);
@@ -66,8 +69,8 @@ torch::Tensor gather(const torch::Tensor &acp, const torch::Tensor &steps, const
 }
 } // namespace
 
-torch::Tensor addNoise(const torch::Tensor &acp, const torch::Tensor &x0, const torch::Tensor &steps,
-                       const torch::Tensor &noise)
+torch::Tensor addNoise(const torch::Tensor &acp, const torch::Tensor &x0,
+                       const torch::Tensor &steps, const torch::Tensor &noise)
 {
     const auto a = gather(acp, steps, x0);
     return a.sqrt() * x0 + (1 - a).sqrt() * noise;

@@ -2,10 +2,9 @@
 
 #include "audio/AudioBuffer.h"
 
-#include <torch/torch.h>
-
 #include <memory>
 #include <string>
+#include <torch/torch.h>
 #include <vector>
 
 namespace dragon {
@@ -37,7 +36,7 @@ public:
 
     virtual std::string name() const = 0;
     virtual int sampleRate() const = 0;
-    virtual std::vector<int64_t> latentShape() const = 0; // [C, T]
+    virtual std::vector<int64_t> latentShape() const = 0;   // [C, T]
     virtual const torch::Tensor &alphasCumprod() const = 0; // [trainSteps] float32
     virtual bool predictsV() const = 0;                     // else epsilon
 
@@ -89,8 +88,8 @@ public:
 // Forward process and training target shared by pretraining and DRAGON's losses.
 namespace diffusion {
 // x_t = sqrt(acp) x0 + sqrt(1 - acp) noise
-torch::Tensor addNoise(const torch::Tensor &acp, const torch::Tensor &x0, const torch::Tensor &steps,
-                       const torch::Tensor &noise);
+torch::Tensor addNoise(const torch::Tensor &acp, const torch::Tensor &x0,
+                       const torch::Tensor &steps, const torch::Tensor &noise);
 // v = sqrt(acp) noise - sqrt(1 - acp) x0, or noise for epsilon models
 torch::Tensor target(const Generator &g, const torch::Tensor &x0, const torch::Tensor &steps,
                      const torch::Tensor &noise);

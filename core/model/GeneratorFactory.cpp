@@ -28,9 +28,12 @@ std::unique_ptr<Generator> createGenerator(const std::string &spec)
             return std::make_unique<TorchScriptGenerator>(spec);
         } catch (const std::exception &plugin) {
             const std::string prefix = spec + ": ";
-            auto reason = [&](const std::string &m) { return m.rfind(prefix, 0) == 0 ? m.substr(prefix.size()) : m; };
-            throw std::runtime_error(spec + ": neither a pocket-model checkpoint (" + reason(pocket.what()) +
-                                     ") nor a generator plug-in (" + reason(plugin.what()) + ")");
+            auto reason = [&](const std::string &m) {
+                return m.rfind(prefix, 0) == 0 ? m.substr(prefix.size()) : m;
+            };
+            throw std::runtime_error(spec + ": neither a pocket-model checkpoint (" +
+                                     reason(pocket.what()) + ") nor a generator plug-in (" +
+                                     reason(plugin.what()) + ")");
         }
     }
 }
@@ -46,10 +49,12 @@ torch::Device resolveDevice(const std::string &spec)
         return available ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
     if (!available)
         throw std::runtime_error("device '" + spec +
-                                 "': this build's libtorch has no CUDA or the machine has no GPU (use --device cpu or auto)");
+                                 "': this build's libtorch has no CUDA or the machine has no GPU "
+                                 "(use --device cpu or auto)");
     const int index = DeviceSpec::cudaIndex(spec);
     if (index >= int(torch::cuda::device_count()))
-        throw std::runtime_error("device '" + spec + "': only " + std::to_string(torch::cuda::device_count()) +
+        throw std::runtime_error("device '" + spec + "': only " +
+                                 std::to_string(torch::cuda::device_count()) +
                                  " CUDA device(s) present");
     return torch::Device(torch::kCUDA, c10::DeviceIndex(index));
 }

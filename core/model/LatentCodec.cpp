@@ -76,14 +76,16 @@ std::vector<float> LatentCodec::encode(const Score &score) const
         float level = -1.0f;
         const double time = double(t) / kFrameRate;
         for (const NoteEvent &n : score.pad.notes)
-            if (time + 0.5 / kFrameRate >= n.start && time + 0.5 / kFrameRate < n.start + n.duration) {
+            if (time + 0.5 / kFrameRate >= n.start &&
+                time + 0.5 / kFrameRate < n.start + n.duration) {
                 voices.push_back(n.pitch);
                 level = std::max(level, n.velocity * 2.0f - 1.0f);
             }
         std::sort(voices.begin(), voices.end());
         for (int v = 0; v < 3; ++v)
-            at(kPad + v, t) = voices.empty() ? 0.0f
-                                             : pitchValue(voices[std::min<int>(v, int(voices.size()) - 1)], 66);
+            at(kPad + v, t) =
+                voices.empty() ? 0.0f
+                               : pitchValue(voices[std::min<int>(v, int(voices.size()) - 1)], 66);
         at(kPad + 3, t) = voices.empty() ? -1.0f : 1.0f;
         at(kPad + 4, t) = level;
     }
@@ -106,7 +108,9 @@ std::vector<float> LatentCodec::encode(const Score &score) const
 Score LatentCodec::decode(const float *z) const
 {
     const int T = m_frames;
-    auto at = [&](int c, int t) { return std::clamp(z[static_cast<std::size_t>(c) * T + t], -1.0f, 1.0f); };
+    auto at = [&](int c, int t) {
+        return std::clamp(z[static_cast<std::size_t>(c) * T + t], -1.0f, 1.0f);
+    };
     auto mean = [&](int c) {
         double sum = 0;
         for (int t = 0; t < T; ++t)
@@ -229,9 +233,11 @@ Score LatentCodec::decode(const float *z) const
             if (v > kDrumThreshold && (t == 0 || at(kDrums + d, t - 1) < v) &&
                 (t == T - 1 || at(kDrums + d, t + 1) <= v))
                 // Exact inverse of the encoding for clean hits; hedged bumps get a moderate floor.
-                s.drums.push_back({t * frame, static_cast<Drum>(d), std::clamp(2.0f * v - 1.0f, 0.35f, 1.0f)});
+                s.drums.push_back(
+                    {t * frame, static_cast<Drum>(d), std::clamp(2.0f * v - 1.0f, 0.35f, 1.0f)});
         }
-    std::sort(s.drums.begin(), s.drums.end(), [](const DrumHit &a, const DrumHit &b) { return a.time < b.time; });
+    std::sort(s.drums.begin(), s.drums.end(),
+              [](const DrumHit &a, const DrumHit &b) { return a.time < b.time; });
 
     Part *parts[3] = {&s.melody, &s.bass, &s.pad};
     for (int p = 0; p < 3; ++p) {

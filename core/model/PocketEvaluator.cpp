@@ -25,8 +25,8 @@ struct Labelled
 
 Labelled labelled(const Score &s, AudioBuffer audio)
 {
-    Labelled l{MusicFeatures::clip(audio), static_cast<int>(s.style), static_cast<int>(tempoBucket(s.bpm)),
-               s.minor ? 1 : 0, std::move(audio)};
+    Labelled l{MusicFeatures::clip(audio), static_cast<int>(s.style),
+               static_cast<int>(tempoBucket(s.bpm)), s.minor ? 1 : 0, std::move(audio)};
     return l;
 }
 
@@ -100,7 +100,7 @@ void writeSpectrogramPgm(const std::string &path, const AudioBuffer &audio)
     const int64_t w = img.size(0), h = img.size(1);
     out << "P5\n" << w << " " << h << "\n255\n";
     const uint8_t *pixels = img.data_ptr<uint8_t>(); // [w][h]
-    for (int64_t row = h - 1; row >= 0; --row) // low frequencies at the bottom
+    for (int64_t row = h - 1; row >= 0; --row)       // low frequencies at the bottom
         for (int64_t col = 0; col < w; ++col)
             out.put(static_cast<char>(pixels[col * h + row]));
 }
@@ -109,18 +109,23 @@ void writeSpectrogramPgm(const std::string &path, const AudioBuffer &audio)
 
 std::string PocketEvaluationReport::toJson() const
 {
-    return nlohmann::json{{"styleAccuracy", styleAccuracy}, {"tempoAccuracy", tempoAccuracy},
-                          {"modeAccuracy", modeAccuracy}, {"styleCeiling", styleCeiling},
-                          {"tempoCeiling", tempoCeiling}, {"modeCeiling", modeCeiling},
+    return nlohmann::json{{"styleAccuracy", styleAccuracy},
+                          {"tempoAccuracy", tempoAccuracy},
+                          {"modeAccuracy", modeAccuracy},
+                          {"styleCeiling", styleCeiling},
+                          {"tempoCeiling", tempoCeiling},
+                          {"modeCeiling", modeCeiling},
                           {"perSongFadGenerated", perSongFadGenerated},
                           {"perSongFadCorpus", perSongFadCorpus},
                           {"diversityGenerated", diversityGenerated},
-                          {"diversityCorpus", diversityCorpus}, {"generatedClips", generatedClips},
+                          {"diversityCorpus", diversityCorpus},
+                          {"generatedClips", generatedClips},
                           {"generationSeconds", generationSeconds}}
         .dump(2);
 }
 
-PocketEvaluationReport PocketEvaluator::run(Generator &g, const PocketEvaluationConfig &c, const Log &log)
+PocketEvaluationReport PocketEvaluator::run(Generator &g, const PocketEvaluationConfig &c,
+                                            const Log &log)
 {
     auto say = [&](const std::string &m) {
         if (log)
@@ -177,10 +182,12 @@ PocketEvaluationReport PocketEvaluator::run(Generator &g, const PocketEvaluation
             seeds.push_back(static_cast<std::uint64_t>(first + i));
         const auto clips = g.decode(DdimSampler::sample(g, prompts, seeds, settings));
         for (int i = 0; i < n; ++i)
-            generated.push_back(labelled(heldOutScores[static_cast<std::size_t>(first + i)], clips[static_cast<std::size_t>(i)]));
+            generated.push_back(labelled(heldOutScores[static_cast<std::size_t>(first + i)],
+                                         clips[static_cast<std::size_t>(i)]));
         say("  " + std::to_string(first + n) + "/" + std::to_string(c.heldOutCaptions));
     }
-    r.generationSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    r.generationSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     r.generatedClips = static_cast<int>(generated.size());
     const auto genX = featureMatrix(generated);
     r.styleAccuracy = style.accuracy(genX, labels(generated, &Labelled::style));
@@ -193,12 +200,15 @@ PocketEvaluationReport PocketEvaluator::run(Generator &g, const PocketEvaluation
     const int half = c.heldOutCaptions / 2;
     std::vector<torch::Tensor> refFrames;
     for (int i = 0; i < half; ++i)
-        refFrames.push_back(MusicFeatures::logMelFrames(heldOut[static_cast<std::size_t>(i)].audio));
+        refFrames.push_back(
+            MusicFeatures::logMelFrames(heldOut[static_cast<std::size_t>(i)].audio));
     const GaussianStats reference = GaussianStats::fromRows(toEigen(torch::cat(refFrames, 0)));
     auto perSong = [&](const std::vector<Labelled> &items, int from, int to) {
         double sum = 0;
         for (int i = from; i < to; ++i)
-            sum += frechetDistance(GaussianStats::fromRows(toEigen(MusicFeatures::logMelFrames(items[static_cast<std::size_t>(i)].audio))), reference);
+            sum += frechetDistance(GaussianStats::fromRows(toEigen(MusicFeatures::logMelFrames(
+                                       items[static_cast<std::size_t>(i)].audio))),
+                                   reference);
         return sum / (to - from);
     };
     r.perSongFadCorpus = perSong(heldOut, half, c.heldOutCaptions);
@@ -210,18 +220,20 @@ PocketEvaluationReport PocketEvaluator::run(Generator &g, const PocketEvaluation
     double genDiversity = 0, corpusDiversity = 0;
     for (int s = 0; s < kStyleCount; ++s) {
         const Style styleId = static_cast<Style>(s);
-        const std::string prompt = CorpusGenerator::caption(corpus.generate(1, styleId), 4); // style only
+        const std::string prompt =
+            CorpusGenerator::caption(corpus.generate(1, styleId), 4); // style only
         std::vector<std::uint64_t> seeds;
         for (int i = 0; i < c.diversitySeeds; ++i)
             seeds.push_back(static_cast<std::uint64_t>(1000 + i));
-        const auto clips = g.decode(DdimSampler::sample(g, std::vector<std::string>(seeds.size(), prompt), seeds, settings));
+        const auto clips = g.decode(DdimSampler::sample(
+            g, std::vector<std::string>(seeds.size(), prompt), seeds, settings));
         std::vector<float> genFlat, corpusFlat;
         AudioBuffer firstCorpusClip;
         for (std::size_t i = 0; i < clips.size(); ++i) {
             const auto f = MusicFeatures::clip(clips[i]);
             genFlat.insert(genFlat.end(), f.begin(), f.end());
-            AudioBuffer corpusClip =
-                synth.render(corpus.generate(CorpusGenerator::kHeldOutSeedStart + 50000 + i, styleId));
+            AudioBuffer corpusClip = synth.render(
+                corpus.generate(CorpusGenerator::kHeldOutSeedStart + 50000 + i, styleId));
             const auto cf = MusicFeatures::clip(corpusClip);
             corpusFlat.insert(corpusFlat.end(), cf.begin(), cf.end());
             if (i == 0)
@@ -229,7 +241,8 @@ PocketEvaluationReport PocketEvaluator::run(Generator &g, const PocketEvaluation
         }
         const auto n = static_cast<int64_t>(clips.size());
         genDiversity += meanPairwiseDistance((torch::tensor(genFlat).view({n, -1}) - mean) / stdev);
-        corpusDiversity += meanPairwiseDistance((torch::tensor(corpusFlat).view({n, -1}) - mean) / stdev);
+        corpusDiversity +=
+            meanPairwiseDistance((torch::tensor(corpusFlat).view({n, -1}) - mean) / stdev);
         if (!c.spectrogramDir.empty()) {
             std::filesystem::create_directories(c.spectrogramDir);
             const std::string name = std::to_string(s);

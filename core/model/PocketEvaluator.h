@@ -10,13 +10,13 @@ namespace dragon {
 
 struct PocketEvaluationConfig
 {
-    int trainClipsPerStyle = 80;   // corpus clips that train the classifiers
-    int heldOutCaptions = 200;     // held-out captions generated and classified
+    int trainClipsPerStyle = 80; // corpus clips that train the classifiers
+    int heldOutCaptions = 200;   // held-out captions generated and classified
     int steps = 20;
     float guidance = 3.0f;
     int batch = 16;
     int diversitySeeds = 8;
-    std::string spectrogramDir;    // if set: PGM spectrograms of 8 generations + corpus clips
+    std::string spectrogramDir; // if set: PGM spectrograms of 8 generations + corpus clips
 };
 
 struct PocketEvaluationReport

@@ -1,8 +1,7 @@
 #include "model/PocketGenerator.h"
 
-#include "model/HalfPrecisionCheckpoint.h"
-
 #include "model/CorpusGenerator.h"
+#include "model/HalfPrecisionCheckpoint.h"
 
 #include <filesystem>
 #include <random>
@@ -47,7 +46,8 @@ torch::Tensor PocketGenerator::tokenize(const std::vector<std::string> &prompts)
         const auto r = m_tokenizer.encode(p);
         ids.insert(ids.end(), r.ids.begin(), r.ids.end());
     }
-    return torch::tensor(ids, torch::kInt64).view({static_cast<int64_t>(prompts.size()), m_config.maxTokens});
+    return torch::tensor(ids, torch::kInt64)
+        .view({static_cast<int64_t>(prompts.size()), m_config.maxTokens});
 }
 
 TextCondition PocketGenerator::encodeIds(const torch::Tensor &ids)
@@ -85,11 +85,12 @@ PromptCheck PocketGenerator::checkPrompt(const std::string &prompt) const
     c.maxWords = m_tokenizer.maxTokens();
     c.unknownWords = tokens.unknownWords;
     if (c.truncated)
-        c.messages.push_back("the prompt is longer than " + std::to_string(c.maxWords) + " words; only the first " +
-                             std::to_string(c.maxWords) + " are used");
+        c.messages.push_back("the prompt is longer than " + std::to_string(c.maxWords) +
+                             " words; only the first " + std::to_string(c.maxWords) + " are used");
     if (c.unknownWords > 0)
-        c.messages.push_back(std::to_string(c.unknownWords) +
-                             " word(s) are outside the pocket model's vocabulary and carry little meaning");
+        c.messages.push_back(
+            std::to_string(c.unknownWords) +
+            " word(s) are outside the pocket model's vocabulary and carry little meaning");
     return c;
 }
 
@@ -112,18 +113,19 @@ std::unique_ptr<Generator> PocketGenerator::clone() const
 }
 
 bool PocketGenerator::pretrainingBatch(int n, std::uint64_t seed, torch::Tensor &latents,
-                                      std::vector<std::string> &captions) const
+                                       std::vector<std::string> &captions) const
 {
     corpusBatch(n, seed, 0.1, latents, captions);
     return true;
 }
 
-void PocketGenerator::corpusBatch(int n, std::uint64_t seed, double emptyCaptionRate, torch::Tensor &latents,
-                                  std::vector<std::string> &captions) const
+void PocketGenerator::corpusBatch(int n, std::uint64_t seed, double emptyCaptionRate,
+                                  torch::Tensor &latents, std::vector<std::string> &captions) const
 {
     const CorpusGenerator corpus;
     std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<std::uint64_t> seedDist(0, CorpusGenerator::kHeldOutSeedStart - 1);
+    std::uniform_int_distribution<std::uint64_t> seedDist(0,
+                                                          CorpusGenerator::kHeldOutSeedStart - 1);
     std::uniform_real_distribution<double> unit(0, 1);
     std::vector<float> values;
     captions.clear();
@@ -131,7 +133,8 @@ void PocketGenerator::corpusBatch(int n, std::uint64_t seed, double emptyCaption
         const Score score = corpus.generate(seedDist(rng));
         const auto z = m_codec.encode(score);
         values.insert(values.end(), z.begin(), z.end());
-        captions.push_back(unit(rng) < emptyCaptionRate ? std::string() : CorpusGenerator::caption(score, rng()));
+        captions.push_back(unit(rng) < emptyCaptionRate ? std::string()
+                                                        : CorpusGenerator::caption(score, rng()));
     }
     const auto shape = latentShape();
     latents = torch::from_blob(values.data(), {n, shape[0], shape[1]}, torch::kFloat32).clone();
@@ -147,7 +150,8 @@ void PocketGenerator::save(const std::string &path) const
 std::unique_ptr<PocketGenerator> PocketGenerator::load(const std::string &path)
 {
     torch::serialize::InputArchive archive;
-    const std::string configJson = HalfPrecisionCheckpoint::open(path, kFormat, "pocket-model", archive);
+    const std::string configJson =
+        HalfPrecisionCheckpoint::open(path, kFormat, "pocket-model", archive);
     std::unique_ptr<PocketGenerator> generator;
     try {
         generator = std::make_unique<PocketGenerator>(PocketModelConfig::fromJson(configJson));

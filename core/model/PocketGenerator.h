@@ -20,7 +20,8 @@ public:
     static PocketModelConfig defaultConfig();
 
     // Loads a checkpoint written by save(). Throws std::runtime_error naming the file and the
-    // problem: unreadable or truncated, another architecture, damaged (checksum), non-finite weights.
+    // problem: unreadable or truncated, another architecture, damaged (checksum), non-finite
+    // weights.
     static std::unique_ptr<PocketGenerator> load(const std::string &path);
     void save(const std::string &path) const override;
 
@@ -38,9 +39,15 @@ public:
     void to(const torch::Device &device) override;
     torch::Device device() const override { return m_device; }
     std::unique_ptr<Generator> clone() const override;
-    void saveWeights(torch::serialize::OutputArchive &archive) const override { m_model->save(archive); }
+    void saveWeights(torch::serialize::OutputArchive &archive) const override
+    {
+        m_model->save(archive);
+    }
     void loadWeights(torch::serialize::InputArchive &archive) override { m_model->load(archive); }
-    std::vector<torch::Tensor> textEncoderParameters() override { return m_model->text->parameters(); }
+    std::vector<torch::Tensor> textEncoderParameters() override
+    {
+        return m_model->text->parameters();
+    }
     bool hasPretrainingData() const override { return true; }
     // Words beyond the text encoder's length and outside the vocabulary.
     PromptCheck checkPrompt(const std::string &prompt) const override;

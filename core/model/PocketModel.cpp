@@ -12,20 +12,20 @@ namespace dragon {
 
 std::string PocketModelConfig::toJson() const
 {
-    return nlohmann::json{{"arch", "pocket-dit-1"}, {"channels", channels}, {"frames", frames},
-                          {"patch", patch}, {"width", width}, {"heads", heads},
-                          {"layers", layers}, {"textLayers", textLayers},
-                          {"vocabulary", vocabulary}, {"maxTokens", maxTokens},
-                          {"mlpRatio", mlpRatio}}
+    return nlohmann::json{
+        {"arch", "pocket-dit-1"}, {"channels", channels},     {"frames", frames},
+        {"patch", patch},         {"width", width},           {"heads", heads},
+        {"layers", layers},       {"textLayers", textLayers}, {"vocabulary", vocabulary},
+        {"maxTokens", maxTokens}, {"mlpRatio", mlpRatio}}
         .dump();
 }
 
 namespace {
 double transformerFlops(double tokens, double width, int layers, int mlpRatio)
 {
-    const double perLayer = 2 * tokens * width * 3 * width  // qkv
-                            + 2 * 2 * tokens * tokens * width // scores and weighted sum
-                            + 2 * tokens * width * width      // projection
+    const double perLayer = 2 * tokens * width * 3 * width               // qkv
+                            + 2 * 2 * tokens * tokens * width            // scores and weighted sum
+                            + 2 * tokens * width * width                 // projection
                             + 2 * 2 * tokens * width * mlpRatio * width; // MLP
     return layers * perLayer;
 }
@@ -37,7 +37,7 @@ double PocketModelConfig::denoiserFlops() const
     const double tokens = 1 + (maxTokens + 1) + latentTokens;
     return transformerFlops(tokens, width, layers, mlpRatio) +
            2 * 2 * latentTokens * channels * patch * width // input and output projections
-           + 2 * (256 * width + width * width);              // timestep MLP
+           + 2 * (256 * width + width * width);            // timestep MLP
 }
 
 double PocketModelConfig::textEncoderFlops() const
@@ -114,7 +114,8 @@ std::pair<torch::Tensor, torch::Tensor> TextEncoderImpl::forward(const torch::Te
     const auto B = ids.size(0), L = ids.size(1);
     auto x = torch::cat({first.expand({B, 1, first.size(2)}), embedding(ids)}, 1);
     x = x + positions.narrow(1, 0, L + 1);
-    auto padding = torch::cat({torch::zeros({B, 1}, ids.options().dtype(torch::kBool)), ids == 0}, 1);
+    auto padding =
+        torch::cat({torch::zeros({B, 1}, ids.options().dtype(torch::kBool)), ids == 0}, 1);
     for (auto &block : *blocks)
         x = block->as<TransformerBlock>()->forward(x, padding);
     return {norm(x), padding};
@@ -150,7 +151,8 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor &x, const torch::Tensor 
     const auto half = 128;
     auto freqs = torch::exp(torch::arange(half, x.options()) * (-std::log(10000.0) / half));
     auto angles = (t.to(x.dtype()) * 1000.0).unsqueeze(1) * freqs.unsqueeze(0);
-    auto timeToken = time2(torch::silu(time1(torch::cat({angles.sin(), angles.cos()}, 1)))).unsqueeze(1);
+    auto timeToken =
+        time2(torch::silu(time1(torch::cat({angles.sin(), angles.cos()}, 1)))).unsqueeze(1);
     auto h = torch::cat({timeToken, text, tokens}, 1);
     auto padding = torch::cat({torch::zeros({B, 1}, textPadding.options()), textPadding,
                                torch::zeros({B, N}, textPadding.options())},

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <torch/torch.h>
-
 #include <string>
+#include <torch/torch.h>
 
 namespace dragon {
 
@@ -10,9 +9,9 @@ namespace dragon {
 // config differs from the code's expectations is refused by name.
 struct PocketModelConfig
 {
-    int channels = 35;  // LatentCodec::kChannels
-    int frames = 192;   // 6 s at 32 frames/s
-    int patch = 4;      // frames per latent token (125 ms)
+    int channels = 35; // LatentCodec::kChannels
+    int frames = 192;  // 6 s at 32 frames/s
+    int patch = 4;     // frames per latent token (125 ms)
     int width = 192;
     int heads = 6;
     int layers = 6;

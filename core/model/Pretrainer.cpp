@@ -32,8 +32,8 @@ Batch makeBatch(const PretrainConfig &c, int step, PocketGenerator &model)
 {
     Batch batch;
     std::vector<std::string> prompts;
-    model.corpusBatch(c.batch, c.seed * 1000003ULL + static_cast<std::uint64_t>(step), c.conditionDropout,
-                      batch.latents, prompts);
+    model.corpusBatch(c.batch, c.seed * 1000003ULL + static_cast<std::uint64_t>(step),
+                      c.conditionDropout, batch.latents, prompts);
     batch.ids = model.tokenize(prompts);
     return batch;
 }
@@ -48,17 +48,20 @@ void copyParameters(torch::nn::Module &from, torch::nn::Module &to)
 
 } // namespace
 
-void Pretrainer::run(const PretrainConfig &c, const Callback &callback, const std::atomic<bool> *stop)
+void Pretrainer::run(const PretrainConfig &c, const Callback &callback,
+                     const std::atomic<bool> *stop)
 {
     fs::create_directories(c.outDir);
-    torch::set_num_threads(c.threads > 0 ? c.threads : std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(c.threads > 0 ? c.threads
+                                         : std::max(1u, std::thread::hardware_concurrency()));
     torch::manual_seed(c.seed);
     PocketGenerator model;
     PocketGenerator ema;
     copyParameters(*model.model(), *ema.model());
     model.setTraining(true);
-    torch::optim::AdamW optimizer(model.parameters(),
-                                  torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay).betas({0.9, 0.99}));
+    torch::optim::AdamW optimizer(
+        model.parameters(),
+        torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay).betas({0.9, 0.99}));
     int step = 0;
     const fs::path statePath = fs::path(c.outDir) / "train-state.pt";
     if (fs::exists(statePath)) {
@@ -101,13 +104,15 @@ void Pretrainer::run(const PretrainConfig &c, const Callback &callback, const st
         const Batch batch = makeBatch(c, step, model);
         auto generator = at::make_generator<at::CPUGeneratorImpl>(c.seed * 7919 + step);
         const auto noise = torch::randn(batch.latents.sizes(), generator, torch::kFloat32);
-        const auto steps = torch::randint(0, PocketGenerator::kTrainSteps, {c.batch}, generator, torch::kInt64);
+        const auto steps =
+            torch::randint(0, PocketGenerator::kTrainSteps, {c.batch}, generator, torch::kInt64);
         const double lr = learningRateAt(c, step);
         for (auto &group : optimizer.param_groups())
             static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
         optimizer.zero_grad();
         const auto condition = model.encodeIds(batch.ids);
-        const auto loss = diffusion::perSampleMse(model, batch.latents, steps, noise, condition).mean();
+        const auto loss =
+            diffusion::perSampleMse(model, batch.latents, steps, noise, condition).mean();
         const double lossValue = loss.item<double>();
         if (!std::isfinite(lossValue)) {
             ++step; // skip: never let a NaN batch reach the weights
@@ -124,7 +129,8 @@ void Pretrainer::run(const PretrainConfig &c, const Callback &callback, const st
                 dst[item.key()].mul_(decay).add_(item.value(), 1.0 - decay);
         }
         ++step;
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         lossAverage = step == 1 ? lossValue : 0.98 * lossAverage + 0.02 * lossValue;
         log << step << "," << lossValue << "," << lr << "," << seconds << "\n";
         if (callback)

@@ -4,8 +4,8 @@ namespace dragon {
 
 const char *styleName(Style style)
 {
-    static const char *names[] = {"ambient", "lo-fi", "techno", "chiptune",
-                                  "folk",    "cinematic", "jazz", "house"};
+    static const char *names[] = {"ambient", "lo-fi",     "techno", "chiptune",
+                                  "folk",    "cinematic", "jazz",   "house"};
     return names[static_cast<int>(style)];
 }
 

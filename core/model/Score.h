@@ -6,17 +6,44 @@
 
 namespace dragon {
 
-enum class Style { Ambient, LoFi, Techno, Chiptune, Folk, Cinematic, Jazz, House };
+enum class Style
+{
+    Ambient,
+    LoFi,
+    Techno,
+    Chiptune,
+    Folk,
+    Cinematic,
+    Jazz,
+    House
+};
 constexpr int kStyleCount = 8;
-enum class Timbre { Saw, Square, Sine, FM, Pluck };
+enum class Timbre
+{
+    Saw,
+    Square,
+    Sine,
+    FM,
+    Pluck
+};
 constexpr int kTimbreCount = 5;
-enum class Drum { Kick, Snare, Hat };
+enum class Drum
+{
+    Kick,
+    Snare,
+    Hat
+};
 constexpr int kDrumCount = 3;
 
 const char *styleName(Style style);
 const char *timbreName(Timbre timbre);
 // Tempo buckets used in captions and in the text-adherence report.
-enum class TempoBucket { Slow, Medium, Fast };
+enum class TempoBucket
+{
+    Slow,
+    Medium,
+    Fast
+};
 TempoBucket tempoBucket(double bpm);
 const char *tempoBucketName(TempoBucket bucket);
 

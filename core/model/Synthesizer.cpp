@@ -53,7 +53,8 @@ void renderNote(std::vector<float> &out, const NoteEvent &note, Timbre timbre, f
     const double decay = 0.15, sustain = plucked ? 0.0 : 0.7;
     const auto start = static_cast<long>(note.start * rate);
     const auto held = static_cast<long>(note.duration * rate);
-    const long total = plucked ? std::max(held, static_cast<long>(0.8 * rate)) : held + static_cast<long>(release * rate);
+    const long total = plucked ? std::max(held, static_cast<long>(0.8 * rate))
+                               : held + static_cast<long>(release * rate);
     // One-pole low-pass: cutoff from ~300 Hz to ~9 kHz with brightness.
     const double cutoff = 300.0 * std::pow(30.0, std::clamp(brightness, 0.0f, 1.0f));
     const double alpha = 1.0 - std::exp(-kTwoPi * cutoff / rate);
@@ -140,7 +141,8 @@ void renderDrum(std::vector<float> &out, const DrumHit &hit, int rate, Xorshift 
         }
         case Drum::Snare: {
             phase += 190.0 / rate;
-            v = 0.55 * noise.next() * std::exp(-t * 18.0) + 0.4 * std::sin(kTwoPi * phase) * std::exp(-t * 25.0);
+            v = 0.55 * noise.next() * std::exp(-t * 18.0) +
+                0.4 * std::sin(kTwoPi * phase) * std::exp(-t * 25.0);
             break;
         }
         case Drum::Hat: {
@@ -197,8 +199,11 @@ AudioBuffer Synthesizer::render(const Score &score) const
     const auto frames = static_cast<std::size_t>(std::lround(score.seconds * m_sampleRate));
     std::vector<float> mix(frames, 0.0f);
     std::uint32_t seed = 12345;
-    const struct { const Part *part; float gain; } parts[] = {
-        {&score.melody, 0.30f}, {&score.bass, 0.35f}, {&score.pad, 0.14f}};
+    const struct
+    {
+        const Part *part;
+        float gain;
+    } parts[] = {{&score.melody, 0.30f}, {&score.bass, 0.35f}, {&score.pad, 0.14f}};
     for (const auto &[part, gain] : parts) {
         if (!part->active)
             continue;

@@ -4,11 +4,10 @@
 #include "util/AtomicFileWriter.h"
 #include "util/ChecksummedFile.h"
 
-#include <torch/script.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <torch/script.h>
 
 namespace dragon {
 
@@ -22,7 +21,10 @@ struct TorchScriptGenerator::Impl
     bool predictsV = false;
     torch::Device device = torch::kCPU;
 
-    [[noreturn]] void fail(const std::string &what) const { throw std::runtime_error(path + ": " + what); }
+    [[noreturn]] void fail(const std::string &what) const
+    {
+        throw std::runtime_error(path + ": " + what);
+    }
 
     c10::IValue call(const char *method, std::vector<c10::IValue> args) const
     {
@@ -51,18 +53,20 @@ struct TorchScriptGenerator::Impl
 
     void validate()
     {
-        for (const char *m : {"sample_rate", "latent_shape", "prediction_type", "alphas_cumprod", "encode_text",
-                              "denoise", "decode"})
+        for (const char *m : {"sample_rate", "latent_shape", "prediction_type", "alphas_cumprod",
+                              "encode_text", "denoise", "decode"})
             if (!module.find_method(m))
                 fail(std::string("not a DRAGON generator plug-in: method ") + m +
-                     "() is missing (required: sample_rate, latent_shape, prediction_type, alphas_cumprod, "
+                     "() is missing (required: sample_rate, latent_shape, prediction_type, "
+                     "alphas_cumprod, "
                      "encode_text, denoise, decode; see the generator plug-in contract)");
         const auto r = call("sample_rate", {});
         if (!r.isInt() || r.toInt() < 4000 || r.toInt() > 384000)
             fail("sample_rate() must return an int from 4000 to 384000");
         rate = int(r.toInt());
         const auto s = call("latent_shape", {});
-        if (!s.isIntList() || s.toIntList().size() != 2 || s.toIntList()[0] < 1 || s.toIntList()[1] < 1)
+        if (!s.isIntList() || s.toIntList().size() != 2 || s.toIntList()[0] < 1 ||
+            s.toIntList()[1] < 1)
             fail("latent_shape() must return [C, T] with C, T >= 1");
         shape = {s.toIntList()[0], s.toIntList()[1]};
         const auto p = call("prediction_type", {});
@@ -72,8 +76,10 @@ struct TorchScriptGenerator::Impl
         predictsV = p.toStringRef() == "v";
         acp = tensorResult("alphas_cumprod", {}).detach().to(torch::kCPU);
         if (acp.dim() != 1 || acp.size(0) < 2 || acp.scalar_type() != torch::kFloat32 ||
-            !torch::isfinite(acp).all().item<bool>() || (acp <= 0).any().item<bool>() || (acp >= 1).any().item<bool>())
-            fail("alphas_cumprod() must return a float32 Tensor[steps] (steps >= 2) of values in (0, 1)");
+            !torch::isfinite(acp).all().item<bool>() || (acp <= 0).any().item<bool>() ||
+            (acp >= 1).any().item<bool>())
+            fail("alphas_cumprod() must return a float32 Tensor[steps] (steps >= 2) of values in "
+                 "(0, 1)");
         name = std::filesystem::path(path).stem().string();
         if (module.find_method("name")) {
             const auto n = call("name", {});
@@ -85,7 +91,8 @@ struct TorchScriptGenerator::Impl
         torch::NoGradGuard noGrad;
         const auto cond = encode({"a probe prompt", ""});
         if (cond.dim() < 1 || cond.size(0) != 2 || !cond.is_floating_point())
-            fail("encode_text() must return a floating-point Tensor[B, ...] with one row per prompt, got shape " +
+            fail("encode_text() must return a floating-point Tensor[B, ...] with one row per "
+                 "prompt, got shape " +
                  c10::str(cond.sizes()));
         if (!torch::isfinite(cond).all().item<bool>())
             fail("encode_text() returned NaN or infinite values");
@@ -94,17 +101,20 @@ struct TorchScriptGenerator::Impl
         const auto t = torch::tensor({int64_t(0), acp.size(0) - 1}, torch::kInt64);
         const auto a = tensorResult("denoise", {x, t, cond});
         if (a.sizes() != x.sizes() || a.scalar_type() != torch::kFloat32)
-            fail("denoise() returned " + std::string(c10::toString(a.scalar_type())) + " " + c10::str(a.sizes()) +
-                 "; expected float32 " + c10::str(x.sizes()) + " (latent_shape() = [C, T] with a batch in front)");
+            fail("denoise() returned " + std::string(c10::toString(a.scalar_type())) + " " +
+                 c10::str(a.sizes()) + "; expected float32 " + c10::str(x.sizes()) +
+                 " (latent_shape() = [C, T] with a batch in front)");
         if (!torch::isfinite(a).all().item<bool>())
             fail("denoise() returned NaN or infinite values on a probe input");
         const auto b = tensorResult("denoise", {x, t, cond});
         if ((a - b).abs().max().item<double>() > 1e-6 * (1 + a.abs().max().item<double>()))
-            fail("denoise() gives different outputs for the same input (randomness inside the model?)");
+            fail("denoise() gives different outputs for the same input (randomness inside the "
+                 "model?)");
         const auto audio = tensorResult("decode", {x});
-        if (audio.dim() != 2 || audio.size(0) != 2 || audio.size(1) < 1 || audio.scalar_type() != torch::kFloat32)
-            fail("decode() must return a float32 Tensor[B, samples], got " + std::string(c10::toString(audio.scalar_type())) +
-                 " " + c10::str(audio.sizes()));
+        if (audio.dim() != 2 || audio.size(0) != 2 || audio.size(1) < 1 ||
+            audio.scalar_type() != torch::kFloat32)
+            fail("decode() must return a float32 Tensor[B, samples], got " +
+                 std::string(c10::toString(audio.scalar_type())) + " " + c10::str(audio.sizes()));
         if (!torch::isfinite(audio).all().item<bool>())
             fail("decode() returned NaN or infinite samples");
     }
@@ -112,7 +122,8 @@ struct TorchScriptGenerator::Impl
 
 TorchScriptGenerator::TorchScriptGenerator() : m_impl(std::make_unique<Impl>()) {}
 
-TorchScriptGenerator::TorchScriptGenerator(const std::string &path) : m_impl(std::make_unique<Impl>())
+TorchScriptGenerator::TorchScriptGenerator(const std::string &path)
+    : m_impl(std::make_unique<Impl>())
 {
     m_impl->path = path;
     // Checksums first (the PATH.xxh3 sidecar save() writes): libtorch's parsers crash or hang on
@@ -123,7 +134,8 @@ TorchScriptGenerator::TorchScriptGenerator(const std::string &path) : m_impl(std
         m_impl->module = torch::jit::load(bytes, torch::kCPU);
     } catch (...) {
         m_impl->fail("not a loadable TorchScript file (" + TorchLoadError::describeCurrent() +
-                     "). Generators are saved with torch.jit.save(torch.jit.script(model)) from torch <= " TORCH_VERSION);
+                     "). Generators are saved with torch.jit.save(torch.jit.script(model)) from "
+                     "torch <= " TORCH_VERSION);
     }
     m_impl->module.eval();
     m_impl->validate();
@@ -140,11 +152,26 @@ bool TorchScriptGenerator::isZipArchive(const std::string &path)
     return in.read(magic, 4) && std::string(magic, 4) == std::string("PK\x03\x04", 4);
 }
 
-std::string TorchScriptGenerator::name() const { return m_impl->name; }
-int TorchScriptGenerator::sampleRate() const { return m_impl->rate; }
-std::vector<int64_t> TorchScriptGenerator::latentShape() const { return m_impl->shape; }
-const torch::Tensor &TorchScriptGenerator::alphasCumprod() const { return m_impl->acp; }
-bool TorchScriptGenerator::predictsV() const { return m_impl->predictsV; }
+std::string TorchScriptGenerator::name() const
+{
+    return m_impl->name;
+}
+int TorchScriptGenerator::sampleRate() const
+{
+    return m_impl->rate;
+}
+std::vector<int64_t> TorchScriptGenerator::latentShape() const
+{
+    return m_impl->shape;
+}
+const torch::Tensor &TorchScriptGenerator::alphasCumprod() const
+{
+    return m_impl->acp;
+}
+bool TorchScriptGenerator::predictsV() const
+{
+    return m_impl->predictsV;
+}
 
 TextCondition TorchScriptGenerator::encodeText(const std::vector<std::string> &prompts)
 {
@@ -160,7 +187,8 @@ torch::Tensor TorchScriptGenerator::denoise(const torch::Tensor &xt, const torch
 std::vector<AudioBuffer> TorchScriptGenerator::decode(const torch::Tensor &latents) const
 {
     torch::NoGradGuard noGrad;
-    const auto audio = m_impl->tensorResult("decode", {latents.to(m_impl->device)}).to(torch::kCPU).contiguous();
+    const auto audio =
+        m_impl->tensorResult("decode", {latents.to(m_impl->device)}).to(torch::kCPU).contiguous();
     std::vector<AudioBuffer> out;
     for (int64_t b = 0; b < audio.size(0); ++b) {
         const float *p = audio[b].data_ptr<float>();
@@ -222,7 +250,8 @@ void TorchScriptGenerator::save(const std::string &path) const
     try {
         m_impl->module.save(bytes);
     } catch (...) {
-        throw std::runtime_error(path + ": cannot serialise the generator (" + TorchLoadError::describeCurrent() + ")");
+        throw std::runtime_error(path + ": cannot serialise the generator (" +
+                                 TorchLoadError::describeCurrent() + ")");
     }
     AtomicFileWriter::write(path, bytes.str());
     ChecksummedFile::writeSidecar(path);
@@ -245,8 +274,8 @@ void TorchScriptGenerator::loadWeights(torch::serialize::InputArchive &archive)
         torch::Tensor value;
         archive.read("p" + std::to_string(i++), value, /*is_buffer=*/true);
         if (value.sizes() != p.value.sizes())
-            m_impl->fail("the checkpoint's " + p.name + " has shape " + c10::str(value.sizes()) + ", the model's " +
-                         c10::str(p.value.sizes()));
+            m_impl->fail("the checkpoint's " + p.name + " has shape " + c10::str(value.sizes()) +
+                         ", the model's " + c10::str(p.value.sizes()));
         p.value.copy_(value);
     }
 }

@@ -9,10 +9,14 @@ namespace dragon {
 
 struct ExemplarItem
 {
-    enum class Kind { Audio, Text };
+    enum class Kind
+    {
+        Audio,
+        Text
+    };
     Kind kind = Kind::Audio;
-    std::string path;  // audio: absolute path in memory (relative only inside the file)
-    std::string text;  // text: the prompt or description
+    std::string path; // audio: absolute path in memory (relative only inside the file)
+    std::string text; // text: the prompt or description
     // Last known facts about the audio, kept in the file so a missing file still shows them.
     double durationSeconds = 0.0;
     int sampleRate = 0;

@@ -57,13 +57,13 @@ std::string ProjectFile::serialise(const Project &project, const std::string &pr
         }
         sets.push_back({{"id", set.id}, {"name", set.name}, {"items", std::move(items)}});
     }
-    const json document = {{"format", kFormatTag},
-                           {"version", kSchemaVersion},
-                           {"name", project.name},
-                           {"exemplarSets", std::move(sets)},
-                           {"prompts", {{"train", project.trainPrompts},
-                                        {"eval", project.evalPrompts}}},
-                           {"reward", json::parse(project.reward.toJson())}};
+    const json document = {
+        {"format", kFormatTag},
+        {"version", kSchemaVersion},
+        {"name", project.name},
+        {"exemplarSets", std::move(sets)},
+        {"prompts", {{"train", project.trainPrompts}, {"eval", project.evalPrompts}}},
+        {"reward", json::parse(project.reward.toJson())}};
     return document.dump(2) + "\n";
 }
 
@@ -86,9 +86,11 @@ Project ProjectFile::parse(const std::string &text, const std::string &path)
 
 Project ProjectFile::parseDocument(const nlohmann::json &document, const std::string &path)
 {
-    if (!document.is_object() || !document.contains("format") || document.at("format") != kFormatTag)
-        throw ProjectError(ProjectErrorKind::Malformed, path,
-                           "not a DRAGON Studio project (the \"format\" field is missing or wrong)");
+    if (!document.is_object() || !document.contains("format") ||
+        document.at("format") != kFormatTag)
+        throw ProjectError(
+            ProjectErrorKind::Malformed, path,
+            "not a DRAGON Studio project (the \"format\" field is missing or wrong)");
     const JsonObject file(document, "the file");
     const std::int64_t version = file.requiredInteger("version", 1, kMaxReadableVersion);
     if (version > kSchemaVersion)
@@ -106,7 +108,8 @@ Project ProjectFile::parseDocument(const nlohmann::json &document, const std::st
         set.name = JsonObject(s, "exemplar set '" + set.id + "'").requiredText("name");
         if (project.findSet(set.id))
             throw ProjectError(ProjectErrorKind::Malformed, path,
-                               "damaged project file: two exemplar sets share the id '" + set.id + "'");
+                               "damaged project file: two exemplar sets share the id '" + set.id +
+                                   "'");
         const JsonObject named(s, "exemplar set '" + set.name + "'");
         const std::string where = "an item of set '" + set.name + "'";
         for (const json &i : named.array("items")) {
@@ -145,7 +148,8 @@ Project ProjectFile::parseDocument(const nlohmann::json &document, const std::st
         project.evalPrompts = prompts.texts("eval");
     }
     if (file.has("reward"))
-        project.reward = RewardDefinition::fromJson(document.at("reward").dump()); // depth is bounded
+        project.reward =
+            RewardDefinition::fromJson(document.at("reward").dump()); // depth is bounded
     return project;
 }
 

@@ -8,7 +8,14 @@
 
 namespace dragon {
 
-enum class ProjectErrorKind { NotFound, Unreadable, Malformed, NewerVersion, WriteFailed };
+enum class ProjectErrorKind
+{
+    NotFound,
+    Unreadable,
+    Malformed,
+    NewerVersion,
+    WriteFailed
+};
 
 class ProjectError : public std::runtime_error
 {

@@ -12,7 +12,8 @@ std::string ProjectFolder::dataDir(const std::string &projectPath)
     return projectPath + ".d";
 }
 
-std::string ProjectFolder::embeddingCache(const std::string &projectPath, const std::string &fallbackDir)
+std::string ProjectFolder::embeddingCache(const std::string &projectPath,
+                                          const std::string &fallbackDir)
 {
     if (projectPath.empty())
         return (fs::path(fallbackDir) / "embeddings").string();

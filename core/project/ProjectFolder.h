@@ -14,8 +14,10 @@ class ProjectFolder
 {
 public:
     static std::string dataDir(const std::string &projectPath);
-    // The project's cache; for a run without a project file (a run config), `fallbackDir`/embeddings.
-    static std::string embeddingCache(const std::string &projectPath, const std::string &fallbackDir);
+    // The project's cache; for a run without a project file (a run config),
+    // `fallbackDir`/embeddings.
+    static std::string embeddingCache(const std::string &projectPath,
+                                      const std::string &fallbackDir);
     static std::string runsDir(const std::string &projectPath);
     static std::string previewsDir(const std::string &projectPath);
     static std::string runName(std::time_t when);

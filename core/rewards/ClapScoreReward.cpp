@@ -10,7 +10,8 @@ namespace dragon {
 ClapScoreReward::ClapScoreReward(std::shared_ptr<Encoder> encoder) : m_encoder(std::move(encoder))
 {
     if (!m_encoder->hasTextTower())
-        throw EncoderError("the CLAP score needs an encoder with a text tower; " + m_encoder->displayName() +
+        throw EncoderError("the CLAP score needs an encoder with a text tower; " +
+                           m_encoder->displayName() +
                            " has none (use pocket-clap or a plug-in with embed_text)");
 }
 

@@ -24,7 +24,8 @@ std::vector<double> ExemplarSimilarityReward::scoreEach(const RewardBatch &batch
 {
     std::vector<double> out;
     for (const auto &e : batch.embeddings) {
-        const Eigen::VectorXd x = unit(Eigen::Map<const Eigen::VectorXf>(e.clip.data(), e.dimension).cast<double>());
+        const Eigen::VectorXd x =
+            unit(Eigen::Map<const Eigen::VectorXf>(e.clip.data(), e.dimension).cast<double>());
         if (m_topK <= 0) {
             out.push_back(x.dot(unit(m_centroid)));
             continue;

@@ -13,14 +13,17 @@ class ExemplarSimilarityReward : public Reward
 {
 public:
     ExemplarSimilarityReward(const Eigen::MatrixXd &referenceRows, int topK = 0);
-    std::string name() const override { return m_topK > 0 ? "exemplar-top-k" : "exemplar-centroid"; }
+    std::string name() const override
+    {
+        return m_topK > 0 ? "exemplar-top-k" : "exemplar-centroid";
+    }
     RewardKind kind() const override { return RewardKind::InstanceToDistribution; }
     RewardDirection direction() const override { return RewardDirection::HigherIsBetter; }
     std::vector<double> scoreEach(const RewardBatch &batch) const override;
 
 private:
-    Eigen::MatrixXd m_unitRows;  // normalised exemplars
-    Eigen::VectorXd m_centroid;  // their mean (not renormalised: cosine uses its direction)
+    Eigen::MatrixXd m_unitRows; // normalised exemplars
+    Eigen::VectorXd m_centroid; // their mean (not renormalised: cosine uses its direction)
     int m_topK;
 };
 

@@ -8,12 +8,18 @@
 namespace dragon {
 
 // The three kinds of DRAGON rewards (DESIGN section 3).
-enum class RewardKind {
-    Instance,                 // a sample alone (CLAP score, loudness target)
-    InstanceToDistribution,   // a sample against an exemplar set (similarity, per-song FAD)
-    DistributionToDistribution // the whole batch against a set, or the batch alone (FAD, KID, Vendi)
+enum class RewardKind
+{
+    Instance,                  // a sample alone (CLAP score, loudness target)
+    InstanceToDistribution,    // a sample against an exemplar set (similarity, per-song FAD)
+    DistributionToDistribution // the whole batch against a set, or the batch alone (FAD, KID,
+                               // Vendi)
 };
-enum class RewardDirection { HigherIsBetter, LowerIsBetter };
+enum class RewardDirection
+{
+    HigherIsBetter,
+    LowerIsBetter
+};
 const char *rewardKindName(RewardKind kind);
 
 // What a reward sees of a batch of generations: the reward encoder's embeddings, the prompts,
@@ -23,7 +29,10 @@ struct RewardBatch
     std::vector<Embedding> embeddings;
     std::vector<std::string> prompts;
     std::vector<double> loudnessLufs;
-    std::size_t size() const { return embeddings.empty() ? loudnessLufs.size() : embeddings.size(); }
+    std::size_t size() const
+    {
+        return embeddings.empty() ? loudnessLufs.size() : embeddings.size();
+    }
 };
 
 // One reward. Raw values keep their natural units and direction (FAD: lower is better);

@@ -21,7 +21,8 @@ namespace {
 // the same space only for cross-modal encoders, which is why text items need a text tower).
 Eigen::MatrixXd rowsOf(const ExemplarEmbeddings &e, bool frames)
 {
-    const Eigen::MatrixXd audio = frames ? framesMatrix(e.audio) : clipMatrix(e.audio), text = rowsMatrix(e.text);
+    const Eigen::MatrixXd audio = frames ? framesMatrix(e.audio) : clipMatrix(e.audio),
+                          text = rowsMatrix(e.text);
     if (text.rows() == 0)
         return audio;
     if (audio.rows() == 0)
@@ -43,8 +44,9 @@ Eigen::MatrixXd frameRowsOf(const ExemplarEmbeddings &e)
 
 } // namespace
 
-std::shared_ptr<Reward> RewardBuilder::buildTerm(const RewardTerm &term, std::shared_ptr<Encoder> encoder,
-                                                 const std::map<std::string, ExemplarEmbeddings> &exemplars)
+std::shared_ptr<Reward>
+RewardBuilder::buildTerm(const RewardTerm &term, std::shared_ptr<Encoder> encoder,
+                         const std::map<std::string, ExemplarEmbeddings> &exemplars)
 {
     const RewardTypeInfo *info = findRewardType(term.type);
     if (!info)
@@ -74,8 +76,9 @@ std::shared_ptr<Reward> RewardBuilder::buildTerm(const RewardTerm &term, std::sh
     return std::make_shared<KidReward>(clipRowsOf(set));
 }
 
-std::shared_ptr<Reward> RewardBuilder::build(const RewardDefinition &definition, std::shared_ptr<Encoder> encoder,
-                                             const std::map<std::string, ExemplarEmbeddings> &exemplars)
+std::shared_ptr<Reward>
+RewardBuilder::build(const RewardDefinition &definition, std::shared_ptr<Encoder> encoder,
+                     const std::map<std::string, ExemplarEmbeddings> &exemplars)
 {
     if (definition.terms.empty())
         throw std::invalid_argument("the reward has no terms");

@@ -18,10 +18,12 @@ struct ExemplarEmbeddings;
 class RewardBuilder
 {
 public:
-    static std::shared_ptr<Reward> build(const RewardDefinition &definition, std::shared_ptr<Encoder> encoder,
-                                         const std::map<std::string, ExemplarEmbeddings> &exemplars);
-    static std::shared_ptr<Reward> buildTerm(const RewardTerm &term, std::shared_ptr<Encoder> encoder,
-                                             const std::map<std::string, ExemplarEmbeddings> &exemplars);
+    static std::shared_ptr<Reward>
+    build(const RewardDefinition &definition, std::shared_ptr<Encoder> encoder,
+          const std::map<std::string, ExemplarEmbeddings> &exemplars);
+    static std::shared_ptr<Reward>
+    buildTerm(const RewardTerm &term, std::shared_ptr<Encoder> encoder,
+              const std::map<std::string, ExemplarEmbeddings> &exemplars);
 };
 
 } // namespace dragon

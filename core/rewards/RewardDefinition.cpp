@@ -1,7 +1,6 @@
 #include "rewards/RewardDefinition.h"
 
 #include "project/Project.h"
-
 #include "util/JsonFormatError.h"
 #include "util/JsonObject.h"
 #include "util/StrictJson.h"
@@ -17,7 +16,8 @@ const std::vector<RewardTypeInfo> &rewardTypes()
     static const std::vector<RewardTypeInfo> types = {
         {"clap", "CLAP score (prompt vs audio)", "instance", false, true, false},
         {"loudness", "Loudness target (LUFS)", "instance", false, false, false},
-        {"exemplar-similarity", "Exemplar similarity (cosine)", "instance-to-distribution", true, false, false},
+        {"exemplar-similarity", "Exemplar similarity (cosine)", "instance-to-distribution", true,
+         false, false},
         {"per-song-fad", "Per-song FAD", "instance-to-distribution", true, false, true},
         {"fad", "Dataset FAD", "distribution-to-distribution", true, false, true},
         {"fad-inf", "FAD-inf (extrapolated)", "distribution-to-distribution", true, false, true},
@@ -46,7 +46,8 @@ bool RewardDefinition::operator==(const RewardDefinition &o) const
     return encoder == o.encoder && terms == o.terms;
 }
 
-std::vector<std::string> RewardDefinition::validate(const Project &project, bool encoderHasText) const
+std::vector<std::string> RewardDefinition::validate(const Project &project,
+                                                    bool encoderHasText) const
 {
     std::vector<std::string> problems;
     if (terms.empty())
@@ -62,7 +63,8 @@ std::vector<std::string> RewardDefinition::validate(const Project &project, bool
         if (!std::isfinite(t.weight) || t.weight == 0.0)
             problems.push_back(where + "the weight must be a non-zero number.");
         if (info->needsTextTower && !encoderHasText)
-            problems.push_back(where + info->label + " needs an encoder with a text tower (pocket-clap).");
+            problems.push_back(where + info->label +
+                               " needs an encoder with a text tower (pocket-clap).");
         if (t.type == "loudness" && !(t.targetLufs >= -70.0 && t.targetLufs <= 0.0))
             problems.push_back(where + "the loudness target must be between -70 and 0 LUFS.");
         if (t.type == "vendi" && !(t.vendiOrder > 0.0))
@@ -89,13 +91,15 @@ std::vector<std::string> RewardDefinition::validate(const Project &project, bool
         if (set->items.empty())
             problems.push_back(where + "exemplar set '" + set->name + "' is empty.");
         else if (text > 0 && !encoderHasText && audio == 0)
-            problems.push_back(where + "exemplar set '" + set->name +
-                               "' holds only text, which needs an encoder with a text tower (pocket-clap).");
+            problems.push_back(
+                where + "exemplar set '" + set->name +
+                "' holds only text, which needs an encoder with a text tower (pocket-clap).");
         else if (usable == 0)
             problems.push_back(where + "exemplar set '" + set->name + "' has no usable items (" +
                                std::to_string(missing) + " missing files).");
         else if ((t.type == "fad" || t.type == "fad-inf" || t.type == "kid") && usable < 2)
-            problems.push_back(where + info->label + " needs at least 2 exemplars in '" + set->name + "'.");
+            problems.push_back(where + info->label + " needs at least 2 exemplars in '" +
+                               set->name + "'.");
     }
     return problems;
 }
@@ -104,8 +108,12 @@ std::string RewardDefinition::toJson() const
 {
     nlohmann::json j{{"encoder", encoder}, {"terms", nlohmann::json::array()}};
     for (const auto &t : terms)
-        j["terms"].push_back({{"type", t.type}, {"exemplarSet", t.exemplarSet}, {"away", t.away},
-                              {"weight", t.weight}, {"topK", t.topK}, {"targetLufs", t.targetLufs},
+        j["terms"].push_back({{"type", t.type},
+                              {"exemplarSet", t.exemplarSet},
+                              {"away", t.away},
+                              {"weight", t.weight},
+                              {"topK", t.topK},
+                              {"targetLufs", t.targetLufs},
                               {"vendiOrder", t.vendiOrder}});
     return j.dump();
 }

@@ -15,7 +15,8 @@ std::string WeightedReward::name() const
 {
     std::string n;
     for (const auto &t : m_terms)
-        n += (n.empty() ? "" : " + ") + std::to_string(t.weight).substr(0, 4) + " " + t.reward->name();
+        n += (n.empty() ? "" : " + ") + std::to_string(t.weight).substr(0, 4) + " " +
+             t.reward->name();
     return n;
 }
 
@@ -74,8 +75,8 @@ void WeightedReward::freezeScales(const RewardBatch &batch)
 void WeightedReward::setScales(const std::vector<Scale> &scales)
 {
     if (!scales.empty() && scales.size() != m_terms.size())
-        throw std::invalid_argument("reward scales: " + std::to_string(scales.size()) + " given for " +
-                                    std::to_string(m_terms.size()) + " terms");
+        throw std::invalid_argument("reward scales: " + std::to_string(scales.size()) +
+                                    " given for " + std::to_string(m_terms.size()) + " terms");
     m_scales = scales;
 }
 

@@ -13,7 +13,11 @@ namespace dragon {
 class AtomicFileWriter
 {
 public:
-    enum class Durability { Synced, Fast };
+    enum class Durability
+    {
+        Synced,
+        Fast
+    };
     static void write(const std::string &path, const std::string &contents,
                       Durability durability = Durability::Synced);
 };

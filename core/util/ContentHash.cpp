@@ -13,7 +13,8 @@ std::uint64_t hashFileContent(const std::string &path)
     std::unique_ptr<FILE, int (*)(FILE *)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
     if (!file)
         throw std::runtime_error(path + ": cannot be read for hashing");
-    std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t *)> state(XXH3_createState(), &XXH3_freeState);
+    std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t *)> state(XXH3_createState(),
+                                                                           &XXH3_freeState);
     XXH3_64bits_reset(state.get());
     std::vector<char> block(1 << 20);
     std::size_t got = 0;

@@ -30,7 +30,10 @@ int main(int argc, char **argv)
     // 200 files of 10 s 44.1 kHz stereo, alternating FLAC and WAV.
     const auto clip = dragon::SignalGenerator::sineAndClicks(220.0, 0.5, 0.5, 10.0, 44100, 2);
     for (int i = 0; i < 200; ++i) {
-        const QString name = QString("%1/clip-%2.%3").arg(folder).arg(i, 3, 10, QChar('0')).arg(i % 2 ? "wav" : "flac");
+        const QString name = QString("%1/clip-%2.%3")
+                                 .arg(folder)
+                                 .arg(i, 3, 10, QChar('0'))
+                                 .arg(i % 2 ? "wav" : "flac");
         dragon::AudioFileWriter::write(name.toStdString(), clip,
                                        dragon::AudioFileWriter::formatForPath(name.toStdString()));
     }
@@ -49,7 +52,8 @@ int main(int argc, char **argv)
     guitest::dropMime(panel, guitest::urlsMime({folder}));
     done.wait(600000);
     const qint64 totalMs = timer.elapsed();
-    std::printf("import of 200 files (10 s, 44.1 kHz stereo, FLAC/WAV): first item %lld ms, total %lld ms, items %d\n",
+    std::printf("import of 200 files (10 s, 44.1 kHz stereo, FLAC/WAV): first item %lld ms, total "
+                "%lld ms, items %d\n",
                 (long long)firstItemMs, (long long)totalMs, model->rowCount());
 
     auto *view = panel->itemView();
@@ -68,7 +72,8 @@ int main(int argc, char **argv)
         QTest::keyClick(view, Qt::Key_Space);
     }
     std::sort(latencies.begin(), latencies.end());
-    std::printf("Space key event -> first sample handed to the device: median %.3f ms, min %.3f, max %.3f\n",
+    std::printf("Space key event -> first sample handed to the device: median %.3f ms, min %.3f, "
+                "max %.3f\n",
                 latencies[10], latencies.front(), latencies.back());
     return 0;
 }

@@ -73,7 +73,10 @@ public:
         if (m_active)
             ::setrlimit(RLIMIT_AS, &m_saved);
     }
-    bool active() const { return m_active; }
+    bool active() const
+    {
+        return m_active;
+    }
 
 private:
     rlimit m_saved{};
@@ -121,12 +124,14 @@ void TestAudioBadInput::initTestCase()
     const std::string flac = fixtures::readFile(path("whole.flac").toStdString());
     writeFile(path("truncated.flac").toStdString(), flac.substr(0, flac.size() / 2));
 
-    writeFile(path("44100-0-16.wav").toStdString(), fixtures::wavBytes(0, 44100, 16, 1, pcm, 20000));
+    writeFile(path("44100-0-16.wav").toStdString(),
+              fixtures::wavBytes(0, 44100, 16, 1, pcm, 20000));
     const std::string wide(4000 * 2 * 4, '\0');
     writeFile(path("44100-4000-16.wav").toStdString(),
               fixtures::wavBytes(4000, 44100, 16, 1, wide, std::uint32_t(wide.size())));
     writeFile(path("1-1-16.wav").toStdString(), fixtures::wavBytes(1, 1, 16, 1, pcm, 20000));
-    writeFile(path("10000000-1-16.wav").toStdString(), fixtures::wavBytes(1, 10000000, 16, 1, pcm, 20000));
+    writeFile(path("10000000-1-16.wav").toStdString(),
+              fixtures::wavBytes(1, 10000000, 16, 1, pcm, 20000));
 
     std::vector<float> samples(1000, 0.25f);
     samples[500] = std::numeric_limits<float>::quiet_NaN();
@@ -141,19 +146,28 @@ void TestAudioBadInput::rejected_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<AudioErrorKind>("kind");
     QTest::addColumn<QString>("causeWord"); // a word the message must contain
-    QTest::newRow("missing") << "does-not-exist.wav" << AudioErrorKind::NotFound << "does not exist";
+    QTest::newRow("missing") << "does-not-exist.wav" << AudioErrorKind::NotFound
+                             << "does not exist";
     QTest::newRow("folder") << "folder.wav" << AudioErrorKind::NotAFile << "not a regular file";
     QTest::newRow("empty") << "empty.wav" << AudioErrorKind::EmptyFile << "empty";
-    QTest::newRow("garbage") << "garbage.wav" << AudioErrorKind::UnsupportedFormat << "not a readable audio file";
-    QTest::newRow("text as flac") << "text.flac" << AudioErrorKind::UnsupportedFormat << "not a readable audio file";
-    QTest::newRow("truncated wav") << "truncated-44100-1-16.wav" << AudioErrorKind::Truncated << "truncated";
+    QTest::newRow("garbage") << "garbage.wav" << AudioErrorKind::UnsupportedFormat
+                             << "not a readable audio file";
+    QTest::newRow("text as flac") << "text.flac" << AudioErrorKind::UnsupportedFormat
+                                  << "not a readable audio file";
+    QTest::newRow("truncated wav")
+        << "truncated-44100-1-16.wav" << AudioErrorKind::Truncated << "truncated";
     QTest::newRow("truncated flac") << "truncated.flac" << AudioErrorKind::Truncated << "truncated";
-    QTest::newRow("0 channels") << "44100-0-16.wav" << AudioErrorKind::BadChannelCount << "channel count is zero";
-    QTest::newRow("4000 channels") << "44100-4000-16.wav" << AudioErrorKind::BadChannelCount << "too many channels";
+    QTest::newRow("0 channels") << "44100-0-16.wav" << AudioErrorKind::BadChannelCount
+                                << "channel count is zero";
+    QTest::newRow("4000 channels")
+        << "44100-4000-16.wav" << AudioErrorKind::BadChannelCount << "too many channels";
     QTest::newRow("1 Hz") << "1-1-16.wav" << AudioErrorKind::BadSampleRate << "1 Hz";
-    QTest::newRow("10 MHz") << "10000000-1-16.wav" << AudioErrorKind::BadSampleRate << "10000000 Hz";
-    QTest::newRow("NaN samples") << "nan-44100-1-32.wav" << AudioErrorKind::NonFiniteSamples << "NaN";
-    QTest::newRow("inf samples") << "inf-44100-1-32.wav" << AudioErrorKind::NonFiniteSamples << "infinite";
+    QTest::newRow("10 MHz") << "10000000-1-16.wav" << AudioErrorKind::BadSampleRate
+                            << "10000000 Hz";
+    QTest::newRow("NaN samples") << "nan-44100-1-32.wav" << AudioErrorKind::NonFiniteSamples
+                                 << "NaN";
+    QTest::newRow("inf samples") << "inf-44100-1-32.wav" << AudioErrorKind::NonFiniteSamples
+                                 << "infinite";
 }
 
 void TestAudioBadInput::rejected()
@@ -233,7 +247,8 @@ void TestAudioBadInput::unreadablePermissions()
             AudioFileReader::read(file);
             ::_exit(91);
         } catch (const AudioError &e) {
-            const bool named = std::string(e.what()).find("locked-44100-1-16.wav") != std::string::npos;
+            const bool named =
+                std::string(e.what()).find("locked-44100-1-16.wav") != std::string::npos;
             ::_exit(e.kind() == AudioErrorKind::PermissionDenied && named ? 0 : 92);
         }
     }
@@ -288,7 +303,8 @@ void TestAudioBadInput::fileTooLargeForMemoryIsNamed()
     // A file that really needs more memory than the process may use gets a named error, not
     // std::bad_alloc (which the CLI printed bare, skipping every file after it).
     const std::string big = path("48000-16-16-big.wav").toStdString();
-    const std::uint32_t dataBytes = 600u * 48000u * 2u * 16u; // 600 s, 16 channels: 1.8 GB of floats
+    const std::uint32_t dataBytes =
+        600u * 48000u * 2u * 16u; // 600 s, 16 channels: 1.8 GB of floats
     fixtures::writeFile(big, fixtures::wavBytes(16, 48000, 16, 1, "", dataBytes));
     QCOMPARE(::truncate(big.c_str(), off_t(44) + dataBytes), 0); // sparse: costs no disk
     AudioReadOptions keepChannels;
@@ -314,7 +330,8 @@ void TestAudioBadInput::oggFrameCountIsAnEstimate()
     const std::string file = path("44100-2-vorbis-estimate.ogg").toStdString();
     AudioWriteFormat vorbis;
     vorbis.container = AudioContainer::OggVorbis;
-    AudioFileWriter::write(file, SignalGenerator::sineAndClicks(440.0, 0.5, 0.25, 1.0, 44100, 2), vorbis);
+    AudioFileWriter::write(file, SignalGenerator::sineAndClicks(440.0, 0.5, 0.25, 1.0, 44100, 2),
+                           vorbis);
     const std::int64_t honest = AudioFileReader::probe(file).frames;
     std::string bytes = readBytes(file);
     const std::size_t last = bytes.rfind("OggS");
@@ -339,10 +356,12 @@ void TestAudioBadInput::oggFrameCountIsAnEstimate()
     QVERIFY(AudioFileReader::probe(file).frames > honest); // the estimate now overshoots
 
     const AudioBuffer audio = AudioFileReader::read(file);
-    QVERIFY2(std::abs(std::int64_t(audio.frames()) - 44100) < 2048, qPrintable(QString::number(audio.frames())));
+    QVERIFY2(std::abs(std::int64_t(audio.frames()) - 44100) < 2048,
+             qPrintable(QString::number(audio.frames())));
     QCOMPARE(audio.sampleRate(), 44100);
     // stream() reports the frames it decoded, not the estimate.
-    const AudioFileInfo streamed = AudioFileReader::stream(file, true, {}, [](const float *, std::size_t, int) { return true; });
+    const AudioFileInfo streamed = AudioFileReader::stream(
+        file, true, {}, [](const float *, std::size_t, int) { return true; });
     QCOMPARE(streamed.frames, std::int64_t(audio.frames()));
 }
 

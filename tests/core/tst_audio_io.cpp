@@ -78,14 +78,22 @@ void TestAudioIo::roundTrip_data()
     QTest::addColumn<int>("channels");
     QTest::addColumn<bool>("lossless");
     // Names carry rate-channels-bits, like Sonic Visualiser's fixtures.
-    QTest::newRow("wav 16") << "44100-2-16.wav" << AudioContainer::Wav << SampleEncoding::Pcm16 << 44100 << 2 << true;
-    QTest::newRow("wav 24") << "48000-1-24.wav" << AudioContainer::Wav << SampleEncoding::Pcm24 << 48000 << 1 << true;
-    QTest::newRow("wav float") << "22050-3-32.wav" << AudioContainer::Wav << SampleEncoding::Float32 << 22050 << 3 << true;
-    QTest::newRow("flac 16") << "44100-2-16.flac" << AudioContainer::Flac << SampleEncoding::Pcm16 << 44100 << 2 << true;
-    QTest::newRow("flac 24") << "96000-1-24.flac" << AudioContainer::Flac << SampleEncoding::Pcm24 << 96000 << 1 << true;
-    QTest::newRow("ogg vorbis") << "44100-2-q.ogg" << AudioContainer::OggVorbis << SampleEncoding::Pcm16 << 44100 << 2 << false;
-    QTest::newRow("opus") << "48000-1-q.opus" << AudioContainer::OggOpus << SampleEncoding::Pcm16 << 48000 << 1 << false;
-    QTest::newRow("mp3") << "44100-2-q.mp3" << AudioContainer::Mp3 << SampleEncoding::Pcm16 << 44100 << 2 << false;
+    QTest::newRow("wav 16") << "44100-2-16.wav" << AudioContainer::Wav << SampleEncoding::Pcm16
+                            << 44100 << 2 << true;
+    QTest::newRow("wav 24") << "48000-1-24.wav" << AudioContainer::Wav << SampleEncoding::Pcm24
+                            << 48000 << 1 << true;
+    QTest::newRow("wav float") << "22050-3-32.wav" << AudioContainer::Wav << SampleEncoding::Float32
+                               << 22050 << 3 << true;
+    QTest::newRow("flac 16") << "44100-2-16.flac" << AudioContainer::Flac << SampleEncoding::Pcm16
+                             << 44100 << 2 << true;
+    QTest::newRow("flac 24") << "96000-1-24.flac" << AudioContainer::Flac << SampleEncoding::Pcm24
+                             << 96000 << 1 << true;
+    QTest::newRow("ogg vorbis") << "44100-2-q.ogg" << AudioContainer::OggVorbis
+                                << SampleEncoding::Pcm16 << 44100 << 2 << false;
+    QTest::newRow("opus") << "48000-1-q.opus" << AudioContainer::OggOpus << SampleEncoding::Pcm16
+                          << 48000 << 1 << false;
+    QTest::newRow("mp3") << "44100-2-q.mp3" << AudioContainer::Mp3 << SampleEncoding::Pcm16 << 44100
+                         << 2 << false;
 }
 
 void TestAudioIo::roundTrip()
@@ -96,7 +104,8 @@ void TestAudioIo::roundTrip()
     QFETCH(int, rate);
     QFETCH(int, channels);
     QFETCH(bool, lossless);
-    const AudioBuffer original = SignalGenerator::sineAndClicks(441.0, 0.5, 0.1, 1.0, rate, channels);
+    const AudioBuffer original =
+        SignalGenerator::sineAndClicks(441.0, 0.5, 0.1, 1.0, rate, channels);
     const std::string path = m_dir.filePath(name).toStdString();
     AudioFileWriter::write(path, original, {container, encoding});
 
@@ -115,7 +124,8 @@ void TestAudioIo::roundTrip()
                                                                      : 1.0 / (1 << 14);
         double worst = 0;
         for (std::size_t i = 0; i < original.interleaved().size(); ++i)
-            worst = std::max(worst, double(std::fabs(original.interleaved()[i] - decoded.interleaved()[i])));
+            worst = std::max(
+                worst, double(std::fabs(original.interleaved()[i] - decoded.interleaved()[i])));
         QVERIFY2(worst <= tolerance, qPrintable(QString("max error %1").arg(worst)));
     } else {
         // Lossy: same length within the codec's padding, and the sine survives.
@@ -166,7 +176,8 @@ void TestAudioIo::resamplerKeepsFrequencyAndLevel()
     Resampler streaming(44100, 16000, 1);
     std::vector<float> out;
     for (std::size_t pos = 0; pos < in.frames(); pos += 1237)
-        streaming.process(in.interleaved().data() + pos, std::min<std::size_t>(1237, in.frames() - pos), out);
+        streaming.process(in.interleaved().data() + pos,
+                          std::min<std::size_t>(1237, in.frames() - pos), out);
     streaming.flush(out);
     const AudioBuffer oneShot = Resampler::resample(in, 16000);
     QCOMPARE(out.size(), oneShot.interleaved().size());
@@ -187,10 +198,12 @@ void TestAudioIo::cropOrPad()
 
 void TestAudioIo::loudnessOfKnownSine()
 {
-    // BS.1770: a 997 Hz full-scale sine in one channel reads -3.01 LUFS; amplitude A adds 20 log10 A.
+    // BS.1770: a 997 Hz full-scale sine in one channel reads -3.01 LUFS; amplitude A adds 20 log10
+    // A.
     const AudioBuffer mono = SignalGenerator::sine(997.0, 0.1, 5.0, 48000);
     const LoudnessStats stats = Loudness::measure(mono);
-    QVERIFY2(std::fabs(stats.integratedLufs - (-23.01)) < 0.1, qPrintable(QString::number(stats.integratedLufs)));
+    QVERIFY2(std::fabs(stats.integratedLufs - (-23.01)) < 0.1,
+             qPrintable(QString::number(stats.integratedLufs)));
     QVERIFY(std::fabs(stats.samplePeak - 0.1) < 1e-3);
     // Two identical channels sum their power: +3.01 dB.
     const AudioBuffer stereo = SignalGenerator::sine(997.0, 0.1, 5.0, 48000, 2);
@@ -205,7 +218,8 @@ void TestAudioIo::waveformPeaksFollowSignal()
     // Silence then a full-scale sine: the first half of the bins is empty, the second is not.
     AudioBuffer signal(1, 8000, 8000);
     const AudioBuffer tone = SignalGenerator::sine(200.0, 0.9, 0.5, 8000);
-    std::copy(tone.interleaved().begin(), tone.interleaved().end(), signal.interleaved().begin() + 4000);
+    std::copy(tone.interleaved().begin(), tone.interleaved().end(),
+              signal.interleaved().begin() + 4000);
     const std::string path = m_dir.filePath("8000-1-16-halves.wav").toStdString();
     AudioFileWriter::write(path, signal, {AudioContainer::Wav, SampleEncoding::Float32});
     const WaveformPeaks peaks = WaveformPeaks::fromFile(path, 10);
@@ -234,8 +248,9 @@ void TestAudioIo::writerIsAtomicAndReportsErrors()
         QVERIFY(QString(e.what()).contains("keep.wav"));
     }
     QCOMPARE(AudioFileReader::probe(path).sampleRate, 8000);
-    QVERIFY_THROWS_EXCEPTION(AudioError, AudioFileWriter::write(
-        m_dir.filePath("no/such/folder/x.wav").toStdString(), first));
+    QVERIFY_THROWS_EXCEPTION(
+        AudioError,
+        AudioFileWriter::write(m_dir.filePath("no/such/folder/x.wav").toStdString(), first));
     QCOMPARE(QDir(m_dir.path()).entryList({"*.part-*"}).size(), 0);
 }
 

@@ -7,17 +7,25 @@
 #include "util/JsonFormatError.h"
 
 #include <QTemporaryDir>
-#include <fstream>
-
 #include <QTest>
 #include <cmath>
+#include <fstream>
 
 using namespace dragon;
 
 namespace {
-double softplus(double x) { return std::log1p(std::exp(x)); }
-double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-bool close(double a, double b, double tol = 1e-6) { return std::fabs(a - b) <= tol; }
+double softplus(double x)
+{
+    return std::log1p(std::exp(x));
+}
+double sigmoid(double x)
+{
+    return 1.0 / (1.0 + std::exp(-x));
+}
+bool close(double a, double b, double tol = 1e-6)
+{
+    return std::fabs(a - b) <= tol;
+}
 } // namespace
 
 class TestDragonEngine : public QObject
@@ -31,7 +39,8 @@ private Q_SLOTS:
         // loss = mean(softplus(0.35), softplus(-0.5))
         auto mw = torch::tensor({0.5, 0.2}, torch::kFloat64).requires_grad_(true);
         auto ml = torch::tensor({0.4, 0.35}, torch::kFloat64).requires_grad_(true);
-        const auto rw = torch::tensor({0.45, 0.25}, torch::kFloat64), rl = torch::tensor({0.42, 0.3}, torch::kFloat64);
+        const auto rw = torch::tensor({0.45, 0.25}, torch::kFloat64),
+                   rl = torch::tensor({0.42, 0.3}, torch::kFloat64);
         LossStats s;
         const auto loss = diffusionDpoLoss(mw, ml, rw, rl, 10.0, &s);
         const double expected = 0.5 * (softplus(0.35) + softplus(-0.5));
@@ -41,13 +50,15 @@ private Q_SLOTS:
         QVERIFY(close(s.margin, 0.5 * (-0.35 + 0.5), 1e-12));
         QVERIFY(close(s.rewardsChosen, -5.0 * 0.5 * ((0.5 - 0.45) + (0.2 - 0.25)), 1e-12));
         QVERIFY(close(s.rewardsRejected, -5.0 * 0.5 * ((0.4 - 0.42) + (0.35 - 0.3)), 1e-12));
-        // d loss / d mse_w_i = (beta/2) (1 - sigmoid(inside_i)) / P: lowering the winner's error helps.
+        // d loss / d mse_w_i = (beta/2) (1 - sigmoid(inside_i)) / P: lowering the winner's error
+        // helps.
         loss.backward();
         QVERIFY(close(mw.grad()[0].item<double>(), 5.0 * (1 - sigmoid(-0.35)) / 2, 1e-12));
         QVERIFY(close(mw.grad()[1].item<double>(), 5.0 * (1 - sigmoid(0.5)) / 2, 1e-12));
         QVERIFY(close(ml.grad()[0].item<double>(), -5.0 * (1 - sigmoid(-0.35)) / 2, 1e-12));
         // At the reference (policy == reference) the loss is log 2 whatever beta is.
-        QVERIFY(close(diffusionDpoLoss(rw, rl, rw, rl, 5000.0).item<double>(), std::log(2.0), 1e-12));
+        QVERIFY(
+            close(diffusionDpoLoss(rw, rl, rw, rl, 5000.0).item<double>(), std::log(2.0), 1e-12));
     }
 
     void ktoLossMatchesHandComputation()
@@ -60,10 +71,12 @@ private Q_SLOTS:
         LossStats s;
         const auto loss = diffusionKtoLoss(model, ref, labels, 4.0, 1.0, 2.0, &s);
         const double z = (0.1 - 0.05 + 0.05) / 3;
-        const double h0 = sigmoid(4 * (0.1 - z)), h1 = sigmoid(-4 * (-0.05 - z)), h2 = sigmoid(4 * (0.05 - z));
+        const double h0 = sigmoid(4 * (0.1 - z)), h1 = sigmoid(-4 * (-0.05 - z)),
+                     h2 = sigmoid(4 * (0.05 - z));
         const double expected = ((1 - h0) + 2.0 * (1 - h1) + (1 - h2)) / 3;
         QVERIFY(close(loss.item<double>(), expected, 1e-12));
-        QVERIFY(close(s.implicitAccuracy, 1.0, 1e-12)); // every label agrees with its implicit reward
+        QVERIFY(
+            close(s.implicitAccuracy, 1.0, 1e-12)); // every label agrees with its implicit reward
         QVERIFY(close(s.rewardsChosen, 4 * (0.1 + 0.05) / 2, 1e-12));
         QVERIFY(close(s.rewardsRejected, 4 * -0.05, 1e-12));
         // z is detached, dg/dmodel = -1: d loss / d model_0 = lambda beta h0 (1 - h0) / 3 > 0, so a
@@ -71,7 +84,8 @@ private Q_SLOTS:
         loss.backward();
         QVERIFY(close(model.grad()[0].item<double>(), 4.0 * h0 * (1 - h0) / 3, 1e-12));
         // A negative mean gap is clamped to 0.
-        const auto zClamped = diffusionKtoLoss(torch::tensor({0.5}, torch::kFloat64), torch::tensor({0.4}, torch::kFloat64),
+        const auto zClamped = diffusionKtoLoss(torch::tensor({0.5}, torch::kFloat64),
+                                               torch::tensor({0.4}, torch::kFloat64),
                                                torch::tensor({1.0}, torch::kFloat64), 4.0);
         QVERIFY(close(zClamped.item<double>(), 1 - sigmoid(4 * -0.1), 1e-12));
     }
@@ -80,7 +94,8 @@ private Q_SLOTS:
     {
         DemoBuilder builder;
         // prompt 0: clear winner; prompt 1: a near-tie (skipped); prompt 2: clear; prompt 3: alone.
-        const auto d = builder.build({1, 3, 2, 2.0001, 5, 0, 9}, {0, 0, 1, 1, 2, 2, 3}, RewardKind::Instance);
+        const auto d =
+            builder.build({1, 3, 2, 2.0001, 5, 0, 9}, {0, 0, 1, 1, 2, 2, 3}, RewardKind::Instance);
         QCOMPARE(int(d.pairs.size()), 2);
         QCOMPARE(d.pairs[0].winner, 1);
         QCOMPARE(d.pairs[0].loser, 0);
@@ -89,7 +104,8 @@ private Q_SLOTS:
         QCOMPARE(d.skippedTies, 1);
         QVERIFY(!d.constantReward);
         // K = 4: best and worst of each prompt.
-        const auto k4 = builder.build({0.1, 0.9, 0.5, 0.3}, {0, 0, 0, 0}, RewardKind::InstanceToDistribution);
+        const auto k4 =
+            builder.build({0.1, 0.9, 0.5, 0.3}, {0, 0, 0, 0}, RewardKind::InstanceToDistribution);
         QCOMPARE(k4.pairs.size(), std::size_t(1));
         QCOMPARE(k4.pairs[0].winner, 1);
         QCOMPARE(k4.pairs[0].loser, 0);
@@ -104,7 +120,8 @@ private Q_SLOTS:
         // prompt 2's near-tie and prompt 3's single sample give no label.
         {
             DemoBuilder perPrompt(c);
-            const auto d = perPrompt.build({10, 12, 1, 0, 5, 5.00001, 7}, {0, 0, 1, 1, 2, 2, 3}, RewardKind::Instance);
+            const auto d = perPrompt.build({10, 12, 1, 0, 5, 5.00001, 7}, {0, 0, 1, 1, 2, 2, 3},
+                                           RewardKind::Instance);
             QCOMPARE(int(d.labels.size()), 4);
             QCOMPARE(d.positives(), 2);
             for (const auto &l : d.labels)
@@ -130,7 +147,8 @@ private Q_SLOTS:
         for (const auto &l : d.labels)
             QCOMPARE(l.label, l.index > 2 ? 1 : -1);
         // Set rewards: top half of contributions D+, bottom half D-.
-        const auto set = median.build({0.3, -0.2, 0.9, 0.1}, {0, 0, 1, 1}, RewardKind::DistributionToDistribution);
+        const auto set = median.build({0.3, -0.2, 0.9, 0.1}, {0, 0, 1, 1},
+                                      RewardKind::DistributionToDistribution);
         QCOMPARE(int(set.labels.size()), 4);
         for (const auto &l : set.labels)
             QCOMPARE(l.label, (l.index == 0 || l.index == 2) ? 1 : -1);
@@ -153,8 +171,10 @@ private Q_SLOTS:
         QVERIFY(d.constantReward);
         QVERIFY(d.empty());
         QVERIFY(d.warning.find("constant") != std::string::npos);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, builder.build({1, std::nan("")}, {0, 0}, RewardKind::Instance));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, builder.build({1, 2}, {0}, RewardKind::Instance));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 builder.build({1, std::nan("")}, {0, 0}, RewardKind::Instance));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 builder.build({1, 2}, {0}, RewardKind::Instance));
     }
 
     void winRateStatistics()
@@ -196,12 +216,14 @@ private Q_SLOTS:
         QCOMPARE(back.device, std::string("cpu"));
         QCOMPARE(back.guardrailEncoder, std::string());
         // Older configs named the base model "checkpoint".
-        QCOMPARE(DragonConfig::fromJson(R"({"checkpoint": "old.pt"})").generator, std::string("old.pt"));
+        QCOMPARE(DragonConfig::fromJson(R"({"checkpoint": "old.pt"})").generator,
+                 std::string("old.pt"));
         QCOMPARE(back.anchorWeight, 12.5);
         QCOMPARE(back.anchorBatch, 3);
         QCOMPARE(back.evalSeedsPerPrompt, 5);
         // Older configs said runningBaseline: true.
-        QVERIFY(DragonConfig::fromJson("{\"runningBaseline\": true}").labelBaseline == LabelBaseline::Running);
+        QVERIFY(DragonConfig::fromJson("{\"runningBaseline\": true}").labelBaseline ==
+                LabelBaseline::Running);
         QCOMPARE(back.project.reward, c.project.reward);
         QVERIFY(back.validate().empty());
         DragonConfig bad;
@@ -222,7 +244,8 @@ private Q_SLOTS:
         single.labelBaseline = LabelBaseline::Prompt;
         single.seedsPerPrompt = 1;
         QCOMPARE(int(single.validate().size()), 1);
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, DragonConfig::fromJson("{\"rounds\": \"many\"}"));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 DragonConfig::fromJson("{\"rounds\": \"many\"}"));
     }
 
     // Run configs are read back on --resume and may be edited by hand: every bad field is a
@@ -231,23 +254,40 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("rounds 1e30") << R"({"rounds": 1e30})" << "\"rounds\" of the training config must be a whole number";
-        QTest::newRow("rounds 2.5") << R"({"rounds": 2.5})" << "\"rounds\"";
-        QTest::newRow("seed text") << R"({"seed": "x"})" << "\"seed\" of the training config must be a whole number";
-        QTest::newRow("seed negative") << R"({"seed": -3})" << "\"seed\"";
-        QTest::newRow("loss number") << R"({"loss": 5})" << "\"loss\" of the training config must be text";
-        QTest::newRow("loss unknown") << R"({"loss": "ppo"})" << "\"loss\" of the training config must be \"dpo\" or \"kto\", not \"ppo\"";
-        QTest::newRow("baseline unknown") << R"({"labelBaseline": "mean"})" << "\"labelBaseline\" of the training config must be";
-        QTest::newRow("guidance 1e300") << R"({"guidance": 1e300})" << "\"guidance\"";
-        QTest::newRow("beta 1e400") << R"({"beta": 1e400})" << "out of range";
-        QTest::newRow("flag text") << R"({"guidedLoss": "yes"})" << "\"guidedLoss\" of the training config must be true or false";
-        QTest::newRow("prompts") << R"({"trainPrompts": [1]})" << "\"trainPrompts\"";
-        QTest::newRow("set items") << R"({"exemplarSets": [{"id": "a", "items": 3}]})" << "\"items\" of exemplar set 'a' must be a list";
-        QTest::newRow("item path") << R"({"exemplarSets": [{"id": "a", "items": [{"path": 3}]}]})" << "\"path\"";
-        QTest::newRow("reward topK") << R"({"reward": {"terms": [{"type": "kid", "topK": 1e30}]}})" << "\"topK\"";
-        QTest::newRow("deep") << QString(R"({"reward": )") + QString(100000, '[') + QString(100000, ']') + "}"
+        QTest::newRow("rounds 1e30") << R"({"rounds": 1e30})"
+                                     << "\"rounds\" of the training config must be a whole number";
+        QTest::newRow("rounds 2.5") << R"({"rounds": 2.5})"
+                                    << "\"rounds\"";
+        QTest::newRow("seed text") << R"({"seed": "x"})"
+                                   << "\"seed\" of the training config must be a whole number";
+        QTest::newRow("seed negative") << R"({"seed": -3})"
+                                       << "\"seed\"";
+        QTest::newRow("loss number") << R"({"loss": 5})"
+                                     << "\"loss\" of the training config must be text";
+        QTest::newRow("loss unknown")
+            << R"({"loss": "ppo"})"
+            << "\"loss\" of the training config must be \"dpo\" or \"kto\", not \"ppo\"";
+        QTest::newRow("baseline unknown") << R"({"labelBaseline": "mean"})"
+                                          << "\"labelBaseline\" of the training config must be";
+        QTest::newRow("guidance 1e300") << R"({"guidance": 1e300})"
+                                        << "\"guidance\"";
+        QTest::newRow("beta 1e400") << R"({"beta": 1e400})"
+                                    << "out of range";
+        QTest::newRow("flag text") << R"({"guidedLoss": "yes"})"
+                                   << "\"guidedLoss\" of the training config must be true or false";
+        QTest::newRow("prompts") << R"({"trainPrompts": [1]})"
+                                 << "\"trainPrompts\"";
+        QTest::newRow("set items") << R"({"exemplarSets": [{"id": "a", "items": 3}]})"
+                                   << "\"items\" of exemplar set 'a' must be a list";
+        QTest::newRow("item path") << R"({"exemplarSets": [{"id": "a", "items": [{"path": 3}]}]})"
+                                   << "\"path\"";
+        QTest::newRow("reward topK") << R"({"reward": {"terms": [{"type": "kid", "topK": 1e30}]}})"
+                                     << "\"topK\"";
+        QTest::newRow("deep") << QString(R"({"reward": )") + QString(100000, '[') +
+                                     QString(100000, ']') + "}"
                               << "nested deeper than 64";
-        QTest::newRow("not an object") << "[1, 2]" << "the training config is not a JSON object";
+        QTest::newRow("not an object") << "[1, 2]"
+                                       << "the training config is not a JSON object";
     }
 
     void badConfigFieldsAreRefused()
@@ -271,9 +311,12 @@ private Q_SLOTS:
             DragonConfig::fromFile(path);
             QFAIL("a bad config file was read");
         } catch (const JsonFormatError &e) {
-            QVERIFY2(QString(e.what()).startsWith(QString::fromStdString(path + ": bad training config: ")), e.what());
+            QVERIFY2(QString(e.what()).startsWith(
+                         QString::fromStdString(path + ": bad training config: ")),
+                     e.what());
         }
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, DragonConfig::fromFile(dir.filePath("none.json").toStdString()));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 DragonConfig::fromFile(dir.filePath("none.json").toStdString()));
     }
 };
 

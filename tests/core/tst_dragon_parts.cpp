@@ -1,6 +1,8 @@
 // The parts of the DRAGON engine, each alone: RoundPlan, RunFolder, CheckpointStore,
 // PreferenceUpdate (DPO, KTO, EMA, the NaN vote), DistributedBatch, WinRateEvaluator's paired
 // statistics, the generator factory and device specs.
+#include "TinyCheckpoint.h"
+#include "WavFixture.h"
 #include "dragon/CheckpointStore.h"
 #include "dragon/DistributedBatch.h"
 #include "dragon/DistributedGroup.h"
@@ -12,9 +14,6 @@
 #include "model/GeneratorFactory.h"
 #include "model/PocketGenerator.h"
 #include "project/ProjectFolder.h"
-
-#include "TinyCheckpoint.h"
-#include "WavFixture.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <QTemporaryDir>
@@ -64,13 +63,20 @@ public:
     std::vector<int64_t> latentShape() const override { return m_inner->latentShape(); }
     const torch::Tensor &alphasCumprod() const override { return m_inner->alphasCumprod(); }
     bool predictsV() const override { return m_inner->predictsV(); }
-    TextCondition encodeText(const std::vector<std::string> &p) override { return m_inner->encodeText(p); }
-    torch::Tensor denoise(const torch::Tensor &xt, const torch::Tensor &steps, const TextCondition &c) override
+    TextCondition encodeText(const std::vector<std::string> &p) override
+    {
+        return m_inner->encodeText(p);
+    }
+    torch::Tensor denoise(const torch::Tensor &xt, const torch::Tensor &steps,
+                          const TextCondition &c) override
     {
         const auto out = m_inner->denoise(xt, steps, c);
         return m_training ? out * std::numeric_limits<float>::quiet_NaN() : out;
     }
-    std::vector<AudioBuffer> decode(const torch::Tensor &z) const override { return m_inner->decode(z); }
+    std::vector<AudioBuffer> decode(const torch::Tensor &z) const override
+    {
+        return m_inner->decode(z);
+    }
     std::vector<torch::Tensor> parameters() override { return m_inner->parameters(); }
     void setTraining(bool training) override
     {
@@ -178,7 +184,8 @@ private Q_SLOTS:
         folder.create();
         QVERIFY(fs::is_directory(folder.checkpoints()) && fs::is_directory(folder.audition()));
         QCOMPARE(RunFolder::roundName(12), std::string("round-000012"));
-        QCOMPARE(folder.auditionClip(3, -1).filename().string(), std::string("round-000003-minus.wav"));
+        QCOMPARE(folder.auditionClip(3, -1).filename().string(),
+                 std::string("round-000003-minus.wav"));
         RoundStats s;
         s.round = 1;
         s.rewardMean = -3.5;
@@ -190,7 +197,9 @@ private Q_SLOTS:
         folder.appendMetrics(row);
         s.round = 2;
         folder.appendMetrics(RunFolder::metricsRow(s));
-        { std::ofstream(folder.file("metrics.jsonl"), std::ios::app) << "{\"round\": 3, \"rew"; } // torn
+        {
+            std::ofstream(folder.file("metrics.jsonl"), std::ios::app) << "{\"round\": 3, \"rew";
+        } // torn
         folder.rewriteCsv();
         std::ifstream csv(folder.file("metrics.csv"));
         std::string header, first;
@@ -275,7 +284,8 @@ private Q_SLOTS:
                 policy->parameters()[0].add_(0.5);
             }
             demo.setBaseline(round * 0.1, true);
-            store.save(round, {*policy, update.optimizer(), nullptr, demo, scales}, "row " + std::to_string(round) + "\n");
+            store.save(round, {*policy, update.optimizer(), nullptr, demo, scales},
+                       "row " + std::to_string(round) + "\n");
             saved.push_back(snapshot(*policy));
         }
         QCOMPARE(int(store.files().size()), 3); // rounds 2-4
@@ -288,8 +298,9 @@ private Q_SLOTS:
         DemoBuilder freshDemo;
         std::string freshScales;
         std::vector<std::string> messages;
-        const auto r = store.resume({*fresh, freshUpdate.optimizer(), nullptr, freshDemo, freshScales}, *base,
-                                    [&](const std::string &m) { messages.push_back(m); }, true);
+        const auto r = store.resume(
+            {*fresh, freshUpdate.optimizer(), nullptr, freshDemo, freshScales}, *base,
+            [&](const std::string &m) { messages.push_back(m); }, true);
         QVERIFY(r.resumed);
         QCOMPARE(r.round, 3);
         QCOMPARE(r.contents.journal, std::string("row 3\n"));
@@ -298,7 +309,8 @@ private Q_SLOTS:
         QCOMPARE(freshDemo.baseline(), 0.3);
         QCOMPARE(freshScales, scales);
         QVERIFY(!fs::exists(fs::path(dir.path().toStdString()) / ".round-000005.pt.tmp-abc"));
-        QVERIFY(messages.front().find("round-000004.pt is unreadable or damaged") != std::string::npos);
+        QVERIFY(messages.front().find("round-000004.pt is unreadable or damaged") !=
+                std::string::npos);
         // Nothing usable: no resume, and the policy holds the base weights again.
         for (const auto &f : store.files())
             fixtures::writeFile(f.string(), "gone");
@@ -307,7 +319,8 @@ private Q_SLOTS:
             torch::NoGradGuard noGrad;
             again->parameters()[0].add_(1.0);
         }
-        const auto none = store.resume({*again, freshUpdate.optimizer(), nullptr, freshDemo, freshScales}, *base, {}, true);
+        const auto none = store.resume(
+            {*again, freshUpdate.optimizer(), nullptr, freshDemo, freshScales}, *base, {}, true);
         QVERIFY(!none.resumed);
         QCOMPARE(none.round, 0);
         QCOMPARE(maxDifference(snapshot(*again), snapshot(*base)), 0.0);
@@ -328,7 +341,8 @@ private Q_SLOTS:
             QCOMPARE(update.setRound(1), c.learningRate / 2); // warm-up over 2 rounds
             const auto plan = RoundPlan::forRound(pool(4), 2, 2, 1, 1);
             const auto shape = policy->latentShape();
-            const auto latents = torch::randn({4, shape[0], shape[1]}, at::make_generator<at::CPUGeneratorImpl>(9));
+            const auto latents =
+                torch::randn({4, shape[0], shape[1]}, at::make_generator<at::CPUGeneratorImpl>(9));
             Demonstrations demos;
             if (loss == PreferenceLoss::Dpo)
                 demos.pairs = {{0, 1}, {3, 2}};
@@ -338,7 +352,8 @@ private Q_SLOTS:
             const auto emaBefore = snapshot(*ema);
             RoundStats stats;
             torch::AutoGradMode grad(true);
-            update.apply(demos, latents, plan.prompts, plan.promptOf, plan.roundSeed, stats, nullptr);
+            update.apply(demos, latents, plan.prompts, plan.promptOf, plan.roundSeed, stats,
+                         nullptr);
             QVERIFY(stats.updated);
             QVERIFY(std::isfinite(stats.loss.loss) && stats.gradNorm > 0);
             const auto after = snapshot(*policy);
@@ -348,7 +363,10 @@ private Q_SLOTS:
             const auto emaAfter = snapshot(*ema);
             double worst = 0;
             for (std::size_t i = 0; i < after.size(); ++i)
-                worst = std::max(worst, (emaAfter[i] - (0.75 * emaBefore[i] + 0.25 * after[i])).abs().max().item<double>());
+                worst = std::max(worst, (emaAfter[i] - (0.75 * emaBefore[i] + 0.25 * after[i]))
+                                            .abs()
+                                            .max()
+                                            .item<double>());
             QVERIFY2(worst < 1e-6, qPrintable(QString::number(worst)));
             // The text encoder is not trained by default.
             auto *pocket = dynamic_cast<PocketGenerator *>(policy.get());
@@ -430,7 +448,8 @@ private Q_SLOTS:
         } else {
             QCOMPARE(resolveDevice("auto").type(), torch::kCUDA);
         }
-        QCOMPARE(ProjectFolder::embeddingCache("/p/song.dragon", "/run"), std::string("/p/song.dragon.d/embeddings"));
+        QCOMPARE(ProjectFolder::embeddingCache("/p/song.dragon", "/run"),
+                 std::string("/p/song.dragon.d/embeddings"));
         QCOMPARE(ProjectFolder::embeddingCache("", "/run"), std::string("/run/embeddings"));
         QCOMPARE(ProjectFolder::runsDir("/p/song.dragon"), std::string("/p/song.dragon.d/runs"));
     }

@@ -1,21 +1,20 @@
 // Real DRAGON training on the shipped pocket model (CPU): a loudness reward raises the eval win
 // rate above 70 %; a resumed run equals an uninterrupted one; damaged checkpoints, a stop in
 // the middle of a round, a failing checkpoint write and a constant reward are all survived.
+#include "WavFixture.h"
 #include "dragon/DragonTrainer.h"
 #include "facade/GeneratorService.h"
 #include "facade/TrainingService.h"
 #include "model/CorpusGenerator.h"
 #include "model/PocketGenerator.h"
 
-#include "WavFixture.h"
-
 #include <QElapsedTimer>
-#include <nlohmann/json.hpp>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 using namespace dragon;
@@ -28,7 +27,8 @@ std::vector<std::string> captions(std::uint64_t first, int count)
     const CorpusGenerator corpus;
     std::vector<std::string> out;
     for (int i = 0; i < count; ++i)
-        out.push_back(CorpusGenerator::caption(corpus.generate(first + std::uint64_t(i)), std::uint64_t(i)));
+        out.push_back(
+            CorpusGenerator::caption(corpus.generate(first + std::uint64_t(i)), std::uint64_t(i)));
     return out;
 }
 
@@ -105,12 +105,16 @@ private Q_SLOTS:
         const EvalStats &last = evals.back();
         QCOMPARE(int(last.terms.size()), 2);
         const TermEval &loud = last.terms[0];
-        qInfo("win rate %.3f [%.3f, %.3f], p = %.2g, combined reward %.3f -> %.3f (better by %.3f [%.3f, %.3f]); "
-              "loudness -14 term %.2f -> %.2f LU (better by %.2f [%.2f, %.2f]); -40 term better by %.2f",
-              last.winRate.rate, last.winRate.lower, last.winRate.upper, last.winRate.signTestP, last.rewardBase,
-              last.rewardPolicy, last.deltaMean, last.deltaLower, last.deltaUpper, loud.base, loud.policy, loud.delta,
-              loud.deltaLower, loud.deltaUpper, last.terms[1].delta);
-        QVERIFY(loud.policy > loud.base && loud.delta > 0); // the term that improves shows it, in LU
+        qInfo("win rate %.3f [%.3f, %.3f], p = %.2g, combined reward %.3f -> %.3f (better by %.3f "
+              "[%.3f, %.3f]); "
+              "loudness -14 term %.2f -> %.2f LU (better by %.2f [%.2f, %.2f]); -40 term better by "
+              "%.2f",
+              last.winRate.rate, last.winRate.lower, last.winRate.upper, last.winRate.signTestP,
+              last.rewardBase, last.rewardPolicy, last.deltaMean, last.deltaLower, last.deltaUpper,
+              loud.base, loud.policy, loud.delta, loud.deltaLower, loud.deltaUpper,
+              last.terms[1].delta);
+        QVERIFY(loud.policy > loud.base &&
+                loud.delta > 0); // the term that improves shows it, in LU
         QVERIFY(loud.deltaLower < loud.delta && loud.delta < loud.deltaUpper);
         QVERIFY2(last.winRate.rate > 0.7, qPrintable(QString::number(last.winRate.rate)));
         QVERIFY(last.winRate.lower > 0.5);
@@ -118,8 +122,10 @@ private Q_SLOTS:
         QCOMPARE(last.winRate.trials, 16); // one outcome per prompt (the mean of its 2 seeds)
         // The paired difference of the combined value: positive, inside its interval (with 16
         // prompts one outlier can still put the lower end below 0).
-        QVERIFY(last.deltaMean > 0 && last.deltaLower < last.deltaMean && last.deltaMean < last.deltaUpper);
-        QVERIFY(std::abs(rounds.front().rewardMean) < 1e-9); // round 1 is the frozen scales' own batch
+        QVERIFY(last.deltaMean > 0 && last.deltaLower < last.deltaMean &&
+                last.deltaMean < last.deltaUpper);
+        QVERIFY(std::abs(rounds.front().rewardMean) <
+                1e-9); // round 1 is the frozen scales' own batch
         for (const auto &r : rounds) {
             QCOMPARE(int(r.terms.size()), 2);
             QVERIFY(r.terms[0].mean < 0 && r.terms[0].p10 <= r.terms[0].p90); // -|LUFS + 14|
@@ -127,7 +133,8 @@ private Q_SLOTS:
             QVERIFY(r.pairs > 0);
             QVERIFY(std::isfinite(r.loss.loss) && r.gradNorm > 0);
             QVERIFY(r.secondsSample > 0 && r.secondsUpdate > 0);
-            QVERIFY(r.anchorLoss > 0 && std::isfinite(r.anchorLoss)); // the pretraining anchor is on by default
+            QVERIFY(r.anchorLoss > 0 &&
+                    std::isfinite(r.anchorLoss)); // the pretraining anchor is on by default
         }
         // The run folder.
         const fs::path run = dir.path().toStdString();
@@ -176,7 +183,8 @@ private Q_SLOTS:
 
         // A damaged newest checkpoint and a torn metrics line: resume from the older one.
         const fs::path run = resumed.path().toStdString();
-        fixtures::writeFile((run / "checkpoints" / "round-000002.pt").string(), "PK\x03\x04 torn by a crash");
+        fixtures::writeFile((run / "checkpoints" / "round-000002.pt").string(),
+                            "PK\x03\x04 torn by a crash");
         std::ofstream(run / "metrics.jsonl", std::ios::app) << "{\"round\": 3, \"reward_me";
         std::vector<std::string> messages;
         DragonCallbacks callbacks;
@@ -217,9 +225,12 @@ private Q_SLOTS:
         qInfo("stop -> run() returned: %lld ms", sinceStop.elapsed());
         QVERIFY2(sinceStop.elapsed() < 1000, qPrintable(QString::number(sinceStop.elapsed())));
         QCOMPARE(int(rounds.size()), 2);
-        QVERIFY2(rounds[1].warning.find("checkpoint failed") != std::string::npos, rounds[1].warning.c_str());
+        QVERIFY2(rounds[1].warning.find("checkpoint failed") != std::string::npos,
+                 rounds[1].warning.c_str());
         // The run says what is not on disk (the CLI exits non-zero on it, the GUI stops).
-        QCOMPARE(trainer.unsavedWork().rfind("round 2 not saved (the last checkpoint written is round 1", 0), 0u);
+        QCOMPARE(trainer.unsavedWork().rfind(
+                     "round 2 not saved (the last checkpoint written is round 1", 0),
+                 0u);
         QVERIFY(fs::exists(run / "checkpoints" / "round-000001.pt"));
         QCOMPARE(lines(run / "metrics.jsonl"), 2);
         fs::remove_all(run / "checkpoints" / "round-000002.pt");
@@ -245,10 +256,12 @@ private Q_SLOTS:
         {
             QTemporaryDir dir;
             const fs::path run = dir.path().toStdString();
-            fs::create_directories(run / "checkpoints" / "round-000001.pt"); // round 1 cannot be written
+            fs::create_directories(run / "checkpoints" /
+                                   "round-000001.pt"); // round 1 cannot be written
             DragonTrainer trainer(faultConfig(2), run.string());
             QCOMPARE(trainer.run(), 2);
-            QCOMPARE(trainer.unsavedWork(), std::string()); // round 2's checkpoint holds round 1 too
+            QCOMPARE(trainer.unsavedWork(),
+                     std::string()); // round 2's checkpoint holds round 1 too
         }
         QTemporaryDir dir;
         const fs::path run = dir.path().toStdString();
@@ -256,7 +269,9 @@ private Q_SLOTS:
             fs::create_directories(run / "checkpoints" / name); // a disk that stays full
         DragonTrainer trainer(faultConfig(6), run.string());
         QCOMPARE(trainer.run(), 3); // stops after three failed checkpoints in a row
-        QCOMPARE(trainer.unsavedWork().rfind("rounds 1-3 not saved (the last checkpoint written is none", 0), 0u);
+        QCOMPARE(trainer.unsavedWork().rfind(
+                     "rounds 1-3 not saved (the last checkpoint written is none", 0),
+                 0u);
 
         // Through the GUI's service: the run ends in an error state saying what was not saved.
         QTemporaryDir serviceDir;
@@ -265,10 +280,11 @@ private Q_SLOTS:
         TrainingService service;
         std::atomic<bool> done{false};
         TrainingService::Outcome outcome;
-        QVERIFY(service.start(faultConfig(1), serviceRun.string(), {}, [&](const TrainingService::Outcome &o) {
-            outcome = o;
-            done = true;
-        }));
+        QVERIFY(service.start(faultConfig(1), serviceRun.string(), {},
+                              [&](const TrainingService::Outcome &o) {
+                                  outcome = o;
+                                  done = true;
+                              }));
         service.wait();
         QVERIFY(done.load());
         QCOMPARE(outcome.rounds, 1);
@@ -288,9 +304,11 @@ private Q_SLOTS:
             fs::remove(run / "metrics.jsonl");
             fs::create_directories(run / "metrics.jsonl");
             QCOMPARE(trainer.run(), 2);
-            QVERIFY2(trainer.unsavedWork().find("metrics row of round 1 not written") != std::string::npos,
+            QVERIFY2(trainer.unsavedWork().find("metrics row of round 1 not written") !=
+                         std::string::npos,
                      trainer.unsavedWork().c_str());
-            QVERIFY(trainer.unsavedWork().find("not saved") == std::string::npos); // checkpoints are fine
+            QVERIFY(trainer.unsavedWork().find("not saved") ==
+                    std::string::npos); // checkpoints are fine
         }
         fs::remove_all(run / "metrics.jsonl");
         {
@@ -327,15 +345,17 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QProcess python;
-        python.start("/usr/bin/python3", {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_encoder_plugins.py",
-                                          dir.filePath("plugins")});
+        python.start("/usr/bin/python3",
+                     {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_encoder_plugins.py",
+                      dir.filePath("plugins")});
         QVERIFY(python.waitForFinished(120000) && python.exitCode() == 0);
         DragonConfig c = loudnessConfig(1);
         c.evalEvery = 0;
         c.promptsPerRound = 2;
         c.project.reward.encoder = dir.filePath("plugins/constant.pt").toStdString();
         const std::string clip = dir.filePath("ref.wav").toStdString();
-        fixtures::writeFile(clip, fixtures::floatWavBytes(std::vector<float>(16000, 0.1f), 1, 16000));
+        fixtures::writeFile(clip,
+                            fixtures::floatWavBytes(std::vector<float>(16000, 0.1f), 1, 16000));
         c.project.exemplarSets = {{"set-1", "Refs", {ExemplarItem::audio(clip)}}};
         RewardTerm similar;
         similar.type = "exemplar-similarity";
@@ -366,10 +386,11 @@ private Q_SLOTS:
         DragonCallbacks callbacks;
         callbacks.round = [&](const RoundStats &) { ++rounds; };
         callbacks.progress = [&](const std::string &, int, int) { ++progress; };
-        QVERIFY(service.start(c, dir.path().toStdString(), callbacks, [&](const TrainingService::Outcome &o) {
-            outcome = o;
-            done = true;
-        }));
+        QVERIFY(service.start(c, dir.path().toStdString(), callbacks,
+                              [&](const TrainingService::Outcome &o) {
+                                  outcome = o;
+                                  done = true;
+                              }));
         QVERIFY(!service.start(c, dir.path().toStdString(), {}, {})); // one run at a time
         QTRY_VERIFY_WITH_TIMEOUT(rounds.load() >= 1, 60000);
         // Pause: the phase in flight finishes, then nothing moves: no sampler step reports
@@ -410,10 +431,11 @@ private Q_SLOTS:
         DragonConfig bad = c;
         bad.project.trainPrompts.clear();
         done = false;
-        QVERIFY(service.start(bad, dir.filePath("bad").toStdString(), {}, [&](const TrainingService::Outcome &o) {
-            outcome = o;
-            done = true;
-        }));
+        QVERIFY(service.start(bad, dir.filePath("bad").toStdString(), {},
+                              [&](const TrainingService::Outcome &o) {
+                                  outcome = o;
+                                  done = true;
+                              }));
         service.wait();
         QVERIFY(done.load());
         QVERIFY(outcome.error.find("no training prompts") != std::string::npos);
@@ -432,7 +454,6 @@ private Q_SLOTS:
         c.project.reward.terms = {fad};
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, DragonTrainer(c, dir.path().toStdString()));
     }
-
 };
 
 QTEST_GUILESS_MAIN(TestDragonTraining)

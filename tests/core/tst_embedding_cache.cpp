@@ -1,12 +1,11 @@
 // Embedding cache: hits after the first pass (a 1,000-file set reopens fast), changed files are
 // re-encoded, damaged or foreign entries are recomputed and never trusted, concurrent writers
 // leave whole entries, and an unwritable cache still returns embeddings.
+#include "WavFixture.h"
 #include "audio/AudioError.h"
 #include "encoders/EmbeddingCache.h"
 #include "encoders/EncoderFactory.h"
 #include "util/ContentHash.h"
-
-#include "WavFixture.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -37,7 +36,8 @@ std::string writeTone(const QTemporaryDir &dir, const QString &name, double hz, 
 
 bool sameEmbedding(const Embedding &a, const Embedding &b)
 {
-    return a.frames == b.frames && a.dimension == b.dimension && a.frameData == b.frameData && a.clip == b.clip;
+    return a.frames == b.frames && a.dimension == b.dimension && a.frameData == b.frameData &&
+           a.clip == b.clip;
 }
 
 } // namespace
@@ -106,7 +106,8 @@ private Q_SLOTS:
         const std::string a = writeTone(dir, "a.wav", 440);
         const Embedding before = cache.embedFile(*encoder, a);
         // Same name, same size, new content (and a new mtime).
-        std::filesystem::last_write_time(a, std::filesystem::last_write_time(a) - std::chrono::seconds(5));
+        std::filesystem::last_write_time(a, std::filesystem::last_write_time(a) -
+                                                std::chrono::seconds(5));
         writeTone(dir, "a.wav", 2000);
         bool hit = true;
         const Embedding after = cache.embedFile(*encoder, a, &hit);
@@ -164,7 +165,8 @@ private Q_SLOTS:
         auto reference = createEncoder("mel-stats");
         std::vector<Embedding> expected;
         for (const auto &f : files)
-            expected.push_back(EmbeddingCache(dir.filePath("scratch").toStdString()).embedFile(*reference, f));
+            expected.push_back(
+                EmbeddingCache(dir.filePath("scratch").toStdString()).embedFile(*reference, f));
         // Four jobs with their own cache objects (as two processes would have), same folder.
         std::vector<std::thread> jobs;
         std::atomic<int> mismatches{0};
@@ -189,7 +191,8 @@ private Q_SLOTS:
         QCOMPARE(after.stats().corrupt, 0);
         // No temporary files left behind.
         for (const auto &e : std::filesystem::recursive_directory_iterator(cacheDir))
-            QVERIFY2(e.path().filename().string().find(".tmp") == std::string::npos, e.path().c_str());
+            QVERIFY2(e.path().filename().string().find(".tmp") == std::string::npos,
+                     e.path().c_str());
     }
 
     void unwritableCacheStillEmbeds()
@@ -201,9 +204,11 @@ private Q_SLOTS:
         EmbeddingCache cache(blocker + "/cache");
         const std::string a = writeTone(dir, "a.wav", 440);
         QCOMPARE(cache.embedFile(*encoder, a).dimension, 64);
-        QVERIFY_THROWS_EXCEPTION(AudioError, cache.embedFile(*encoder, dir.filePath("missing.wav").toStdString()));
+        QVERIFY_THROWS_EXCEPTION(
+            AudioError, cache.embedFile(*encoder, dir.filePath("missing.wav").toStdString()));
         fixtures::writeFile(dir.filePath("junk.wav").toStdString(), "not audio at all");
-        QVERIFY_THROWS_EXCEPTION(AudioError, cache.embedFile(*encoder, dir.filePath("junk.wav").toStdString()));
+        QVERIFY_THROWS_EXCEPTION(AudioError,
+                                 cache.embedFile(*encoder, dir.filePath("junk.wav").toStdString()));
     }
 };
 

@@ -67,8 +67,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         QProcess python;
-        python.start("/usr/bin/python3", {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_encoder_plugins.py",
-                                          m_dir.path()});
+        python.start(
+            "/usr/bin/python3",
+            {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_encoder_plugins.py", m_dir.path()});
         QVERIFY2(python.waitForFinished(120000) && python.exitCode() == 0,
                  python.readAllStandardError().constData());
     }
@@ -91,12 +92,14 @@ private Q_SLOTS:
         const int frames = frameShape[1].toInt(), dim = frameShape[2].toInt();
         const std::size_t samples = audio.size() / 2;
         for (int clip = 0; clip < 2; ++clip) {
-            std::vector<float> one(audio.begin() + long(clip * samples), audio.begin() + long((clip + 1) * samples));
+            std::vector<float> one(audio.begin() + long(clip * samples),
+                                   audio.begin() + long((clip + 1) * samples));
             const Embedding e = encoder.embed(AudioBuffer(one, 1, 16000));
             QCOMPARE(e.frames, frames);
             QCOMPARE(e.dimension, dim);
             for (int i = 0; i < frames * dim; ++i)
-                QVERIFY2(std::fabs(e.frameData[std::size_t(i)] - expected[std::size_t(clip * frames * dim + i)]) < 1e-5f,
+                QVERIFY2(std::fabs(e.frameData[std::size_t(i)] -
+                                   expected[std::size_t(clip * frames * dim + i)]) < 1e-5f,
                          qPrintable(QString("clip %1 value %2").arg(clip).arg(i)));
         }
         std::vector<std::string> texts;
@@ -124,7 +127,8 @@ private Q_SLOTS:
         // Without a reference beside it: loads, and says it cannot check.
         const std::string bare = m_dir.filePath("bare.pt").toStdString();
         writeFile(bare, bytes);
-        QVERIFY(TorchScriptEncoder(bare).integrityWarning().find("not verified") != std::string::npos);
+        QVERIFY(TorchScriptEncoder(bare).integrityWarning().find("not verified") !=
+                std::string::npos);
 
         // One flipped byte inside the first weight tensor's data: before the
         // reference check such a file loaded and shifted every embedding.
@@ -166,7 +170,8 @@ private Q_SLOTS:
     {
         // Found by fuzz_plugin: a plug-in whose TorchScript code does not parse made libtorch
         // throw a torch::jit::ErrorReport whose what() throws again: the app aborted.
-        const std::string file = std::string(DRAGON_TEST_DATA_DIR) + "/fixtures/damaged/plugin-code-does-not-parse.pt";
+        const std::string file =
+            std::string(DRAGON_TEST_DATA_DIR) + "/fixtures/damaged/plugin-code-does-not-parse.pt";
         try {
             TorchScriptEncoder encoder(file);
             QFAIL("a plug-in whose code does not parse was accepted");
@@ -180,15 +185,24 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("message");
-        QTest::newRow("missing method") << "missing_method" << "embed_audio() is missing";
-        QTest::newRow("wrong shape") << "wrong_shape" << "returned shape [2, 8]";
-        QTest::newRow("float64") << "float64" << "dtype Double; expected float32";
-        QTest::newRow("nan") << "nan_output" << "NaN or infinite";
-        QTest::newRow("wrong dim") << "wrong_dim" << "embedding_dim() = 8";
-        QTest::newRow("batch dependent") << "batch_dependent" << "alone and in a batch";
-        QTest::newRow("future version") << "future_version" << "newer PyTorch";
-        QTest::newRow("not torchscript") << "not_torchscript" << "not a loadable TorchScript file";
-        QTest::newRow("missing file") << "does_not_exist" << "does not exist";
+        QTest::newRow("missing method") << "missing_method"
+                                        << "embed_audio() is missing";
+        QTest::newRow("wrong shape") << "wrong_shape"
+                                     << "returned shape [2, 8]";
+        QTest::newRow("float64") << "float64"
+                                 << "dtype Double; expected float32";
+        QTest::newRow("nan") << "nan_output"
+                             << "NaN or infinite";
+        QTest::newRow("wrong dim") << "wrong_dim"
+                                   << "embedding_dim() = 8";
+        QTest::newRow("batch dependent") << "batch_dependent"
+                                         << "alone and in a batch";
+        QTest::newRow("future version") << "future_version"
+                                        << "newer PyTorch";
+        QTest::newRow("not torchscript") << "not_torchscript"
+                                         << "not a loadable TorchScript file";
+        QTest::newRow("missing file") << "does_not_exist"
+                                      << "does not exist";
     }
     void brokenPluginsAreRefused()
     {
@@ -213,7 +227,8 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(EncoderError, createEncoder("mel-stats")->embed(AudioBuffer()));
         std::vector<float> bad(24000, 0.1f);
         bad[100] = std::nanf("");
-        QVERIFY_THROWS_EXCEPTION(EncoderError, createEncoder("mel-stats")->embed(AudioBuffer(bad, 1, 24000)));
+        QVERIFY_THROWS_EXCEPTION(EncoderError,
+                                 createEncoder("mel-stats")->embed(AudioBuffer(bad, 1, 24000)));
     }
 
     void melStatsFrames()
@@ -276,7 +291,8 @@ private Q_SLOTS:
         int correct = 0, total = 0;
         for (int i = 0; i < 6; ++i)
             for (Style style : {Style::Ambient, Style::Techno}) {
-                const Embedding e = clap.embed(synth.render(corpus.generate(CorpusGenerator::kHeldOutSeedStart + 77000 + std::uint64_t(i), style)));
+                const Embedding e = clap.embed(synth.render(corpus.generate(
+                    CorpusGenerator::kHeldOutSeedStart + 77000 + std::uint64_t(i), style)));
                 QCOMPARE(e.dimension, 128);
                 double norm = 0;
                 for (float v : e.clip)
@@ -285,7 +301,8 @@ private Q_SLOTS:
                 double s[2] = {0, 0};
                 for (int k = 0; k < 2; ++k)
                     for (int d = 0; d < 128; ++d)
-                        s[k] += double(e.clip[std::size_t(d)]) * texts[std::size_t(k)][std::size_t(d)];
+                        s[k] +=
+                            double(e.clip[std::size_t(d)]) * texts[std::size_t(k)][std::size_t(d)];
                 correct += (style == Style::Ambient) == (s[0] > s[1]);
                 ++total;
             }
@@ -299,8 +316,10 @@ private Q_SLOTS:
 
     void pocketClapRefusesBadCheckpoints()
     {
-        QVERIFY_THROWS_EXCEPTION(EncoderError, PocketClapEncoder(m_dir.filePath("none.pt").toStdString()));
-        QVERIFY_THROWS_EXCEPTION(EncoderError, PocketClapEncoder(plugin("not_torchscript").toStdString()));
+        QVERIFY_THROWS_EXCEPTION(EncoderError,
+                                 PocketClapEncoder(m_dir.filePath("none.pt").toStdString()));
+        QVERIFY_THROWS_EXCEPTION(EncoderError,
+                                 PocketClapEncoder(plugin("not_torchscript").toStdString()));
         QVERIFY_THROWS_EXCEPTION(EncoderError, PocketClapEncoder(plugin("good").toStdString()));
     }
 };

@@ -1,8 +1,7 @@
 // Frechet distance against scipy's sqrtm formula (tests/fixtures/metrics_reference.py) and on
 // ill-conditioned sets, where it must stay finite and non-negative.
-#include "metrics/FrechetDistance.h"
-
 #include "MetricFixtures.h"
+#include "metrics/FrechetDistance.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -33,10 +32,13 @@ private Q_SLOTS:
         const auto a = randomRows(n, d, 1, 0.0, 1.0);
         const auto b = randomRows(n, d, 2, shift, 1.3);
         const double ours = frechetDistance(GaussianStats::fromRows(a), GaussianStats::fromRows(b));
-        const double reference = test::pythonReference(
-            {"fad", test::writeMatrix(dir, "a.f64", a), test::writeMatrix(dir, "b.f64", b), QString::number(d)})[0];
-        QVERIFY2(std::fabs(ours - reference) <= 1e-5 * std::fabs(reference),
-                 qPrintable(QString("ours %1, scipy %2").arg(ours, 0, 'g', 12).arg(reference, 0, 'g', 12)));
+        const double reference =
+            test::pythonReference({"fad", test::writeMatrix(dir, "a.f64", a),
+                                   test::writeMatrix(dir, "b.f64", b), QString::number(d)})[0];
+        QVERIFY2(
+            std::fabs(ours - reference) <= 1e-5 * std::fabs(reference),
+            qPrintable(
+                QString("ours %1, scipy %2").arg(ours, 0, 'g', 12).arg(reference, 0, 'g', 12)));
     }
     void identicalSetsAreZero()
     {
@@ -54,14 +56,17 @@ private Q_SLOTS:
         const Eigen::MatrixXd single = randomRows(1, 32, 6, 0.0, 1.0);
         const auto other64 = randomRows(200, 64, 7, 0.0, 1.0);
         const auto other32 = randomRows(200, 32, 8, 0.0, 1.0);
-        for (const auto &[x, y] : {std::pair{few, other64}, std::pair{duplicated, other32},
-                                   std::pair{constant, other32}, std::pair{single, other32},
-                                   std::pair{constant, constant}}) {
-            const double fd = frechetDistance(GaussianStats::fromRows(x), GaussianStats::fromRows(y));
+        for (const auto &[x, y] :
+             {std::pair{few, other64}, std::pair{duplicated, other32}, std::pair{constant, other32},
+              std::pair{single, other32}, std::pair{constant, constant}}) {
+            const double fd =
+                frechetDistance(GaussianStats::fromRows(x), GaussianStats::fromRows(y));
             QVERIFY(std::isfinite(fd));
             QVERIFY(fd >= 0.0);
         }
-        QCOMPARE(frechetDistance(GaussianStats::fromRows(constant), GaussianStats::fromRows(constant)), 0.0);
+        QCOMPARE(
+            frechetDistance(GaussianStats::fromRows(constant), GaussianStats::fromRows(constant)),
+            0.0);
     }
 };
 

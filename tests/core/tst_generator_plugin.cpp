@@ -24,7 +24,10 @@ class TestGeneratorPlugin : public QObject
 private:
     QTemporaryDir m_dir;
     QString m_plugins;
-    std::string plugin(const char *name) const { return (fs::path(m_plugins.toStdString()) / name).string(); }
+    std::string plugin(const char *name) const
+    {
+        return (fs::path(m_plugins.toStdString()) / name).string();
+    }
 
     static std::vector<double> flat(const torch::Tensor &t)
     {
@@ -38,8 +41,9 @@ private Q_SLOTS:
         torch::set_num_threads(2);
         m_plugins = m_dir.filePath("plugins");
         QProcess python;
-        python.start("/usr/bin/python3",
-                     {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_generator_plugin.py", m_plugins});
+        python.start(
+            "/usr/bin/python3",
+            {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_generator_plugin.py", m_plugins});
         QVERIFY(python.waitForFinished(120000));
         QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
     }
@@ -61,7 +65,8 @@ private Q_SLOTS:
         QCOMPARE(z.sizes(), (c10::IntArrayRef{2, 4, 32}));
         QVERIFY(torch::isfinite(z).all().item<bool>());
         const auto again = DdimSampler::sample(*g, {"warm pad"}, {1}, s);
-        QVERIFY((again[0] - z[0]).abs().max().item<double>() < 1e-5); // a clip does not depend on its batch
+        QVERIFY((again[0] - z[0]).abs().max().item<double>() <
+                1e-5); // a clip does not depend on its batch
         const auto audio = g->decode(z);
         QCOMPARE(int(audio.size()), 2);
         QCOMPARE(int(audio[0].frames()), 8000);
@@ -72,19 +77,27 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("missing method") << "gen_missing_method.pt" << "method prediction_type() is missing";
-        QTest::newRow("wrong shape") << "gen_wrong_shape.pt" << "denoise() returned Float [2, 4, 31]";
-        QTest::newRow("nan") << "gen_nan.pt" << "denoise() returned NaN or infinite values";
-        QTest::newRow("random") << "gen_random.pt" << "different outputs for the same input";
-        QTest::newRow("prediction type") << "gen_bad_prediction.pt" << "prediction_type() must return \"v\" or \"eps\", not \"x0\"";
-        QTest::newRow("not a model") << "not-a-model.pt" << "neither a pocket-model checkpoint";
+        QTest::newRow("missing method") << "gen_missing_method.pt"
+                                        << "method prediction_type() is missing";
+        QTest::newRow("wrong shape") << "gen_wrong_shape.pt"
+                                     << "denoise() returned Float [2, 4, 31]";
+        QTest::newRow("nan") << "gen_nan.pt"
+                             << "denoise() returned NaN or infinite values";
+        QTest::newRow("random") << "gen_random.pt"
+                                << "different outputs for the same input";
+        QTest::newRow("prediction type")
+            << "gen_bad_prediction.pt"
+            << "prediction_type() must return \"v\" or \"eps\", not \"x0\"";
+        QTest::newRow("not a model") << "not-a-model.pt"
+                                     << "neither a pocket-model checkpoint";
     }
     void brokenPluginsAreRefused()
     {
         QFETCH(QString, file);
         QFETCH(QString, expected);
         if (file == "not-a-model.pt") { // a zip that is no TorchScript at all
-            std::ofstream(plugin("not-a-model.pt"), std::ios::binary) << std::string("PK\x03\x04", 4) << "garbage";
+            std::ofstream(plugin("not-a-model.pt"), std::ios::binary)
+                << std::string("PK\x03\x04", 4) << "garbage";
         }
         try {
             createGenerator(plugin(file.toUtf8().constData()));
@@ -136,7 +149,8 @@ private Q_SLOTS:
         // Probe outputs of the fine-tuned policy in C++...
         Generator &policy = trainer.policy();
         torch::NoGradGuard noGrad;
-        const auto x = (torch::arange(2 * 4 * 32, torch::kFloat32).reshape({2, 4, 32}) / 64.0).sin();
+        const auto x =
+            (torch::arange(2 * 4 * 32, torch::kFloat32).reshape({2, 4, 32}) / 64.0).sin();
         const auto t = torch::tensor({int64_t(5), int64_t(60)}, torch::kInt64);
         const std::vector<std::string> prompts = {"warm pad", ""};
         const auto y = policy.denoise(x, t, policy.encodeText(prompts));
@@ -144,18 +158,23 @@ private Q_SLOTS:
         std::vector<double> samples;
         for (const auto &a : audio)
             samples.insert(samples.end(), a.interleaved().begin(), a.interleaved().end());
-        const nlohmann::json probe = {{"x", flat(x)}, {"x_shape", {2, 4, 32}}, {"t", {5, 60}}, {"prompts", prompts},
+        const nlohmann::json probe = {{"x", flat(x)},       {"x_shape", {2, 4, 32}},
+                                      {"t", {5, 60}},       {"prompts", prompts},
                                       {"denoise", flat(y)}, {"decode", samples}};
         const std::string probePath = (run / "probe.json").string();
         std::ofstream(probePath) << probe.dump();
         // ...the same from the saved file reloaded in C++ (checksum sidecar verified)...
         auto reloaded = createGenerator((run / "policy.pt").string());
-        QVERIFY((reloaded->denoise(x, t, reloaded->encodeText(prompts)) - y).abs().max().item<double>() < 1e-6);
+        QVERIFY((reloaded->denoise(x, t, reloaded->encodeText(prompts)) - y)
+                    .abs()
+                    .max()
+                    .item<double>() < 1e-6);
         // ...and in Python, whose parameters must differ from the original's.
         QProcess python;
-        python.start("/usr/bin/python3", {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_generator_plugin.py",
-                                          "--check", QString::fromStdString((run / "policy.pt").string()),
-                                          QString::fromStdString(original), QString::fromStdString(probePath)});
+        python.start("/usr/bin/python3",
+                     {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_generator_plugin.py",
+                      "--check", QString::fromStdString((run / "policy.pt").string()),
+                      QString::fromStdString(original), QString::fromStdString(probePath)});
         QVERIFY(python.waitForFinished(120000));
         const QByteArray said = python.readAllStandardOutput() + python.readAllStandardError();
         qInfo("%s", said.trimmed().constData());

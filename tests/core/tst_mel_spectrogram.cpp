@@ -56,9 +56,12 @@ void TestMelSpectrogram::sineLandsInItsBand()
         const int64_t band = spec.select(1, spec.size(1) / 2).argmax().item<int64_t>();
         // Band m peaks at the (m+1)-th mel edge.
         const double lo = MelSpectrogram::hzToMel(0.0), hi = MelSpectrogram::hzToMel(12000.0);
-        const double centre = MelSpectrogram::melToHz(lo + (hi - lo) * (band + 1) / (config.nMels + 1));
-        const double spacing = MelSpectrogram::melToHz(lo + (hi - lo) * (band + 2) / (config.nMels + 1)) - centre;
-        QVERIFY2(std::fabs(centre - f) <= spacing, qPrintable(QString("%1 Hz -> band centre %2").arg(f).arg(centre)));
+        const double centre =
+            MelSpectrogram::melToHz(lo + (hi - lo) * (band + 1) / (config.nMels + 1));
+        const double spacing =
+            MelSpectrogram::melToHz(lo + (hi - lo) * (band + 2) / (config.nMels + 1)) - centre;
+        QVERIFY2(std::fabs(centre - f) <= spacing,
+                 qPrintable(QString("%1 Hz -> band centre %2").arg(f).arg(centre)));
     }
 }
 
@@ -82,8 +85,9 @@ void TestMelSpectrogram::agreesWithNumpyReference()
              qint64(chord.interleaved().size() * sizeof(float)));
     in.close();
     QProcess python;
-    python.start("/usr/bin/python3", {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/mel_reference.py",
-                                      in.fileName(), dir.filePath("out.f32"), "16000", "512", "160", "40"});
+    python.start("/usr/bin/python3",
+                 {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/mel_reference.py", in.fileName(),
+                  dir.filePath("out.f32"), "16000", "512", "160", "40"});
     QVERIFY(python.waitForFinished(60000));
     QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
     QFile out(dir.filePath("out.f32"));
@@ -97,8 +101,8 @@ void TestMelSpectrogram::agreesWithNumpyReference()
     config.nMels = 40;
     const auto ours = MelSpectrogram(config)(tensorOf(chord));
     QCOMPARE(qint64(bytes.size()), qint64(ours.numel() * 4));
-    const auto reference =
-        torch::from_blob(const_cast<char *>(bytes.data()), {ours.size(0), ours.size(1)}, torch::kFloat32);
+    const auto reference = torch::from_blob(const_cast<char *>(bytes.data()),
+                                            {ours.size(0), ours.size(1)}, torch::kFloat32);
     // Compare where there is energy; at the 1e-6 floor float32 rounding dominates.
     const auto mask = reference > -10.0;
     QVERIFY(mask.sum().item<int64_t>() > 100);
@@ -108,7 +112,8 @@ void TestMelSpectrogram::agreesWithNumpyReference()
 
 void TestMelSpectrogram::facadeImage()
 {
-    const SpectrogramImage image = computeLogMelImage(SignalGenerator::sine(1000.0, 0.5, 1.0, 44100, 2));
+    const SpectrogramImage image =
+        computeLogMelImage(SignalGenerator::sine(1000.0, 0.5, 1.0, 44100, 2));
     QCOMPARE(image.mels, 64);
     QCOMPARE(image.frames, 24000 / 256 + 1);
     QCOMPARE(int(image.values.size()), image.mels * image.frames);

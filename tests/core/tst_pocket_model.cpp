@@ -132,7 +132,8 @@ void TestPocketModel::latentRoundTrip()
         QCOMPARE(back.melody.notes.size(), s.melody.notes.size());
         for (std::size_t i = 0; i < s.melody.notes.size(); ++i) {
             QCOMPARE(back.melody.notes[i].pitch, s.melody.notes[i].pitch);
-            QVERIFY(std::fabs(back.melody.notes[i].start - s.melody.notes[i].start) <= 0.5 / 32 + 1e-9);
+            QVERIFY(std::fabs(back.melody.notes[i].start - s.melody.notes[i].start) <=
+                    0.5 / 32 + 1e-9);
         }
         // Encoding the decoded score gives the same latent (the codec is a projection).
         const auto again = codec.encode(back);
@@ -144,7 +145,10 @@ void TestPocketModel::latentRoundTrip()
                 worst = i;
             }
         QVERIFY2(diff < 1e-5, qPrintable(QString("seed %1: channel %2 frame %3 differs by %4")
-                                             .arg(seed).arg(worst / codec.frames()).arg(worst % codec.frames()).arg(diff)));
+                                             .arg(seed)
+                                             .arg(worst / codec.frames())
+                                             .arg(worst % codec.frames())
+                                             .arg(diff)));
     }
 }
 
@@ -172,7 +176,8 @@ void TestPocketModel::synthesiserIsFastAndNeverClips()
     timer.start();
     double audioSeconds = 0;
     for (std::uint64_t seed = 0; seed < 16; ++seed) {
-        const AudioBuffer a = synth.render(corpus.generate(seed, static_cast<Style>(seed % kStyleCount)));
+        const AudioBuffer a =
+            synth.render(corpus.generate(seed, static_cast<Style>(seed % kStyleCount)));
         audioSeconds += a.durationSeconds();
         QVERIFY2(a.peak() <= 0.8901f, qPrintable(QString::number(a.peak())));
         QVERIFY(a.peak() > 0.01f);
@@ -184,7 +189,8 @@ void TestPocketModel::synthesiserIsFastAndNeverClips()
     QVERIFY2(realtime >= 100.0, qPrintable(QString::number(realtime))); // the bar
 #endif
     // Deterministic.
-    QCOMPARE(synth.render(corpus.generate(3)).interleaved(), synth.render(corpus.generate(3)).interleaved());
+    QCOMPARE(synth.render(corpus.generate(3)).interleaved(),
+             synth.render(corpus.generate(3)).interleaved());
 }
 
 void TestPocketModel::tokenizer()
@@ -252,11 +258,14 @@ void TestPocketModel::samplerCancels()
     int calls = 0;
     SamplerSettings s;
     s.steps = 50;
-    const auto z = DdimSampler::sample(g, {"x"}, {1}, s, [&](int done, int) {
-        ++calls;
-        if (done == 3)
-            cancel = true;
-    }, &cancel);
+    const auto z = DdimSampler::sample(
+        g, {"x"}, {1}, s,
+        [&](int done, int) {
+            ++calls;
+            if (done == 3)
+                cancel = true;
+        },
+        &cancel);
     QVERIFY(!z.defined());
     QCOMPARE(calls, 3);
 }
@@ -279,7 +288,8 @@ void TestPocketModel::checkpointRoundTrip()
     const auto a = DdimSampler::sample(g, {"jazz"}, {5}, s);
     const auto b = DdimSampler::sample(*loaded, {"jazz"}, {5}, s);
     // Half-precision storage: close, not bit-identical.
-    QVERIFY2(torch::allclose(a, b, 1e-2, 1e-2), qPrintable(QString::number((a - b).abs().max().item<double>())));
+    QVERIFY2(torch::allclose(a, b, 1e-2, 1e-2),
+             qPrintable(QString::number((a - b).abs().max().item<double>())));
     QVERIFY(g.parameterCount() == loaded->parameterCount());
 }
 
@@ -328,7 +338,12 @@ void TestPocketModel::badCheckpoints()
     torch::serialize::OutputArchive mismatched;
     mismatched.write("format", c10::IValue(std::string("dragon-pocket-checkpoint-1")));
     mismatched.write("config", c10::IValue(wrong.toJson()));
-    PocketModel otherWidth([&] { auto c = wrong; c.width = 64; c.heads = 2; return c; }());
+    PocketModel otherWidth([&] {
+        auto c = wrong;
+        c.width = 64;
+        c.heads = 2;
+        return c;
+    }());
     otherWidth->to(torch::kHalf);
     otherWidth->save(mismatched);
     mismatched.save_to(dir.filePath("mismatch.pt").toStdString());
@@ -350,7 +365,8 @@ void TestPocketModel::flippedWeightBytesAreRefused()
     const std::string good = dir.filePath("good.pt").toStdString();
     g.save(good);
     QVERIFY(PocketGenerator::load(good) != nullptr);
-    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(good)), int(ChecksummedFile::Integrity::Checksum));
+    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(good)),
+             int(ChecksummedFile::Integrity::Checksum));
     // Locate one weight's bytes in the file (the largest parameter, in half precision) and flip
     // the lowest bit of one value in it: a change too small for any other check to see.
     torch::Tensor largest;
@@ -375,28 +391,34 @@ void TestPocketModel::flippedWeightBytesAreRefused()
 
     // Found by fuzz_checkpoint: a file whose code records do not parse (a jit lexer error, not a
     // c10::Error) escaped with a message that named no file.
-    const std::string lexer = std::string(DRAGON_TEST_DATA_DIR) + "/fixtures/damaged/checkpoint-code-does-not-parse.pt";
+    const std::string lexer =
+        std::string(DRAGON_TEST_DATA_DIR) + "/fixtures/damaged/checkpoint-code-does-not-parse.pt";
     try {
         PocketGenerator::load(lexer);
         QFAIL("a checkpoint whose code does not parse was loaded");
     } catch (const std::runtime_error &e) {
-        QVERIFY2(QString(e.what()).startsWith(QString::fromStdString(lexer + ": not a readable checkpoint")), e.what());
+        QVERIFY2(QString(e.what()).startsWith(
+                     QString::fromStdString(lexer + ": not a readable checkpoint")),
+                 e.what());
     }
 
     // The bundled checkpoint predates the frame: its sidecar (pocket.pt.xxh3) verifies it, and a
     // flipped copy beside a copy of the sidecar is refused too.
     const std::string bundled = GeneratorService::defaultPocketCheckpoint();
-    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(bundled)), int(ChecksummedFile::Integrity::Sidecar));
+    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(bundled)),
+             int(ChecksummedFile::Integrity::Sidecar));
     const auto shipped = PocketGenerator::load(bundled);
     const std::string sidecar = fixtures::readFile(ChecksummedFile::sidecarPath(bundled));
-    QCOMPARE(QString::fromStdString(sidecar).trimmed(), QString::fromStdString(toHex(hashFileContent(bundled))));
+    QCOMPARE(QString::fromStdString(sidecar).trimmed(),
+             QString::fromStdString(toHex(hashFileContent(bundled))));
     torch::Tensor shippedLargest;
     for (const auto &p : shipped->parameters())
         if (!shippedLargest.defined() || p.numel() > shippedLargest.numel())
             shippedLargest = p;
     const auto shippedHalf = shippedLargest.detach().to(torch::kHalf).contiguous();
     std::string copy = fixtures::readFile(bundled);
-    const std::size_t where = copy.find(std::string(static_cast<const char *>(shippedHalf.data_ptr()), 64));
+    const std::size_t where =
+        copy.find(std::string(static_cast<const char *>(shippedHalf.data_ptr()), 64));
     QVERIFY(where != std::string::npos);
     copy[where + 6] = char(copy[where + 6] ^ 0x01);
     const std::string copyPath = dir.filePath("pocket-copy.pt").toStdString();
@@ -405,7 +427,8 @@ void TestPocketModel::flippedWeightBytesAreRefused()
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, PocketGenerator::load(copyPath));
     // Without a sidecar such a file is unverifiable: it loads (valid old files are never refused).
     ::unlink(ChecksummedFile::sidecarPath(copyPath).c_str());
-    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(copyPath)), int(ChecksummedFile::Integrity::None));
+    QCOMPARE(int(HalfPrecisionCheckpoint::integrity(copyPath)),
+             int(ChecksummedFile::Integrity::None));
     QVERIFY(PocketGenerator::load(copyPath) != nullptr);
 }
 
@@ -424,15 +447,20 @@ void TestPocketModel::tinyTrainingReducesLoss()
     // through PocketGenerator, so use it as shipped but only a few steps and check the trend.
     Pretrainer::run(c, [&](const PretrainProgress &p) { losses.push_back(p.loss); });
     QCOMPARE(int(losses.size()), 30);
-    QVERIFY2(losses.back() < losses.front(), qPrintable(QString("%1 -> %2").arg(losses.front()).arg(losses.back())));
+    QVERIFY2(losses.back() < losses.front(),
+             qPrintable(QString("%1 -> %2").arg(losses.front()).arg(losses.back())));
     QVERIFY(QFile::exists(dir.filePath("pocket.pt")));
     QVERIFY(QFile::exists(dir.filePath("train-state.pt")));
     // Resume: a second run with more steps continues from step 30.
     c.steps = 32;
     int firstStep = -1;
-    Pretrainer::run(c, [&](const PretrainProgress &p) { if (firstStep < 0) firstStep = p.step; });
+    Pretrainer::run(c, [&](const PretrainProgress &p) {
+        if (firstStep < 0)
+            firstStep = p.step;
+    });
     QCOMPARE(firstStep, 31);
-    QVERIFY(PocketGenerator::load(dir.filePath("pocket.pt").toStdString())->parameterCount() > 1000000);
+    QVERIFY(PocketGenerator::load(dir.filePath("pocket.pt").toStdString())->parameterCount() >
+            1000000);
 }
 
 QTEST_GUILESS_MAIN(TestPocketModel)

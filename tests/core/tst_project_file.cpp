@@ -100,7 +100,8 @@ void TestProjectFile::roundTripKeepsPartialAudioFacts()
     ProjectFile::save(p, file.toStdString());
     const Project back = ProjectFile::load(file.toStdString());
     QCOMPARE(back.exemplarSets.at(0).items.at(0).durationSeconds, 0.5);
-    QCOMPARE(ProjectFile::serialise(back, file.toStdString()), ProjectFile::serialise(ProjectFile::load(file.toStdString()), file.toStdString()));
+    QCOMPARE(ProjectFile::serialise(back, file.toStdString()),
+             ProjectFile::serialise(ProjectFile::load(file.toStdString()), file.toStdString()));
 }
 
 void TestProjectFile::pathsInsideProjectAreRelative()
@@ -112,7 +113,8 @@ void TestProjectFile::pathsInsideProjectAreRelative()
     const auto json = nlohmann::json::parse(fixtures::readFile(file.toStdString()));
     QCOMPARE(json["format"].get<std::string>(), std::string("dragon-studio-project"));
     QCOMPARE(json["version"].get<int>(), ProjectFile::kSchemaVersion);
-    QCOMPARE(json["exemplarSets"][0]["items"][0]["path"].get<std::string>(), std::string("audio/a.wav"));
+    QCOMPARE(json["exemplarSets"][0]["items"][0]["path"].get<std::string>(),
+             std::string("audio/a.wav"));
 }
 
 void TestProjectFile::movedProjectFolderStillResolves()
@@ -157,7 +159,8 @@ void TestProjectFile::externalFilesUseAbsoluteFallback()
     QVERIFY(QFile::copy(file, moved));
     const Project loaded = ProjectFile::load(moved.toStdString());
     QVERIFY(!loaded.exemplarSets[0].items[0].missing);
-    QCOMPARE(QString::fromStdString(loaded.exemplarSets[0].items[0].path), QDir(audioDir.path()).filePath("a.wav"));
+    QCOMPARE(QString::fromStdString(loaded.exemplarSets[0].items[0].path),
+             QDir(audioDir.path()).filePath("a.wav"));
 }
 
 void TestProjectFile::damaged_data()
@@ -166,53 +169,79 @@ void TestProjectFile::damaged_data()
     QTest::addColumn<ProjectErrorKind>("kind");
     QTest::addColumn<QString>("causeWord");
     QTest::newRow("empty") << QByteArray() << ProjectErrorKind::Malformed << "empty";
-    QTest::newRow("garbage") << QByteArray("\x01\x02garbage{{{") << ProjectErrorKind::Malformed << "not valid JSON";
-    QTest::newRow("truncated") << QByteArray(R"({"format":"dragon-studio-project","version":1,"exemplarSets":[{"id":"s)")
-                               << ProjectErrorKind::Malformed << "not valid JSON";
-    QTest::newRow("other json") << QByteArray(R"({"hello":"world"})") << ProjectErrorKind::Malformed << "not a DRAGON Studio project";
-    QTest::newRow("wrong type") << QByteArray(R"({"format":"dragon-studio-project","version":1,"exemplarSets":[{"id":3,"name":"x"}]})")
-                                << ProjectErrorKind::Malformed << "\"id\" of an exemplar set must be text";
+    QTest::newRow("garbage") << QByteArray("\x01\x02garbage{{{") << ProjectErrorKind::Malformed
+                             << "not valid JSON";
+    QTest::newRow("truncated")
+        << QByteArray(R"({"format":"dragon-studio-project","version":1,"exemplarSets":[{"id":"s)")
+        << ProjectErrorKind::Malformed << "not valid JSON";
+    QTest::newRow("other json") << QByteArray(R"({"hello":"world"})") << ProjectErrorKind::Malformed
+                                << "not a DRAGON Studio project";
+    QTest::newRow("wrong type")
+        << QByteArray(
+               R"({"format":"dragon-studio-project","version":1,"exemplarSets":[{"id":3,"name":"x"}]})")
+        << ProjectErrorKind::Malformed << "\"id\" of an exemplar set must be text";
     // Each of these escaped as a json library exception (type_error, out_of_range) or was cast
     // out of range before the strict readers; the GUI aborted on them.
     const QByteArray head = R"({"format":"dragon-studio-project","version":2,)";
-    const QByteArray audioItem = R"("exemplarSets":[{"id":"a","name":"Pads","items":[{"type":"audio","path":"x.wav",)";
+    const QByteArray audioItem =
+        R"("exemplarSets":[{"id":"a","name":"Pads","items":[{"type":"audio","path":"x.wav",)";
     QTest::newRow("number as name") << head + R"("name":5})" << ProjectErrorKind::Malformed
                                     << "\"name\" of the file must be text";
-    QTest::newRow("string as duration") << head + audioItem + R"("durationSeconds":"long"}]}]})"
-                                        << ProjectErrorKind::Malformed << "\"durationSeconds\" of an item of set 'Pads' must be a number";
-    QTest::newRow("1e400") << head + audioItem + R"("durationSeconds":1e400}]}]})" << ProjectErrorKind::Malformed
-                           << "out of range";
-    QTest::newRow("version 1e30") << QByteArray(R"({"format":"dragon-studio-project","version":1e30})")
-                                  << ProjectErrorKind::Malformed << "\"version\" of the file must be a whole number";
-    QTest::newRow("version 1.5") << QByteArray(R"({"format":"dragon-studio-project","version":1.5})")
-                                 << ProjectErrorKind::Malformed << "\"version\" of the file must be a whole number";
-    QTest::newRow("version as text") << QByteArray(R"({"format":"dragon-studio-project","version":"2"})")
-                                     << ProjectErrorKind::Malformed << "\"version\" of the file must be a whole number";
-    QTest::newRow("sampleRate 1e30") << head + audioItem + R"("sampleRate":1e30}]}]})" << ProjectErrorKind::Malformed
-                                     << "\"sampleRate\" of an item of set 'Pads' must be a whole number from 0 to 768000";
-    QTest::newRow("channels -1") << head + audioItem + R"("channels":-1}]}]})" << ProjectErrorKind::Malformed
-                                 << "\"channels\"";
-    QTest::newRow("topK 1e30") << head + R"("reward":{"terms":[{"type":"exemplar-similarity","topK":1e30}]}})"
-                               << ProjectErrorKind::Malformed << "\"topK\" of reward term 1 must be a whole number";
+    QTest::newRow("string as duration")
+        << head + audioItem + R"("durationSeconds":"long"}]}]})" << ProjectErrorKind::Malformed
+        << "\"durationSeconds\" of an item of set 'Pads' must be a number";
+    QTest::newRow("1e400") << head + audioItem + R"("durationSeconds":1e400}]}]})"
+                           << ProjectErrorKind::Malformed << "out of range";
+    QTest::newRow("version 1e30") << QByteArray(
+                                         R"({"format":"dragon-studio-project","version":1e30})")
+                                  << ProjectErrorKind::Malformed
+                                  << "\"version\" of the file must be a whole number";
+    QTest::newRow("version 1.5") << QByteArray(
+                                        R"({"format":"dragon-studio-project","version":1.5})")
+                                 << ProjectErrorKind::Malformed
+                                 << "\"version\" of the file must be a whole number";
+    QTest::newRow("version as text")
+        << QByteArray(R"({"format":"dragon-studio-project","version":"2"})")
+        << ProjectErrorKind::Malformed << "\"version\" of the file must be a whole number";
+    QTest::newRow("sampleRate 1e30")
+        << head + audioItem + R"("sampleRate":1e30}]}]})" << ProjectErrorKind::Malformed
+        << "\"sampleRate\" of an item of set 'Pads' must be a whole number from 0 to 768000";
+    QTest::newRow("channels -1") << head + audioItem + R"("channels":-1}]}]})"
+                                 << ProjectErrorKind::Malformed << "\"channels\"";
+    QTest::newRow("topK 1e30")
+        << head + R"("reward":{"terms":[{"type":"exemplar-similarity","topK":1e30}]}})"
+        << ProjectErrorKind::Malformed << "\"topK\" of reward term 1 must be a whole number";
     QTest::newRow("away as text") << head + R"("reward":{"terms":[{"type":"clap","away":"yes"}]}})"
-                                  << ProjectErrorKind::Malformed << "\"away\" of reward term 1 must be true or false";
-    QTest::newRow("terms not a list") << head + R"("reward":{"terms":7}})" << ProjectErrorKind::Malformed
-                                      << "\"terms\" of the reward definition must be a list";
-    QTest::newRow("items not a list") << head + R"("exemplarSets":[{"id":"a","name":"Pads","items":{}}]})"
-                                      << ProjectErrorKind::Malformed << "\"items\" of exemplar set 'Pads' must be a list";
-    QTest::newRow("prompts not text") << head + R"("prompts":{"train":[1,2]}})" << ProjectErrorKind::Malformed
-                                      << "\"train\" of \"prompts\" must be a list of text lines";
-    QTest::newRow("set not an object") << head + R"("exemplarSets":[5]})" << ProjectErrorKind::Malformed
-                                       << "an exemplar set is not a JSON object";
+                                  << ProjectErrorKind::Malformed
+                                  << "\"away\" of reward term 1 must be true or false";
+    QTest::newRow("terms not a list")
+        << head + R"("reward":{"terms":7}})" << ProjectErrorKind::Malformed
+        << "\"terms\" of the reward definition must be a list";
+    QTest::newRow("items not a list")
+        << head + R"("exemplarSets":[{"id":"a","name":"Pads","items":{}}]})"
+        << ProjectErrorKind::Malformed << "\"items\" of exemplar set 'Pads' must be a list";
+    QTest::newRow("prompts not text")
+        << head + R"("prompts":{"train":[1,2]}})" << ProjectErrorKind::Malformed
+        << "\"train\" of \"prompts\" must be a list of text lines";
+    QTest::newRow("set not an object")
+        << head + R"("exemplarSets":[5]})" << ProjectErrorKind::Malformed
+        << "an exemplar set is not a JSON object";
     // 200,000 levels overflowed the stack (segfault) in recursive code after the parse.
     const QByteArray deep = QByteArray(200000, '[') + QByteArray(200000, ']');
-    QTest::newRow("deep reward") << head + R"("reward":)" + deep + "}" << ProjectErrorKind::Malformed << "nested deeper than 64";
-    QTest::newRow("deep sets") << head + R"("exemplarSets":)" + deep + "}" << ProjectErrorKind::Malformed << "nested deeper than 64";
-    QTest::newRow("deep document") << deep << ProjectErrorKind::Malformed << "nested deeper than 64";
-    QTest::newRow("unknown item") << QByteArray(R"({"format":"dragon-studio-project","version":1,"exemplarSets":[{"id":"a","name":"x","items":[{"type":"video"}]}]})")
-                                  << ProjectErrorKind::Malformed << "unknown item type";
-    QTest::newRow("duplicate ids") << QByteArray(R"({"format":"dragon-studio-project","version":1,"exemplarSets":[{"id":"a","name":"x"},{"id":"a","name":"y"}]})")
-                                   << ProjectErrorKind::Malformed << "share the id";
+    QTest::newRow("deep reward") << head + R"("reward":)" + deep + "}"
+                                 << ProjectErrorKind::Malformed << "nested deeper than 64";
+    QTest::newRow("deep sets") << head + R"("exemplarSets":)" + deep + "}"
+                               << ProjectErrorKind::Malformed << "nested deeper than 64";
+    QTest::newRow("deep document")
+        << deep << ProjectErrorKind::Malformed << "nested deeper than 64";
+    QTest::newRow("unknown item")
+        << QByteArray(
+               R"({"format":"dragon-studio-project","version":1,"exemplarSets":[{"id":"a","name":"x","items":[{"type":"video"}]}]})")
+        << ProjectErrorKind::Malformed << "unknown item type";
+    QTest::newRow("duplicate ids")
+        << QByteArray(
+               R"({"format":"dragon-studio-project","version":1,"exemplarSets":[{"id":"a","name":"x"},{"id":"a","name":"y"}]})")
+        << ProjectErrorKind::Malformed << "share the id";
     QTest::newRow("newer") << QByteArray(R"({"format":"dragon-studio-project","version":99})")
                            << ProjectErrorKind::NewerVersion << "newer";
 }
@@ -240,7 +269,8 @@ void TestProjectFile::newerVersionIsRefusedAndNeverOverwritten()
 {
     QTemporaryDir dir;
     const QString file = dir.filePath("future.dragon");
-    const std::string future = R"({"format":"dragon-studio-project","version":7,"exemplarSets":[]})";
+    const std::string future =
+        R"({"format":"dragon-studio-project","version":7,"exemplarSets":[]})";
     fixtures::writeFile(file.toStdString(), future);
     QVERIFY_THROWS_EXCEPTION(ProjectError, ProjectFile::save(Project{}, file.toStdString()));
     QCOMPARE(fixtures::readFile(file.toStdString()), future);

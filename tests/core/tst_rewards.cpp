@@ -1,6 +1,7 @@
 // Rewards on crafted embeddings with hand-computed answers: each kind, its direction, leave-one-
 // out utilities, weighted combinations; reward definitions (validation messages, JSON) and the
 // builder, including text exemplar sets and encoders without a text tower.
+#include "MetricFixtures.h"
 #include "encoders/Encoder.h"
 #include "encoders/ExemplarSetEmbedder.h"
 #include "project/Project.h"
@@ -15,12 +16,10 @@
 #include "rewards/VendiReward.h"
 #include "rewards/WeightedReward.h"
 
-#include "MetricFixtures.h"
-
 #include <QTemporaryDir>
 #include <QTest>
-#include <numeric>
 #include <cmath>
+#include <numeric>
 
 using namespace dragon;
 
@@ -94,8 +93,8 @@ private Q_SLOTS:
         QVERIFY(std::fabs(centroid[0] - 2 * c) < 1e-9);
         QVERIFY(std::fabs(centroid[1] - c) < 1e-9);
         const auto top2 = ExemplarSimilarityReward(ref, 2).scoreEach(batch);
-        QVERIFY(std::fabs(top2[0] - 1.0) < 1e-9);  // two exemplars at cosine 1
-        QVERIFY(std::fabs(top2[1] - 0.5) < 1e-9);  // cosines 1 and 0
+        QVERIFY(std::fabs(top2[0] - 1.0) < 1e-9); // two exemplars at cosine 1
+        QVERIFY(std::fabs(top2[1] - 0.5) < 1e-9); // cosines 1 and 0
         QCOMPARE(ExemplarSimilarityReward(ref).kind(), RewardKind::InstanceToDistribution);
     }
 
@@ -120,7 +119,8 @@ private Q_SLOTS:
         gen.row(7).setConstant(9.0); // an outlier
         RewardBatch batch;
         for (Eigen::Index i = 0; i < gen.rows(); ++i)
-            batch.embeddings.push_back(clipOf({float(gen(i, 0)), float(gen(i, 1)), float(gen(i, 2)), float(gen(i, 3))}));
+            batch.embeddings.push_back(
+                clipOf({float(gen(i, 0)), float(gen(i, 1)), float(gen(i, 2)), float(gen(i, 3))}));
         const DatasetFadReward fad(ref);
         const auto utilities = fad.utilities(batch);
         const double full = fad.scoreSet(batch);
@@ -128,14 +128,17 @@ private Q_SLOTS:
         Eigen::MatrixXd without(11, 4);
         without << gen.topRows(7), gen.bottomRows(4);
         const Eigen::MatrixXd rounded = without.cast<float>().cast<double>();
-        QVERIFY(std::fabs(utilities[7] + (full - fad.scoreRows(rounded))) < 1e-6 * std::max(1.0, full));
+        QVERIFY(std::fabs(utilities[7] + (full - fad.scoreRows(rounded))) <
+                1e-6 * std::max(1.0, full));
         QCOMPARE(int(std::min_element(utilities.begin(), utilities.end()) - utilities.begin()), 7);
         // KID: rows shifted away from the reference contribute less than rows drawn from it.
         RewardBatch mixed;
-        const auto near = test::randomRows(8, 4, 5, 0.0, 1.0), far = test::randomRows(8, 4, 7, 1.5, 1.0);
+        const auto near = test::randomRows(8, 4, 5, 0.0, 1.0),
+                   far = test::randomRows(8, 4, 7, 1.5, 1.0);
         for (const Eigen::MatrixXd *m : {&near, &far})
             for (Eigen::Index i = 0; i < 8; ++i)
-                mixed.embeddings.push_back(clipOf({float((*m)(i, 0)), float((*m)(i, 1)), float((*m)(i, 2)), float((*m)(i, 3))}));
+                mixed.embeddings.push_back(clipOf(
+                    {float((*m)(i, 0)), float((*m)(i, 1)), float((*m)(i, 2)), float((*m)(i, 3))}));
         const auto kid = KidReward(ref).utilities(mixed);
         double nearMean = 0, farMean = 0;
         for (int i = 0; i < 8; ++i) {
@@ -145,7 +148,8 @@ private Q_SLOTS:
         QVERIFY(nearMean > farMean);
         // Vendi: a duplicated sample adds less diversity than a distinct one.
         RewardBatch diverse;
-        diverse.embeddings = {clipOf({1, 0, 0}), clipOf({1, 0, 0}), clipOf({0, 1, 0}), clipOf({0, 0, 1})};
+        diverse.embeddings = {clipOf({1, 0, 0}), clipOf({1, 0, 0}), clipOf({0, 1, 0}),
+                              clipOf({0, 0, 1})};
         const auto v = VendiReward().utilities(diverse);
         QVERIFY(v[0] < v[2] && v[1] < v[3]);
         QVERIFY_THROWS_EXCEPTION(std::logic_error, fad.scoreEach(batch));
@@ -164,7 +168,8 @@ private Q_SLOTS:
 
     void clapScoreNeedsATextTower()
     {
-        QVERIFY_THROWS_EXCEPTION(EncoderError, ClapScoreReward(std::make_shared<FakeTextEncoder>(false)));
+        QVERIFY_THROWS_EXCEPTION(EncoderError,
+                                 ClapScoreReward(std::make_shared<FakeTextEncoder>(false)));
         ClapScoreReward clap(std::make_shared<FakeTextEncoder>(true));
         RewardBatch batch;
         batch.embeddings = {clipOf({3, 0}), clipOf({1, 1})};
@@ -190,7 +195,8 @@ private Q_SLOTS:
         const auto z1 = WeightedReward::standardised(loud->scoreEach(batch));
         const auto z2 = WeightedReward::standardised(similar->scoreEach(batch));
         for (int i = 0; i < 4; ++i)
-            QVERIFY(std::fabs(u[std::size_t(i)] - (z1[std::size_t(i)] + 2 * z2[std::size_t(i)])) < 1e-12);
+            QVERIFY(std::fabs(u[std::size_t(i)] - (z1[std::size_t(i)] + 2 * z2[std::size_t(i)])) <
+                    1e-12);
         // A constant term adds nothing; a negative weight reverses the order.
         RewardBatch flat = batch;
         flat.loudnessLufs = {-14, -14, -14, -14};
@@ -240,13 +246,15 @@ private Q_SLOTS:
     void definitionValidationNamesEachProblem()
     {
         Project project;
-        project.exemplarSets = {{"set-1", "Empty", {}},
-                                {"set-2", "Only text", {ExemplarItem::textItem("warm analog pads")}},
-                                {"set-3", "One clip", {ExemplarItem::audio("/tmp/a.wav")}}};
+        project.exemplarSets = {
+            {"set-1", "Empty", {}},
+            {"set-2", "Only text", {ExemplarItem::textItem("warm analog pads")}},
+            {"set-3", "One clip", {ExemplarItem::audio("/tmp/a.wav")}}};
         RewardDefinition d;
         QVERIFY(d.validate(project, true).front().find("at least one") != std::string::npos);
-        d.terms = {{"clap", ""}, {"exemplar-similarity", "set-1"}, {"per-song-fad", "set-2"}, {"fad", "set-3"},
-                   {"exemplar-similarity", "nope"}, {"loudness", ""}, {"bogus", ""}};
+        d.terms = {{"clap", ""},     {"exemplar-similarity", "set-1"}, {"per-song-fad", "set-2"},
+                   {"fad", "set-3"}, {"exemplar-similarity", "nope"},  {"loudness", ""},
+                   {"bogus", ""}};
         d.terms[5].targetLufs = 5;
         const auto problems = d.validate(project, false);
         auto mentions = [&](const std::string &text) {
@@ -255,7 +263,8 @@ private Q_SLOTS:
                     return true;
             return false;
         };
-        QVERIFY(mentions("Term 1: CLAP score (prompt vs audio) needs an encoder with a text tower"));
+        QVERIFY(
+            mentions("Term 1: CLAP score (prompt vs audio) needs an encoder with a text tower"));
         QVERIFY(mentions("Term 2: exemplar set 'Empty' is empty"));
         QVERIFY(mentions("Term 3: exemplar set 'Only text' holds only text"));
         QVERIFY(mentions("Term 4: Dataset FAD needs at least 2 exemplars"));
@@ -267,7 +276,8 @@ private Q_SLOTS:
         ok.terms = {{"clap", ""}, {"per-song-fad", "set-2"}};
         QVERIFY(ok.validate(project, true).empty());
         QCOMPARE(RewardDefinition::fromJson(d.toJson()), d);
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, RewardDefinition::fromJson("{\"terms\":[{}]}"));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 RewardDefinition::fromJson("{\"terms\":[{}]}"));
     }
 
     void projectKeepsTheReward()
@@ -277,7 +287,8 @@ private Q_SLOTS:
         project.name = "p";
         project.exemplarSets = {{"set-1", "Refs", {ExemplarItem::textItem("lo-fi")}}};
         project.reward.encoder = "music-features";
-        project.reward.terms = {{"exemplar-similarity", "set-1", true, 0.5, 3, -14.0, 1.0}, {"vendi", ""}};
+        project.reward.terms = {{"exemplar-similarity", "set-1", true, 0.5, 3, -14.0, 1.0},
+                                {"vendi", ""}};
         const std::string path = dir.filePath("p.dragon").toStdString();
         ProjectFile::save(project, path);
         QCOMPARE(ProjectFile::load(path).reward, project.reward);
@@ -285,7 +296,8 @@ private Q_SLOTS:
 
     void builderUsesTextExemplarsOnlyWithATextTower()
     {
-        ExemplarSet set{"set-1", "Text refs", {ExemplarItem::textItem("x"), ExemplarItem::textItem("x")}};
+        ExemplarSet set{
+            "set-1", "Text refs", {ExemplarItem::textItem("x"), ExemplarItem::textItem("x")}};
         FakeTextEncoder withText(true), withoutText(false);
         const auto embedded = ExemplarSetEmbedder::embed(set, withText, nullptr);
         QCOMPARE(embedded.text.size(), std::size_t(2));
@@ -303,9 +315,11 @@ private Q_SLOTS:
         batch.embeddings = {clipOf({1, 0}), clipOf({0, 1})};
         const auto v = reward->scoreEach(batch);
         QVERIFY(v[0] > 0.99 && std::fabs(v[1]) < 1e-9);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, RewardBuilder::build(d, encoder, {{"set-1", refused}}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 RewardBuilder::build(d, encoder, {{"set-1", refused}}));
         d.terms = {{"clap", ""}};
-        QVERIFY_THROWS_EXCEPTION(EncoderError, RewardBuilder::build(d, std::make_shared<FakeTextEncoder>(false), {}));
+        QVERIFY_THROWS_EXCEPTION(
+            EncoderError, RewardBuilder::build(d, std::make_shared<FakeTextEncoder>(false), {}));
         d.terms = {{"vendi", ""}, {"loudness", ""}};
         QVERIFY(dynamic_cast<WeightedReward *>(RewardBuilder::build(d, encoder, {}).get()));
     }

@@ -1,10 +1,9 @@
 // Vendi, KID, leave-one-out FAD/KID and the FAD-inf regression against numpy/scipy
 // (tests/fixtures/metrics_reference.py), to 1e-5 relative, and their ill-conditioned cases.
+#include "MetricFixtures.h"
 #include "metrics/FrechetDistance.h"
 #include "metrics/KernelInceptionDistance.h"
 #include "metrics/VendiScore.h"
-
-#include "MetricFixtures.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,7 +21,10 @@ void expectClose(double ours, double reference, const char *what, double toleran
 {
     const double scale = std::max(std::fabs(reference), 1e-9);
     QVERIFY2(std::isfinite(ours) && std::fabs(ours - reference) <= tolerance * scale,
-             qPrintable(QString("%1: ours %2, reference %3").arg(what).arg(ours, 0, 'g', 14).arg(reference, 0, 'g', 14)));
+             qPrintable(QString("%1: ours %2, reference %3")
+                            .arg(what)
+                            .arg(ours, 0, 'g', 14)
+                            .arg(reference, 0, 'g', 14)));
 }
 
 } // namespace
@@ -49,8 +51,9 @@ private Q_SLOTS:
         QFETCH(double, q);
         QTemporaryDir dir;
         const auto x = randomRows(n, d, 11, 0.3, 1.0);
-        const double reference = pythonReference({"vendi", writeMatrix(dir, "x.f64", x), QString::number(d),
-                                                   std::isinf(q) ? "inf" : QString::number(q)})[0];
+        const double reference =
+            pythonReference({"vendi", writeMatrix(dir, "x.f64", x), QString::number(d),
+                             std::isinf(q) ? "inf" : QString::number(q)})[0];
         expectClose(vendiScore(x, q), reference, "vendi");
     }
     void vendiEdgeCases()
@@ -58,7 +61,8 @@ private Q_SLOTS:
         QCOMPARE(vendiScore(Eigen::MatrixXd(0, 4)), 0.0);
         const Eigen::MatrixXd same = Eigen::MatrixXd::Constant(20, 8, 0.5);
         QVERIFY(std::fabs(vendiScore(same) - 1.0) < 1e-9);
-        QVERIFY(std::fabs(vendiScore(Eigen::MatrixXd::Zero(5, 3)) - 1.0) < 1e-9); // zero rows: one point
+        QVERIFY(std::fabs(vendiScore(Eigen::MatrixXd::Zero(5, 3)) - 1.0) <
+                1e-9); // zero rows: one point
         // Orthogonal rows: n distinct directions give exactly n.
         QVERIFY(std::fabs(vendiScore(Eigen::MatrixXd::Identity(6, 6)) - 6.0) < 1e-9);
         QVERIFY(std::fabs(vendiScore(Eigen::MatrixXd::Identity(6, 6), 2.0) - 6.0) < 1e-9);
@@ -67,7 +71,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const auto a = randomRows(150, 24, 21, 0.0, 1.0), b = randomRows(120, 24, 22, 0.4, 1.2);
-        const auto reference = pythonReference({"kid", writeMatrix(dir, "a.f64", a), writeMatrix(dir, "b.f64", b), "24"});
+        const auto reference = pythonReference(
+            {"kid", writeMatrix(dir, "a.f64", a), writeMatrix(dir, "b.f64", b), "24"});
         expectClose(kernelInceptionDistance(a, b), reference[0], "kid");
         const auto loo = pythonReference({"kid-loo", writeMatrix(dir, "a.f64", a.topRows(40)),
                                           writeMatrix(dir, "b.f64", b), "24"});
@@ -89,8 +94,9 @@ private Q_SLOTS:
         QFETCH(int, d);
         QTemporaryDir dir;
         const auto x = randomRows(n, d, 31, 0.2, 1.0), ref = randomRows(400, d, 32, 0.0, 1.1);
-        const auto reference = pythonReference({"fad-loo", writeMatrix(dir, "x.f64", x), writeMatrix(dir, "r.f64", ref),
-                                                QString::number(d)});
+        const auto reference =
+            pythonReference({"fad-loo", writeMatrix(dir, "x.f64", x),
+                             writeMatrix(dir, "r.f64", ref), QString::number(d)});
         const auto ours = frechetDistanceLeaveOneOut(x, GaussianStats::fromRows(ref));
         QCOMPARE(ours.size(), reference.size());
         for (std::size_t i = 0; i < ours.size(); ++i)
@@ -98,7 +104,8 @@ private Q_SLOTS:
         // And against our own full recomputation.
         Eigen::MatrixXd without(n - 1, d);
         without << x.bottomRows(n - 1);
-        expectClose(ours[0], frechetDistance(GaussianStats::fromRows(ref), GaussianStats::fromRows(without)),
+        expectClose(ours[0],
+                    frechetDistance(GaussianStats::fromRows(ref), GaussianStats::fromRows(without)),
                     "fad leave-one-out vs recompute", 1e-8);
     }
     void fadInfRegressionAgreesWithPolyfit()
@@ -113,7 +120,8 @@ private Q_SLOTS:
         QCOMPARE(result.points.back().first, 800);
         Eigen::MatrixXd points(10, 2);
         for (int i = 0; i < 10; ++i)
-            points.row(i) << result.points[std::size_t(i)].first, result.points[std::size_t(i)].second;
+            points.row(i) << result.points[std::size_t(i)].first,
+                result.points[std::size_t(i)].second;
         const auto reference = pythonReference({"fit", writeMatrix(dir, "p.f64", points)});
         expectClose(result.slope, reference[0], "fad-inf slope");
         expectClose(result.fadInf, reference[1], "fad-inf intercept");
@@ -130,7 +138,8 @@ private Q_SLOTS:
         duplicated.topRows(6) = randomRows(6, 32, 52, 0.0, 1.0);
         duplicated.bottomRows(6) = duplicated.topRows(6);
         const Eigen::MatrixXd constant = Eigen::MatrixXd::Constant(10, 32, 0.3);
-        for (const Eigen::MatrixXd &x : {duplicated, constant, Eigen::MatrixXd(randomRows(5, 32, 53, 0.0, 1.0))}) {
+        for (const Eigen::MatrixXd &x :
+             {duplicated, constant, Eigen::MatrixXd(randomRows(5, 32, 53, 0.0, 1.0))}) {
             for (double v : frechetDistanceLeaveOneOut(x, GaussianStats::fromRows(ref)))
                 QVERIFY(std::isfinite(v) && v >= 0.0);
             for (double v : kernelInceptionDistanceLeaveOneOut(x, ref))
@@ -138,10 +147,12 @@ private Q_SLOTS:
             QVERIFY(std::isfinite(kernelInceptionDistance(x, ref)));
             QVERIFY(std::isfinite(vendiScore(x)) && vendiScore(x) >= 1.0 - 1e-9);
             const auto inf = fadInf(x, GaussianStats::fromRows(ref));
-            QVERIFY(std::isfinite(inf.fadInf) && std::isfinite(inf.slope) && std::isfinite(inf.rSquared));
+            QVERIFY(std::isfinite(inf.fadInf) && std::isfinite(inf.slope) &&
+                    std::isfinite(inf.rSquared));
         }
         // Too few rows for a leave-one-out covariance: zeros, documented.
-        for (double v : frechetDistanceLeaveOneOut(constant.topRows(2), GaussianStats::fromRows(ref)))
+        for (double v :
+             frechetDistanceLeaveOneOut(constant.topRows(2), GaussianStats::fromRows(ref)))
             QCOMPARE(v, 0.0);
     }
 };

@@ -28,8 +28,9 @@ int main(int argc, char **argv)
         std::cerr << "usage: cuda_round_check POCKET.pt\n";
         return 2;
     }
-    std::cout << "CUDA available: " << torch::cuda::is_available() << ", devices: " << torch::cuda::device_count()
-              << ", torch " << TORCH_VERSION << std::endl;
+    std::cout << "CUDA available: " << torch::cuda::is_available()
+              << ", devices: " << torch::cuda::device_count() << ", torch " << TORCH_VERSION
+              << std::endl;
     if (!torch::cuda::is_available())
         return 1;
     const torch::Device cuda(torch::kCUDA);
@@ -45,7 +46,12 @@ int main(int argc, char **argv)
     for (auto &p : policy->parameters())
         if (p.requires_grad())
             params.push_back(p);
-    const auto before = torch::cat([&] { std::vector<torch::Tensor> v; for (auto &p : params) v.push_back(p.detach().flatten().clone()); return v; }());
+    const auto before = torch::cat([&] {
+        std::vector<torch::Tensor> v;
+        for (auto &p : params)
+            v.push_back(p.detach().flatten().clone());
+        return v;
+    }());
     torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(1e-5));
     const CorpusGenerator corpus;
     for (int round = 1; round <= 3; ++round) {
@@ -53,7 +59,8 @@ int main(int argc, char **argv)
         std::vector<std::uint64_t> seeds;
         for (int p = 0; p < 8; ++p)
             for (int k = 0; k < 2; ++k) {
-                prompts.push_back(CorpusGenerator::caption(corpus.generate(std::uint64_t(100 * round + p)), 0));
+                prompts.push_back(
+                    CorpusGenerator::caption(corpus.generate(std::uint64_t(100 * round + p)), 0));
                 seeds.push_back(std::uint64_t(round * 1000 + p * 10 + k));
             }
         auto t = Clock::now();
@@ -89,27 +96,37 @@ int main(int argc, char **argv)
         double loss = 0;
         LossStats stats;
         for (int pass = 0; pass < 2; ++pass) {
-            const auto steps = torch::randint(0, policy->trainSteps(), {8}, torch::kInt64).repeat({2}).to(cuda);
+            const auto steps =
+                torch::randint(0, policy->trainSteps(), {8}, torch::kInt64).repeat({2}).to(cuda);
             const auto noise = torch::randn({8, x0.size(1), x0.size(2)}).repeat({2, 1, 1}).to(cuda);
             torch::Tensor refMse;
             {
                 torch::NoGradGuard noGrad;
-                refMse = diffusion::perSampleMse(*reference, x0, steps, noise, reference->encodeText(texts));
+                refMse = diffusion::perSampleMse(*reference, x0, steps, noise,
+                                                 reference->encodeText(texts));
             }
             optimizer.zero_grad();
-            const auto mse = diffusion::perSampleMse(*policy, x0, steps, noise, policy->encodeText(texts));
-            auto value = diffusionDpoLoss(mse.narrow(0, 0, 8), mse.narrow(0, 8, 8), refMse.narrow(0, 0, 8),
-                                          refMse.narrow(0, 8, 8), 5000.0, &stats);
+            const auto mse =
+                diffusion::perSampleMse(*policy, x0, steps, noise, policy->encodeText(texts));
+            auto value =
+                diffusionDpoLoss(mse.narrow(0, 0, 8), mse.narrow(0, 8, 8), refMse.narrow(0, 0, 8),
+                                 refMse.narrow(0, 8, 8), 5000.0, &stats);
             value.backward();
             torch::nn::utils::clip_grad_norm_(params, 1.0);
             optimizer.step();
             loss += stats.loss / 2;
         }
         const double update = since(t);
-        std::cout << "round " << round << ": sample " << sample << " s, decode " << decode << " s (CPU), update "
-                  << update << " s, DPO loss " << loss << ", latents on " << latents.device() << std::endl;
+        std::cout << "round " << round << ": sample " << sample << " s, decode " << decode
+                  << " s (CPU), update " << update << " s, DPO loss " << loss << ", latents on "
+                  << latents.device() << std::endl;
     }
-    const auto after = torch::cat([&] { std::vector<torch::Tensor> v; for (auto &p : params) v.push_back(p.detach().flatten()); return v; }());
+    const auto after = torch::cat([&] {
+        std::vector<torch::Tensor> v;
+        for (auto &p : params)
+            v.push_back(p.detach().flatten());
+        return v;
+    }());
     const double moved = (after - before).abs().max().item<double>();
     const bool finite = torch::isfinite(after).all().item<bool>();
     std::cout << "max parameter change " << moved << ", finite " << finite << std::endl;

@@ -1,6 +1,7 @@
 // Offscreen GUI tests of the exemplar panel: drops of files, folders and text, problems listed,
 // undo/redo, set editing, save/reopen with missing files, damaged projects, cancel, Space to play.
 #include "GuiTestHelpers.h"
+#include "WavFixture.h"
 #include "audio/AudioFileWriter.h"
 #include "audio/PlaybackEngine.h"
 #include "audio/SignalGenerator.h"
@@ -9,22 +10,21 @@
 #include "playback/PlaybackController.h"
 #include "widgets/ExemplarPanel.h"
 #include "widgets/MainWindow.h"
-#include "WavFixture.h"
 
 #include <QClipboard>
 #include <QElapsedTimer>
-#include <limits>
-#include <QListView>
 #include <QLineEdit>
+#include <QListView>
 #include <QListWidget>
-#include <QPushButton>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QUndoStack>
+#include <limits>
 
 using namespace dragon;
 
@@ -62,18 +62,21 @@ void TestExemplarPanel::initTestCase()
     QStandardPaths::setTestModeEnabled(true); // QSettings go to a test location
     m_folder = m_dir.filePath("library");
     QDir().mkpath(m_folder + "/nested/deeper");
-    AudioFileWriter::write((m_folder + "/a-8000-1-16.wav").toStdString(), SignalGenerator::sine(220, 0.5, 0.5, 8000));
+    AudioFileWriter::write((m_folder + "/a-8000-1-16.wav").toStdString(),
+                           SignalGenerator::sine(220, 0.5, 0.5, 8000));
     AudioFileWriter::write((m_folder + "/nested/b-44100-2-16.flac").toStdString(),
                            SignalGenerator::sine(330, 0.5, 1.0, 44100, 2), {AudioContainer::Flac});
     AudioFileWriter::write((m_folder + "/nested/deeper/c-22050-1-16.ogg").toStdString(),
-                           SignalGenerator::sine(440, 0.5, 1.0, 22050), {AudioContainer::OggVorbis});
+                           SignalGenerator::sine(440, 0.5, 1.0, 22050),
+                           {AudioContainer::OggVorbis});
     fixtures::writeFile((m_folder + "/nested/broken.wav").toStdString(), "RIFF but not really");
     fixtures::writeFile((m_folder + "/notes.txt").toStdString(), "liner notes");
     m_many = m_dir.filePath("many");
     QDir().mkpath(m_many);
     const AudioBuffer clip = SignalGenerator::sine(220, 0.5, 2.0, 44100, 2);
     for (int i = 0; i < 200; ++i)
-        AudioFileWriter::write(QString("%1/clip-%2.wav").arg(m_many).arg(i, 3, 10, QChar('0')).toStdString(), clip);
+        AudioFileWriter::write(
+            QString("%1/clip-%2.wav").arg(m_many).arg(i, 3, 10, QChar('0')).toStdString(), clip);
 }
 
 void TestExemplarPanel::dropFolderImportsRecursivelyAndListsProblems()
@@ -84,7 +87,7 @@ void TestExemplarPanel::dropFolderImportsRecursivelyAndListsProblems()
     QVERIFY(guitest::dropMime(panel, guitest::urlsMime({m_folder})));
     QVERIFY(done.wait(30000));
     QCOMPARE(done.first().at(1).toBool(), false); // not cancelled
-    QCOMPARE(w.document()->setCount(), 1);       // a set was made for the drop
+    QCOMPARE(w.document()->setCount(), 1);        // a set was made for the drop
     QCOMPARE(rows(w), 3);
     auto *model = panel->itemView()->model();
     QStringList names, details;
@@ -98,9 +101,12 @@ void TestExemplarPanel::dropFolderImportsRecursivelyAndListsProblems()
     QCOMPARE(details[1], QString("1.0 s · 44100 Hz · stereo"));
     // Nothing silently skipped: the broken file and the text file are listed with reasons.
     QCOMPARE(panel->problemList()->count(), 2);
-    const QString problems = panel->problemList()->item(0)->text() + "\n" + panel->problemList()->item(1)->text();
-    QVERIFY2(problems.contains("broken.wav") && problems.contains("not a readable audio file"), qPrintable(problems));
-    QVERIFY2(problems.contains("notes.txt") && problems.contains("not an audio file type"), qPrintable(problems));
+    const QString problems =
+        panel->problemList()->item(0)->text() + "\n" + panel->problemList()->item(1)->text();
+    QVERIFY2(problems.contains("broken.wav") && problems.contains("not a readable audio file"),
+             qPrintable(problems));
+    QVERIFY2(problems.contains("notes.txt") && problems.contains("not an audio file type"),
+             qPrintable(problems));
     // Optional: a picture of the panel for people reviewing the UI.
     if (qEnvironmentVariableIsSet("DRAGON_SCREENSHOT_DIR")) {
         panel->addTextItems("a slow dreamy pad in D minor");
@@ -245,22 +251,30 @@ void TestExemplarPanel::damagedProjectLeavesStateUnchanged()
     const QString numberName = dir.filePath("number-name.dragon");
     fixtures::writeFile(numberName.toStdString(), head + R"("name":5})");
     const QString textDuration = dir.filePath("text-duration.dragon");
-    fixtures::writeFile(textDuration.toStdString(),
-                        head + R"("exemplarSets":[{"id":"a","name":"A","items":[{"type":"audio","path":"x.wav","durationSeconds":"long"}]}]})");
+    fixtures::writeFile(
+        textDuration.toStdString(),
+        head +
+            R"("exemplarSets":[{"id":"a","name":"A","items":[{"type":"audio","path":"x.wav","durationSeconds":"long"}]}]})");
     const QString huge = dir.filePath("huge-number.dragon");
-    fixtures::writeFile(huge.toStdString(), head + R"("exemplarSets":[{"id":"a","name":"A","items":[{"type":"audio","path":"x.wav","durationSeconds":1e400}]}]})");
+    fixtures::writeFile(
+        huge.toStdString(),
+        head +
+            R"("exemplarSets":[{"id":"a","name":"A","items":[{"type":"audio","path":"x.wav","durationSeconds":1e400}]}]})");
     const QString deep = dir.filePath("deep.dragon");
-    fixtures::writeFile(deep.toStdString(), head + R"("reward":)" + std::string(200000, '[') + std::string(200000, ']') + "}");
+    fixtures::writeFile(deep.toStdString(), head + R"("reward":)" + std::string(200000, '[') +
+                                                std::string(200000, ']') + "}");
     MainWindow w;
     w.exemplarPanel()->addTextItems("keep me");
-    for (const QString &path : {numberName, textDuration, huge, deep, bad, newer, dir.filePath("absent.dragon")}) {
+    for (const QString &path :
+         {numberName, textDuration, huge, deep, bad, newer, dir.filePath("absent.dragon")}) {
         QVERIFY(!w.openProject(path));
         QVERIFY2(w.lastError().contains(QFileInfo(path).fileName()), qPrintable(w.lastError()));
         QCOMPARE(rows(w), 1);
         QVERIFY(w.document()->isModified());
     }
     QVERIFY(w.lastError().contains("not exist"));
-    QCOMPARE(fixtures::readFile(newer.toStdString()), std::string(R"({"format":"dragon-studio-project","version":42})"));
+    QCOMPARE(fixtures::readFile(newer.toStdString()),
+             std::string(R"({"format":"dragon-studio-project","version":42})"));
 }
 
 void TestExemplarPanel::badFilesLeaveExistingItemsAlone()
@@ -269,13 +283,15 @@ void TestExemplarPanel::badFilesLeaveExistingItemsAlone()
     fixtures::writeFile(dir.filePath("empty.wav").toStdString(), "");
     fixtures::writeFile(dir.filePath("garbage.flac").toStdString(), std::string(1000, 'x'));
     std::vector<float> nan(100, std::numeric_limits<float>::quiet_NaN());
-    fixtures::writeFile(dir.filePath("nan.wav").toStdString(), fixtures::floatWavBytes(nan, 1, 8000));
+    fixtures::writeFile(dir.filePath("nan.wav").toStdString(),
+                        fixtures::floatWavBytes(nan, 1, 8000));
     MainWindow w;
     w.exemplarPanel()->addTextItems("keep me");
     w.exemplarPanel()->importPaths({dir.path()});
     QVERIFY(waitImport(w));
     QCOMPARE(rows(w), 1);
-    QCOMPARE(w.exemplarPanel()->itemView()->model()->index(0, 0).data().toString(), QString("keep me"));
+    QCOMPARE(w.exemplarPanel()->itemView()->model()->index(0, 0).data().toString(),
+             QString("keep me"));
     QCOMPARE(w.exemplarPanel()->problemList()->count(), 3);
     QCOMPARE(w.document()->undoStack()->count(), 2); // set + text; a failed import adds no step
 }
@@ -308,9 +324,8 @@ void TestExemplarPanel::cancelLargeImportStaysResponsive()
     qint64 worstGap = 0;
     QTimer ticker;
     ticker.setInterval(10);
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        worstGap = std::max(worstGap, sinceTick.restart());
-    });
+    QObject::connect(&ticker, &QTimer::timeout,
+                     [&] { worstGap = std::max(worstGap, sinceTick.restart()); });
     sinceTick.start();
     ticker.start();
     panel->importPaths({m_many});

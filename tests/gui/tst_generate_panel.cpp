@@ -14,8 +14,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QPushButton>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -66,7 +66,9 @@ void TestGeneratePanel::generatesClipsWithSettings()
     QVERIFY(panel->generateButton()->isEnabled());
     QCOMPARE(panel->results()->count(), 2);
     const QString label = panel->results()->item(0)->text();
-    QVERIFY2(label.contains("fast techno") && label.contains("3 steps") && label.contains("guidance 2.5"), qPrintable(label));
+    QVERIFY2(label.contains("fast techno") && label.contains("3 steps") &&
+                 label.contains("guidance 2.5"),
+             qPrintable(label));
     const QString path = panel->results()->item(0)->data(Qt::UserRole + 1).toString();
     QVERIFY(QFile::exists(path));
     QFile sidecar(QString(path).replace(".wav", ".json"));
@@ -77,7 +79,8 @@ void TestGeneratePanel::generatesClipsWithSettings()
     // The two clips got seeds 7 and 8, one each.
     QStringList seeds;
     for (int i = 0; i < 2; ++i) {
-        QFile clip(panel->results()->item(i)->data(Qt::UserRole + 1).toString().replace(".wav", ".json"));
+        QFile clip(
+            panel->results()->item(i)->data(Qt::UserRole + 1).toString().replace(".wav", ".json"));
         QVERIFY(clip.open(QIODevice::ReadOnly));
         seeds << QJsonDocument::fromJson(clip.readAll()).object()["seed"].toString();
     }
@@ -112,7 +115,8 @@ void TestGeneratePanel::longPromptIsNoted()
     QSignalSpy done(panel, &GeneratePanel::generationDone);
     panel->startGeneration();
     QVERIFY(done.wait(60000));
-    QVERIFY2(panel->statusLabel()->text().contains("longer than 24 words"), qPrintable(panel->statusLabel()->text()));
+    QVERIFY2(panel->statusLabel()->text().contains("longer than 24 words"),
+             qPrintable(panel->statusLabel()->text()));
 }
 
 void TestGeneratePanel::cancelStopsWithinSteps()
@@ -151,7 +155,8 @@ void TestGeneratePanel::damagedCheckpointFailsCleanly()
     panel->startGeneration();
     QVERIFY(done.wait(30000));
     QCOMPARE(done.first().at(0).toBool(), false);
-    QVERIFY2(panel->statusLabel()->text().contains("bad.pt"), qPrintable(panel->statusLabel()->text()));
+    QVERIFY2(panel->statusLabel()->text().contains("bad.pt"),
+             qPrintable(panel->statusLabel()->text()));
     QVERIFY(panel->generateButton()->isEnabled());
 }
 
@@ -159,8 +164,9 @@ void TestGeneratePanel::torchScriptGeneratorFromThePicker()
 {
     // "Load TorchScript generator…" sets the picker's spec (the file dialog is not driven here).
     QProcess python;
-    python.start("/usr/bin/python3", {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_generator_plugin.py",
-                                      m_dir.filePath("plugins")});
+    python.start("/usr/bin/python3",
+                 {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_generator_plugin.py",
+                  m_dir.filePath("plugins")});
     QVERIFY(python.waitForFinished(120000) && python.exitCode() == 0);
     MainWindow w;
     GeneratePanel *panel = w.generatePanel();
@@ -175,7 +181,8 @@ void TestGeneratePanel::torchScriptGeneratorFromThePicker()
     QVERIFY(done.wait(60000));
     QCOMPARE(done.first().at(0).toBool(), true);
     QCOMPARE(panel->results()->count(), 2);
-    QFile sidecar(panel->results()->item(0)->data(Qt::UserRole + 1).toString().replace(".wav", ".json"));
+    QFile sidecar(
+        panel->results()->item(0)->data(Qt::UserRole + 1).toString().replace(".wav", ".json"));
     QVERIFY(sidecar.open(QIODevice::ReadOnly));
     const auto json = QJsonDocument::fromJson(sidecar.readAll()).object();
     QCOMPARE(json["model"].toString(), QString("tiny-conv-generator"));
@@ -186,7 +193,8 @@ void TestGeneratePanel::torchScriptGeneratorFromThePicker()
     panel->startGeneration();
     QVERIFY(done.wait(60000));
     QCOMPARE(done.first().at(0).toBool(), false);
-    QVERIFY2(panel->statusLabel()->text().contains("gen_nan.pt"), qPrintable(panel->statusLabel()->text()));
+    QVERIFY2(panel->statusLabel()->text().contains("gen_nan.pt"),
+             qPrintable(panel->statusLabel()->text()));
     QVERIFY(panel->generateButton()->isEnabled());
 }
 

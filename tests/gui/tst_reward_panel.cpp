@@ -2,16 +2,15 @@
 // broken ones refused with the reason and the previous choice kept), per-set embedding status
 // computed in the background through the project's cache (second pass from cache, Cancel), and
 // the reward form with inline validation writing the project's RewardDefinition.
+#include "WavFixture.h"
 #include "document/ProjectDocument.h"
 #include "project/ProjectFile.h"
 #include "widgets/RewardPanel.h"
 #include "workers/EmbeddingController.h"
 
-#include "WavFixture.h"
-
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QProcess>
 #include <QSignalSpy>
@@ -45,13 +44,16 @@ struct Fixture
     {
         Project p;
         p.name = "Reward test";
-        ExemplarSet warm{"set-1", "Warm", {}}, bright{"set-2", "Bright", {}}, text{"set-3", "Described", {}},
-            empty{"set-4", "Empty", {}};
+        ExemplarSet warm{"set-1", "Warm", {}}, bright{"set-2", "Bright", {}},
+            text{"set-3", "Described", {}}, empty{"set-4", "Empty", {}};
         for (int i = 0; i < 3; ++i)
-            warm.items.push_back(ExemplarItem::audio(writeTone(dir, QString("warm%1.wav").arg(i), 110.0 * (i + 1))));
+            warm.items.push_back(
+                ExemplarItem::audio(writeTone(dir, QString("warm%1.wav").arg(i), 110.0 * (i + 1))));
         for (int i = 0; i < 2; ++i)
-            bright.items.push_back(ExemplarItem::audio(writeTone(dir, QString("bright%1.wav").arg(i), 1500.0 + 300 * i)));
-        text.items = {ExemplarItem::textItem("warm analog pads"), ExemplarItem::textItem("slow ambient")};
+            bright.items.push_back(ExemplarItem::audio(
+                writeTone(dir, QString("bright%1.wav").arg(i), 1500.0 + 300 * i)));
+        text.items = {ExemplarItem::textItem("warm analog pads"),
+                      ExemplarItem::textItem("slow ambient")};
         p.exemplarSets = {warm, bright, text, empty};
         projectPath = dir.filePath("reward.dragon");
         ProjectFile::save(p, projectPath.toStdString());
@@ -92,15 +94,18 @@ private Q_SLOTS:
         QSignalSpy idle(&panel, &RewardPanel::embeddingsIdle);
         panel.computeAll();
         QVERIFY(idle.wait(30000));
-        QVERIFY2(panel.setStatus("set-1").startsWith("3 embedded, 0 from cache"), qPrintable(panel.setStatus("set-1")));
+        QVERIFY2(panel.setStatus("set-1").startsWith("3 embedded, 0 from cache"),
+                 qPrintable(panel.setStatus("set-1")));
         QVERIFY(panel.setStatus("set-2").startsWith("2 embedded"));
-        QVERIFY2(panel.setStatus("set-3").contains("no text tower"), qPrintable(panel.setStatus("set-3")));
+        QVERIFY2(panel.setStatus("set-3").contains("no text tower"),
+                 qPrintable(panel.setStatus("set-3")));
         QVERIFY(panel.setStatus("set-4").startsWith("Empty set"));
         QVERIFY(QDir(f.projectPath + ".d/embeddings").exists());
 
         panel.computeAll(); // second pass: from the project's cache
         QVERIFY(idle.wait(30000));
-        QVERIFY2(panel.setStatus("set-1").contains("3 from cache"), qPrintable(panel.setStatus("set-1")));
+        QVERIFY2(panel.setStatus("set-1").contains("3 from cache"),
+                 qPrintable(panel.setStatus("set-1")));
 
         // Editing a set makes its status stale.
         f.document.removeItems("set-1", {0});
@@ -111,7 +116,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(panel.encoderInfo().spec == "pocket-clap", 20000);
         panel.computeAll();
         QVERIFY(idle.wait(60000));
-        QVERIFY2(panel.setStatus("set-3").startsWith("2 embedded (2 text)"), qPrintable(panel.setStatus("set-3")));
+        QVERIFY2(panel.setStatus("set-3").startsWith("2 embedded (2 text)"),
+                 qPrintable(panel.setStatus("set-3")));
     }
 
     void cancelStopsWithinASecond()
@@ -119,7 +125,8 @@ private Q_SLOTS:
         Fixture f;
         ExemplarSet many{"set-9", "Many", {}};
         for (int i = 0; i < 300; ++i)
-            many.items.push_back(ExemplarItem::audio(writeTone(f.dir, QString("m%1.wav").arg(i), 100.0 + i, 48000)));
+            many.items.push_back(
+                ExemplarItem::audio(writeTone(f.dir, QString("m%1.wav").arg(i), 100.0 + i, 48000)));
         f.document.insertSetAt(0, many);
         RewardPanel panel(&f.document, &f.embeddings);
         panel.chooseEncoder("music-features");
@@ -140,8 +147,9 @@ private Q_SLOTS:
     {
         Fixture f;
         QProcess python;
-        python.start("/usr/bin/python3", {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_encoder_plugins.py",
-                                          f.dir.filePath("plugins")});
+        python.start("/usr/bin/python3",
+                     {QString(DRAGON_TEST_DATA_DIR) + "/fixtures/export_encoder_plugins.py",
+                      f.dir.filePath("plugins")});
         QVERIFY(python.waitForFinished(120000) && python.exitCode() == 0);
         RewardPanel panel(&f.document, &f.embeddings);
         panel.chooseEncoder("mel-stats");

@@ -10,9 +10,9 @@
 
 #include <QDir>
 #include <QElapsedTimer>
-#include <QSpinBox>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,9 +26,11 @@ Project trainableProject()
     p.name = "Train test";
     const CorpusGenerator corpus;
     for (int i = 0; i < 8; ++i)
-        p.trainPrompts.push_back(CorpusGenerator::caption(corpus.generate(std::uint64_t(100 + i)), std::uint64_t(i)));
+        p.trainPrompts.push_back(
+            CorpusGenerator::caption(corpus.generate(std::uint64_t(100 + i)), std::uint64_t(i)));
     for (int i = 0; i < 4; ++i)
-        p.evalPrompts.push_back(CorpusGenerator::caption(corpus.generate(CorpusGenerator::kHeldOutSeedStart + 123 + std::uint64_t(i)), 1));
+        p.evalPrompts.push_back(CorpusGenerator::caption(
+            corpus.generate(CorpusGenerator::kHeldOutSeedStart + 123 + std::uint64_t(i)), 1));
     p.reward.encoder = "mel-stats";
     RewardTerm loud;
     loud.type = "loudness";
@@ -95,7 +97,8 @@ private Q_SLOTS:
         QVERIFY(finished.wait(240000));
         bool evalReported = false; // win rate and the paired reward difference with its interval
         for (const auto &m : messages)
-            evalReported |= m.at(0).toString().contains(QRegularExpression("^Eval at round 2: win rate .* better by .*\\[.*\\]$"));
+            evalReported |= m.at(0).toString().contains(
+                QRegularExpression("^Eval at round 2: win rate .* better by .*\\[.*\\]$"));
         QVERIFY(evalReported);
         QVERIFY2(panel.status().startsWith("Finished 2 round"), qPrintable(panel.status()));
         QCOMPARE(panel.plottedRounds(), 2);

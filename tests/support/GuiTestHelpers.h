@@ -1,11 +1,11 @@
 #pragma once
 
+#include <QApplication>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QMimeData>
 #include <QUrl>
 #include <QWidget>
-#include <QApplication>
 
 namespace guitest {
 

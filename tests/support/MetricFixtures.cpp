@@ -29,7 +29,8 @@ QString writeMatrix(QTemporaryDir &dir, const QString &name, const Eigen::Matrix
     QFile f(dir.filePath(name));
     if (!f.open(QIODevice::WriteOnly))
         qFatal("cannot write %s", qPrintable(f.fileName()));
-    f.write(reinterpret_cast<const char *>(rowMajor.data()), qint64(rowMajor.size() * sizeof(double)));
+    f.write(reinterpret_cast<const char *>(rowMajor.data()),
+            qint64(rowMajor.size() * sizeof(double)));
     return f.fileName();
 }
 
@@ -37,7 +38,8 @@ std::vector<double> pythonReference(const QStringList &arguments)
 {
     QProcess python;
     python.start("/usr/bin/python3",
-                 QStringList{QString(DRAGON_TEST_DATA_DIR) + "/fixtures/metrics_reference.py"} + arguments);
+                 QStringList{QString(DRAGON_TEST_DATA_DIR) + "/fixtures/metrics_reference.py"} +
+                     arguments);
     if (!python.waitForFinished(120000) || python.exitCode() != 0)
         qFatal("metrics_reference.py %s failed: %s", qPrintable(arguments.join(' ')),
                python.readAllStandardError().constData());

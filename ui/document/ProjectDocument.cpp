@@ -64,8 +64,8 @@ void ProjectDocument::renameSet(const QString &id, const QString &name)
     const int index = indexOfSet(id);
     if (index < 0 || name.trimmed().isEmpty() || set(index).name == name.toStdString())
         return;
-    m_undoStack.push(new RenameSetCommand(this, id, QString::fromStdString(set(index).name),
-                                          name.trimmed()));
+    m_undoStack.push(
+        new RenameSetCommand(this, id, QString::fromStdString(set(index).name), name.trimmed()));
 }
 
 void ProjectDocument::removeSet(const QString &id)
@@ -149,7 +149,8 @@ void ProjectDocument::insertItemsAt(const QString &setId, int row,
     Q_EMIT itemsChanged(setId);
 }
 
-std::vector<dragon::ExemplarItem> ProjectDocument::takeItems(const QString &setId, int row, int count)
+std::vector<dragon::ExemplarItem> ProjectDocument::takeItems(const QString &setId, int row,
+                                                             int count)
 {
     auto *set = m_project.findSet(setId.toStdString());
     if (!set || row < 0 || row + count > int(set->items.size()))

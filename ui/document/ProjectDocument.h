@@ -46,7 +46,8 @@ public:
     void insertSetAt(int index, const dragon::ExemplarSet &set);
     dragon::ExemplarSet takeSetAt(int index);
     void setSetName(const QString &id, const QString &name);
-    void insertItemsAt(const QString &setId, int row, const std::vector<dragon::ExemplarItem> &items);
+    void insertItemsAt(const QString &setId, int row,
+                       const std::vector<dragon::ExemplarItem> &items);
     std::vector<dragon::ExemplarItem> takeItems(const QString &setId, int row, int count);
     // Sorted, unique rows; one itemsChanged signal for the whole selection.
     std::vector<dragon::ExemplarItem> takeRows(const QString &setId, const QVector<int> &rows);

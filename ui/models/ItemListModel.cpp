@@ -55,9 +55,12 @@ QVariant ItemListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         return isText ? QString::fromStdString(item.text)
                       : (item.missing ? tr("Missing: %1").arg(path) : path);
-    case IsTextRole: return isText;
-    case PathRole: return path;
-    case MissingRole: return item.missing;
+    case IsTextRole:
+        return isText;
+    case PathRole:
+        return path;
+    case MissingRole:
+        return item.missing;
     case DetailRole: {
         if (isText)
             return tr("text");
@@ -78,6 +81,7 @@ QVariant ItemListModel::data(const QModelIndex &index, int role) const
         const auto *peaks = isText ? nullptr : m_waveforms->find(path);
         return QVariant::fromValue(reinterpret_cast<quintptr>(peaks));
     }
-    default: return {};
+    default:
+        return {};
     }
 }

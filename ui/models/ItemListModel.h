@@ -11,12 +11,13 @@ class ItemListModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum Role {
+    enum Role
+    {
         IsTextRole = Qt::UserRole + 1,
         PathRole,
-        DetailRole,  // "3.0 s · 24000 Hz · mono"
+        DetailRole, // "3.0 s · 24000 Hz · mono"
         MissingRole,
-        PeaksRole,   // const WaveformStore::Peaks* as quintptr, or 0
+        PeaksRole, // const WaveformStore::Peaks* as quintptr, or 0
     };
     ItemListModel(ProjectDocument *document, WaveformStore *waveforms, QObject *parent = nullptr);
 

@@ -28,12 +28,17 @@ QVariant SetListModel::data(const QModelIndex &index, int role) const
     const auto &set = m_document->set(index.row());
     switch (role) {
     case Qt::DisplayRole:
-        return QStringLiteral("%1  (%2)").arg(QString::fromStdString(set.name)).arg(set.items.size());
-    case Qt::EditRole: return QString::fromStdString(set.name);
+        return QStringLiteral("%1  (%2)")
+            .arg(QString::fromStdString(set.name))
+            .arg(set.items.size());
+    case Qt::EditRole:
+        return QString::fromStdString(set.name);
     case Qt::ToolTipRole:
         return tr("%n item(s). Double-click to rename.", nullptr, int(set.items.size()));
-    case SetIdRole: return QString::fromStdString(set.id);
-    default: return {};
+    case SetIdRole:
+        return QString::fromStdString(set.id);
+    default:
+        return {};
     }
 }
 

@@ -9,7 +9,10 @@ class SetListModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum Role { SetIdRole = Qt::UserRole + 1 };
+    enum Role
+    {
+        SetIdRole = Qt::UserRole + 1
+    };
     explicit SetListModel(ProjectDocument *document, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;

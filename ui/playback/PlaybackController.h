@@ -9,7 +9,7 @@
 namespace dragon {
 class AudioBuffer;
 class PlaybackEngine;
-}
+} // namespace dragon
 
 // GUI-side owner of the core PlaybackEngine. Decodes clips in the background (preload() when an
 // item is selected, so Space starts at once), toggles play/stop, and publishes the playhead at
@@ -45,8 +45,8 @@ private:
 
     std::unique_ptr<dragon::PlaybackEngine> m_engine;
     QFutureWatcher<std::shared_ptr<dragon::AudioBuffer>> m_decoder;
-    QString m_futurePath;  // what the running (or last) decode reads
-    QString m_wantedPath;  // the newest request
+    QString m_futurePath; // what the running (or last) decode reads
+    QString m_wantedPath; // the newest request
     bool m_playWhenLoaded = false;
     QString m_loadedPath;
     std::shared_ptr<dragon::AudioBuffer> m_loaded;

@@ -44,7 +44,8 @@ ExemplarPanel::ExemplarPanel(ProjectDocument *document, WaveformStore *waveforms
     m_setView = new QListView;
     m_setView->setObjectName("setView");
     m_setView->setModel(m_setModel);
-    m_setView->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    m_setView->setEditTriggers(QAbstractItemView::DoubleClicked |
+                               QAbstractItemView::EditKeyPressed);
     auto *setButtons = new QHBoxLayout;
     auto *addSet = new QPushButton(tr("New"));
     auto *renameSet = new QPushButton(tr("Rename"));
@@ -119,8 +120,8 @@ ExemplarPanel::ExemplarPanel(ProjectDocument *document, WaveformStore *waveforms
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(splitter);
 
-    auto *paste = new QShortcut(QKeySequence::Paste, this, nullptr, nullptr,
-                                Qt::WidgetWithChildrenShortcut);
+    auto *paste =
+        new QShortcut(QKeySequence::Paste, this, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
     connect(paste, &QShortcut::activated, this,
             [this] { handleMimeData(QApplication::clipboard()->mimeData()); });
 
@@ -214,7 +215,8 @@ void ExemplarPanel::selectSet(int row)
 void ExemplarPanel::onCurrentSetChanged()
 {
     const QModelIndex current = m_setView->currentIndex();
-    const QString id = current.isValid() ? current.data(SetListModel::SetIdRole).toString() : QString();
+    const QString id =
+        current.isValid() ? current.data(SetListModel::SetIdRole).toString() : QString();
     if (id != m_itemModel->setId())
         m_itemModel->setSetId(id);
 }
@@ -270,8 +272,8 @@ void ExemplarPanel::playSelected()
         return;
     }
     if (current.data(ItemListModel::MissingRole).toBool()) {
-        Q_EMIT statusMessage(tr("The file is missing: %1")
-                                 .arg(current.data(ItemListModel::PathRole).toString()));
+        Q_EMIT statusMessage(
+            tr("The file is missing: %1").arg(current.data(ItemListModel::PathRole).toString()));
         return;
     }
     m_playback->toggle(current.data(ItemListModel::PathRole).toString());
@@ -340,7 +342,8 @@ void ExemplarPanel::reportProblem(const QString &path, const QString &reason)
 {
     m_problems->addItem(tr("%1 — %2").arg(QFileInfo(path).fileName(), reason));
     m_problems->item(m_problems->count() - 1)->setToolTip(path);
-    m_problemsLabel->setText(tr("<b>%n file(s) could not be used:</b>", nullptr, m_problems->count()));
+    m_problemsLabel->setText(
+        tr("<b>%n file(s) could not be used:</b>", nullptr, m_problems->count()));
     m_problemsLabel->show();
     m_problems->show();
 }

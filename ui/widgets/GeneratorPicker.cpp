@@ -7,15 +7,17 @@
 #include <QPushButton>
 
 GeneratorPicker::GeneratorPicker(QWidget *parent)
-    : QWidget(parent), m_label(new QLabel), m_load(new QPushButton(tr("Load TorchScript generator…"))),
+    : QWidget(parent), m_label(new QLabel),
+      m_load(new QPushButton(tr("Load TorchScript generator…"))),
       m_pocket(new QPushButton(tr("Use the pocket model")))
 {
     m_load->setObjectName("loadGenerator");
     m_pocket->setObjectName("usePocketModel");
     m_label->setObjectName("generatorLabel");
-    m_load->setToolTip(tr("A text-to-audio diffusion model saved with torch.jit.save (methods sample_rate, "
-                          "latent_shape, prediction_type, alphas_cumprod, encode_text, denoise, decode), "
-                          "or a pocket-model checkpoint such as a run's policy.pt"));
+    m_load->setToolTip(
+        tr("A text-to-audio diffusion model saved with torch.jit.save (methods sample_rate, "
+           "latent_shape, prediction_type, alphas_cumprod, encode_text, denoise, decode), "
+           "or a pocket-model checkpoint such as a run's policy.pt"));
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(new QLabel(tr("Model:")));
@@ -23,8 +25,9 @@ GeneratorPicker::GeneratorPicker(QWidget *parent)
     layout->addWidget(m_load);
     layout->addWidget(m_pocket);
     connect(m_load, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Load a TorchScript generator"), QString(),
-                                                          tr("TorchScript or checkpoint (*.pt *.pth);;All files (*)"));
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("Load a TorchScript generator"), QString(),
+            tr("TorchScript or checkpoint (*.pt *.pth);;All files (*)"));
         if (!file.isEmpty())
             setSpec(file);
     });

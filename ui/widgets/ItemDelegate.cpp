@@ -35,8 +35,8 @@ void ItemDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     const bool isText = index.data(ItemListModel::IsTextRole).toBool();
     const bool missing = index.data(ItemListModel::MissingRole).toBool();
     const bool selected = option.state & QStyle::State_Selected;
-    const QColor textColor = selected ? option.palette.highlightedText().color()
-                                      : option.palette.text().color();
+    const QColor textColor =
+        selected ? option.palette.highlightedText().color() : option.palette.text().color();
     const QRect thumb(rect.left(), rect.top(), kThumbWidth, rect.height());
     painter->fillRect(thumb, QColor(30, 34, 40));
     if (isText) {
@@ -76,11 +76,13 @@ void ItemDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     painter->setFont(bold);
     painter->setPen(missing ? QColor(220, 60, 60) : textColor);
     const QString title = index.data(Qt::DisplayRole).toString();
-    painter->drawText(textRect.adjusted(0, 0, 0, -rect.height() / 2), Qt::AlignLeft | Qt::AlignBottom,
+    painter->drawText(textRect.adjusted(0, 0, 0, -rect.height() / 2),
+                      Qt::AlignLeft | Qt::AlignBottom,
                       painter->fontMetrics().elidedText(title, Qt::ElideMiddle, textRect.width()));
     painter->setFont(option.font);
     painter->setPen(missing ? QColor(220, 60, 60) : option.palette.placeholderText().color());
-    painter->drawText(textRect.adjusted(0, rect.height() / 2 + 2, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+    painter->drawText(textRect.adjusted(0, rect.height() / 2 + 2, 0, 0),
+                      Qt::AlignLeft | Qt::AlignTop,
                       index.data(ItemListModel::DetailRole).toString());
     painter->restore();
 }

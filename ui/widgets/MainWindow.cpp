@@ -9,9 +9,9 @@
 #include "widgets/PromptsPanel.h"
 #include "widgets/RewardPanel.h"
 #include "widgets/TrainPanel.h"
-#include "workers/TrainingController.h"
 #include "workers/EmbeddingController.h"
 #include "workers/ImportController.h"
+#include "workers/TrainingController.h"
 
 #include <QAction>
 #include <QApplication>
@@ -176,7 +176,8 @@ bool MainWindow::openProject(const QString &path)
     } catch (const std::exception &e) {
         // ProjectFile turns every library error into a ProjectError; this boundary still never
         // lets an exception end the app, and still names the file.
-        showError(tr("Cannot open project"), path + QStringLiteral(": ") + QString::fromStdString(e.what()));
+        showError(tr("Cannot open project"),
+                  path + QStringLiteral(": ") + QString::fromStdString(e.what()));
         return false;
     }
     m_playback->stop();
@@ -188,11 +189,11 @@ bool MainWindow::openProject(const QString &path)
     for (const auto &set : project.exemplarSets)
         for (const auto &item : set.items)
             missing += item.missing ? 1 : 0;
-    statusBar()->showMessage(missing ? tr("Opened %1 — %n referenced file(s) are missing", nullptr,
-                                          missing)
-                                           .arg(QFileInfo(path).fileName())
-                                     : tr("Opened %1").arg(QFileInfo(path).fileName()),
-                             8000);
+    statusBar()->showMessage(
+        missing ? tr("Opened %1 — %n referenced file(s) are missing", nullptr, missing)
+                      .arg(QFileInfo(path).fileName())
+                : tr("Opened %1").arg(QFileInfo(path).fileName()),
+        8000);
     return true;
 }
 

@@ -22,14 +22,24 @@
 namespace {
 
 constexpr const char *kLoadPlugin = "__load_torchscript__";
-enum TermColumn { TypeColumn, SetColumn, DirectionColumn, WeightColumn, ParameterColumn, TermColumns };
+enum TermColumn
+{
+    TypeColumn,
+    SetColumn,
+    DirectionColumn,
+    WeightColumn,
+    ParameterColumn,
+    TermColumns
+};
 
 } // namespace
 
-RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddings, QWidget *parent)
-    : QWidget(parent), m_document(document), m_embeddings(embeddings), m_encoderCombo(new QComboBox),
-      m_encoderLabel(new QLabel), m_sets(new QTableWidget(0, 3)), m_compute(new QPushButton(tr("Compute embeddings"))),
-      m_cancel(new QPushButton(tr("Cancel"))), m_progress(new QProgressBar), m_terms(new QTableWidget(0, TermColumns)),
+RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddings,
+                         QWidget *parent)
+    : QWidget(parent), m_document(document), m_embeddings(embeddings),
+      m_encoderCombo(new QComboBox), m_encoderLabel(new QLabel), m_sets(new QTableWidget(0, 3)),
+      m_compute(new QPushButton(tr("Compute embeddings"))), m_cancel(new QPushButton(tr("Cancel"))),
+      m_progress(new QProgressBar), m_terms(new QTableWidget(0, TermColumns)),
       m_validation(new QLabel)
 {
     auto *layout = new QVBoxLayout(this);
@@ -63,7 +73,8 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
     auto *rewardBox = new QGroupBox(tr("Reward"));
     auto *rewardLayout = new QVBoxLayout(rewardBox);
     m_terms->setObjectName("termTable");
-    m_terms->setHorizontalHeaderLabels({tr("Kind"), tr("Exemplar set"), tr("Direction"), tr("Weight"), tr("Parameter")});
+    m_terms->setHorizontalHeaderLabels(
+        {tr("Kind"), tr("Exemplar set"), tr("Direction"), tr("Weight"), tr("Parameter")});
     m_terms->horizontalHeader()->setSectionResizeMode(TypeColumn, QHeaderView::Stretch);
     m_terms->horizontalHeader()->setSectionResizeMode(SetColumn, QHeaderView::Stretch);
     for (int column : {DirectionColumn, WeightColumn, ParameterColumn})
@@ -111,9 +122,10 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
                 m_pluginPaths << info.spec;
             rebuildEncoderCombo();
             chooseEncoder(info.spec);
-            Q_EMIT statusMessage(info.integrityWarning.isEmpty()
-                                     ? tr("Loaded encoder %1").arg(info.name)
-                                     : tr("Loaded encoder %1 (%2)").arg(info.name, info.integrityWarning));
+            Q_EMIT statusMessage(
+                info.integrityWarning.isEmpty()
+                    ? tr("Loaded encoder %1").arg(info.name)
+                    : tr("Loaded encoder %1 (%2)").arg(info.name, info.integrityWarning));
         }
         if (info.spec == QString::fromStdString(m_document->project().reward.encoder)) {
             m_encoder = info;
@@ -123,29 +135,33 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
             validate();
         }
     });
-    connect(embeddings, &EmbeddingController::encoderFailed, this, [this](const QString &spec, const QString &message) {
-        if (spec == m_pendingPlugin)
-            m_pendingPlugin.clear();
-        m_encoderError = message;
-        m_encoderLabel->setStyleSheet("color: #b00020");
-        m_encoderLabel->setText(tr("Cannot use this encoder: %1").arg(message));
-        Q_EMIT statusMessage(tr("Encoder refused: %1").arg(message));
-        rebuildEncoderCombo(); // back to the document's encoder
-    });
-    connect(embeddings, &EmbeddingController::progress, this, [this](const QString &setId, int done, int total, int hits) {
-        m_progress->setVisible(true);
-        m_progress->setMaximum(total);
-        m_progress->setValue(done);
-        m_status[setId] = tr("Computing %1 / %2 (%3 from cache)...").arg(done).arg(total).arg(hits);
-        rebuildSets();
-    });
+    connect(embeddings, &EmbeddingController::encoderFailed, this,
+            [this](const QString &spec, const QString &message) {
+                if (spec == m_pendingPlugin)
+                    m_pendingPlugin.clear();
+                m_encoderError = message;
+                m_encoderLabel->setStyleSheet("color: #b00020");
+                m_encoderLabel->setText(tr("Cannot use this encoder: %1").arg(message));
+                Q_EMIT statusMessage(tr("Encoder refused: %1").arg(message));
+                rebuildEncoderCombo(); // back to the document's encoder
+            });
+    connect(embeddings, &EmbeddingController::progress, this,
+            [this](const QString &setId, int done, int total, int hits) {
+                m_progress->setVisible(true);
+                m_progress->setMaximum(total);
+                m_progress->setValue(done);
+                m_status[setId] =
+                    tr("Computing %1 / %2 (%3 from cache)...").arg(done).arg(total).arg(hits);
+                rebuildSets();
+            });
     connect(embeddings, &EmbeddingController::finished, this, [this](const EmbeddingSummary &s) {
         QString text = tr("%n embedded", nullptr, s.embedded + s.texts);
         if (s.texts > 0)
             text += tr(" (%n text)", nullptr, s.texts);
         text += tr(", %1 from cache, %2 s").arg(s.cacheHits).arg(s.seconds, 0, 'f', 1);
         if (!s.problems.isEmpty())
-            text += tr("; %n problem(s): ", nullptr, int(s.problems.size())) + s.problems.join("; ");
+            text +=
+                tr("; %n problem(s): ", nullptr, int(s.problems.size())) + s.problems.join("; ");
         const auto *set = m_document->project().findSet(s.setId.toStdString());
         if (set && set->items.empty())
             text = tr("Empty set: add audio or text");
@@ -156,10 +172,11 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
         m_status[setId] = tr("Cancelled");
         rebuildSets();
     });
-    connect(embeddings, &EmbeddingController::failed, this, [this](const QString &setId, const QString &message) {
-        m_status[setId] = tr("Failed: %1").arg(message);
-        rebuildSets();
-    });
+    connect(embeddings, &EmbeddingController::failed, this,
+            [this](const QString &setId, const QString &message) {
+                m_status[setId] = tr("Failed: %1").arg(message);
+                rebuildSets();
+            });
     connect(embeddings, &EmbeddingController::idle, this, [this] {
         m_compute->setEnabled(true);
         m_cancel->setEnabled(false);
@@ -173,7 +190,8 @@ QString RewardPanel::cacheDirectory() const
 {
     const QString project = m_document->filePath();
     if (!project.isEmpty())
-        return QString::fromStdString(dragon::ProjectFolder::embeddingCache(project.toStdString(), {}));
+        return QString::fromStdString(
+            dragon::ProjectFolder::embeddingCache(project.toStdString(), {}));
     return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + "/embeddings";
 }
 
@@ -183,7 +201,8 @@ QString RewardPanel::encoderStatus() const
         return tr("Cannot use this encoder: %1").arg(m_encoderError);
     if (m_encoder.spec.isEmpty())
         return tr("Loading encoder...");
-    return tr("%1-d · %2 · id %3").arg(m_encoder.dimension)
+    return tr("%1-d · %2 · id %3")
+        .arg(m_encoder.dimension)
         .arg(m_encoder.textTower ? tr("audio + text") : tr("audio only"))
         .arg(m_encoder.id.left(40));
 }
@@ -223,11 +242,13 @@ void RewardPanel::rebuildEncoderCombo()
     const QSignalBlocker block(m_encoderCombo);
     m_encoderCombo->clear();
     for (const auto &choice : dragon::builtInEncoders())
-        m_encoderCombo->addItem(QString::fromStdString(choice.label), QString::fromStdString(choice.key));
+        m_encoderCombo->addItem(QString::fromStdString(choice.label),
+                                QString::fromStdString(choice.key));
     for (const QString &path : m_pluginPaths)
         m_encoderCombo->addItem(tr("%1 (TorchScript)").arg(QFileInfo(path).fileName()), path);
     m_encoderCombo->addItem(tr("Load TorchScript encoder..."), QString(kLoadPlugin));
-    const int current = m_encoderCombo->findData(QString::fromStdString(m_document->project().reward.encoder));
+    const int current =
+        m_encoderCombo->findData(QString::fromStdString(m_document->project().reward.encoder));
     m_encoderCombo->setCurrentIndex(std::max(0, current));
 }
 
@@ -236,8 +257,9 @@ void RewardPanel::onEncoderActivated(int index)
     const QString spec = m_encoderCombo->itemData(index).toString();
     if (spec == kLoadPlugin) {
         rebuildEncoderCombo(); // keep showing the current encoder while the dialog is open
-        const QString path = QFileDialog::getOpenFileName(this, tr("Load TorchScript encoder"), QString(),
-                                                          tr("TorchScript (*.pt *.ts *.pth);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Load TorchScript encoder"), QString(),
+                                         tr("TorchScript (*.pt *.ts *.pth);;All files (*)"));
         if (!path.isEmpty())
             loadEncoderFile(path);
         return;
@@ -349,11 +371,14 @@ void RewardPanel::rebuildTerms()
         const auto *info = dragon::findRewardType(term.type);
 
         auto *set = new QComboBox;
-        set->addItem(info && info->needsExemplars ? tr("(choose a set)") : tr("(not used)"), QString());
+        set->addItem(info && info->needsExemplars ? tr("(choose a set)") : tr("(not used)"),
+                     QString());
         for (const auto &s : project.exemplarSets)
             set->addItem(QString::fromStdString(s.name), QString::fromStdString(s.id));
         set->setEnabled(info && info->needsExemplars);
-        set->setCurrentIndex(set->isEnabled() ? std::max(0, set->findData(QString::fromStdString(term.exemplarSet))) : 0);
+        set->setCurrentIndex(
+            set->isEnabled() ? std::max(0, set->findData(QString::fromStdString(term.exemplarSet)))
+                             : 0);
 
         auto *direction = new QComboBox;
         const bool lower = info && info->lowerIsBetter;
@@ -373,7 +398,8 @@ void RewardPanel::rebuildTerms()
             parameter->setDecimals(0);
             parameter->setRange(0, 1000);
             parameter->setValue(term.topK);
-            parameter->setToolTip(tr("0: cosine to the set's centroid; k: mean of the k closest exemplars"));
+            parameter->setToolTip(
+                tr("0: cosine to the set's centroid; k: mean of the k closest exemplars"));
         } else if (term.type == "loudness") {
             parameter->setSuffix(tr(" LUFS"));
             parameter->setRange(-80, 10);
@@ -415,16 +441,24 @@ void RewardPanel::storeTerms()
     for (int row = 0; row < m_terms->rowCount(); ++row) {
         dragon::RewardTerm term;
         const auto *old = row < int(m_document->project().reward.terms.size())
-                              ? &m_document->project().reward.terms[std::size_t(row)] : nullptr;
+                              ? &m_document->project().reward.terms[std::size_t(row)]
+                              : nullptr;
         if (old)
             term = *old;
-        term.type = qobject_cast<QComboBox *>(m_terms->cellWidget(row, TypeColumn))->currentData().toString().toStdString();
+        term.type = qobject_cast<QComboBox *>(m_terms->cellWidget(row, TypeColumn))
+                        ->currentData()
+                        .toString()
+                        .toStdString();
         const auto *set = qobject_cast<QComboBox *>(m_terms->cellWidget(row, SetColumn));
         if (set->isEnabled()) // a kind without exemplars keeps the last chosen set for later
             term.exemplarSet = set->currentData().toString().toStdString();
-        term.away = qobject_cast<QComboBox *>(m_terms->cellWidget(row, DirectionColumn))->currentData().toBool();
-        term.weight = qobject_cast<QDoubleSpinBox *>(m_terms->cellWidget(row, WeightColumn))->value();
-        const double parameter = qobject_cast<QDoubleSpinBox *>(m_terms->cellWidget(row, ParameterColumn))->value();
+        term.away = qobject_cast<QComboBox *>(m_terms->cellWidget(row, DirectionColumn))
+                        ->currentData()
+                        .toBool();
+        term.weight =
+            qobject_cast<QDoubleSpinBox *>(m_terms->cellWidget(row, WeightColumn))->value();
+        const double parameter =
+            qobject_cast<QDoubleSpinBox *>(m_terms->cellWidget(row, ParameterColumn))->value();
         if (old && old->type == term.type) { // the parameter widget belongs to this kind
             if (term.type == "exemplar-similarity")
                 term.topK = int(parameter);

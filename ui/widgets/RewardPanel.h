@@ -21,7 +21,8 @@ class RewardPanel : public QWidget
 {
     Q_OBJECT
 public:
-    RewardPanel(ProjectDocument *document, EmbeddingController *embeddings, QWidget *parent = nullptr);
+    RewardPanel(ProjectDocument *document, EmbeddingController *embeddings,
+                QWidget *parent = nullptr);
 
     // Where embeddings are cached: <project>.dragon.d/embeddings, or a per-user cache folder
     // for an unsaved project.
@@ -63,10 +64,10 @@ private:
     QProgressBar *m_progress;
     QTableWidget *m_terms;
     QLabel *m_validation;
-    EncoderInfo m_encoder;        // the loaded encoder (spec empty until loaded)
+    EncoderInfo m_encoder; // the loaded encoder (spec empty until loaded)
     QString m_encoderError;
-    QStringList m_pluginPaths;    // plug-ins offered in the combo
-    QString m_pendingPlugin;      // being validated before it is offered
+    QStringList m_pluginPaths;        // plug-ins offered in the combo
+    QString m_pendingPlugin;          // being validated before it is offered
     QHash<QString, QString> m_status; // set id -> embedding status text
     QStringList m_problems;
     bool m_updating = false;

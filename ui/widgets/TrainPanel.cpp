@@ -4,6 +4,7 @@
 #include "playback/PlaybackController.h"
 #include "project/ProjectFolder.h"
 #include "widgets/GeneratorPicker.h"
+#include "widgets/QCustomPlotInclude.h"
 #include "workers/TrainingController.h"
 
 #include <QComboBox>
@@ -20,7 +21,6 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <ctime>
-#include "widgets/QCustomPlotInclude.h"
 
 namespace {
 
@@ -45,14 +45,15 @@ QCustomPlot *plot(const QString &title, const QString &yLabel)
 
 } // namespace
 
-TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training, PlaybackController *playback,
-                       QWidget *parent)
+TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
+                       PlaybackController *playback, QWidget *parent)
     : QWidget(parent), m_document(document), m_training(training), m_playback(playback),
       m_rounds(spin(1, 10000, 40)), m_promptsPerRound(spin(1, 256, 8)), m_seeds(spin(1, 16, 2)),
       m_demoSteps(spin(1, 200, 10)), m_evalEvery(spin(0, 1000, 5)), m_loss(new QComboBox),
-      m_learningRate(new QDoubleSpinBox), m_beta(new QDoubleSpinBox), m_start(new QPushButton(tr("Start"))),
-      m_pause(new QPushButton(tr("Pause"))), m_stop(new QPushButton(tr("Stop"))), m_status(new QLabel),
-      m_progress(new QProgressBar), m_rewardPlot(plot(tr("Round reward (mean, 10-90 % band)"), tr("reward"))),
+      m_learningRate(new QDoubleSpinBox), m_beta(new QDoubleSpinBox),
+      m_start(new QPushButton(tr("Start"))), m_pause(new QPushButton(tr("Pause"))),
+      m_stop(new QPushButton(tr("Stop"))), m_status(new QLabel), m_progress(new QProgressBar),
+      m_rewardPlot(plot(tr("Round reward (mean, 10-90 % band)"), tr("reward"))),
       m_winPlot(plot(tr("Eval win rate vs base (95 % CI)"), tr("win rate"))),
       m_guardPlot(plot(tr("Guardrails"), tr("Vendi / CLAP x10"))), m_auditions(new QListWidget)
 {
@@ -144,15 +145,18 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training, 
     connect(training, &TrainingController::audition, this, &TrainPanel::onAudition);
     connect(training, &TrainingController::finished, this, &TrainPanel::onFinished);
     connect(training, &TrainingController::message, this, &TrainPanel::statusMessage);
-    connect(training, &TrainingController::progress, this, [this](const QString &phase, int done, int total) {
-        m_progress->setMaximum(std::max(1, total));
-        m_progress->setValue(done);
-        m_progress->setFormat(phase + " %p%");
+    connect(training, &TrainingController::progress, this,
+            [this](const QString &phase, int done, int total) {
+                m_progress->setMaximum(std::max(1, total));
+                m_progress->setValue(done);
+                m_progress->setFormat(phase + " %p%");
+            });
+    connect(m_auditions, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem *item) {
+        m_playback->toggle(item->data(Qt::UserRole).toString());
     });
-    connect(m_auditions, &QListWidget::itemDoubleClicked, this,
-            [this](QListWidgetItem *item) { m_playback->toggle(item->data(Qt::UserRole).toString()); });
     setRunning(false);
-    setStatus(tr("Set the reward in the Reward tab and the prompts in the Prompts tab, then Start."));
+    setStatus(
+        tr("Set the reward in the Reward tab and the prompts in the Prompts tab, then Start."));
 }
 
 dragon::DragonConfig TrainPanel::configFromForm() const
@@ -162,7 +166,8 @@ dragon::DragonConfig TrainPanel::configFromForm() const
     c.projectPath = m_document->filePath().toStdString();
     c.generator = m_generator->spec().toStdString();
     c.rounds = m_rounds->value();
-    dragon::parsePreferenceLoss(m_loss->currentData().toString().toStdString(), c.loss); // the combo holds "dpo"/"kto"
+    dragon::parsePreferenceLoss(m_loss->currentData().toString().toStdString(),
+                                c.loss); // the combo holds "dpo"/"kto"
     c.learningRate = m_learningRate->value();
     c.beta = m_beta->value();
     c.promptsPerRound = m_promptsPerRound->value();
@@ -203,8 +208,9 @@ void TrainPanel::setRunning(bool running)
     m_start->setEnabled(!running);
     m_pause->setEnabled(running);
     m_stop->setEnabled(running);
-    for (QWidget *w : std::initializer_list<QWidget *>{m_rounds, m_loss, m_learningRate, m_beta, m_promptsPerRound,
-                                                        m_seeds, m_demoSteps, m_evalEvery})
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_rounds, m_loss, m_learningRate, m_beta,
+                                          m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery})
         w->setEnabled(!running);
     if (!running)
         m_pause->setText(tr("Pause"));
@@ -215,7 +221,8 @@ bool TrainPanel::startRun()
     if (m_training->isRunning())
         return false;
     if (m_document->filePath().isEmpty()) {
-        setStatus(tr("Save the project first: runs are kept beside it (name.dragon.d/runs)."), true);
+        setStatus(tr("Save the project first: runs are kept beside it (name.dragon.d/runs)."),
+                  true);
         return false;
     }
     const dragon::DragonConfig config = configFromForm();
@@ -228,8 +235,9 @@ bool TrainPanel::startRun()
         setStatus(tr("Cannot train: %1.").arg(problems.join("; ")), true);
         return false;
     }
-    m_runDir = QString::fromStdString(dragon::ProjectFolder::runsDir(m_document->filePath().toStdString()) + "/" +
-                                      dragon::ProjectFolder::runName(std::time(nullptr)));
+    m_runDir = QString::fromStdString(
+        dragon::ProjectFolder::runsDir(m_document->filePath().toStdString()) + "/" +
+        dragon::ProjectFolder::runName(std::time(nullptr)));
     QDir().mkpath(m_runDir);
     for (auto *p : {m_rewardPlot, m_winPlot, m_guardPlot})
         for (int g = 0; g < p->graphCount(); ++g)
@@ -242,7 +250,8 @@ bool TrainPanel::startRun()
         return false;
     }
     setRunning(true);
-    setStatus(tr("Preparing (loading the model, embedding exemplars)... run folder %1").arg(m_runDir));
+    setStatus(
+        tr("Preparing (loading the model, embedding exemplars)... run folder %1").arg(m_runDir));
     return true;
 }
 
@@ -269,9 +278,14 @@ void TrainPanel::onRound(const dragon::RoundStats &s)
     m_rewardPlot->rescaleAxes();
     m_rewardPlot->replot(QCustomPlot::rpQueuedReplot);
     QString text = tr("Round %1 / %2: reward %3, %4, loss %5, implicit accuracy %6, %7 s")
-                       .arg(s.round).arg(m_totalRounds).arg(s.rewardMean, 0, 'g', 4)
-                       .arg(s.pairs ? tr("%n pair(s)", nullptr, s.pairs) : tr("%n label(s)", nullptr, s.labels))
-                       .arg(s.loss.loss, 0, 'f', 4).arg(s.loss.implicitAccuracy, 0, 'f', 2).arg(s.secondsTotal, 0, 'f', 1);
+                       .arg(s.round)
+                       .arg(m_totalRounds)
+                       .arg(s.rewardMean, 0, 'g', 4)
+                       .arg(s.pairs ? tr("%n pair(s)", nullptr, s.pairs)
+                                    : tr("%n label(s)", nullptr, s.labels))
+                       .arg(s.loss.loss, 0, 'f', 4)
+                       .arg(s.loss.implicitAccuracy, 0, 'f', 2)
+                       .arg(s.secondsTotal, 0, 'f', 1);
     if (!s.warning.empty())
         text += " — " + QString::fromStdString(s.warning);
     setStatus(text);
@@ -288,17 +302,26 @@ void TrainPanel::onEval(const dragon::EvalStats &e)
     m_guardPlot->rescaleAxes();
     m_guardPlot->xAxis->setRange(0, std::max(1, m_totalRounds));
     m_guardPlot->replot(QCustomPlot::rpQueuedReplot);
-    Q_EMIT statusMessage(tr("Eval at round %1: win rate %2 [%3, %4], p = %5; reward %6 -> %7, better by %8 [%9, %10]")
-                             .arg(e.round).arg(e.winRate.rate, 0, 'f', 3).arg(e.winRate.lower, 0, 'f', 3)
-                             .arg(e.winRate.upper, 0, 'f', 3).arg(e.winRate.signTestP, 0, 'g', 2)
-                             .arg(e.rewardBase, 0, 'g', 4).arg(e.rewardPolicy, 0, 'g', 4)
-                             .arg(e.deltaMean, 0, 'g', 3).arg(e.deltaLower, 0, 'g', 3).arg(e.deltaUpper, 0, 'g', 3));
+    Q_EMIT statusMessage(tr("Eval at round %1: win rate %2 [%3, %4], p = %5; reward %6 -> %7, "
+                            "better by %8 [%9, %10]")
+                             .arg(e.round)
+                             .arg(e.winRate.rate, 0, 'f', 3)
+                             .arg(e.winRate.lower, 0, 'f', 3)
+                             .arg(e.winRate.upper, 0, 'f', 3)
+                             .arg(e.winRate.signTestP, 0, 'g', 2)
+                             .arg(e.rewardBase, 0, 'g', 4)
+                             .arg(e.rewardPolicy, 0, 'g', 4)
+                             .arg(e.deltaMean, 0, 'g', 3)
+                             .arg(e.deltaLower, 0, 'g', 3)
+                             .arg(e.deltaUpper, 0, 'g', 3));
 }
 
 void TrainPanel::onAudition(const dragon::AuditionClip &c)
 {
     auto *item = new QListWidgetItem(tr("Round %1 %2 (%3): %4")
-                                         .arg(c.round).arg(c.label > 0 ? "D+" : "D-").arg(c.reward, 0, 'g', 3)
+                                         .arg(c.round)
+                                         .arg(c.label > 0 ? "D+" : "D-")
+                                         .arg(c.reward, 0, 'g', 3)
                                          .arg(QString::fromStdString(c.prompt)));
     item->setData(Qt::UserRole, QString::fromStdString(c.path));
     item->setForeground(c.label > 0 ? QColor(20, 120, 50) : QColor(170, 40, 40));
@@ -312,7 +335,9 @@ void TrainPanel::onFinished(int rounds, bool stopped, const QString &error)
     if (!error.isEmpty())
         setStatus(tr("Training failed: %1").arg(error), true);
     else if (stopped)
-        setStatus(tr("Stopped after %1 round(s); the last checkpoint is in %2.").arg(rounds).arg(m_runDir));
+        setStatus(tr("Stopped after %1 round(s); the last checkpoint is in %2.")
+                      .arg(rounds)
+                      .arg(m_runDir));
     else
         setStatus(tr("Finished %1 round(s). Run folder: %2").arg(rounds).arg(m_runDir));
     Q_EMIT runFinished();

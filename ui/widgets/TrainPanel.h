@@ -21,7 +21,7 @@ struct RoundStats;
 struct EvalStats;
 struct AuditionClip;
 struct DragonConfig;
-}
+} // namespace dragon
 
 // The "Train" tab: DRAGON settings, Start / Pause / Stop, live plots of the round reward
 // (mean with the 10-90 % band) and of the eval win rate against the base model (Wilson 95 %
@@ -31,8 +31,8 @@ class TrainPanel : public QWidget
 {
     Q_OBJECT
 public:
-    TrainPanel(ProjectDocument *document, TrainingController *training, PlaybackController *playback,
-               QWidget *parent = nullptr);
+    TrainPanel(ProjectDocument *document, TrainingController *training,
+               PlaybackController *playback, QWidget *parent = nullptr);
 
     dragon::DragonConfig configFromForm() const;
     QString runDirectory() const { return m_runDir; }

@@ -2,7 +2,8 @@
 
 Q_DECLARE_METATYPE(dragon::ExemplarSet)
 
-EmbeddingController::EmbeddingController(QObject *parent) : QObject(parent), m_worker(new EmbeddingWorker)
+EmbeddingController::EmbeddingController(QObject *parent)
+    : QObject(parent), m_worker(new EmbeddingWorker)
 {
     qRegisterMetaType<EmbeddingSummary>();
     qRegisterMetaType<EncoderInfo>();
@@ -19,10 +20,11 @@ EmbeddingController::EmbeddingController(QObject *parent) : QObject(parent), m_w
         Q_EMIT finished(s);
         next();
     });
-    connect(m_worker, &EmbeddingWorker::failed, this, [this](const QString &setId, const QString &message) {
-        Q_EMIT failed(setId, message);
-        next();
-    });
+    connect(m_worker, &EmbeddingWorker::failed, this,
+            [this](const QString &setId, const QString &message) {
+                Q_EMIT failed(setId, message);
+                next();
+            });
     connect(m_worker, &EmbeddingWorker::cancelled, this, [this](const QString &setId) {
         Q_EMIT cancelled(setId);
         next();
@@ -43,7 +45,8 @@ void EmbeddingController::loadEncoder(const QString &spec)
     Q_EMIT requestLoad(spec);
 }
 
-void EmbeddingController::enqueue(const dragon::ExemplarSet &set, const QString &encoderSpec, const QString &cacheDir)
+void EmbeddingController::enqueue(const dragon::ExemplarSet &set, const QString &encoderSpec,
+                                  const QString &cacheDir)
 {
     m_queue.enqueue({set, encoderSpec, cacheDir});
     if (!m_busy)

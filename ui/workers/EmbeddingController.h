@@ -18,7 +18,8 @@ public:
 
     bool isBusy() const { return m_busy; }
     void loadEncoder(const QString &spec);
-    void enqueue(const dragon::ExemplarSet &set, const QString &encoderSpec, const QString &cacheDir);
+    void enqueue(const dragon::ExemplarSet &set, const QString &encoderSpec,
+                 const QString &cacheDir);
     void cancel();
 
 Q_SIGNALS:
@@ -31,7 +32,8 @@ Q_SIGNALS:
     void idle();
     // To the worker (queued).
     void requestLoad(const QString &spec);
-    void requestEmbed(const dragon::ExemplarSet &set, const QString &encoderSpec, const QString &cacheDir);
+    void requestEmbed(const dragon::ExemplarSet &set, const QString &encoderSpec,
+                      const QString &cacheDir);
 
 private:
     struct Job

@@ -22,15 +22,17 @@ void EmbeddingWorker::loadEncoder(const QString &spec)
 {
     try {
         dragon::Encoder *e = encoder(spec);
-        Q_EMIT encoderLoaded({spec, QString::fromStdString(e->id()), QString::fromStdString(e->displayName()),
-                              e->dimension(), e->hasTextTower(), QString::fromStdString(e->integrityWarning())});
+        Q_EMIT encoderLoaded({spec, QString::fromStdString(e->id()),
+                              QString::fromStdString(e->displayName()), e->dimension(),
+                              e->hasTextTower(), QString::fromStdString(e->integrityWarning())});
     } catch (const std::exception &e) {
         m_encoders.erase(spec.toStdString());
         Q_EMIT encoderFailed(spec, QString::fromUtf8(e.what()));
     }
 }
 
-void EmbeddingWorker::embedSet(const dragon::ExemplarSet &set, const QString &encoderSpec, const QString &cacheDir)
+void EmbeddingWorker::embedSet(const dragon::ExemplarSet &set, const QString &encoderSpec,
+                               const QString &cacheDir)
 {
     const QString setId = QString::fromStdString(set.id);
     QElapsedTimer timer;
@@ -41,7 +43,9 @@ void EmbeddingWorker::embedSet(const dragon::ExemplarSet &set, const QString &en
         dragon::EmbeddingCache cache(cacheDir.toStdString());
         const auto result = dragon::ExemplarSetEmbedder::embed(
             set, *e, &cache,
-            [&](const dragon::EmbeddingProgress &p) { Q_EMIT progress(setId, p.done, p.total, p.cacheHits); },
+            [&](const dragon::EmbeddingProgress &p) {
+                Q_EMIT progress(setId, p.done, p.total, p.cacheHits);
+            },
             &m_cancel);
         if (result.cancelled) {
             Q_EMIT cancelled(setId);
@@ -54,7 +58,8 @@ void EmbeddingWorker::embedSet(const dragon::ExemplarSet &set, const QString &en
         summary.texts = int(result.text.size());
         summary.cacheHits = result.cacheHits;
         for (const auto &[item, reason] : result.problems)
-            summary.problems << QString::fromStdString(item) + ": " + QString::fromStdString(reason);
+            summary.problems << QString::fromStdString(item) + ": " +
+                                    QString::fromStdString(reason);
         summary.seconds = timer.elapsed() / 1000.0;
         Q_EMIT finished(summary);
     } catch (const std::exception &e) {

@@ -19,8 +19,8 @@ struct EmbeddingSummary
 {
     QString setId;
     QString encoderId;
-    int embedded = 0;   // audio items with an embedding
-    int texts = 0;      // text items embedded by the text tower
+    int embedded = 0; // audio items with an embedding
+    int texts = 0;    // text items embedded by the text tower
     int cacheHits = 0;
     QStringList problems; // "item: reason"
     double seconds = 0.0;
@@ -51,7 +51,8 @@ public:
 
 public Q_SLOTS:
     void loadEncoder(const QString &spec);
-    void embedSet(const dragon::ExemplarSet &set, const QString &encoderSpec, const QString &cacheDir);
+    void embedSet(const dragon::ExemplarSet &set, const QString &encoderSpec,
+                  const QString &cacheDir);
 
 Q_SIGNALS:
     void encoderLoaded(const EncoderInfo &info);

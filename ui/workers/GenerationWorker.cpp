@@ -2,7 +2,6 @@
 
 #include "facade/GeneratorService.h"
 
-
 GenerationWorker::GenerationWorker() = default;
 GenerationWorker::~GenerationWorker() = default;
 
@@ -30,7 +29,8 @@ void GenerationWorker::generate(const QString &checkpoint, const QString &output
             Q_EMIT cancelled();
             return;
         }
-        const auto paths = m_service->save(clips, outputDir.toStdString(), m_service->check(request));
+        const auto paths =
+            m_service->save(clips, outputDir.toStdString(), m_service->check(request));
         QVector<GeneratedItem> items;
         for (std::size_t i = 0; i < clips.size(); ++i) {
             GeneratedItem item;

@@ -24,7 +24,8 @@ void ImportWorker::process(int jobId, const QStringList &paths)
         const QFileInfo info(path);
         if (info.isDir()) {
             QStringList found;
-            QDirIterator it(path, QDir::Files | QDir::NoDotAndDotDot | QDir::Readable | QDir::Hidden,
+            QDirIterator it(path,
+                            QDir::Files | QDir::NoDotAndDotDot | QDir::Readable | QDir::Hidden,
                             QDirIterator::Subdirectories | QDirIterator::FollowSymlinks);
             while (it.hasNext()) {
                 const QString file = it.next();

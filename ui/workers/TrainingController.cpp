@@ -40,12 +40,30 @@ bool TrainingController::start(const dragon::DragonConfig &config, const QString
             QMetaObject::invokeMethod(self.data(), fn, Qt::QueuedConnection);
     };
     dragon::DragonCallbacks callbacks;
-    callbacks.round = [=](const dragon::RoundStats &s) { post([self, s] { if (self) Q_EMIT self->roundFinished(s); }); };
-    callbacks.eval = [=](const dragon::EvalStats &e) { post([self, e] { if (self) Q_EMIT self->evalFinished(e); }); };
-    callbacks.audition = [=](const dragon::AuditionClip &c) { post([self, c] { if (self) Q_EMIT self->audition(c); }); };
+    callbacks.round = [=](const dragon::RoundStats &s) {
+        post([self, s] {
+            if (self)
+                Q_EMIT self->roundFinished(s);
+        });
+    };
+    callbacks.eval = [=](const dragon::EvalStats &e) {
+        post([self, e] {
+            if (self)
+                Q_EMIT self->evalFinished(e);
+        });
+    };
+    callbacks.audition = [=](const dragon::AuditionClip &c) {
+        post([self, c] {
+            if (self)
+                Q_EMIT self->audition(c);
+        });
+    };
     callbacks.log = [=](const std::string &m) {
         const QString text = QString::fromStdString(m);
-        post([self, text] { if (self) Q_EMIT self->message(text); });
+        post([self, text] {
+            if (self)
+                Q_EMIT self->message(text);
+        });
     };
     callbacks.progress = [=](const std::string &phase, int done, int total) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -53,12 +71,19 @@ bool TrainingController::start(const dragon::DragonConfig &config, const QString
             return; // bounded update rate
         m_lastProgressMs = now;
         const QString p = QString::fromStdString(phase);
-        post([self, p, done, total] { if (self) Q_EMIT self->progress(p, done, total); });
+        post([self, p, done, total] {
+            if (self)
+                Q_EMIT self->progress(p, done, total);
+        });
     };
-    return m_service->start(config, runDir.toStdString(), callbacks, [=](const dragon::TrainingService::Outcome &o) {
-        const QString error = QString::fromStdString(o.error);
-        post([self, o, error] { if (self) Q_EMIT self->finished(o.rounds, o.stopped, error); });
-    });
+    return m_service->start(config, runDir.toStdString(), callbacks,
+                            [=](const dragon::TrainingService::Outcome &o) {
+                                const QString error = QString::fromStdString(o.error);
+                                post([self, o, error] {
+                                    if (self)
+                                        Q_EMIT self->finished(o.rounds, o.stopped, error);
+                                });
+                            });
 }
 
 void TrainingController::stop()
