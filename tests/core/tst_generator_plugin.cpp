@@ -192,6 +192,60 @@ private Q_SLOTS:
         QCOMPARE(worst, 0.0);
         QCOMPARE(resumed.run(), 4);
     }
+
+    // KTO through the trainer with a set reward (Vendi diversity of the batch): labels, not
+    // pairs; the evaluation bootstraps over prompt subsets, and its interval uses the number of
+    // eval prompts (4), not the number of bootstrap draws, as the sample size.
+    void ktoWithASetRewardThroughTheTrainer()
+    {
+        DragonConfig c;
+        c.generator = plugin("tiny-generator.pt");
+        c.guardrailEncoder = "";
+        c.loss = PreferenceLoss::Kto;
+        c.project.trainPrompts = {"warm pad", "fast techno", "slow piano", "bright lead"};
+        c.project.evalPrompts = {"dark drone", "happy folk", "busy jazz", "soft ambient"};
+        c.project.reward.encoder = "mel-stats";
+        RewardTerm vendi;
+        vendi.type = "vendi";
+        c.project.reward.terms = {vendi};
+        c.rounds = 2;
+        c.promptsPerRound = 2;
+        c.demoSteps = 4;
+        c.evalSteps = 4;
+        c.evalEvery = 2;
+        c.evalSeedsPerPrompt = 2;
+        c.bootstrapDraws = 64;
+        c.learningRate = 1e-3;
+        c.beta = 50;
+        c.threads = 2;
+        std::vector<RoundStats> rounds;
+        std::vector<EvalStats> evals;
+        DragonCallbacks callbacks;
+        callbacks.round = [&](const RoundStats &r) { rounds.push_back(r); };
+        callbacks.eval = [&](const EvalStats &e) { evals.push_back(e); };
+        DragonTrainer trainer(c, m_dir.filePath("kto-run").toStdString(), callbacks);
+        QCOMPARE(trainer.run(), 2);
+        for (const auto &r : rounds) {
+            QCOMPARE(r.pairs, 0);
+            QVERIFY(r.labels > 0);
+            QVERIFY(r.rewardMean > 1.0); // Vendi of 4 clips: between 1 and 4
+        }
+        QCOMPARE(int(evals.size()), 2);
+        QCOMPARE(evals[0].winRate.rate, 0.5); // round 0: the base against itself, every draw a tie
+        QCOMPARE(evals[0].deltaMean, 0.0);
+        const EvalStats &e = evals[1];
+        qInfo("vendi %.4f -> %.4f, win rate %.3f [%.3f, %.3f] over %d draws, p = %.3f",
+              e.rewardBase, e.rewardPolicy, e.winRate.rate, e.winRate.lower, e.winRate.upper,
+              e.winRate.trials, e.winRate.signTestP);
+        QCOMPARE(e.winRate.trials, 64);
+        QVERIFY(e.rewardPolicy != e.rewardBase);
+        QVERIFY(0 <= e.winRate.lower && e.winRate.lower <= e.winRate.rate &&
+                e.winRate.rate <= e.winRate.upper && e.winRate.upper <= 1);
+        QVERIFY2(e.winRate.upper - e.winRate.lower > 0.4,
+                 "the interval must use 4 prompts, not 64 draws");
+        QVERIFY(e.winRate.signTestP > 0 && e.winRate.signTestP <= 1);
+        QVERIFY(e.deltaLower <= e.deltaUpper);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestGeneratorPlugin)
