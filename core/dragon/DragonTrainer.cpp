@@ -13,6 +13,7 @@
 #include "dragon/TrainingReward.h"
 #include "dragon/WinRateEvaluator.h"
 #include "encoders/EncoderFactory.h"
+#include "metrics/Quantile.h"
 #include "model/GeneratorFactory.h"
 #include "project/ProjectFolder.h"
 #include "util/AtomicFileWriter.h"
@@ -38,16 +39,6 @@ namespace {
 double since(Clock::time_point t)
 {
     return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-double quantile(std::vector<double> v, double q)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const double pos = q * double(v.size() - 1);
-    const std::size_t lo = std::size_t(pos), hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
 }
 
 } // namespace

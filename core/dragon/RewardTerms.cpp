@@ -1,6 +1,7 @@
 #include "dragon/RewardTerms.h"
 
 #include "dragon/WinRateEvaluator.h"
+#include "metrics/Quantile.h"
 #include "rewards/WeightedReward.h"
 
 #include <algorithm>
@@ -9,16 +10,6 @@
 namespace dragon {
 
 namespace {
-
-double quantile(std::vector<double> v, double q)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const double pos = q * double(v.size() - 1);
-    const std::size_t lo = std::size_t(pos), hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
-}
 
 double mean(const std::vector<double> &v)
 {

@@ -8,6 +8,7 @@
 #include "dragon/TrainingReward.h"
 #include "dragon/WinRateStatistics.h"
 #include "encoders/Encoder.h"
+#include "metrics/Quantile.h"
 #include "metrics/VendiScore.h"
 #include "model/Generator.h"
 #include "rewards/ClapScoreReward.h"
@@ -22,20 +23,6 @@
 
 namespace dragon {
 namespace fs = std::filesystem;
-
-namespace {
-
-double quantile(std::vector<double> v, double q)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const double pos = q * double(v.size() - 1);
-    const std::size_t lo = std::size_t(pos), hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
-}
-
-} // namespace
 
 WinRateEvaluator::WinRateEvaluator(RoundPlan plan, int steps, int bootstrapDraws,
                                    std::uint64_t seed, fs::path baseCacheDir,
