@@ -33,7 +33,7 @@ TrainingReward::TrainingReward(const Project &project, const std::string &cacheD
     const RewardDefinition &definition = project.reward;
     if (needsEmbeddings(definition))
         m_encoder = std::shared_ptr<Encoder>(createEncoder(definition.encoder));
-    std::map<std::string, ExemplarEmbeddings> exemplars;
+    std::map<std::string, ExemplarEmbeddings> &exemplars = m_exemplars;
     EmbeddingCache cache(cacheDir);
     for (const auto &term : definition.terms) {
         if (term.exemplarSet.empty() || exemplars.count(term.exemplarSet))

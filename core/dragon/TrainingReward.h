@@ -1,9 +1,11 @@
 #pragma once
 
 #include "audio/AudioBuffer.h"
+#include "encoders/ExemplarSetEmbedder.h"
 #include "rewards/Reward.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +28,10 @@ public:
 
     const Reward &reward() const { return *m_reward; }
     std::shared_ptr<Reward> shared() const { return m_reward; }
+    // The reward encoder (null when no term needs embeddings) and the exemplar sets' embeddings
+    // by set id, for views that score exemplars themselves (the reward preview).
+    std::shared_ptr<Encoder> encoder() const { return m_encoder; }
+    const std::map<std::string, ExemplarEmbeddings> &exemplars() const { return m_exemplars; }
     // Embeddings (when the reward needs an encoder) and loudness (when a term needs it) of
     // `audio`; `encodeSeconds` (optional) gets the time spent.
     RewardBatch score(const std::vector<AudioBuffer> &audio,
@@ -45,6 +51,7 @@ public:
 private:
     std::shared_ptr<Encoder> m_encoder;
     std::shared_ptr<Reward> m_reward;
+    std::map<std::string, ExemplarEmbeddings> m_exemplars;
 };
 
 } // namespace dragon

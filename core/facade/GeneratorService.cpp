@@ -95,7 +95,10 @@ std::vector<GeneratedClip> GeneratorService::generate(const GenerationRequest &r
     SamplerSettings s;
     s.steps = c.steps;
     s.guidance = c.guidance;
-    std::vector<std::string> prompts(static_cast<std::size_t>(c.count), request.prompt);
+    std::vector<std::string> prompts;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(c.count); ++i)
+        prompts.push_back(request.prompts.empty() ? request.prompt
+                                                  : request.prompts[i % request.prompts.size()]);
     std::vector<std::uint64_t> seeds;
     for (int i = 0; i < c.count; ++i)
         seeds.push_back(request.seed + static_cast<std::uint64_t>(i));
@@ -106,8 +109,9 @@ std::vector<GeneratedClip> GeneratorService::generate(const GenerationRequest &r
     auto audio = m_impl->generator->decode(latents);
     std::vector<GeneratedClip> clips;
     for (int i = 0; i < c.count; ++i)
-        clips.push_back({std::move(audio[static_cast<std::size_t>(i)]), request.prompt,
-                         seeds[static_cast<std::size_t>(i)], c.steps, c.guidance});
+        clips.push_back({std::move(audio[static_cast<std::size_t>(i)]),
+                         prompts[static_cast<std::size_t>(i)], seeds[static_cast<std::size_t>(i)],
+                         c.steps, c.guidance});
     return clips;
 }
 

@@ -16,7 +16,9 @@ namespace dragon {
 // thread count there.
 struct GenerationRequest
 {
-    std::string prompt;     // empty: unconditional
+    std::string prompt; // empty: unconditional
+    // Non-empty: clip i uses prompts[i % size] instead of `prompt` (one batch, many prompts).
+    std::vector<std::string> prompts;
     std::uint64_t seed = 0; // clip i uses seed + i
     int steps = 20;
     float guidance = 3.0f;

@@ -5,6 +5,7 @@
 #include "audio/PlaybackEngine.h"
 
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 
 PlaybackController::PlaybackController(QObject *parent)
     : QObject(parent), m_engine(std::make_unique<dragon::PlaybackEngine>())
@@ -49,10 +50,20 @@ double PlaybackController::positionSeconds() const
 
 void PlaybackController::preload(const QString &path)
 {
-    m_wantedPath = path;
-    if (path.isEmpty() || path == m_loadedPath || m_decoder.isRunning())
-        return; // a running decode starts the newest request when it ends
-    startDecode(path);
+    if (path.isEmpty() || cached(path) || m_queue.contains(path) ||
+        (m_decoder.isRunning() && m_futurePath == path))
+        return;
+    m_queue << path;
+    if (!m_decoder.isRunning())
+        startDecode(m_queue.takeFirst());
+}
+
+std::shared_ptr<dragon::AudioBuffer> PlaybackController::cached(const QString &path) const
+{
+    for (const auto &entry : m_cache)
+        if (entry.first == path)
+            return entry.second;
+    return nullptr;
 }
 
 void PlaybackController::startDecode(const QString &path)
@@ -68,24 +79,20 @@ void PlaybackController::startDecode(const QString &path)
 
 void PlaybackController::onDecoded()
 {
-    QString failure;
     try {
-        m_loaded = m_decoder.result();
-        m_loadedPath = m_futurePath;
+        m_cache.append({m_futurePath, m_decoder.result()});
+        while (m_cache.size() > kCached)
+            m_cache.removeFirst();
     } catch (const std::exception &e) {
-        failure = QString::fromStdString(e.what());
+        if (m_futurePath == m_wantedPath && m_playWhenLoaded) {
+            m_playWhenLoaded = false;
+            Q_EMIT error(tr("Cannot play %1").arg(QString::fromStdString(e.what())));
+        }
     }
-    if (!failure.isEmpty() && m_futurePath == m_wantedPath) {
-        m_playWhenLoaded = false;
-        Q_EMIT error(tr("Cannot play %1").arg(failure));
-        return;
-    }
-    if (!m_wantedPath.isEmpty() && m_wantedPath != m_loadedPath) {
-        startDecode(m_wantedPath);
-        return;
-    }
-    if (m_playWhenLoaded && m_loadedPath == m_wantedPath)
+    if (m_playWhenLoaded && m_futurePath == m_wantedPath)
         startLoaded();
+    if (!m_queue.isEmpty())
+        startDecode(m_queue.takeFirst());
 }
 
 void PlaybackController::toggle(const QString &path)
@@ -96,28 +103,59 @@ void PlaybackController::toggle(const QString &path)
         stop();
         return;
     }
+    playFrom(path, 0.0);
+}
+
+void PlaybackController::playFrom(const QString &path, double seconds)
+{
+    if (path.isEmpty())
+        return;
     stop();
     if (!m_engine->available()) {
         Q_EMIT error(outputStatus());
         return;
     }
     m_wantedPath = path;
-    if (path == m_loadedPath) {
+    m_startAt = seconds;
+    if (cached(path)) {
         startLoaded();
         return;
     }
     m_playWhenLoaded = true;
-    preload(path);
+    m_queue.removeAll(path);
+    if (m_decoder.isRunning() && m_futurePath == path)
+        return;            // starts when that decode ends
+    m_queue.prepend(path); // before anything merely preloaded
+    if (!m_decoder.isRunning())
+        startDecode(m_queue.takeFirst());
+}
+
+void PlaybackController::switchTo(const QString &path)
+{
+    double position = 0.0;
+    if (isPlaying()) {
+        m_engine->stop();
+        position = m_engine->positionSeconds();
+    }
+    Q_EMIT switched(path, position);
+    playFrom(path, position);
 }
 
 void PlaybackController::startLoaded()
 {
     m_playWhenLoaded = false;
-    if (!m_engine->load(m_loaded) || !m_engine->play()) {
+    const auto clip = cached(m_wantedPath);
+    if (!clip || !m_engine->load(clip)) {
         Q_EMIT error(QString::fromStdString(m_engine->lastError()));
         return;
     }
-    m_playingPath = m_loadedPath;
+    if (m_startAt > 0.0)
+        m_engine->seek(std::min(m_startAt, std::max(0.0, m_engine->durationSeconds() - 0.01)));
+    if (!m_engine->play()) {
+        Q_EMIT error(QString::fromStdString(m_engine->lastError()));
+        return;
+    }
+    m_playingPath = m_wantedPath;
     m_ticker.start();
     Q_EMIT playingChanged(m_playingPath, true);
 }

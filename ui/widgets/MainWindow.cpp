@@ -6,6 +6,8 @@
 #include "project/ProjectFile.h"
 #include "widgets/ExemplarPanel.h"
 #include "widgets/GeneratePanel.h"
+#include "widgets/GeneratorPicker.h"
+#include "widgets/PreviewPanel.h"
 #include "widgets/PromptsPanel.h"
 #include "widgets/RewardPanel.h"
 #include "widgets/TrainPanel.h"
@@ -42,13 +44,22 @@ MainWindow::MainWindow(QWidget *parent)
     tabs->addTab(new PromptsPanel(m_document), tr("Prompts"));
     m_rewardPanel = new RewardPanel(m_document, m_embeddings);
     tabs->addTab(m_rewardPanel, tr("Reward"));
+    m_previewPanel = new PreviewPanel(m_document, m_playback);
+    tabs->addTab(m_previewPanel, tr("Preview"));
     m_training = new TrainingController(this);
     m_trainPanel = new TrainPanel(m_document, m_training, m_playback);
     tabs->addTab(m_trainPanel, tr("Train"));
     m_generatePanel = new GeneratePanel(m_playback);
     tabs->addTab(m_generatePanel, tr("Generate"));
     setCentralWidget(tabs);
+    m_tabs = tabs;
     buildMenus();
+    // Previews use the model chosen on the Generate tab.
+    connect(m_generatePanel->generatorPicker(), &GeneratorPicker::specChanged, m_previewPanel,
+            &PreviewPanel::setGenerator);
+    m_previewPanel->setGenerator(m_generatePanel->generatorPicker()->spec());
+    connect(m_previewPanel, &PreviewPanel::statusMessage, this,
+            [this](const QString &m) { statusBar()->showMessage(m, 8000); });
 
     connect(m_panel, &ExemplarPanel::statusMessage, this,
             [this](const QString &m) { statusBar()->showMessage(m, 8000); });
@@ -119,6 +130,13 @@ void MainWindow::buildMenus()
     sets->addAction(tr("&New set"), m_panel, &ExemplarPanel::newSet);
     sets->addAction(tr("&Rename set"), m_panel, &ExemplarPanel::renameCurrentSet);
     sets->addAction(tr("&Delete set"), m_panel, &ExemplarPanel::deleteCurrentSet);
+
+    QMenu *reward = menuBar()->addMenu(tr("&Reward"));
+    QAction *preview = reward->addAction(tr("&Preview reward"), this, [this] {
+        m_tabs->setCurrentWidget(m_previewPanel);
+        m_previewPanel->startPreview();
+    });
+    preview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
 
     QMenu *play = menuBar()->addMenu(tr("&Playback"));
     play->addAction(tr("Play / stop selected (Space)"), m_panel, &ExemplarPanel::playSelected);

@@ -5,6 +5,8 @@
 class ExemplarPanel;
 class GeneratePanel;
 class EmbeddingController;
+class PreviewPanel;
+class QTabWidget;
 class RewardPanel;
 class TrainPanel;
 class TrainingController;
@@ -30,6 +32,7 @@ public:
     ExemplarPanel *exemplarPanel() const { return m_panel; }
     GeneratePanel *generatePanel() const { return m_generatePanel; }
     RewardPanel *rewardPanel() const { return m_rewardPanel; }
+    PreviewPanel *previewPanel() const { return m_previewPanel; }
     TrainPanel *trainPanel() const { return m_trainPanel; }
     PlaybackController *playback() const { return m_playback; }
     QString lastError() const { return m_lastError; }
@@ -57,6 +60,8 @@ private:
     GeneratePanel *m_generatePanel;
     EmbeddingController *m_embeddings;
     RewardPanel *m_rewardPanel;
+    PreviewPanel *m_previewPanel;
+    QTabWidget *m_tabs = nullptr;
     TrainingController *m_training;
     TrainPanel *m_trainPanel;
     QMenu *m_recentMenu = nullptr;

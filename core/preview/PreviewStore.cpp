@@ -1,0 +1,200 @@
+#include "preview/PreviewStore.h"
+
+#include "util/AtomicFileWriter.h"
+#include "util/JsonObject.h"
+#include "util/StrictJson.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+namespace dragon {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char *kFile = "preview.json";
+
+nlohmann::json number(double v)
+{
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+// A number or null (NaN); anything else is refused.
+double numberOrNone(const nlohmann::json &v, const std::string &where)
+{
+    if (v.is_null())
+        return std::numeric_limits<double>::quiet_NaN();
+    if (!v.is_number())
+        throw PreviewError(where + " must be a number or null");
+    return v.get<double>();
+}
+
+std::vector<fs::path> previewFolders(const std::string &previewsDir)
+{
+    std::vector<fs::path> folders;
+    std::error_code ec;
+    for (fs::directory_iterator it(previewsDir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec) && fs::exists(it->path() / kFile, ec))
+            folders.push_back(it->path());
+    std::sort(folders.begin(), folders.end()); // STAMP names sort by time
+    return folders;
+}
+
+} // namespace
+
+std::string PreviewStore::newFolder(const std::string &previewsDir, const std::string &stamp)
+{
+    fs::path folder = fs::path(previewsDir) / stamp;
+    for (int n = 2; fs::exists(folder); ++n)
+        folder = fs::path(previewsDir) / (stamp + "-" + std::to_string(n));
+    fs::create_directories(folder);
+    return folder.string();
+}
+
+void PreviewStore::save(const PreviewResult &r, const std::string &folder)
+{
+    nlohmann::json terms = nlohmann::json::array(), points = nlohmann::json::array();
+    for (const auto &t : r.terms)
+        terms.push_back({{"type", t.type},
+                         {"label", t.label},
+                         {"kind", t.kind},
+                         {"set", t.setName},
+                         {"unit", t.unit},
+                         {"away", t.away},
+                         {"weight", t.weight},
+                         {"scaleMean", number(t.scaleMean)},
+                         {"scaleSd", number(t.scaleSd)},
+                         {"batchValue", number(t.batchValue)}});
+    for (const auto &p : r.points) {
+        nlohmann::json values = nlohmann::json::array();
+        for (double v : p.terms)
+            values.push_back(number(v));
+        std::string path = p.path;
+        if (p.generated && !path.empty())
+            path = fs::path(path).lexically_relative(folder).generic_string();
+        nlohmann::json j{{"generated", p.generated}, {"set", p.setName}, {"label", p.label},
+                         {"path", path},             {"prompt", p.prompt}, {"seed", std::to_string(p.seed)},
+                         {"terms", values},          {"reward", number(p.reward)}};
+        if (p.mapped)
+            j["map"] = {p.mapX, p.mapY};
+        points.push_back(j);
+    }
+    const nlohmann::json doc{{"format", kFormat},
+                             {"createdAt", r.createdAt},
+                             {"generator", r.generator},
+                             {"encoder", r.encoder},
+                             {"terms", terms},
+                             {"points", points},
+                             {"auc", number(r.auc)},
+                             {"aucBasis", r.aucBasis},
+                             {"reading", r.reading},
+                             {"mapExplained", {r.mapExplained[0], r.mapExplained[1]}},
+                             {"seconds", r.seconds},
+                             {"notes", r.notes}};
+    AtomicFileWriter::write((fs::path(folder) / kFile).string(), doc.dump(1) + "\n",
+                            AtomicFileWriter::Durability::Fast);
+    const auto folders = previewFolders(fs::path(folder).parent_path().string());
+    for (std::size_t i = 0; i + kKeep < folders.size(); ++i) {
+        std::error_code ec;
+        if (folders[i] != fs::path(folder))
+            fs::remove_all(folders[i], ec);
+    }
+}
+
+PreviewResult PreviewStore::load(const std::string &folder)
+{
+    const std::string file = (fs::path(folder) / kFile).string();
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw PreviewError(file + ": cannot be opened");
+    try {
+        const nlohmann::json doc = StrictJson::parse(in);
+        const JsonObject o(doc, "the preview");
+        const int format = o.integer("format", 0, 0, 1000000);
+        if (format != kFormat)
+            throw PreviewError("format " + std::to_string(format) + " (this version reads " +
+                               std::to_string(kFormat) + ")");
+        PreviewResult r;
+        r.createdAt = o.text("createdAt", "");
+        r.generator = o.text("generator", "");
+        r.encoder = o.text("encoder", "");
+        r.aucBasis = o.text("aucBasis", "");
+        r.reading = o.text("reading", "");
+        r.seconds = o.number("seconds", 0.0, 0.0);
+        r.notes = o.texts("notes");
+        r.auc = o.has("auc") ? numberOrNone(doc.at("auc"), "field \"auc\"")
+                             : std::numeric_limits<double>::quiet_NaN();
+        const auto &explained = o.array("mapExplained");
+        for (std::size_t i = 0; i < 2 && i < explained.size(); ++i)
+            r.mapExplained[i] = numberOrNone(explained[i], "field \"mapExplained\"");
+        std::size_t index = 0;
+        for (const auto &tj : o.array("terms")) {
+            const JsonObject t(tj, "term " + std::to_string(++index));
+            PreviewTerm term;
+            term.type = t.requiredText("type");
+            term.label = t.text("label", term.type);
+            term.kind = t.text("kind", "");
+            term.setName = t.text("set", "");
+            term.unit = t.text("unit", "");
+            term.away = t.flag("away", false);
+            term.weight = t.number("weight", 1.0);
+            term.scaleMean = t.has("scaleMean") ? numberOrNone(tj.at("scaleMean"), t.where()) : 0;
+            term.scaleSd = t.has("scaleSd") ? numberOrNone(tj.at("scaleSd"), t.where()) : 0;
+            term.batchValue = t.has("batchValue") ? numberOrNone(tj.at("batchValue"), t.where())
+                                                  : std::numeric_limits<double>::quiet_NaN();
+            r.terms.push_back(term);
+        }
+        index = 0;
+        for (const auto &pj : o.array("points")) {
+            const JsonObject p(pj, "point " + std::to_string(++index));
+            PreviewPoint point;
+            point.generated = p.flag("generated", true);
+            point.setName = p.text("set", "");
+            point.label = p.text("label", "");
+            point.path = p.text("path", "");
+            if (point.generated && !point.path.empty())
+                point.path = (fs::path(folder) / point.path).lexically_normal().string();
+            point.prompt = p.text("prompt", "");
+            const std::string seed = p.text("seed", "0");
+            try {
+                std::size_t used = 0;
+                point.seed = std::stoull(seed, &used);
+                if (used != seed.size())
+                    throw std::invalid_argument(seed);
+            } catch (const std::logic_error &) {
+                throw PreviewError(p.where() + ": seed \"" + seed + "\" is not a whole number");
+            }
+            for (const auto &v : p.array("terms"))
+                point.terms.push_back(numberOrNone(v, p.where() + " terms"));
+            if (point.terms.size() != r.terms.size())
+                throw PreviewError(p.where() + " has " + std::to_string(point.terms.size()) +
+                                   " term values for " + std::to_string(r.terms.size()) +
+                                   " terms");
+            point.reward = p.has("reward") ? numberOrNone(pj.at("reward"), p.where())
+                                           : std::numeric_limits<double>::quiet_NaN();
+            const auto &map = p.array("map");
+            if (map.size() == 2) {
+                point.mapped = true;
+                point.mapX = numberOrNone(map[0], p.where() + " map");
+                point.mapY = numberOrNone(map[1], p.where() + " map");
+                point.mapped = std::isfinite(point.mapX) && std::isfinite(point.mapY);
+            }
+            r.points.push_back(point);
+        }
+        return r;
+    } catch (const PreviewError &error) {
+        throw PreviewError(file + ": " + error.what());
+    } catch (const std::exception &error) { // JsonFormatError and anything the library throws
+        throw PreviewError(file + ": " + error.what());
+    }
+}
+
+std::string PreviewStore::latest(const std::string &previewsDir)
+{
+    const auto folders = previewFolders(previewsDir);
+    return folders.empty() ? std::string() : folders.back().string();
+}
+
+} // namespace dragon
