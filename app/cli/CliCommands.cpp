@@ -196,6 +196,12 @@ int makeDemoProject(const Args &args)
     project.trainPrompts = {"ambient pad in D minor", "lo-fi chords with soft drums",
                             "bright chiptune melody", "cinematic strings swell"};
     project.evalPrompts = {"dreamy ambient texture", "upbeat house groove"};
+    // A reward ready to preview and train: sound like the warm pads (pocket CLAP, centroid).
+    RewardTerm towardWarm;
+    towardWarm.type = "exemplar-similarity";
+    towardWarm.exemplarSet = project.exemplarSets.front().id;
+    project.reward.encoder = "pocket-clap";
+    project.reward.terms = {towardWarm};
     const fs::path file = dir / "demo.dragon";
     ProjectFile::save(project, file.string());
     std::cout << file.string() << "\n";

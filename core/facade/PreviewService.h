@@ -17,8 +17,8 @@ struct PreviewRequest
 {
     std::string generator = "pocket"; // a generator spec (see GeneratorService::load)
     std::string device = "auto";
-    int count = 16;                   // clips (1..GeneratorService::kMaxClips)
-    std::uint64_t seed = 1;           // clip i uses seed + i
+    int count = 16;         // clips (1..GeneratorService::kMaxClips)
+    std::uint64_t seed = 1; // clip i uses seed + i
     int steps = 20;
     float guidance = 3.0f;
 };

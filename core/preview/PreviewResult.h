@@ -11,11 +11,11 @@ namespace dragon {
 // PreviewStore writes and reads it. Values that do not exist are NaN.
 struct PreviewTerm
 {
-    std::string type;       // reward type key ("per-song-fad", ...)
-    std::string label;      // "Per-song FAD"
-    std::string kind;       // "instance", "instance-to-distribution", "distribution-to-distribution"
-    std::string setName;    // the exemplar set it uses, by name ("" for none)
-    std::string unit;       // what its per-clip values are ("FAD, lower is better", ...)
+    std::string type;    // reward type key ("per-song-fad", ...)
+    std::string label;   // "Per-song FAD"
+    std::string kind;    // "instance", "instance-to-distribution", "distribution-to-distribution"
+    std::string setName; // the exemplar set it uses, by name ("" for none)
+    std::string unit;    // what its per-clip values are ("FAD, lower is better", ...)
     bool away = false;
     double weight = 1.0;
     // The batch's statistics of the term's utility (raw value signed so higher is better): the
@@ -26,12 +26,12 @@ struct PreviewTerm
 
 struct PreviewPoint
 {
-    bool generated = true;   // false: an exemplar
-    std::string setName;     // exemplars: their set's name
-    std::string label;       // generations: "seed N"; exemplars: the file name or the text
-    std::string path;        // audio file ("" for a text exemplar)
-    std::string prompt;      // generations
-    std::uint64_t seed = 0;  // generations
+    bool generated = true;     // false: an exemplar
+    std::string setName;       // exemplars: their set's name
+    std::string label;         // generations: "seed N"; exemplars: the file name or the text
+    std::string path;          // audio file ("" for a text exemplar)
+    std::string prompt;        // generations
+    std::uint64_t seed = 0;    // generations
     std::vector<double> terms; // per term, in the term's units (set terms: leave-one-out
                                // contribution, higher is better)
     double reward = std::numeric_limits<double>::quiet_NaN(); // the combined value
@@ -41,9 +41,9 @@ struct PreviewPoint
 
 struct PreviewResult
 {
-    std::string createdAt;  // local time, YYYYmmdd-HHMMSS (also the folder name)
-    std::string generator;  // spec
-    std::string encoder;    // display name ("" when the reward needs none)
+    std::string createdAt; // local time, YYYYmmdd-HHMMSS (also the folder name)
+    std::string generator; // spec
+    std::string encoder;   // display name ("" when the reward needs none)
     std::vector<PreviewTerm> terms;
     std::vector<PreviewPoint> points; // generations first, then exemplars
     // Separability of the positive exemplars (sets of terms moved toward) from the generations.
@@ -51,7 +51,7 @@ struct PreviewResult
     std::string aucBasis; // "reward" or "embeddings" ("" when there is nothing to separate)
     std::string reading;  // one sentence for the user
     double mapExplained[2] = {0, 0};
-    double seconds = 0;     // generation + scoring
+    double seconds = 0;             // generation + scoring
     std::vector<std::string> notes; // exemplars skipped and why, caps applied
 
     std::size_t generatedCount() const

@@ -74,25 +74,21 @@ void PreviewStore::save(const PreviewResult &r, const std::string &folder)
         std::string path = p.path;
         if (p.generated && !path.empty())
             path = fs::path(path).lexically_relative(folder).generic_string();
-        nlohmann::json j{{"generated", p.generated}, {"set", p.setName}, {"label", p.label},
-                         {"path", path},             {"prompt", p.prompt}, {"seed", std::to_string(p.seed)},
+        nlohmann::json j{{"generated", p.generated}, {"set", p.setName},
+                         {"label", p.label},         {"path", path},
+                         {"prompt", p.prompt},       {"seed", std::to_string(p.seed)},
                          {"terms", values},          {"reward", number(p.reward)}};
         if (p.mapped)
             j["map"] = {p.mapX, p.mapY};
         points.push_back(j);
     }
-    const nlohmann::json doc{{"format", kFormat},
-                             {"createdAt", r.createdAt},
-                             {"generator", r.generator},
-                             {"encoder", r.encoder},
-                             {"terms", terms},
-                             {"points", points},
-                             {"auc", number(r.auc)},
-                             {"aucBasis", r.aucBasis},
-                             {"reading", r.reading},
-                             {"mapExplained", {r.mapExplained[0], r.mapExplained[1]}},
-                             {"seconds", r.seconds},
-                             {"notes", r.notes}};
+    const nlohmann::json doc{
+        {"format", kFormat},        {"createdAt", r.createdAt},
+        {"generator", r.generator}, {"encoder", r.encoder},
+        {"terms", terms},           {"points", points},
+        {"auc", number(r.auc)},     {"aucBasis", r.aucBasis},
+        {"reading", r.reading},     {"mapExplained", {r.mapExplained[0], r.mapExplained[1]}},
+        {"seconds", r.seconds},     {"notes", r.notes}};
     AtomicFileWriter::write((fs::path(folder) / kFile).string(), doc.dump(1) + "\n",
                             AtomicFileWriter::Durability::Fast);
     const auto folders = previewFolders(fs::path(folder).parent_path().string());
@@ -170,8 +166,7 @@ PreviewResult PreviewStore::load(const std::string &folder)
                 point.terms.push_back(numberOrNone(v, p.where() + " terms"));
             if (point.terms.size() != r.terms.size())
                 throw PreviewError(p.where() + " has " + std::to_string(point.terms.size()) +
-                                   " term values for " + std::to_string(r.terms.size()) +
-                                   " terms");
+                                   " term values for " + std::to_string(r.terms.size()) + " terms");
             point.reward = p.has("reward") ? numberOrNone(pj.at("reward"), p.where())
                                            : std::numeric_limits<double>::quiet_NaN();
             const auto &map = p.array("map");

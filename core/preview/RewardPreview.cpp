@@ -146,8 +146,7 @@ std::string readingOf(double auc, const std::string &basis)
         if (word == "not at all")
             return "The reward does not separate your exemplars from the model's output at all" +
                    value + ": training has little to pursue.";
-        return "The reward separates your exemplars from the model's output " + word + value +
-               ".";
+        return "The reward separates your exemplars from the model's output " + word + value + ".";
     }
     if (word == "reversed" || word == "not at all")
         return "Under the encoder's embeddings your exemplars and the model's output are not "
@@ -215,8 +214,7 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
         perTerm.push_back(t.reward->kind() == RewardKind::DistributionToDistribution
                               ? t.reward->utilities(batch)
                               : t.reward->scoreEach(batch));
-    const std::vector<double> combinedValues =
-        combined ? scaled.utilities(batch) : perTerm.front();
+    const std::vector<double> combinedValues = combined ? scaled.utilities(batch) : perTerm.front();
     for (std::size_t i = 0; i < clips.size(); ++i) {
         PreviewPoint p;
         p.label = "seed " + std::to_string(clips[i].seed);
@@ -247,8 +245,8 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
         const ExemplarEmbeddings &e = found->second;
         const std::size_t total = e.audio.size() + e.text.size();
         if (total > kMaxExemplarsPerSet)
-            result.notes.push_back("set '" + set->name + "': " +
-                                   std::to_string(kMaxExemplarsPerSet) + " of its " +
+            result.notes.push_back("set '" + set->name +
+                                   "': " + std::to_string(kMaxExemplarsPerSet) + " of its " +
                                    std::to_string(total) + " items shown");
         for (std::size_t j : sampled(total, kMaxExemplarsPerSet)) {
             ExemplarRef ref{&e, set->name, j >= e.audio.size(),
@@ -286,15 +284,14 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
                 }
                 if (!one.loudnessLufs.empty())
                     value = terms[k].reward->scoreEach(one).front();
-            } else if (t.type == "exemplar-similarity" ||
-                       (t.type == "per-song-fad" && !ref.text)) {
+            } else if (t.type == "exemplar-similarity" || (t.type == "per-song-fad" && !ref.text)) {
                 if (t.exemplarSet == ref.set->setId) { // leave this item out of its own set
                     const ExemplarEmbeddings rest = ref.without();
                     if (!rest.empty())
-                        value = RewardBuilder::buildTerm(t, reward.encoder(),
-                                                         {{t.exemplarSet, rest}})
-                                    ->scoreEach(one)
-                                    .front();
+                        value =
+                            RewardBuilder::buildTerm(t, reward.encoder(), {{t.exemplarSet, rest}})
+                                ->scoreEach(one)
+                                .front();
                 } else {
                     value = terms[k].reward->scoreEach(one).front();
                 }

@@ -6,8 +6,8 @@
 #include "audio/AudioFileWriter.h"
 #include "audio/SignalGenerator.h"
 #include "dragon/TrainingReward.h"
-#include "encoders/EncoderFactory.h"
 #include "encoders/Encoder.h"
+#include "encoders/EncoderFactory.h"
 #include "metrics/PrincipalMap.h"
 #include "metrics/SeparationAuc.h"
 #include "preview/PreviewStore.h"
@@ -182,8 +182,8 @@ private Q_SLOTS:
         // Tones between the exemplars' frequencies: the same family.
         std::vector<PreviewClip> clips;
         for (int i = 0; i < 20; ++i)
-            clips.push_back({SignalGenerator::sine(310.0 + 20 * i, 0.5, 1.0, 16000), "",
-                             "a tone", std::uint64_t(i)});
+            clips.push_back({SignalGenerator::sine(310.0 + 20 * i, 0.5, 1.0, 16000), "", "a tone",
+                             std::uint64_t(i)});
         const PreviewResult r = RewardPreview::score(m_project, cache(), clips);
         QCOMPARE(r.aucBasis, std::string("reward"));
         QVERIFY2(std::abs(r.auc - 0.5) < 0.15, qPrintable(QString::number(r.auc)));
@@ -274,8 +274,7 @@ private Q_SLOTS:
                 QFAIL(qPrintable(QString("accepted: ") + QString::fromStdString(text)));
             } catch (const PreviewError &e) {
                 const std::string message = e.what();
-                QVERIFY2(message.find(damaged + "/preview.json") != std::string::npos,
-                         e.what());
+                QVERIFY2(message.find(damaged + "/preview.json") != std::string::npos, e.what());
                 QVERIFY2(message.find(cause) != std::string::npos, e.what());
             }
         };
@@ -286,7 +285,8 @@ private Q_SLOTS:
         refuse("{\"format\": 1, \"points\": [{\"seed\": \"12x\"}]}", "seed");
         refuse("{\"format\": 1, \"points\": [{\"label\": 5}]}", "label");
         refuse(std::string(200000, '['), "");
-        QVERIFY_THROWS_EXCEPTION(PreviewError, PreviewStore::load(m_dir.filePath("none").toStdString()));
+        QVERIFY_THROWS_EXCEPTION(PreviewError,
+                                 PreviewStore::load(m_dir.filePath("none").toStdString()));
     }
 };
 

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void damagedProjectLeavesStateUnchanged();
     void badFilesLeaveExistingItemsAlone();
     void pasteAddsTextAndFiles();
+    void pastedPathsAreAudioAndUrlsAreRefused();
     void cancelLargeImportStaysResponsive();
     void spacePlaysAndStops();
 
@@ -312,6 +313,53 @@ void TestExemplarPanel::pasteAddsTextAndFiles()
     QVERIFY(waitImport(w));
     QCOMPARE(rows(w), 2);
     QCOMPARE(view->model()->index(1, 0).data().toString(), QString("a-8000-1-16.wav"));
+}
+
+void TestExemplarPanel::pastedPathsAreAudioAndUrlsAreRefused()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto *panel = w.exemplarPanel();
+    auto *view = panel->itemView();
+    view->setFocus();
+    // One paste: a plain path, a file:// URI, a web address and a description.
+    const QString path = m_folder + "/a-8000-1-16.wav";
+    const QString uri = QUrl::fromLocalFile(m_folder + "/nested/b-44100-2-16.flac").toString();
+    QApplication::clipboard()->setText(path + "\n" + uri +
+                                       "\nhttps://example.com/song.mp3\nwarm tape hiss");
+    QTest::keyClick(view, Qt::Key_V, Qt::ControlModifier);
+    QVERIFY(waitImport(w));
+    QCOMPARE(rows(w), 3); // the text and two audio files; the address is not an item
+    QStringList names;
+    int texts = 0;
+    for (int r = 0; r < rows(w); ++r) {
+        names << view->model()->index(r, 0).data().toString();
+        texts += view->model()->index(r, 0).data(ItemListModel::IsTextRole).toBool() ? 1 : 0;
+    }
+    QCOMPARE(texts, 1);
+    QVERIFY2(names.contains("a-8000-1-16.wav") && names.contains("b-44100-2-16.flac"),
+             qPrintable(names.join('|')));
+    QVERIFY(!names.contains(path));
+    QCOMPARE(panel->problemList()->count(), 1);
+    QVERIFY(panel->problemList()->item(0)->text().contains("https://example.com/song.mp3"));
+    QVERIFY(panel->problemList()->item(0)->text().contains("nothing is downloaded"));
+    // The problem belongs to this set: another set shows none, coming back shows it again.
+    const QString first = panel->currentSetId();
+    panel->newSet();
+    QVERIFY(panel->currentSetId() != first);
+    QCOMPARE(panel->problemList()->count(), 0);
+    QVERIFY(!panel->problemList()->isVisibleTo(panel));
+    panel->selectSet(0);
+    QCOMPARE(panel->currentSetId(), first);
+    QCOMPARE(panel->problemList()->count(), 1);
+    QVERIFY(panel->problemList()->isVisibleTo(panel));
+    // Clear empties it.
+    auto *clear = panel->findChild<QPushButton *>("clearProblems");
+    QVERIFY(clear && clear->isVisibleTo(panel));
+    QTest::mouseClick(clear, Qt::LeftButton);
+    QCOMPARE(panel->problemList()->count(), 0);
+    QVERIFY(!panel->problemList()->isVisibleTo(panel));
 }
 
 void TestExemplarPanel::cancelLargeImportStaysResponsive()

@@ -160,14 +160,21 @@ private Q_SLOTS:
         QCPGraph *graph = map->graph(0);
         QVERIFY(graph && graph->dataCount() > 0);
         const double x = graph->data()->at(0)->key, y = graph->data()->at(0)->value;
-        QTest::mouseClick(map, Qt::LeftButton, {},
-                          QPoint(int(map->xAxis->coordToPixel(x)), int(map->yAxis->coordToPixel(y))));
+        QTest::mouseClick(
+            map, Qt::LeftButton, {},
+            QPoint(int(map->xAxis->coordToPixel(x)), int(map->yAxis->coordToPixel(y))));
         QTRY_VERIFY_WITH_TIMEOUT(panel.selectedPoint() >= 0, 5000);
         const auto &point = panel.result().points[std::size_t(panel.selectedPoint())];
         QVERIFY(std::abs(point.mapX - x) < 1e-9 && std::abs(point.mapY - y) < 1e-9);
-        QTRY_COMPARE_WITH_TIMEOUT(playback.playingPath(), QString::fromStdString(point.path),
-                                  5000);
+        QTRY_COMPARE_WITH_TIMEOUT(playback.playingPath(), QString::fromStdString(point.path), 5000);
         playback.stop();
+        // Under Xvfb (QT_QPA_PLATFORM=xcb) with DRAGON_SCREENSHOT_DIR set: the views to look at.
+        if (qEnvironmentVariableIsSet("DRAGON_SCREENSHOT_DIR")) {
+            const QString out = qEnvironmentVariable("DRAGON_SCREENSHOT_DIR");
+            QTest::qWait(300);
+            panel.grab().save(out + "/preview-panel.png");
+            panel.audition()->grab().save(out + "/audition-view.png");
+        }
     }
 
     void newestPreviewComesBackAfterARestart()
@@ -187,7 +194,8 @@ private Q_SLOTS:
         QCOMPARE(again.result().createdAt, before.createdAt);
         QCOMPARE(again.histogramCount(), 1);
         // A damaged preview file: a message, an empty view, no crash.
-        std::ofstream(again.folder().toStdString() + "/preview.json") << "{\"format\": 1, \"points\": 7}";
+        std::ofstream(again.folder().toStdString() + "/preview.json")
+            << "{\"format\": 1, \"points\": 7}";
         QSignalSpy messages(&again, &PreviewPanel::statusMessage);
         again.reloadLatest();
         QCOMPARE(again.result().points.size(), std::size_t(0));

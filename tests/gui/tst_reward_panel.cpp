@@ -4,6 +4,7 @@
 // the reward form with inline validation writing the project's RewardDefinition.
 #include "WavFixture.h"
 #include "document/ProjectDocument.h"
+#include "preview/PreviewResult.h"
 #include "project/ProjectFile.h"
 #include "widgets/RewardPanel.h"
 #include "workers/EmbeddingController.h"
@@ -17,6 +18,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUndoStack>
 #include <cmath>
 
 using namespace dragon;
@@ -225,6 +227,65 @@ private Q_SLOTS:
             QTest::qWait(200);
             panel.grab().save(qEnvironmentVariable("DRAGON_SCREENSHOT_DIR") + "/reward-panel.png");
         }
+    }
+
+    void rewardEditsUndoAndShowScales()
+    {
+        Fixture f;
+        RewardPanel panel(&f.document, &f.embeddings);
+        panel.chooseEncoder("mel-stats");
+        QTRY_VERIFY_WITH_TIMEOUT(panel.encoderInfo().spec == "mel-stats", 10000);
+        QUndoStack *undo = f.document.undoStack();
+        panel.addTerm();
+        QCOMPARE(int(f.document.project().reward.terms.size()), 1);
+        undo->undo();
+        QCOMPARE(int(f.document.project().reward.terms.size()), 0);
+        undo->redo();
+        QCOMPARE(int(f.document.project().reward.terms.size()), 1);
+        auto *terms = panel.findChild<QTableWidget *>("termTable");
+        QCOMPARE(terms->rowCount(), 1);
+        // Stepping the weight is one undo step; undo shows the old value in the form.
+        const int before = undo->count();
+        qobject_cast<QDoubleSpinBox *>(terms->cellWidget(0, 3))->setValue(2.0);
+        qobject_cast<QDoubleSpinBox *>(terms->cellWidget(0, 3))->setValue(3.0);
+        QCOMPARE(undo->count(), before + 1);
+        QCOMPARE(f.document.project().reward.terms[0].weight, 3.0);
+        undo->undo();
+        QCOMPARE(f.document.project().reward.terms[0].weight, 1.0);
+        QCOMPARE(qobject_cast<QDoubleSpinBox *>(terms->cellWidget(0, 3))->value(), 1.0);
+        // A set change is its own step.
+        cellCombo(terms, 0, 1)->setCurrentIndex(cellCombo(terms, 0, 1)->findData("set-2"));
+        QCOMPARE(f.document.project().reward.terms[0].exemplarSet, std::string("set-2"));
+        undo->undo();
+        QCOMPARE(f.document.project().reward.terms[0].exemplarSet, std::string("set-1"));
+        QCOMPARE(cellCombo(terms, 0, 1)->currentData().toString(), QString("set-1"));
+        // The encoder too, and the chooser follows.
+        panel.chooseEncoder("music-features");
+        QCOMPARE(f.document.project().reward.encoder, std::string("music-features"));
+        undo->undo();
+        QCOMPARE(f.document.project().reward.encoder, std::string("mel-stats"));
+        QCOMPARE(panel.findChild<QComboBox *>("encoderCombo")->currentData().toString(),
+                 QString("mel-stats"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.encoderInfo().spec == "mel-stats", 10000);
+        // The Scale column shows the term's spread from a preview; other terms show a dash.
+        QCOMPARE(terms->item(0, 5)->text(), QString("—"));
+        PreviewResult preview;
+        preview.createdAt = "20261202-101010";
+        PreviewTerm term;
+        term.type = "exemplar-similarity";
+        term.setName = "Warm";
+        term.scaleSd = 0.0421;
+        term.scaleMean = 0.3;
+        preview.terms = {term};
+        panel.setPreviewScales(preview);
+        QCOMPARE(terms->item(0, 5)->text(), QString("sd 0.0421"));
+        QVERIFY(terms->item(0, 5)->toolTip().contains("20261202-101010"));
+        // The direction column fits its longest label at the window's default width.
+        panel.resize(1100, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(terms->columnWidth(2) >=
+                panel.fontMetrics().horizontalAdvance(QStringLiteral("Minimise (toward)")) + 24);
     }
 };
 

@@ -5,6 +5,7 @@
 #include "document/RemoveItemsCommand.h"
 #include "document/RemoveSetCommand.h"
 #include "document/RenameSetCommand.h"
+#include "document/SetRewardCommand.h"
 #include "project/ProjectFile.h"
 
 #include <algorithm>
@@ -109,10 +110,13 @@ void ProjectDocument::setReward(const dragon::RewardDefinition &reward)
 {
     if (reward == m_project.reward)
         return;
+    m_undoStack.push(new SetRewardCommand(this, m_project.reward, reward));
+}
+
+void ProjectDocument::replaceReward(const dragon::RewardDefinition &reward)
+{
     m_project.reward = reward;
-    m_extraModified = true;
     Q_EMIT rewardChanged();
-    Q_EMIT modifiedChanged(true);
 }
 
 void ProjectDocument::insertSetAt(int index, const dragon::ExemplarSet &set)

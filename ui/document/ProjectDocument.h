@@ -39,7 +39,7 @@ public:
                   int importId = 0);
     void removeItems(const QString &setId, QVector<int> rows);
     void setPrompts(const std::vector<std::string> &train, const std::vector<std::string> &eval);
-    // The encoder and reward terms (form edits: not on the undo stack, like prompts).
+    // The encoder and reward terms: one undo step per edit (number edits of one term merge).
     void setReward(const dragon::RewardDefinition &reward);
 
     // Primitive mutators used by undo commands (no undo themselves).
@@ -53,6 +53,7 @@ public:
     std::vector<dragon::ExemplarItem> takeRows(const QString &setId, const QVector<int> &rows);
     void insertRows(const QString &setId, const QVector<int> &rows,
                     const std::vector<dragon::ExemplarItem> &items);
+    void replaceReward(const dragon::RewardDefinition &reward);
     void updateItemInfo(const QString &path, double seconds, int sampleRate, int channels,
                         bool missing);
 

@@ -76,11 +76,11 @@ void AuditionView::setEntries(const QVector<AuditionEntry> &positives,
         const QSignalBlocker block(m_lists[i]);
         m_lists[i]->clear();
         for (const auto &e : m_entries[i]) {
-            auto *item = new QListWidgetItem(
-                tr("%1  ·  seed %2  ·  %3")
-                    .arg(e.reward, 0, 'f', 3)
-                    .arg(e.seed)
-                    .arg(e.prompt.isEmpty() ? tr("(no prompt)") : e.prompt));
+            auto *item =
+                new QListWidgetItem(tr("%1  ·  seed %2  ·  %3")
+                                        .arg(e.reward, 0, 'f', 3)
+                                        .arg(e.seed)
+                                        .arg(e.prompt.isEmpty() ? tr("(no prompt)") : e.prompt));
             item->setData(kPathRole, e.path);
             item->setToolTip(QFileInfo(e.path).fileName());
             m_lists[i]->addItem(item);
@@ -198,8 +198,7 @@ void AuditionView::toggleLoop()
 
 bool AuditionView::eventFilter(QObject *watched, QEvent *event)
 {
-    if (event->type() == QEvent::KeyPress &&
-        (watched == m_lists[0] || watched == m_lists[1])) {
+    if (event->type() == QEvent::KeyPress && (watched == m_lists[0] || watched == m_lists[1])) {
         auto *key = static_cast<QKeyEvent *>(event);
         m_active = watched == m_lists[0] ? 0 : 1;
         switch (key->key()) {

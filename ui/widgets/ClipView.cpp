@@ -60,8 +60,8 @@ ClipView::Analysis ClipView::analyse(const QString &path)
             for (int m = 0; m < image.mels; ++m) {
                 auto *line = reinterpret_cast<QRgb *>(img.scanLine(image.mels - 1 - m));
                 for (int f = 0; f < image.frames; ++f) {
-                    const double v = image.values[std::size_t(m) * std::size_t(image.frames) +
-                                                  std::size_t(f)];
+                    const double v =
+                        image.values[std::size_t(m) * std::size_t(image.frames) + std::size_t(f)];
                     line[f] = ramp(top > floor ? (v - floor) / (top - floor) : 0.0);
                 }
             }
@@ -141,7 +141,8 @@ void ClipView::paintEvent(QPaintEvent *)
     }
     if (!m_spectrogram.isNull()) {
         // The spectrogram covers at most kMaxSpectrogramSeconds of the clip.
-        const double shown = m_duration > 0 ? std::min(1.0, kMaxSpectrogramSeconds / m_duration) : 1.0;
+        const double shown =
+            m_duration > 0 ? std::min(1.0, kMaxSpectrogramSeconds / m_duration) : 1.0;
         p.drawImage(QRectF(spec.left(), spec.top(), spec.width() * shown, spec.height()),
                     m_spectrogram);
     }

@@ -102,14 +102,24 @@ ExemplarPanel::ExemplarPanel(ProjectDocument *document, WaveformStore *waveforms
     m_problems = new QListWidget;
     m_problems->setObjectName("problemList");
     m_problems->setMaximumHeight(110);
+    m_clearProblems = new QPushButton(tr("Clear"));
+    m_clearProblems->setObjectName("clearProblems");
     m_problemsLabel->hide();
     m_problems->hide();
+    m_clearProblems->hide();
+    connect(m_clearProblems, &QPushButton::clicked, this, [this] {
+        m_problemsBySet.remove(currentSetId());
+        showProblems();
+    });
 
     itemsLayout->addWidget(hint);
     itemsLayout->addWidget(m_itemView, 1);
     itemsLayout->addLayout(textRow);
     itemsLayout->addLayout(progressRow);
-    itemsLayout->addWidget(m_problemsLabel);
+    auto *problemsRow = new QHBoxLayout;
+    problemsRow->addWidget(m_problemsLabel, 1);
+    problemsRow->addWidget(m_clearProblems);
+    itemsLayout->addLayout(problemsRow);
     itemsLayout->addWidget(m_problems);
 
     auto *splitter = new QSplitter;
@@ -164,12 +174,17 @@ ExemplarPanel::ExemplarPanel(ProjectDocument *document, WaveformStore *waveforms
                 }
                 job.added += int(items.size());
                 m_document->addItems(job.setId, items, jobId);
+                if (job.setId == currentSetId() && !items.empty())
+                    m_itemView->scrollToBottom(); // new items come into view
             });
     connect(m_importer, &ImportController::fileFailed, this,
             [this](int jobId, const QString &path, const QString &reason) {
-                if (m_jobs.contains(jobId))
+                QString setId;
+                if (m_jobs.contains(jobId)) {
                     ++m_jobs[jobId].failed;
-                reportProblem(path, reason);
+                    setId = m_jobs[jobId].setId;
+                }
+                reportProblem(setId, path, reason);
             });
     connect(m_importer, &ImportController::progress, this, [this](int, int done, int total) {
         m_progress->setMaximum(std::max(total, 1));
@@ -190,9 +205,8 @@ ExemplarPanel::ExemplarPanel(ProjectDocument *document, WaveformStore *waveforms
         Q_EMIT importFinished(jobId, cancelled);
     });
     connect(m_document, &ProjectDocument::documentReset, this, [this] {
-        m_problems->clear();
-        m_problems->hide();
-        m_problemsLabel->hide();
+        m_problemsBySet.clear();
+        showProblems();
     });
     selectSet(0);
 }
@@ -219,6 +233,7 @@ void ExemplarPanel::onCurrentSetChanged()
         current.isValid() ? current.data(SetListModel::SetIdRole).toString() : QString();
     if (id != m_itemModel->setId())
         m_itemModel->setSetId(id);
+    showProblems();
 }
 
 QString ExemplarPanel::ensureSet()
@@ -293,8 +308,33 @@ void ExemplarPanel::handleMimeData(const QMimeData *mime)
         importPaths(paths);
         return;
     }
-    if (mime->hasText())
-        addTextItems(mime->text());
+    if (!mime->hasText())
+        return;
+    // Pasted or dropped text: a line that names an existing file or folder (or is a file://
+    // URI) is audio to import; a web address is refused (nothing is downloaded); the rest are
+    // text exemplars.
+    QStringList texts;
+    for (const QString &line : mime->text().split('\n')) {
+        const QString trimmed = line.trimmed();
+        if (trimmed.isEmpty())
+            continue;
+        const QUrl url(trimmed);
+        if (url.isLocalFile() && trimmed.startsWith("file:", Qt::CaseInsensitive))
+            paths << url.toLocalFile();
+        else if (trimmed.startsWith("http://", Qt::CaseInsensitive) ||
+                 trimmed.startsWith("https://", Qt::CaseInsensitive))
+            reportProblem(ensureSet(), trimmed,
+                          tr("a web address: nothing is downloaded; save the file and drop it "
+                             "here"));
+        else if (QFileInfo::exists(trimmed) && QFileInfo(trimmed).isAbsolute())
+            paths << trimmed;
+        else
+            texts << trimmed;
+    }
+    if (!paths.isEmpty())
+        importPaths(paths);
+    if (!texts.isEmpty())
+        addTextItems(texts.join('\n'));
 }
 
 void ExemplarPanel::importPaths(const QStringList &paths)
@@ -314,7 +354,8 @@ void ExemplarPanel::scanProjectAudio()
         for (const auto &item : m_document->set(s).items)
             if (item.kind == dragon::ExemplarItem::Kind::Audio) {
                 if (item.missing)
-                    reportProblem(QString::fromStdString(item.path),
+                    reportProblem(QString::fromStdString(m_document->set(s).id),
+                                  QString::fromStdString(item.path),
                                   tr("missing: the project refers to it but it is not there"));
                 else
                     paths << QString::fromStdString(item.path);
@@ -336,16 +377,39 @@ void ExemplarPanel::addTextItems(const QString &text)
     if (items.empty())
         return;
     m_document->addItems(ensureSet(), items);
+    m_itemView->scrollToBottom();
 }
 
-void ExemplarPanel::reportProblem(const QString &path, const QString &reason)
+void ExemplarPanel::reportProblem(const QString &setId, const QString &path, const QString &reason)
 {
-    m_problems->addItem(tr("%1 — %2").arg(QFileInfo(path).fileName(), reason));
-    m_problems->item(m_problems->count() - 1)->setToolTip(path);
+    QString owner = setId;
+    if (owner.isEmpty()) { // a scan of an opened project: the set that refers to the file
+        for (int s = 0; s < m_document->setCount() && owner.isEmpty(); ++s)
+            for (const auto &item : m_document->set(s).items)
+                if (QString::fromStdString(item.path) == path)
+                    owner = QString::fromStdString(m_document->set(s).id);
+        if (owner.isEmpty())
+            owner = currentSetId();
+    }
+    m_problemsBySet[owner].append({path, reason});
+    if (owner == currentSetId())
+        showProblems();
+}
+
+void ExemplarPanel::showProblems()
+{
+    const auto problems = m_problemsBySet.value(currentSetId());
+    m_problems->clear();
+    for (const auto &[path, reason] : problems) {
+        const bool file = !path.contains("://");
+        m_problems->addItem(tr("%1 — %2").arg(file ? QFileInfo(path).fileName() : path, reason));
+        m_problems->item(m_problems->count() - 1)->setToolTip(path);
+    }
     m_problemsLabel->setText(
-        tr("<b>%n file(s) could not be used:</b>", nullptr, m_problems->count()));
-    m_problemsLabel->show();
-    m_problems->show();
+        tr("<b>%n item(s) of this set could not be used:</b>", nullptr, int(problems.size())));
+    m_problemsLabel->setVisible(!problems.isEmpty());
+    m_problems->setVisible(!problems.isEmpty());
+    m_clearProblems->setVisible(!problems.isEmpty());
 }
 
 void ExemplarPanel::dragEnterEvent(QDragEnterEvent *event)

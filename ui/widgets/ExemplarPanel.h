@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QHash>
+#include <QPair>
+#include <QVector>
 #include <QWidget>
 
 class ImportController;
@@ -68,7 +70,9 @@ private:
         int failed = 0;
     };
     QString ensureSet();
-    void reportProblem(const QString &path, const QString &reason);
+    // Problems belong to the set whose import or paste caused them ("" : the current set).
+    void reportProblem(const QString &setId, const QString &path, const QString &reason);
+    void showProblems(); // the current set's
     void onCurrentSetChanged();
 
     ProjectDocument *m_document;
@@ -86,4 +90,6 @@ private:
     QProgressBar *m_progress;
     QPushButton *m_cancel;
     QHash<int, Job> m_jobs;
+    QHash<QString, QVector<QPair<QString, QString>>> m_problemsBySet; // set id -> (path, reason)
+    QPushButton *m_clearProblems;
 };

@@ -58,6 +58,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_generatePanel->generatorPicker(), &GeneratorPicker::specChanged, m_previewPanel,
             &PreviewPanel::setGenerator);
     m_previewPanel->setGenerator(m_generatePanel->generatorPicker()->spec());
+    connect(m_previewPanel, &PreviewPanel::previewShown, m_rewardPanel,
+            &RewardPanel::setPreviewScales);
     connect(m_previewPanel, &PreviewPanel::statusMessage, this,
             [this](const QString &m) { statusBar()->showMessage(m, 8000); });
 

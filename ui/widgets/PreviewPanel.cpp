@@ -44,6 +44,16 @@ QCustomPlot *smallPlot(const QString &title)
     return p;
 }
 
+// "20261202-071904" -> "2026-12-02 07:19:04" (other text as it is).
+QString readableStamp(const std::string &stamp)
+{
+    const QString s = QString::fromStdString(stamp);
+    if (s.size() < 15 || s[8] != '-')
+        return s;
+    return QString("%1-%2-%3 %4:%5:%6")
+        .arg(s.mid(0, 4), s.mid(4, 2), s.mid(6, 2), s.mid(9, 2), s.mid(11, 2), s.mid(13, 2));
+}
+
 QString number(double v)
 {
     return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("—");
@@ -51,15 +61,13 @@ QString number(double v)
 
 } // namespace
 
-PreviewPanel::PreviewPanel(ProjectDocument *document, PlaybackController *playback,
-                           QWidget *parent)
+PreviewPanel::PreviewPanel(ProjectDocument *document, PlaybackController *playback, QWidget *parent)
     : QWidget(parent), m_document(document), m_playback(playback),
       m_controller(new PreviewController(this)), m_preview(new QPushButton(tr("Preview"))),
       m_cancel(new QPushButton(tr("Cancel"))), m_count(new QSpinBox), m_seed(new QSpinBox),
       m_progress(new QProgressBar), m_status(new QLabel), m_reading(new QLabel),
       m_histogramArea(new QWidget), m_histogramGrid(new QGridLayout(m_histogramArea)),
-      m_map(new QCustomPlot), m_colourBy(new QComboBox),
-      m_audition(new AuditionView(playback))
+      m_map(new QCustomPlot), m_colourBy(new QComboBox), m_audition(new AuditionView(playback))
 {
     setObjectName("previewPanel");
     m_preview->setObjectName("previewButton");
@@ -130,13 +138,12 @@ PreviewPanel::PreviewPanel(ProjectDocument *document, PlaybackController *playba
             [this](const QString &stage, int done, int total) {
                 m_progress->setMaximum(std::max(1, total));
                 m_progress->setValue(done);
-                m_status->setText(stage == "generating"
-                                      ? tr("Generating %1 clips: step %2 of %3")
-                                            .arg(m_count->value())
-                                            .arg(done)
-                                            .arg(total)
-                                      : stage == "scoring" ? tr("Scoring…")
-                                                           : tr("Loading the model…"));
+                m_status->setText(stage == "generating" ? tr("Generating %1 clips: step %2 of %3")
+                                                              .arg(m_count->value())
+                                                              .arg(done)
+                                                              .arg(total)
+                                  : stage == "scoring" ? tr("Scoring…")
+                                                       : tr("Loading the model…"));
             });
     connect(m_controller, &PreviewController::finished, this,
             [this](const dragon::PreviewResult &result, const QString &folder) {
@@ -158,14 +165,13 @@ PreviewPanel::PreviewPanel(ProjectDocument *document, PlaybackController *playba
         Q_EMIT statusMessage(tr("Preview failed: %1").arg(message));
     });
     connect(m_map, &QCustomPlot::mousePress, this, [this](QMouseEvent *event) {
-                int dataIndex = -1;
-                QCPAbstractPlottable *plottable =
-                    m_map->plottableAt(event->position(), false, &dataIndex);
-                for (int g = 0; g < m_map->graphCount() && g < m_mapGroups.size(); ++g)
-                    if (m_map->graph(g) == plottable && dataIndex >= 0 &&
-                        dataIndex < m_mapGroups[g].points.size())
-                        selectPoint(m_mapGroups[g].points[dataIndex]);
-            });
+        int dataIndex = -1;
+        QCPAbstractPlottable *plottable = m_map->plottableAt(event->position(), false, &dataIndex);
+        for (int g = 0; g < m_map->graphCount() && g < m_mapGroups.size(); ++g)
+            if (m_map->graph(g) == plottable && dataIndex >= 0 &&
+                dataIndex < m_mapGroups[g].points.size())
+                selectPoint(m_mapGroups[g].points[dataIndex]);
+    });
     connect(m_document, &ProjectDocument::documentReset, this, &PreviewPanel::reloadLatest);
     connect(m_document, &ProjectDocument::filePathChanged, this, &PreviewPanel::reloadLatest);
     reloadLatest();
@@ -210,8 +216,8 @@ void PreviewPanel::startPreview()
     const QString cacheDir =
         m_document->filePath().isEmpty()
             ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + "/embeddings"
-            : QString::fromStdString(dragon::ProjectFolder::embeddingCache(
-                  m_document->filePath().toStdString(), {}));
+            : QString::fromStdString(
+                  dragon::ProjectFolder::embeddingCache(m_document->filePath().toStdString(), {}));
     if (!m_controller->start(project, cacheDir, previewsDirectory(), request))
         return;
     m_playback->stop();
@@ -234,7 +240,7 @@ void PreviewPanel::reloadLatest()
     try {
         showResult(dragon::PreviewStore::load(latest), QString::fromStdString(latest));
         m_status->setText(tr("Preview of %1 (%2 clips)")
-                              .arg(QString::fromStdString(m_result.createdAt))
+                              .arg(readableStamp(m_result.createdAt))
                               .arg(m_result.generatedCount()));
     } catch (const std::exception &error) {
         showResult({}, QString());
@@ -352,7 +358,8 @@ void PreviewPanel::rebuildHistograms()
         QCustomPlot *plot = h.plot;
         connect(plot, &QCustomPlot::mousePress, this, [this, index, plot](QMouseEvent *event) {
             int dataIndex = -1;
-            if (QCPAbstractPlottable *bars = plot->plottableAt(event->position(), false, &dataIndex))
+            if (QCPAbstractPlottable *bars =
+                    plot->plottableAt(event->position(), false, &dataIndex))
                 onBarClicked(index, bars->name() == tr("exemplars"), dataIndex);
         });
         m_histograms << h;
@@ -420,8 +427,9 @@ void PreviewPanel::rebuildMap()
                 sets << set;
             const int s = int(sets.indexOf(set));
             g = groupOf(tr("set %1").arg(set),
-                        byReward ? QColor(120 + 30 * (s % 4), 120 + 30 * (s % 4), 120 + 30 * (s % 4))
-                                 : kSetColours[s % 5]);
+                        byReward
+                            ? QColor(120 + 30 * (s % 4), 120 + 30 * (s % 4), 120 + 30 * (s % 4))
+                            : kSetColours[s % 5]);
         }
         members[g] << i;
     }
@@ -440,9 +448,9 @@ void PreviewPanel::rebuildMap()
         graph->setName(names[g]);
         graph->setLineStyle(QCPGraph::lsNone);
         const bool exemplar = !r.points[std::size_t(m.front())].generated;
-        graph->setScatterStyle(QCPScatterStyle(exemplar ? QCPScatterStyle::ssDiamond
-                                                        : QCPScatterStyle::ssDisc,
-                                               colours[g], colours[g], 8));
+        graph->setScatterStyle(
+            QCPScatterStyle(exemplar ? QCPScatterStyle::ssDiamond : QCPScatterStyle::ssDisc,
+                            colours[g], colours[g], 8));
         graph->setData(x, y, true);
         m_mapGroups << MapGroup{m};
     }
@@ -455,8 +463,10 @@ void PreviewPanel::rebuildMap()
         m_map->rescaleAxes();
         m_map->xAxis->scaleRange(1.15, m_map->xAxis->range().center());
         m_map->yAxis->scaleRange(1.3, m_map->yAxis->range().center());
-        m_map->xAxis->setLabel(tr("PC 1 (%1 % of variance)").arg(r.mapExplained[0] * 100, 0, 'f', 0));
-        m_map->yAxis->setLabel(tr("PC 2 (%1 % of variance)").arg(r.mapExplained[1] * 100, 0, 'f', 0));
+        m_map->xAxis->setLabel(
+            tr("PC 1 (%1 % of variance)").arg(r.mapExplained[0] * 100, 0, 'f', 0));
+        m_map->yAxis->setLabel(
+            tr("PC 2 (%1 % of variance)").arg(r.mapExplained[1] * 100, 0, 'f', 0));
     }
     m_map->replot();
 }
@@ -523,15 +533,16 @@ void PreviewPanel::selectPoint(int index, bool play)
     const auto &p = m_result.points[std::size_t(index)];
     const QString path = QString::fromStdString(p.path);
     if (!p.generated || !m_audition->select(path)) {
-        const QString what =
-            p.generated ? tr("Generation · seed %1 · “%2”")
-                              .arg(p.seed)
-                              .arg(QString::fromStdString(p.prompt).toHtmlEscaped())
-                        : tr("Exemplar of set %1 · %2")
-                              .arg(QString::fromStdString(p.setName).toHtmlEscaped(),
-                                   QString::fromStdString(p.label).toHtmlEscaped());
-        m_audition->showClip(path, tr("<b>%1</b> · reward %2<br>%3")
-                                       .arg(what, number(p.reward), describe(index).toHtmlEscaped()));
+        const QString what = p.generated
+                                 ? tr("Generation · seed %1 · “%2”")
+                                       .arg(p.seed)
+                                       .arg(QString::fromStdString(p.prompt).toHtmlEscaped())
+                                 : tr("Exemplar of set %1 · %2")
+                                       .arg(QString::fromStdString(p.setName).toHtmlEscaped(),
+                                            QString::fromStdString(p.label).toHtmlEscaped());
+        m_audition->showClip(path,
+                             tr("<b>%1</b> · reward %2<br>%3")
+                                 .arg(what, number(p.reward), describe(index).toHtmlEscaped()));
     }
     if (play && !path.isEmpty())
         m_playback->playFrom(path, 0.0);

@@ -18,6 +18,7 @@
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace {
 
@@ -29,6 +30,7 @@ enum TermColumn
     DirectionColumn,
     WeightColumn,
     ParameterColumn,
+    ScaleColumn,
     TermColumns
 };
 
@@ -73,12 +75,19 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
     auto *rewardBox = new QGroupBox(tr("Reward"));
     auto *rewardLayout = new QVBoxLayout(rewardBox);
     m_terms->setObjectName("termTable");
-    m_terms->setHorizontalHeaderLabels(
-        {tr("Kind"), tr("Exemplar set"), tr("Direction"), tr("Weight"), tr("Parameter")});
+    m_terms->setHorizontalHeaderLabels({tr("Kind"), tr("Exemplar set"), tr("Direction"),
+                                        tr("Weight"), tr("Parameter"), tr("Scale")});
+    m_terms->horizontalHeaderItem(ScaleColumn)
+        ->setToolTip(tr("Each term's spread over the last preview's batch: a multi-term reward "
+                        "divides each term by it, so a weight of 1 means one such spread"));
     m_terms->horizontalHeader()->setSectionResizeMode(TypeColumn, QHeaderView::Stretch);
     m_terms->horizontalHeader()->setSectionResizeMode(SetColumn, QHeaderView::Stretch);
-    for (int column : {DirectionColumn, WeightColumn, ParameterColumn})
+    for (int column : {WeightColumn, ParameterColumn, ScaleColumn})
         m_terms->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    // The direction's longest label stays readable however narrow the window gets.
+    m_terms->horizontalHeader()->setSectionResizeMode(DirectionColumn, QHeaderView::Fixed);
+    m_terms->horizontalHeader()->resizeSection(
+        DirectionColumn, fontMetrics().horizontalAdvance(tr("Minimise (toward)")) + 48);
     m_terms->verticalHeader()->hide();
     m_terms->setSelectionBehavior(QAbstractItemView::SelectRows);
     rewardLayout->addWidget(m_terms);
@@ -111,8 +120,21 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
         validate();
     });
     connect(document, &ProjectDocument::rewardChanged, this, [this] {
-        if (!m_updating)
-            rebuildTerms();
+        if (m_updating)
+            return;
+        // Undo and redo can change the encoder too.
+        const QString spec = QString::fromStdString(m_document->project().reward.encoder);
+        if (spec != m_encoder.spec && m_encoderCombo->currentData().toString() != spec) {
+            m_status.clear();
+            m_encoder = {};
+            m_encoderError.clear();
+            m_encoderLabel->setStyleSheet(QString());
+            m_encoderLabel->setText(encoderStatus());
+            rebuildEncoderCombo();
+            m_embeddings->loadEncoder(spec);
+            rebuildSets();
+        }
+        rebuildTerms();
     });
 
     connect(embeddings, &EmbeddingController::encoderLoaded, this, [this](const EncoderInfo &info) {
@@ -280,7 +302,9 @@ void RewardPanel::chooseEncoder(const QString &spec)
     if (reward.encoder == spec.toStdString())
         return;
     reward.encoder = spec.toStdString();
+    m_updating = true;
     m_document->setReward(reward);
+    m_updating = false;
     m_status.clear(); // embeddings belong to the previous encoder
     m_encoder = {};
     m_encoderError.clear();
@@ -419,6 +443,20 @@ void RewardPanel::rebuildTerms()
         m_terms->setCellWidget(row, DirectionColumn, direction);
         m_terms->setCellWidget(row, WeightColumn, weight);
         m_terms->setCellWidget(row, ParameterColumn, parameter);
+        auto *scale = new QTableWidgetItem(tr("—"));
+        scale->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        const auto *termSet = project.findSet(term.exemplarSet);
+        const std::string setName = info && info->needsExemplars && termSet ? termSet->name : "";
+        for (const auto &p : m_previewTerms)
+            if (p.type == term.type && p.setName == setName && std::isfinite(p.scaleSd)) {
+                scale->setText(tr("sd %1").arg(p.scaleSd, 0, 'g', 3));
+                scale->setToolTip(tr("Spread of this term over the preview of %1 (%2; mean "
+                                     "%3): a weight of 1 means one such spread")
+                                      .arg(m_previewStamp, QString::fromStdString(p.unit))
+                                      .arg(p.scaleMean, 0, 'g', 3));
+                break;
+            }
+        m_terms->setItem(row, ScaleColumn, scale);
         connect(type, &QComboBox::currentIndexChanged, this, [this] {
             storeTerms();
             rebuildTerms(); // the parameter and set columns depend on the kind
@@ -430,6 +468,13 @@ void RewardPanel::rebuildTerms()
     }
     m_updating = false;
     validate();
+}
+
+void RewardPanel::setPreviewScales(const dragon::PreviewResult &preview)
+{
+    m_previewTerms = preview.terms;
+    m_previewStamp = QString::fromStdString(preview.createdAt);
+    rebuildTerms();
 }
 
 void RewardPanel::storeTerms()

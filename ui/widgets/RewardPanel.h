@@ -1,5 +1,6 @@
 #pragma once
 
+#include "preview/PreviewResult.h"
 #include "workers/EmbeddingWorker.h"
 
 #include <QHash>
@@ -40,6 +41,8 @@ public Q_SLOTS:
     void removeCurrentTerm();
     void loadEncoderFile(const QString &path); // "Load TorchScript encoder..." without the dialog
     void chooseEncoder(const QString &spec);
+    // Each term's scale (its spread over the preview's batch) shown in the Scale column.
+    void setPreviewScales(const dragon::PreviewResult &preview);
 
 Q_SIGNALS:
     void statusMessage(const QString &message);
@@ -70,5 +73,7 @@ private:
     QString m_pendingPlugin;          // being validated before it is offered
     QHash<QString, QString> m_status; // set id -> embedding status text
     QStringList m_problems;
+    std::vector<dragon::PreviewTerm> m_previewTerms; // of the last preview shown
+    QString m_previewStamp;
     bool m_updating = false;
 };
