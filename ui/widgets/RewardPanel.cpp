@@ -124,16 +124,8 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
             return;
         // Undo and redo can change the encoder too.
         const QString spec = QString::fromStdString(m_document->project().reward.encoder);
-        if (spec != m_encoder.spec && m_encoderCombo->currentData().toString() != spec) {
-            m_status.clear();
-            m_encoder = {};
-            m_encoderError.clear();
-            m_encoderLabel->setStyleSheet(QString());
-            m_encoderLabel->setText(encoderStatus());
-            rebuildEncoderCombo();
-            m_embeddings->loadEncoder(spec);
-            rebuildSets();
-        }
+        if (spec != m_encoder.spec && m_encoderCombo->currentData().toString() != spec)
+            switchToEncoder(spec);
         rebuildTerms();
     });
 
@@ -305,6 +297,12 @@ void RewardPanel::chooseEncoder(const QString &spec)
     m_updating = true;
     m_document->setReward(reward);
     m_updating = false;
+    switchToEncoder(spec);
+    validate();
+}
+
+void RewardPanel::switchToEncoder(const QString &spec)
+{
     m_status.clear(); // embeddings belong to the previous encoder
     m_encoder = {};
     m_encoderError.clear();
@@ -313,7 +311,6 @@ void RewardPanel::chooseEncoder(const QString &spec)
     rebuildEncoderCombo();
     m_embeddings->loadEncoder(spec);
     rebuildSets();
-    validate();
 }
 
 void RewardPanel::rebuildSets()

@@ -56,6 +56,8 @@ private:
     void storeTerms();
     void validate();
     void onEncoderActivated(int index);
+    // Forgets the loaded encoder and its embedding statuses, shows `spec` and loads it.
+    void switchToEncoder(const QString &spec);
     bool encoderHasText() const;
 
     ProjectDocument *m_document;
