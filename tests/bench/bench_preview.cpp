@@ -66,13 +66,13 @@ int main(int argc, char **argv)
         probe.stop();
         std::sort(lateness.begin(), lateness.end());
         const double worst = lateness.empty() ? 0 : lateness.back();
-        const double p99 = lateness.empty() ? 0 : lateness[std::size_t(0.99 * double(lateness.size() - 1))];
+        const double p99 =
+            lateness.empty() ? 0 : lateness[std::size_t(0.99 * double(lateness.size() - 1))];
         std::printf("preview %d (%s): %zu clips, press to histogram %.2f s (service %.2f s); "
                     "event-loop stall max %.1f ms, p99 %.1f ms over %zu ticks; %d histograms; %s\n",
                     run + 1, run == 0 ? "model loads" : "model loaded",
                     panel->result().generatedCount(), seconds, panel->result().seconds, worst, p99,
-                    lateness.size(), panel->histogramCount(),
-                    panel->result().reading.c_str());
+                    lateness.size(), panel->histogramCount(), panel->result().reading.c_str());
     }
     return 0;
 }
