@@ -203,6 +203,28 @@ private Q_SLOTS:
         QVERIFY(messages.at(0).at(0).toString().contains("preview.json"));
     }
 
+    void selectionStaysWhenTheListsGrow()
+    {
+        PlaybackController playback;
+        AuditionView view(&playback);
+        const QString a = m_dir.filePath("tone-0.wav"), b = m_dir.filePath("tone-1.wav"),
+                      c = m_dir.filePath("tone-2.wav"), d = m_dir.filePath("tone-3.wav");
+        view.setEntries({{a, "round 1", 1, 0.9, {}}}, {{b, "round 1", 2, 0.1, {}}});
+        QCOMPARE(view.currentPath(), a);
+        view.negativeList()->setCurrentRow(0);
+        QCOMPARE(view.currentPath(), b);
+        QSignalSpy changed(&view, &AuditionView::currentChanged);
+        // A new round arrives on top: the selected clip (now row 1) stays selected.
+        view.setEntries({{c, "round 2", 3, 0.8, {}}, {a, "round 1", 1, 0.9, {}}},
+                        {{d, "round 2", 4, 0.2, {}}, {b, "round 1", 2, 0.1, {}}});
+        QCOMPARE(view.currentPath(), b);
+        QCOMPARE(view.negativeList()->currentRow(), 1);
+        QCOMPARE(changed.count(), 0);
+        // A list without it: the first D+ clip.
+        view.setEntries({{c, "round 2", 3, 0.8, {}}}, {{d, "round 2", 4, 0.2, {}}});
+        QCOMPARE(view.currentPath(), c);
+    }
+
     void abSwitchKeepsThePlaybackPosition()
     {
         // Two 300 s ramps: A's samples are +t/300, B's -t/300, so a captured sample says which

@@ -5,11 +5,13 @@
 #include "model/CorpusGenerator.h"
 #include "playback/PlaybackController.h"
 #include "project/ProjectFile.h"
+#include "widgets/AuditionView.h"
 #include "widgets/TrainPanel.h"
 #include "workers/TrainingController.h"
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QListWidget>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -103,7 +105,16 @@ private Q_SLOTS:
         QVERIFY2(panel.status().startsWith("Finished 2 round"), qPrintable(panel.status()));
         QCOMPARE(panel.plottedRounds(), 2);
         QCOMPARE(panel.plottedEvaluations(), 2); // round 0 (the base) and round 2
-        QVERIFY(panel.auditionCount() >= 2);
+        // Each round's best and worst side by side, newest round first, files on disk.
+        QCOMPARE(panel.auditionCount(), 4);
+        AuditionView *audition = panel.auditionView();
+        QCOMPARE(audition->positiveList()->count(), 2);
+        QCOMPARE(audition->negativeList()->count(), 2);
+        QVERIFY(audition->positiveList()->item(0)->text().contains("round 2"));
+        QVERIFY(audition->negativeList()->item(0)->text().contains("round 2"));
+        QVERIFY(audition->negativeList()->item(1)->text().contains("round 1"));
+        QVERIFY(QFileInfo::exists(audition->currentPath()));
+        QVERIFY(audition->currentPath().endsWith("-plus.wav"));
         QVERIFY(panel.runDirectory().startsWith(path + ".d/runs/"));
         QVERIFY(QFileInfo::exists(panel.runDirectory() + "/metrics.jsonl"));
         QVERIFY(QFileInfo::exists(panel.runDirectory() + "/checkpoints"));

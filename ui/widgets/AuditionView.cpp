@@ -69,6 +69,8 @@ AuditionView::AuditionView(PlaybackController *playback, QWidget *parent)
 void AuditionView::setEntries(const QVector<AuditionEntry> &positives,
                               const QVector<AuditionEntry> &negatives)
 {
+    const QString selected = m_external.isEmpty() ? currentPath() : QString();
+    const int selectedList = m_active;
     m_entries[0] = positives;
     m_entries[1] = negatives;
     m_external.clear();
@@ -86,9 +88,20 @@ void AuditionView::setEntries(const QVector<AuditionEntry> &positives,
             m_lists[i]->addItem(item);
         }
     }
+    if (!selected.isEmpty())
+        for (int row = 0; row < m_entries[selectedList].size(); ++row)
+            if (m_entries[selectedList][row].path == selected) {
+                const QSignalBlocker block(m_lists[selectedList]);
+                m_active = selectedList;
+                m_lists[selectedList]->setCurrentRow(row);
+                updateInfo();
+                return;
+            }
     m_active = 0;
-    if (!positives.isEmpty())
-        m_lists[0]->setCurrentRow(0); // blocked above: update by hand
+    if (!positives.isEmpty()) {
+        const QSignalBlocker block(m_lists[0]);
+        m_lists[0]->setCurrentRow(0); // blocked: update by hand
+    }
     onCurrentRowChanged(0, positives.isEmpty() ? -1 : 0);
 }
 

@@ -30,6 +30,8 @@ class AuditionView : public QWidget
 public:
     AuditionView(PlaybackController *playback, QWidget *parent = nullptr);
 
+    // Replaces the lists. The selected clip stays selected (nothing jumps, nothing restarts)
+    // when it is still listed; otherwise the first D+ clip is selected.
     void setEntries(const QVector<AuditionEntry> &positives,
                     const QVector<AuditionEntry> &negatives);
     void clear() { setEntries({}, {}); }

@@ -3,6 +3,7 @@
 #include "document/ProjectDocument.h"
 #include "playback/PlaybackController.h"
 #include "project/ProjectFolder.h"
+#include "widgets/AuditionView.h"
 #include "widgets/GeneratorPicker.h"
 #include "widgets/QCustomPlotInclude.h"
 #include "workers/TrainingController.h"
@@ -55,7 +56,8 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
       m_stop(new QPushButton(tr("Stop"))), m_status(new QLabel), m_progress(new QProgressBar),
       m_rewardPlot(plot(tr("Round reward (mean, 10-90 % band)"), tr("reward"))),
       m_winPlot(plot(tr("Eval win rate vs base (95 % CI)"), tr("win rate"))),
-      m_guardPlot(plot(tr("Guardrails"), tr("Vendi / CLAP x10"))), m_auditions(new QListWidget)
+      m_guardPlot(plot(tr("Guardrails"), tr("Vendi / CLAP x10"))),
+      m_auditions(new AuditionView(playback))
 {
     const dragon::DragonConfig defaults;
     m_loss->addItem(tr("Diffusion-DPO (pairs)"), "dpo");
@@ -71,7 +73,6 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     m_promptsPerRound->setObjectName("promptsSpin");
     m_evalEvery->setObjectName("evalEverySpin");
     m_status->setObjectName("trainStatus");
-    m_auditions->setObjectName("auditionList");
 
     auto *settings = new QGroupBox(tr("Settings"));
     auto *form = new QFormLayout(settings);
@@ -95,7 +96,8 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     m_status->setWordWrap(true);
     auto *left = new QVBoxLayout;
     left->addWidget(settings);
-    left->addWidget(new QLabel(tr("<b>Audition</b> (double-click to play)")));
+    left->addWidget(
+        new QLabel(tr("<b>Audition</b>: each round's best (D+) beside its worst (D−)")));
     left->addWidget(m_auditions, 1);
 
     auto *plots = new QVBoxLayout;
@@ -151,9 +153,6 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
                 m_progress->setValue(done);
                 m_progress->setFormat(phase + " %p%");
             });
-    connect(m_auditions, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem *item) {
-        m_playback->toggle(item->data(Qt::UserRole).toString());
-    });
     setRunning(false);
     setStatus(
         tr("Set the reward in the Reward tab and the prompts in the Prompts tab, then Start."));
@@ -194,7 +193,7 @@ int TrainPanel::plottedEvaluations() const
 
 int TrainPanel::auditionCount() const
 {
-    return m_auditions->count();
+    return int(m_plus.size() + m_minus.size());
 }
 
 void TrainPanel::setStatus(const QString &text, bool error)
@@ -244,6 +243,8 @@ bool TrainPanel::startRun()
             p->graph(g)->data()->clear();
     m_winErrors->data()->clear();
     m_auditions->clear();
+    m_plus.clear();
+    m_minus.clear();
     m_totalRounds = config.rounds;
     if (!m_training->start(config, m_runDir)) {
         setStatus(tr("A run is already active."), true);
@@ -318,14 +319,16 @@ void TrainPanel::onEval(const dragon::EvalStats &e)
 
 void TrainPanel::onAudition(const dragon::AuditionClip &c)
 {
-    auto *item = new QListWidgetItem(tr("Round %1 %2 (%3): %4")
-                                         .arg(c.round)
-                                         .arg(c.label > 0 ? "D+" : "D-")
-                                         .arg(c.reward, 0, 'g', 3)
-                                         .arg(QString::fromStdString(c.prompt)));
-    item->setData(Qt::UserRole, QString::fromStdString(c.path));
-    item->setForeground(c.label > 0 ? QColor(20, 120, 50) : QColor(170, 40, 40));
-    m_auditions->insertItem(0, item);
+    const QString path = QString::fromStdString(c.path);
+    const AuditionEntry entry{path,
+                              tr("round %1: %2").arg(c.round).arg(QString::fromStdString(c.prompt)),
+                              c.seed, c.reward, tr("round %1").arg(c.round)};
+    // Row i of both lists is one round (newest first), so A/B compares a round's best with its
+    // worst; a round whose other clip has not arrived yet waits for it.
+    QVector<AuditionEntry> &list = c.label > 0 ? m_plus : m_minus;
+    list.prepend(entry);
+    if (m_plus.size() == m_minus.size())
+        m_auditions->setEntries(m_plus, m_minus);
 }
 
 void TrainPanel::onFinished(int rounds, bool stopped, const QString &error)

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "widgets/AuditionView.h"
+
+#include <QVector>
 #include <QWidget>
 
 class GeneratorPicker;
@@ -40,6 +43,7 @@ public:
     int plottedRounds() const;
     int plottedEvaluations() const;
     int auditionCount() const;
+    AuditionView *auditionView() const { return m_auditions; }
 
 public Q_SLOTS:
     bool startRun(); // false (and a status message) if the project or settings cannot train
@@ -69,7 +73,8 @@ private:
     QProgressBar *m_progress;
     QCustomPlot *m_rewardPlot, *m_winPlot, *m_guardPlot;
     QCPErrorBars *m_winErrors = nullptr;
-    QListWidget *m_auditions;
+    AuditionView *m_auditions;
+    QVector<AuditionEntry> m_plus, m_minus; // each round's best and worst, newest round first
     QString m_runDir;
     GeneratorPicker *m_generator = nullptr;
     int m_totalRounds = 0;
