@@ -46,6 +46,12 @@ TrainingReward::TrainingReward(const Project &project, const std::string &cacheD
         for (const auto &[item, why] : embedded.problems)
             if (log)
                 log("exemplar skipped: " + item + ": " + why);
+        if (embedded.empty()) // named here, where the set's name is known
+            throw std::runtime_error("exemplar set '" + set->name + "' has no usable embeddings" +
+                                     (embedded.problems.empty()
+                                          ? std::string(" (it is empty)")
+                                          : " (" + embedded.problems.front().first + ": " +
+                                                embedded.problems.front().second + ")"));
         exemplars[term.exemplarSet] = std::move(embedded);
     }
     m_reward = RewardBuilder::build(definition, m_encoder, exemplars);

@@ -87,10 +87,18 @@ PromptCheck PocketGenerator::checkPrompt(const std::string &prompt) const
     if (c.truncated)
         c.messages.push_back("the prompt is longer than " + std::to_string(c.maxWords) +
                              " words; only the first " + std::to_string(c.maxWords) + " are used");
-    if (c.unknownWords > 0)
-        c.messages.push_back(
-            std::to_string(c.unknownWords) +
-            " word(s) are outside the pocket model's vocabulary and carry little meaning");
+    if (c.unknownWords > 0) {
+        // Name the words (the first eight), so the user knows which to rephrase.
+        std::string named;
+        for (std::size_t i = 0; i < tokens.unknown.size() && i < 8; ++i)
+            named += (i ? ", \"" : "\"") + tokens.unknown[i] + "\"";
+        if (tokens.unknown.size() > 8)
+            named += ", ...";
+        c.messages.push_back(std::to_string(c.unknownWords) +
+                             " word(s) are outside the pocket model's vocabulary and carry little "
+                             "meaning: " +
+                             named);
+    }
     return c;
 }
 

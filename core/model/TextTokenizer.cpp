@@ -1,5 +1,6 @@
 #include "model/TextTokenizer.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace dragon {
@@ -46,6 +47,8 @@ TextTokenizer::Result TextTokenizer::encode(const std::string &text) const
                 h = (h ^ c) * 16777619u;
             id = 1 + static_cast<std::int64_t>(m_vocabulary.size()) + h % kHashBuckets;
             ++result.unknownWords;
+            if (std::find(result.unknown.begin(), result.unknown.end(), w) == result.unknown.end())
+                result.unknown.push_back(w);
         }
         result.ids[static_cast<std::size_t>(result.length++)] = id;
     }

@@ -23,6 +23,7 @@ public:
         int length = 0;
         bool truncated = false;
         int unknownWords = 0;
+        std::vector<std::string> unknown; // those words, in order, each once
     };
     Result encode(const std::string &text) const;
     static std::vector<std::string> words(const std::string &text);

@@ -30,6 +30,11 @@ std::string ProjectFolder::previewsDir(const std::string &projectPath)
     return (fs::path(dataDir(projectPath)) / "previews").string();
 }
 
+std::string ProjectFolder::generationsDir(const std::string &projectPath)
+{
+    return (fs::path(dataDir(projectPath)) / "generations").string();
+}
+
 std::string ProjectFolder::runName(std::time_t when)
 {
     std::tm local{};

@@ -9,6 +9,7 @@ namespace dragon {
 //   embeddings/   the embedding cache shared by the Reward tab, previews and training runs
 //   runs/STAMP/   one folder per training run (STAMP: local time, YYYYmmdd-HHMMSS)
 //   previews/     reward previews
+//   generations/  clips made on the Generate tab (WAV + JSON sidecar)
 // The one rule for these paths, used by the CLI and the studio alike.
 class ProjectFolder
 {
@@ -20,6 +21,7 @@ public:
                                       const std::string &fallbackDir);
     static std::string runsDir(const std::string &projectPath);
     static std::string previewsDir(const std::string &projectPath);
+    static std::string generationsDir(const std::string &projectPath);
     static std::string runName(std::time_t when);
 };
 

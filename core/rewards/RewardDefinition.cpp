@@ -97,6 +97,12 @@ std::vector<std::string> RewardDefinition::validate(const Project &project,
         else if (usable == 0)
             problems.push_back(where + "exemplar set '" + set->name + "' has no usable items (" +
                                std::to_string(missing) + " missing files).");
+        else if (t.type == "per-song-fad" && audio == 0)
+            problems.push_back(where + "Per-song FAD compares the frames of audio, and '" +
+                               set->name +
+                               "' holds only text: add audio to it, or use Exemplar similarity "
+                               "(text works there with an encoder that has a text tower, such as "
+                               "pocket-clap).");
         else if ((t.type == "fad" || t.type == "fad-inf" || t.type == "kid") && usable < 2)
             problems.push_back(where + info->label + " needs at least 2 exemplars in '" +
                                set->name + "'.");

@@ -199,6 +199,7 @@ void TestPocketModel::tokenizer()
     const auto known = t.encode("Slow, dreamy AMBIENT pad!");
     QCOMPARE(known.length, 4);
     QCOMPARE(known.unknownWords, 1); // "pad" is not in the caption grammar
+    QCOMPARE(known.unknown, std::vector<std::string>{"pad"});
     QVERIFY(!known.truncated);
     QCOMPARE(t.encode("zzzqqq").ids, t.encode("ZZZQQQ").ids); // stable hashed bucket
     QVERIFY(t.encode("zzzqqq").ids[0] > int64_t(CorpusGenerator::vocabulary().size()));

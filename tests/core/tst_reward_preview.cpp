@@ -228,6 +228,24 @@ private Q_SLOTS:
         QCOMPARE(r.terms[0].scaleSd, weighted->scales()[0].sd);
     }
 
+    void unusableSetIsNamed()
+    {
+        makeProject("exemplar-similarity");
+        m_project.exemplarSets[0].items = {
+            ExemplarItem::audio(m_dir.filePath("gone.wav").toStdString())};
+        std::vector<PreviewClip> clips{{noise(1, 1.0, 16000), "", "a tone", 1}};
+        try {
+            RewardPreview::score(m_project, cache(), clips);
+            QFAIL("a set without usable items was accepted");
+        } catch (const std::runtime_error &e) {
+            const std::string message = e.what();
+            QVERIFY2(message.find("exemplar set 'tones' has no usable embeddings") !=
+                             std::string::npos &&
+                         message.find("gone.wav") != std::string::npos,
+                     e.what());
+        }
+    }
+
     void savedAndReadBack()
     {
         makeProject("exemplar-similarity");

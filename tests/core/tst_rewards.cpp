@@ -271,10 +271,18 @@ private Q_SLOTS:
         QVERIFY(mentions("Term 5: choose an exemplar set"));
         QVERIFY(mentions("Term 6: the loudness target"));
         QVERIFY(mentions("Term 7: unknown reward type"));
-        // With a text tower, the text-only set and the CLAP term are fine.
+        // With a text tower, the text-only set and the CLAP term are fine...
         RewardDefinition ok;
-        ok.terms = {{"clap", ""}, {"per-song-fad", "set-2"}};
+        ok.terms = {{"clap", ""}, {"exemplar-similarity", "set-2"}};
         QVERIFY(ok.validate(project, true).empty());
+        // ...but per-song FAD needs audio frames whatever the encoder, and says what to do.
+        RewardDefinition frames;
+        frames.terms = {{"per-song-fad", "set-2"}};
+        const auto refused = frames.validate(project, true);
+        QCOMPARE(refused.size(), std::size_t(1));
+        QVERIFY2(refused[0].find("'Only text' holds only text: add audio to it, or use Exemplar "
+                                 "similarity") != std::string::npos,
+                 refused[0].c_str());
         QCOMPARE(RewardDefinition::fromJson(d.toJson()), d);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                                  RewardDefinition::fromJson("{\"terms\":[{}]}"));

@@ -1,7 +1,10 @@
 // Offscreen tests of the Generate panel: background generation to WAV + JSON files listed with
 // their settings, notes for clamped input, Cancel, a damaged checkpoint, Space to play.
+#include "GuiTestHelpers.h"
 #include "TinyCheckpoint.h"
+#include "document/ProjectDocument.h"
 #include "playback/PlaybackController.h"
+#include "project/ProjectFile.h"
 #include "widgets/GeneratePanel.h"
 #include "widgets/GeneratorPicker.h"
 #include "widgets/MainWindow.h"
@@ -22,6 +25,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUndoStack>
 
 class TestGeneratePanel : public QObject
 {
@@ -33,6 +37,7 @@ private Q_SLOTS:
     void cancelStopsWithinSteps();
     void damagedCheckpointFailsCleanly();
     void torchScriptGeneratorFromThePicker();
+    void clipsLiveInTheProjectAndJoinSets();
 
 private:
     QTemporaryDir m_dir;
@@ -196,6 +201,91 @@ void TestGeneratePanel::torchScriptGeneratorFromThePicker()
     QVERIFY2(panel->statusLabel()->text().contains("gen_nan.pt"),
              qPrintable(panel->statusLabel()->text()));
     QVERIFY(panel->generateButton()->isEnabled());
+}
+
+void TestGeneratePanel::clipsLiveInTheProjectAndJoinSets()
+{
+    dragon::Project project;
+    dragon::ExemplarSet set;
+    set.id = "set-1";
+    set.name = "Keepers";
+    project.exemplarSets = {set};
+    const QString path = m_dir.filePath("gen.dragon");
+    dragon::ProjectFile::save(project, path.toStdString());
+    QStringList labels;
+    {
+        MainWindow w;
+        QVERIFY(w.openProject(path));
+        GeneratePanel *panel = w.generatePanel();
+        QCOMPARE(panel->outputDir(), path + ".d/generations");
+        panel->setCheckpoint(m_checkpoint);
+        panel->stepsBox()->setValue(2);
+        panel->countBox()->setValue(2);
+        // A word the pocket model does not know is named in the note.
+        panel->promptEdit()->setText("fast zzzqqq techno");
+        QSignalSpy done(panel, &GeneratePanel::generationDone);
+        panel->startGeneration();
+        QVERIFY(done.wait(60000));
+        QVERIFY2(panel->statusLabel()->text().contains("\"zzzqqq\""),
+                 qPrintable(panel->statusLabel()->text()));
+        panel->results()->selectAll();
+        panel->startGeneration();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(panel->results()->count(), 4);
+        QCOMPARE(panel->results()->selectedItems().size(), 1); // only the newest clip
+        QCOMPARE(panel->results()->currentRow(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->thumbnailCount(), 4, 10000);
+        for (int i = 0; i < 4; ++i) {
+            labels << panel->results()->item(i)->text();
+            QVERIFY(panel->results()
+                        ->item(i)
+                        ->data(Qt::UserRole + 1)
+                        .toString()
+                        .startsWith(path + ".d/generations/"));
+        }
+        // Into a set without leaving the tab: one undo step for the selection...
+        QCOMPARE(panel->setTargets()->count(), 1);
+        QCOMPARE(panel->setTargets()->item(0)->text(), QString("Keepers"));
+        const QStringList two = {panel->results()->item(0)->data(Qt::UserRole + 1).toString(),
+                                 panel->results()->item(1)->data(Qt::UserRole + 1).toString()};
+        QVERIFY(panel->addToSet("set-1", two));
+        QCOMPARE(int(w.document()->project().exemplarSets[0].items.size()), 2);
+        QVERIFY(w.document()->project().exemplarSets[0].items[0].durationSeconds > 0);
+        QVERIFY(panel->statusLabel()->text().contains("Keepers"));
+        w.document()->undoStack()->undo();
+        QCOMPARE(int(w.document()->project().exemplarSets[0].items.size()), 0);
+        QVERIFY(!panel->addToSet("no-such-set", two));
+        // ...or by dropping clips on the set's name.
+        w.resize(1100, 700);
+        w.show();
+        qobject_cast<QTabWidget *>(w.centralWidget())->setCurrentWidget(panel);
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QListWidget *targets = panel->setTargets();
+        const QPoint at = targets->visualItemRect(targets->item(0)).center();
+        auto *mime = guitest::urlsMime({two[0]});
+        QDragEnterEvent enter(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(targets->viewport(), &enter);
+        QDragMoveEvent move(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(targets->viewport(), &move);
+        QVERIFY(move.isAccepted());
+        QDropEvent drop(QPointF(at), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(targets->viewport(), &drop);
+        delete mime;
+        QCOMPARE(int(w.document()->project().exemplarSets[0].items.size()), 1);
+        QCOMPARE(QString::fromStdString(w.document()->project().exemplarSets[0].items[0].path),
+                 two[0]);
+    }
+    // After a restart the clips are listed again, with their settings and thumbnails.
+    MainWindow again;
+    QVERIFY(again.openProject(path));
+    QCOMPARE(again.generatePanel()->results()->count(), 4);
+    QStringList reopened;
+    for (int i = 0; i < 4; ++i)
+        reopened << again.generatePanel()->results()->item(i)->text();
+    labels.sort();
+    reopened.sort();
+    QCOMPARE(reopened, labels);
+    QTRY_COMPARE_WITH_TIMEOUT(again.generatePanel()->thumbnailCount(), 4, 10000);
 }
 
 QTEST_MAIN(TestGeneratePanel)

@@ -2,10 +2,15 @@
 
 #include "workers/GenerationWorker.h"
 
+#include <QFutureWatcher>
+#include <QImage>
+#include <QPair>
+#include <QVector>
 #include <QWidget>
 
 class GenerationController;
 class PlaybackController;
+class ProjectDocument;
 class QDoubleSpinBox;
 class GeneratorPicker;
 class QLabel;
@@ -16,8 +21,11 @@ class QPushButton;
 class QSpinBox;
 
 // Text-to-music with the pocket model: prompt, seed, steps, guidance, batch size; runs in the
-// background with progress and Cancel. Results are WAV files (with JSON sidecars) listed with
-// their settings; Space or double-click plays one, and they can be dragged into exemplar sets.
+// background with progress and Cancel. Results are WAV files (with JSON sidecars) in the
+// project's generations/ folder, listed with their settings and a waveform thumbnail (again
+// after a restart); Space or double-click plays one. Clips join an exemplar set through the
+// context menu ("Add to set"), by dropping them on a set name beside the list, or by dragging
+// them onto the Exemplar sets tab.
 class GeneratePanel : public QWidget
 {
     Q_OBJECT
@@ -25,8 +33,11 @@ public:
     GeneratePanel(PlaybackController *playback, QWidget *parent = nullptr);
 
     void setCheckpoint(const QString &path); // a generator spec: "pocket" or a file
+    // The project whose sets clips can be added to.
+    void setDocument(ProjectDocument *document);
     GeneratorPicker *generatorPicker() const { return m_picker; }
-    void setOutputDir(const QString &dir) { m_outputDir = dir; }
+    // Where clips go; lists the clips already there (newest first).
+    void setOutputDir(const QString &dir);
     QString outputDir() const { return m_outputDir; }
     QLineEdit *promptEdit() const { return m_prompt; }
     QSpinBox *seedBox() const { return m_seed; }
@@ -37,6 +48,10 @@ public:
     QPushButton *cancelButton() const { return m_cancel; }
     QListWidget *results() const { return m_results; }
     QLabel *statusLabel() const { return m_status; }
+    QListWidget *setTargets() const { return m_setTargets; }
+    // Adds the clips at `paths` to the set `setId` (one undo step); false if it is not there.
+    bool addToSet(const QString &setId, const QStringList &paths);
+    int thumbnailCount() const;
 
 public Q_SLOTS:
     void startGeneration();
@@ -49,6 +64,12 @@ protected:
 
 private:
     void setRunning(bool running);
+    void addClipItem(const GeneratedItem &clip, int row);
+    void requestThumbnails(const QStringList &paths);
+    void onThumbnails();
+    void rebuildSetTargets();
+    void showContextMenu(const QPoint &pos);
+    QStringList selectedPaths() const;
 
     PlaybackController *m_playback;
     GenerationController *m_controller;
@@ -62,4 +83,8 @@ private:
     QProgressBar *m_progress;
     QLabel *m_status;
     QListWidget *m_results;
+    QListWidget *m_setTargets;
+    ProjectDocument *m_document = nullptr;
+    QStringList m_thumbnailQueue;
+    QFutureWatcher<QVector<QPair<QString, QImage>>> m_thumbnails;
 };

@@ -4,6 +4,7 @@
 #include "models/WaveformStore.h"
 #include "playback/PlaybackController.h"
 #include "project/ProjectFile.h"
+#include "project/ProjectFolder.h"
 #include "widgets/ExemplarPanel.h"
 #include "widgets/GeneratePanel.h"
 #include "widgets/GeneratorPicker.h"
@@ -24,6 +25,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QUndoStack>
@@ -50,7 +52,19 @@ MainWindow::MainWindow(QWidget *parent)
     m_trainPanel = new TrainPanel(m_document, m_training, m_playback);
     tabs->addTab(m_trainPanel, tr("Train"));
     m_generatePanel = new GeneratePanel(m_playback);
+    m_generatePanel->setDocument(m_document);
     tabs->addTab(m_generatePanel, tr("Generate"));
+    // Clips go to the project's generations/ folder (a per-user one for an unsaved project).
+    const auto followProject = [this] {
+        const QString project = m_document->filePath();
+        m_generatePanel->setOutputDir(
+            project.isEmpty()
+                ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/generations"
+                : QString::fromStdString(
+                      dragon::ProjectFolder::generationsDir(project.toStdString())));
+    };
+    connect(m_document, &ProjectDocument::documentReset, this, followProject);
+    connect(m_document, &ProjectDocument::filePathChanged, this, followProject);
     setCentralWidget(tabs);
     m_tabs = tabs;
     buildMenus();
