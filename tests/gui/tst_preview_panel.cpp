@@ -18,6 +18,7 @@
 #include "widgets/PreviewPanel.h"
 #include "widgets/QCustomPlotInclude.h"
 
+#include <QApplication>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -112,6 +113,22 @@ private Q_SLOTS:
         // D+ and D-: the best and worst seed of each of the two prompts.
         QCOMPARE(panel.audition()->positiveList()->count(), 2);
         QCOMPARE(panel.audition()->negativeList()->count(), 2);
+
+        // Two terms: one histogram each in its own units, and the combined value.
+        Project twoTerms = m_project;
+        RewardTerm loudness;
+        loudness.type = "loudness";
+        loudness.targetLufs = -20;
+        twoTerms.reward.terms.push_back(loudness);
+        document.reset(twoTerms, m_projectPath);
+        runPreview(panel, 4);
+        QCOMPARE(panel.histogramCount(), 3);
+        QVERIFY(panel.histogram(1)->xAxis->label().contains("LUFS"));
+        QVERIFY(panel.histogram(2)->xAxis->label().contains("reward"));
+        double generated = 0;
+        for (double c : panel.binCounts(2, false))
+            generated += c;
+        QCOMPARE(generated, 4.0);
     }
 
     void clickingABarOrAPointPlaysThatClip()
@@ -153,6 +170,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(capture.filePath("bar.raw")).size() > 0, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(panel.audition()->clipView()->analysed(), 10000);
         QCOMPARE(panel.audition()->clipView()->clipPath(), QString::fromStdString(chosen.path));
+        // Space stops it (the keys go to the audition view after a click).
+        QVERIFY(QApplication::focusWidget());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space);
+        QVERIFY(!playback.isPlaying());
 
         // A map point: the first point of the first group.
         QCustomPlot *map = panel.mapPlot();

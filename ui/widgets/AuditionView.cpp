@@ -20,6 +20,8 @@ AuditionView::AuditionView(PlaybackController *playback, QWidget *parent)
       m_view(new ClipView), m_info(new QLabel), m_keys(new QLabel)
 {
     setObjectName("auditionView");
+    setFocusPolicy(Qt::ClickFocus);
+    installEventFilter(this); // keys while a clip outside the lists is shown
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto *lists = new QHBoxLayout;
@@ -200,6 +202,16 @@ void AuditionView::switchToPair()
         m_playback->switchTo(currentPath());
 }
 
+void AuditionView::focusKeys()
+{
+    // A clip outside the lists: the view itself takes the keys (focusing a list would select
+    // its first row).
+    if (!m_external.isEmpty())
+        setFocus();
+    else
+        m_lists[m_active]->setFocus();
+}
+
 void AuditionView::toggleLoop()
 {
     m_looping = !m_looping;
@@ -211,9 +223,11 @@ void AuditionView::toggleLoop()
 
 bool AuditionView::eventFilter(QObject *watched, QEvent *event)
 {
-    if (event->type() == QEvent::KeyPress && (watched == m_lists[0] || watched == m_lists[1])) {
+    if (event->type() == QEvent::KeyPress &&
+        (watched == m_lists[0] || watched == m_lists[1] || watched == this)) {
         auto *key = static_cast<QKeyEvent *>(event);
-        m_active = watched == m_lists[0] ? 0 : 1;
+        if (watched != this)
+            m_active = watched == m_lists[0] ? 0 : 1;
         switch (key->key()) {
         case Qt::Key_Space:
             togglePlay();

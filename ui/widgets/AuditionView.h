@@ -49,6 +49,8 @@ public Q_SLOTS:
     void togglePlay();
     void switchToPair();
     void toggleLoop();
+    // Keyboard focus to the list the selection is in, so Space, A/Tab and L work at once.
+    void focusKeys();
 
 Q_SIGNALS:
     void currentChanged(const QString &path);

@@ -544,6 +544,7 @@ void PreviewPanel::selectPoint(int index, bool play)
                              tr("<b>%1</b> · reward %2<br>%3")
                                  .arg(what, number(p.reward), describe(index).toHtmlEscaped()));
     }
+    m_audition->focusKeys(); // Space stops it, A/Tab switches to its pair
     if (play && !path.isEmpty())
         m_playback->playFrom(path, 0.0);
     else if (path.isEmpty())

@@ -58,6 +58,7 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
     auto *setsLayout = new QVBoxLayout(setsBox);
     m_sets->setObjectName("embeddingTable");
     m_sets->setHorizontalHeaderLabels({tr("Set"), tr("Items"), tr("Embeddings")});
+    m_sets->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_sets->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
     m_sets->verticalHeader()->hide();
     m_sets->setEditTriggers(QAbstractItemView::NoEditTriggers);
