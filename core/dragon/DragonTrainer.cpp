@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -310,6 +311,14 @@ struct DragonTrainer::Impl
                               label};
             try {
                 AudioFileWriter::write(clip.path, audio[std::size_t(i)], {AudioContainer::Wav});
+                const nlohmann::json sidecar{{"round", r},
+                                             {"prompt", clip.prompt},
+                                             {"seed", std::to_string(clip.seed)},
+                                             {"reward", clip.reward},
+                                             {"label", label > 0 ? "D+" : "D-"}};
+                AtomicFileWriter::write(
+                    std::filesystem::path(clip.path).replace_extension(".json").string(),
+                    sidecar.dump(1) + "\n", AtomicFileWriter::Durability::Fast);
                 if (callbacks.audition)
                     callbacks.audition(clip);
             } catch (const std::exception &e) {

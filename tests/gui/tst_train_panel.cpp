@@ -6,15 +6,23 @@
 #include "playback/PlaybackController.h"
 #include "project/ProjectFile.h"
 #include "widgets/AuditionView.h"
+#include "widgets/GeneratorPicker.h"
+#include "widgets/MainWindow.h"
+#include "widgets/RewardPanel.h"
 #include "widgets/TrainPanel.h"
 #include "workers/TrainingController.h"
 
+#include <QAction>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QListWidget>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -142,6 +150,130 @@ private Q_SLOTS:
         QVERIFY(timer.elapsed() < 2000);
         QVERIFY2(panel.status().startsWith("Stopped after"), qPrintable(panel.status()));
         QVERIFY(!training.isRunning());
+    }
+
+    void stoppedRunsAreListedAndContinue()
+    {
+        Fixture f(3, 0);
+        TrainPanel &panel = f.panel;
+        QSignalSpy finished(&panel, &TrainPanel::runFinished);
+        QVERIFY(panel.startRun());
+        QTRY_VERIFY_WITH_TIMEOUT(panel.plottedRounds() >= 1, 120000);
+        panel.stopRun();
+        QVERIFY(finished.wait(10000));
+        const QString folder = panel.runDirectory();
+        QTableWidget *runs = panel.runList();
+        QCOMPARE(runs->rowCount(), 1);
+        const QString state = runs->item(0, 4)->text();
+        QVERIFY2(state.startsWith("stopped at round"), qPrintable(state));
+        QVERIFY2(runs->item(0, 1)->text().contains("Loudness target"),
+                 qPrintable(runs->item(0, 1)->text()));
+        QCOMPARE(runs->currentRow(), 0);
+        QVERIFY(panel.continueButton()->isEnabled());
+        const int before = panel.plottedRounds();
+        // Continue from the window: the same folder, the curve extended to all 3 rounds.
+        QVERIFY(panel.continueRun());
+        QVERIFY(!panel.continueButton()->isEnabled());
+        QVERIFY(finished.wait(180000));
+        QCOMPARE(panel.runDirectory(), folder);
+        QVERIFY2(panel.status().startsWith("Finished 3 round"), qPrintable(panel.status()));
+        QCOMPARE(panel.plottedRounds(), 3);
+        QVERIFY(before >= 1);
+        QCOMPARE(runs->rowCount(), 1);
+        QCOMPARE(runs->item(0, 4)->text(), QString("finished"));
+        QCOMPARE(runs->item(0, 2)->text(), QString("3 / 3"));
+        QVERIFY(!panel.continueButton()->isEnabled());
+        // A second panel on the same project shows the run from its files: plots and clips.
+        TrainingController other;
+        TrainPanel again(&f.document, &other, &f.playback);
+        QCOMPARE(again.runList()->rowCount(), 1);
+        again.runList()->setCurrentCell(0, 0);
+        again.showRun(0);
+        QCOMPARE(again.plottedRounds(), 3);
+        QCOMPARE(again.auditionCount(), 6);
+        QVERIFY(again.auditionView()->positiveList()->item(0)->text().contains("round 3"));
+        QVERIFY(again.status().contains("finished"));
+    }
+
+    void failedStartLeavesNoFolder()
+    {
+        Fixture f(2, 0);
+        const QString broken = f.dir.filePath("broken.pt");
+        QFile file(broken);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not a model");
+        file.close();
+        f.panel.findChild<GeneratorPicker *>()->setSpec(broken);
+        QSignalSpy finished(&f.panel, &TrainPanel::runFinished);
+        QVERIFY(f.panel.startRun());
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(f.panel.status().contains("could not start") &&
+                     f.panel.status().contains("broken.pt"),
+                 qPrintable(f.panel.status()));
+        QVERIFY(QDir(f.path + ".d/runs").isEmpty());
+        QCOMPARE(f.panel.runList()->rowCount(), 0);
+    }
+
+    void quitWhileTrainingKeepsTheRun()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("quit.dragon");
+        ProjectFile::save(trainableProject(), path.toStdString());
+        QString folder;
+        {
+            MainWindow w;
+            QVERIFY(w.openProject(path));
+            TrainPanel *panel = w.trainPanel();
+            panel->findChild<QSpinBox *>("roundsSpin")->setValue(20);
+            panel->findChild<QSpinBox *>("promptsSpin")->setValue(2);
+            panel->findChild<QSpinBox *>("evalEverySpin")->setValue(0);
+            QVERIFY(panel->startRun());
+            QTRY_VERIFY_WITH_TIMEOUT(panel->plottedRounds() >= 1, 120000);
+            folder = panel->runDirectory();
+            QElapsedTimer timer;
+            timer.start();
+            QVERIFY(w.close()); // offscreen: no question; the run stops, the window closes
+            qInfo("quit while training: closed in %lld ms", timer.elapsed());
+            QVERIFY(timer.elapsed() < 3000);
+            QVERIFY(!panel->isTraining());
+        }
+        QVERIFY(!QDir(folder + "/checkpoints").isEmpty());
+        MainWindow again;
+        QVERIFY(again.openProject(path));
+        QTableWidget *runs = again.trainPanel()->runList();
+        QCOMPARE(runs->rowCount(), 1);
+        QVERIFY2(runs->item(0, 4)->text().startsWith("stopped at round"),
+                 qPrintable(runs->item(0, 4)->text()));
+        runs->setCurrentCell(0, 0);
+        QVERIFY(again.trainPanel()->continueButton()->isEnabled());
+    }
+
+    void shortcutsAndHelp()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTest::keyClick(&w, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget *>(w.rewardPanel()));
+        QTest::keyClick(&w, Qt::Key_5, Qt::ControlModifier);
+        QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget *>(w.trainPanel()));
+        QTest::keyClick(&w, Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(w.tabs()->currentIndex(), 0);
+        // The menus show the shortcuts.
+        QStringList shown;
+        for (QAction *action : w.findChildren<QAction *>())
+            if (!action->shortcut().isEmpty())
+                shown << action->text().remove('&') + "=" + action->shortcut().toString();
+        for (const QString &expected :
+             {QString("Start training=F5"), QString("Pause / resume training=F6"),
+              QString("Stop training=Shift+F5"), QString("Generate clips=Ctrl+G"),
+              QString("Preview reward=Ctrl+P"), QString("Compute embeddings=Ctrl+E"),
+              QString("New set=Ctrl+Shift+N"), QString("Import audio files…=Ctrl+I")})
+            QVERIFY2(shown.contains(expected),
+                     qPrintable(expected + " not in " + shown.join(", ")));
+        QVERIFY(MainWindow::gettingStarted().contains("six steps"));
+        QVERIFY(MainWindow::aboutText().contains(QString::fromLatin1(qVersion())));
+        QVERIFY(MainWindow::aboutText().contains("libtorch 1."));
     }
 };
 

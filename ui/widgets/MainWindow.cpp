@@ -1,6 +1,7 @@
 #include "widgets/MainWindow.h"
 
 #include "document/ProjectDocument.h"
+#include "facade/BuildInfo.h"
 #include "models/WaveformStore.h"
 #include "playback/PlaybackController.h"
 #include "project/ProjectFile.h"
@@ -117,18 +118,19 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
     file->addAction(tr("Save &as…"), QKeySequence::SaveAs, this, [this] { saveAsDialog(); });
     file->addSeparator();
-    file->addAction(tr("Import audio &files…"), this, [this] {
+    file->addAction(tr("Import audio &files…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] {
         const QStringList files = QFileDialog::getOpenFileNames(
             this, tr("Import audio"), QString(),
             tr("Audio (*.wav *.flac *.ogg *.oga *.opus *.mp3 *.aif *.aiff);;All files (*)"));
         if (!files.isEmpty())
             m_panel->importPaths(files);
     });
-    file->addAction(tr("Import a f&older…"), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Import folder"));
-        if (!dir.isEmpty())
-            m_panel->importPaths({dir});
-    });
+    file->addAction(
+        tr("Import a f&older…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this, [this] {
+            const QString dir = QFileDialog::getExistingDirectory(this, tr("Import folder"));
+            if (!dir.isEmpty())
+                m_panel->importPaths({dir});
+        });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -143,23 +145,94 @@ void MainWindow::buildMenus()
     edit->addAction(tr("Remove selected items"), m_panel, &ExemplarPanel::removeSelectedItems);
 
     QMenu *sets = menuBar()->addMenu(tr("&Sets"));
-    sets->addAction(tr("&New set"), m_panel, &ExemplarPanel::newSet);
+    sets->addAction(tr("&New set"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this, [this] {
+        m_tabs->setCurrentWidget(m_panel);
+        m_panel->newSet();
+    });
     sets->addAction(tr("&Rename set"), m_panel, &ExemplarPanel::renameCurrentSet);
     sets->addAction(tr("&Delete set"), m_panel, &ExemplarPanel::deleteCurrentSet);
 
     QMenu *reward = menuBar()->addMenu(tr("&Reward"));
+    reward->addAction(tr("&Compute embeddings"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
+        m_tabs->setCurrentWidget(m_rewardPanel);
+        m_rewardPanel->computeAll();
+    });
     QAction *preview = reward->addAction(tr("&Preview reward"), this, [this] {
         m_tabs->setCurrentWidget(m_previewPanel);
         m_previewPanel->startPreview();
     });
     preview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
 
+    QMenu *train = menuBar()->addMenu(tr("&Train"));
+    train->addAction(tr("&Start training"), QKeySequence(Qt::Key_F5), this, [this] {
+        m_tabs->setCurrentWidget(m_trainPanel);
+        m_trainPanel->startRun();
+    });
+    train->addAction(tr("&Pause / resume training"), QKeySequence(Qt::Key_F6), m_trainPanel,
+                     [this] {
+                         if (m_training->isRunning())
+                             m_trainPanel->togglePause();
+                     });
+    train->addAction(tr("S&top training"), QKeySequence(Qt::SHIFT | Qt::Key_F5), m_trainPanel,
+                     [this] {
+                         if (m_training->isRunning())
+                             m_trainPanel->stopRun();
+                     });
+    QMenu *generate = menuBar()->addMenu(tr("&Generate"));
+    generate->addAction(tr("&Generate clips"), QKeySequence(Qt::CTRL | Qt::Key_G), this, [this] {
+        m_tabs->setCurrentWidget(m_generatePanel);
+        m_generatePanel->startGeneration();
+    });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < m_tabs->count(); ++i)
+        view->addAction(m_tabs->tabText(i), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)), this,
+                        [this, i] { m_tabs->setCurrentIndex(i); });
+
     QMenu *play = menuBar()->addMenu(tr("&Playback"));
     play->addAction(tr("Play / stop selected (Space)"), m_panel, &ExemplarPanel::playSelected);
     QAction *loop = play->addAction(tr("&Loop"));
     loop->setCheckable(true);
     connect(loop, &QAction::toggled, m_playback, &PlaybackController::setLooping);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Getting started"), QKeySequence::HelpContents, this, [this] {
+        QMessageBox::information(this, tr("Getting started"), gettingStarted());
+    });
+    help->addAction(tr("&About DRAGON Studio"), this,
+                    [this] { QMessageBox::about(this, tr("About DRAGON Studio"), aboutText()); });
     rebuildRecentMenu();
+}
+
+QString MainWindow::gettingStarted()
+{
+    return tr("<h3>DRAGON Studio in six steps</h3><ol>"
+              "<li><b>Exemplar sets</b> (Ctrl+1): drop audio files or folders, or type "
+              "descriptions, into one set per sound you want (or want to avoid).</li>"
+              "<li><b>Prompts</b> (Ctrl+2): the train prompts the model practises on and the "
+              "eval prompts it is judged on (8 or more, so a win rate can mean something).</li>"
+              "<li><b>Reward</b> (Ctrl+3): choose an encoder, compute embeddings (Ctrl+E), and "
+              "add terms: a kind, a set, toward or away, a weight.</li>"
+              "<li><b>Preview</b> (Ctrl+4, Ctrl+P): generate a batch, see the reward's "
+              "distribution beside your exemplars, click any bar or point to hear it, and A/B "
+              "the best against the worst (Space, A, L).</li>"
+              "<li><b>Train</b> (Ctrl+5, F5): DRAGON fine-tunes in the background; watch the win "
+              "rate against the base model and listen to each round's best and worst clip. "
+              "Stopped runs continue from the runs list.</li>"
+              "<li><b>Generate</b> (Ctrl+6, Ctrl+G): make clips with the base or a fine-tuned "
+              "model (Load… a run's policy.pt) and add the ones you like to a set.</li></ol>");
+}
+
+QString MainWindow::aboutText()
+{
+    const dragon::BuildInfo info = dragon::BuildInfo::current();
+    return tr("<h3>DRAGON Studio %1</h3>"
+              "<p>Reward design and DRAGON fine-tuning for text-to-music diffusion models "
+              "(Distributional Rewards for Generative Optimization, arXiv 2504.15217).</p>"
+              "<p>Qt %2 · libtorch %3 (%4)<br>Pocket model: %5</p>")
+        .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()),
+             QString::fromStdString(info.libtorch), info.cuda ? tr("CUDA available") : tr("CPU"),
+             info.pocketCheckpoint.empty() ? tr("not found")
+                                           : QString::fromStdString(info.pocketCheckpoint));
 }
 
 void MainWindow::updateTitle()
@@ -298,6 +371,20 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_training->isRunning()) {
+        // Quitting stops the run at the end of its current step; its newest checkpoint stays,
+        // and the Train tab continues it later.
+        if (QApplication::platformName() != "offscreen" &&
+            QMessageBox::question(this, tr("Training is running"),
+                                  tr("Stop the training and quit? The newest checkpoint is "
+                                     "kept: continue the run later from the Train tab.")) !=
+                QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        statusBar()->showMessage(tr("Stopping the training..."));
+        m_training->stopAndWait();
+    }
     if (!confirmDiscard()) {
         event->ignore();
         return;

@@ -36,6 +36,10 @@ public:
     TrainPanel *trainPanel() const { return m_trainPanel; }
     PlaybackController *playback() const { return m_playback; }
     QString lastError() const { return m_lastError; }
+    QTabWidget *tabs() const { return m_tabs; }
+    // The Help menu's texts.
+    static QString gettingStarted();
+    static QString aboutText();
 
 protected:
     void closeEvent(QCloseEvent *event) override;

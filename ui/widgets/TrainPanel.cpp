@@ -1,6 +1,7 @@
 #include "widgets/TrainPanel.h"
 
 #include "document/ProjectDocument.h"
+#include "dragon/RunHistory.h"
 #include "playback/PlaybackController.h"
 #include "project/ProjectFolder.h"
 #include "widgets/AuditionView.h"
@@ -9,17 +10,21 @@
 #include "workers/TrainingController.h"
 
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <ctime>
 
@@ -53,7 +58,9 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
       m_demoSteps(spin(1, 200, 10)), m_evalEvery(spin(0, 1000, 5)), m_loss(new QComboBox),
       m_learningRate(new QDoubleSpinBox), m_beta(new QDoubleSpinBox),
       m_start(new QPushButton(tr("Start"))), m_pause(new QPushButton(tr("Pause"))),
-      m_stop(new QPushButton(tr("Stop"))), m_status(new QLabel), m_progress(new QProgressBar),
+      m_stop(new QPushButton(tr("Stop"))), m_continue(new QPushButton(tr("Continue run"))),
+      m_openRun(new QPushButton(tr("Open run folder"))), m_runs(new QTableWidget(0, 5)),
+      m_status(new QLabel), m_progress(new QProgressBar),
       m_rewardPlot(plot(tr("Round reward (mean, 10-90 % band)"), tr("reward"))),
       m_winPlot(plot(tr("Eval win rate vs base (95 % CI)"), tr("win rate"))),
       m_guardPlot(plot(tr("Guardrails"), tr("Vendi / CLAP x10"))),
@@ -94,8 +101,29 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     form->addRow(m_progress);
     form->addRow(m_status);
     m_status->setWordWrap(true);
+    auto *runsBox = new QGroupBox(tr("Runs of this project"));
+    auto *runsLayout = new QVBoxLayout(runsBox);
+    m_runs->setObjectName("runList");
+    m_runs->setHorizontalHeaderLabels(
+        {tr("Started"), tr("Reward"), tr("Rounds"), tr("Last win rate"), tr("State")});
+    m_runs->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_runs->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_runs->verticalHeader()->hide();
+    m_runs->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_runs->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_runs->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_runs->setMaximumHeight(130);
+    runsLayout->addWidget(m_runs);
+    auto *runButtons = new QHBoxLayout;
+    m_continue->setObjectName("continueRun");
+    m_continue->setToolTip(tr("Continue the selected run from its newest checkpoint"));
+    runButtons->addWidget(m_continue);
+    runButtons->addWidget(m_openRun);
+    runButtons->addStretch();
+    runsLayout->addLayout(runButtons);
     auto *left = new QVBoxLayout;
     left->addWidget(settings);
+    left->addWidget(runsBox);
     left->addWidget(
         new QLabel(tr("<b>Audition</b>: each round's best (D+) beside its worst (D−)")));
     left->addWidget(m_auditions, 1);
@@ -153,9 +181,133 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
                 m_progress->setValue(done);
                 m_progress->setFormat(phase + " %p%");
             });
+    connect(m_continue, &QPushButton::clicked, this, &TrainPanel::continueRun);
+    connect(m_openRun, &QPushButton::clicked, this, &TrainPanel::openRunFolder);
+    connect(m_runs, &QTableWidget::currentCellChanged, this, [this](int row) { showRun(row); });
+    connect(document, &ProjectDocument::documentReset, this, &TrainPanel::refreshRuns);
+    connect(document, &ProjectDocument::filePathChanged, this, &TrainPanel::refreshRuns);
     setRunning(false);
     setStatus(
         tr("Set the reward in the Reward tab and the prompts in the Prompts tab, then Start."));
+    refreshRuns();
+}
+
+bool TrainPanel::isTraining() const
+{
+    return m_training->isRunning();
+}
+
+void TrainPanel::refreshRuns()
+{
+    const QSignalBlocker block(m_runs);
+    const QString selected =
+        m_runs->currentRow() >= 0 && m_runs->item(m_runs->currentRow(), 0)
+            ? m_runs->item(m_runs->currentRow(), 0)->data(Qt::UserRole).toString()
+            : m_runDir;
+    m_runs->setRowCount(0);
+    const QString project = m_document->filePath();
+    if (!project.isEmpty())
+        for (const auto &run :
+             dragon::RunHistory::list(dragon::ProjectFolder::runsDir(project.toStdString()))) {
+            const int row = m_runs->rowCount();
+            m_runs->insertRow(row);
+            const QString name = QString::fromStdString(run.name);
+            auto *started =
+                new QTableWidgetItem(name.size() >= 15 && name[8] == '-'
+                                         ? QString("%1-%2-%3 %4:%5")
+                                               .arg(name.mid(0, 4), name.mid(4, 2), name.mid(6, 2),
+                                                    name.mid(9, 2), name.mid(11, 2))
+                                         : name);
+            started->setData(Qt::UserRole, QString::fromStdString(run.folder));
+            started->setData(Qt::UserRole + 1, run.resumable);
+            m_runs->setItem(row, 0, started);
+            m_runs->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(run.reward)));
+            m_runs->setItem(row, 2,
+                            new QTableWidgetItem(
+                                QString("%1 / %2").arg(run.roundsDone).arg(run.roundsPlanned)));
+            m_runs->setItem(row, 3,
+                            new QTableWidgetItem(run.evaluated ? tr("%1 [%2, %3] at round %4")
+                                                                     .arg(run.winRate, 0, 'f', 2)
+                                                                     .arg(run.winLower, 0, 'f', 2)
+                                                                     .arg(run.winUpper, 0, 'f', 2)
+                                                                     .arg(run.lastEvalRound)
+                                                               : tr("—")));
+            m_runs->setItem(row, 4, new QTableWidgetItem(QString::fromStdString(run.state)));
+            for (int c = 0; c < 5; ++c)
+                m_runs->item(row, c)->setToolTip(QString::fromStdString(run.folder));
+            if (QString::fromStdString(run.folder) == QFileInfo(selected).absoluteFilePath())
+                m_runs->setCurrentCell(row, 0);
+        }
+    const int row = m_runs->currentRow();
+    m_continue->setEnabled(!isTraining() && row >= 0 &&
+                           m_runs->item(row, 0)->data(Qt::UserRole + 1).toBool());
+    m_openRun->setEnabled(row >= 0 || !m_runDir.isEmpty());
+}
+
+void TrainPanel::showRun(int row)
+{
+    if (row < 0 || row >= m_runs->rowCount())
+        return;
+    const QString folder = m_runs->item(row, 0)->data(Qt::UserRole).toString();
+    m_continue->setEnabled(!isTraining() && m_runs->item(row, 0)->data(Qt::UserRole + 1).toBool());
+    m_openRun->setEnabled(true);
+    if (isTraining())
+        return; // the live run keeps the plots
+    m_runDir = folder;
+    clearPlots();
+    const std::string dir = folder.toStdString();
+    const auto summary = dragon::RunHistory::summarise(dir);
+    m_totalRounds = std::max(1, summary.roundsPlanned);
+    for (const auto &r : dragon::RunHistory::rounds(dir))
+        plotRound(r);
+    for (const auto &e : dragon::RunHistory::evaluations(dir))
+        plotEval(e);
+    for (const auto &clip : dragon::RunHistory::auditions(dir))
+        onAudition(clip);
+    setStatus(tr("Run of %1: %2, %3 of %4 rounds, %5.")
+                  .arg(m_runs->item(row, 0)->text(), QString::fromStdString(summary.reward))
+                  .arg(summary.roundsDone)
+                  .arg(summary.roundsPlanned)
+                  .arg(QString::fromStdString(summary.state)));
+}
+
+bool TrainPanel::continueRun()
+{
+    const int row = m_runs->currentRow();
+    if (isTraining() || row < 0 || !m_runs->item(row, 0)->data(Qt::UserRole + 1).toBool())
+        return false;
+    const QString folder = m_runs->item(row, 0)->data(Qt::UserRole).toString();
+    dragon::DragonConfig config;
+    try {
+        config = dragon::DragonConfig::fromFile((folder + "/config.json").toStdString());
+    } catch (const std::exception &e) {
+        setStatus(tr("Cannot continue this run: %1").arg(QString::fromStdString(e.what())), true);
+        return false;
+    }
+    showRun(row); // the curves so far, which the continued run extends
+    return launch(config, folder, true);
+}
+
+void TrainPanel::openRunFolder()
+{
+    const int row = m_runs->currentRow();
+    const QString folder =
+        row >= 0 ? m_runs->item(row, 0)->data(Qt::UserRole).toString() : m_runDir;
+    if (!folder.isEmpty())
+        QDesktopServices::openUrl(QUrl::fromLocalFile(folder));
+}
+
+void TrainPanel::clearPlots()
+{
+    for (auto *p : {m_rewardPlot, m_winPlot, m_guardPlot}) {
+        for (int g = 0; g < p->graphCount(); ++g)
+            p->graph(g)->data()->clear();
+        p->replot(QCustomPlot::rpQueuedReplot);
+    }
+    m_winErrors->data()->clear();
+    m_auditions->clear();
+    m_plus.clear();
+    m_minus.clear();
 }
 
 dragon::DragonConfig TrainPanel::configFromForm() const
@@ -211,7 +363,9 @@ void TrainPanel::setRunning(bool running)
          std::initializer_list<QWidget *>{m_rounds, m_loss, m_learningRate, m_beta,
                                           m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery})
         w->setEnabled(!running);
-    if (!running)
+    if (running)
+        m_continue->setEnabled(false);
+    else
         m_pause->setText(tr("Pause"));
 }
 
@@ -234,25 +388,27 @@ bool TrainPanel::startRun()
         setStatus(tr("Cannot train: %1.").arg(problems.join("; ")), true);
         return false;
     }
-    m_runDir = QString::fromStdString(
+    const QString runDir = QString::fromStdString(
         dragon::ProjectFolder::runsDir(m_document->filePath().toStdString()) + "/" +
         dragon::ProjectFolder::runName(std::time(nullptr)));
+    clearPlots();
+    return launch(config, runDir, false);
+}
+
+bool TrainPanel::launch(const dragon::DragonConfig &config, const QString &runDir, bool resumed)
+{
+    m_runDir = runDir;
     QDir().mkpath(m_runDir);
-    for (auto *p : {m_rewardPlot, m_winPlot, m_guardPlot})
-        for (int g = 0; g < p->graphCount(); ++g)
-            p->graph(g)->data()->clear();
-    m_winErrors->data()->clear();
-    m_auditions->clear();
-    m_plus.clear();
-    m_minus.clear();
     m_totalRounds = config.rounds;
     if (!m_training->start(config, m_runDir)) {
         setStatus(tr("A run is already active."), true);
         return false;
     }
     setRunning(true);
-    setStatus(
-        tr("Preparing (loading the model, embedding exemplars)... run folder %1").arg(m_runDir));
+    refreshRuns();
+    setStatus(resumed ? tr("Continuing the run in %1 from its newest checkpoint...").arg(m_runDir)
+                      : tr("Preparing (loading the model, embedding exemplars)... run folder %1")
+                            .arg(m_runDir));
     return true;
 }
 
@@ -271,13 +427,18 @@ void TrainPanel::stopRun()
     setStatus(tr("Stopping..."));
 }
 
-void TrainPanel::onRound(const dragon::RoundStats &s)
+void TrainPanel::plotRound(const dragon::RoundStats &s)
 {
     m_rewardPlot->graph(0)->addData(s.round, s.rewardP10);
     m_rewardPlot->graph(1)->addData(s.round, s.rewardP90);
     m_rewardPlot->graph(2)->addData(s.round, s.rewardMean);
     m_rewardPlot->rescaleAxes();
     m_rewardPlot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainPanel::onRound(const dragon::RoundStats &s)
+{
+    plotRound(s);
     QString text = tr("Round %1 / %2: reward %3, %4, loss %5, implicit accuracy %6, %7 s")
                        .arg(s.round)
                        .arg(m_totalRounds)
@@ -289,10 +450,12 @@ void TrainPanel::onRound(const dragon::RoundStats &s)
                        .arg(s.secondsTotal, 0, 'f', 1);
     if (!s.warning.empty())
         text += " — " + QString::fromStdString(s.warning);
+    if (m_training->isPaused())
+        text = tr("Paused after round %1 of %2.").arg(s.round).arg(m_totalRounds);
     setStatus(text);
 }
 
-void TrainPanel::onEval(const dragon::EvalStats &e)
+void TrainPanel::plotEval(const dragon::EvalStats &e)
 {
     m_winPlot->graph(0)->addData(e.round, e.winRate.rate);
     m_winErrors->addData(e.winRate.rate - e.winRate.lower, e.winRate.upper - e.winRate.rate);
@@ -303,6 +466,11 @@ void TrainPanel::onEval(const dragon::EvalStats &e)
     m_guardPlot->rescaleAxes();
     m_guardPlot->xAxis->setRange(0, std::max(1, m_totalRounds));
     m_guardPlot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainPanel::onEval(const dragon::EvalStats &e)
+{
+    plotEval(e);
     Q_EMIT statusMessage(tr("Eval at round %1: win rate %2 [%3, %4], p = %5; reward %6 -> %7, "
                             "better by %8 [%9, %10]")
                              .arg(e.round)
@@ -335,7 +503,14 @@ void TrainPanel::onFinished(int rounds, bool stopped, const QString &error)
 {
     setRunning(false);
     m_progress->setValue(m_progress->maximum());
-    if (!error.isEmpty())
+    const bool nothingKept = QDir(m_runDir + "/checkpoints").isEmpty() &&
+                             !QFileInfo::exists(m_runDir + "/metrics.jsonl");
+    if (!error.isEmpty() && rounds == 0 && nothingKept) {
+        // Failed while starting: leave no half-made run behind.
+        QDir(m_runDir).removeRecursively();
+        m_runDir.clear();
+        setStatus(tr("Training could not start: %1 (no run folder was kept)").arg(error), true);
+    } else if (!error.isEmpty())
         setStatus(tr("Training failed: %1").arg(error), true);
     else if (stopped)
         setStatus(tr("Stopped after %1 round(s); the last checkpoint is in %2.")
@@ -343,5 +518,6 @@ void TrainPanel::onFinished(int rounds, bool stopped, const QString &error)
                       .arg(m_runDir));
     else
         setStatus(tr("Finished %1 round(s). Run folder: %2").arg(rounds).arg(m_runDir));
+    refreshRuns();
     Q_EMIT runFinished();
 }

@@ -18,6 +18,7 @@ class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QTableWidget;
 
 namespace dragon {
 struct RoundStats;
@@ -29,7 +30,9 @@ struct DragonConfig;
 // The "Train" tab: DRAGON settings, Start / Pause / Stop, live plots of the round reward
 // (mean with the 10-90 % band) and of the eval win rate against the base model (Wilson 95 %
 // interval) with the guardrails (Vendi diversity, pocket-CLAP adherence), and the audition
-// clips (D+ and D- of each round) to listen to. Runs go to <project>.dragon.d/runs/<time>.
+// clips (D+ and D- of each round) to listen to. Runs go to <project>.dragon.d/runs/<time>; the
+// project's past runs are listed (started, reward, rounds, last win rate, state), selecting one
+// shows its plots and clips, and a stopped or killed run continues from the window.
 class TrainPanel : public QWidget
 {
     Q_OBJECT
@@ -43,10 +46,20 @@ public:
     int plottedRounds() const;
     int plottedEvaluations() const;
     int auditionCount() const;
+    QTableWidget *runList() const { return m_runs; }
+    QPushButton *continueButton() const { return m_continue; }
+    bool isTraining() const;
     AuditionView *auditionView() const { return m_auditions; }
 
 public Q_SLOTS:
     bool startRun(); // false (and a status message) if the project or settings cannot train
+    // Continues the selected run from its newest checkpoint (false: none selected, finished,
+    // or a run is active).
+    bool continueRun();
+    void refreshRuns();
+    // Shows run `row` of the list (plots and audition clips) while nothing trains.
+    void showRun(int row);
+    void openRunFolder();
     void togglePause();
     void stopRun();
 
@@ -57,6 +70,10 @@ Q_SIGNALS:
 private:
     void onRound(const dragon::RoundStats &s);
     void onEval(const dragon::EvalStats &e);
+    void plotRound(const dragon::RoundStats &s);
+    void plotEval(const dragon::EvalStats &e);
+    void clearPlots();
+    bool launch(const dragon::DragonConfig &config, const QString &runDir, bool resumed);
     void onAudition(const dragon::AuditionClip &c);
     void onFinished(int rounds, bool stopped, const QString &error);
     void setRunning(bool running);
@@ -68,7 +85,8 @@ private:
     QSpinBox *m_rounds, *m_promptsPerRound, *m_seeds, *m_demoSteps, *m_evalEvery;
     QComboBox *m_loss;
     QDoubleSpinBox *m_learningRate, *m_beta;
-    QPushButton *m_start, *m_pause, *m_stop;
+    QPushButton *m_start, *m_pause, *m_stop, *m_continue, *m_openRun;
+    QTableWidget *m_runs;
     QLabel *m_status;
     QProgressBar *m_progress;
     QCustomPlot *m_rewardPlot, *m_winPlot, *m_guardPlot;

@@ -14,6 +14,13 @@ TrainingController::TrainingController(QObject *parent)
     qRegisterMetaType<dragon::AuditionClip>();
 }
 
+void TrainingController::stopAndWait()
+{
+    m_service->setPaused(false);
+    m_service->stop();
+    m_service->wait();
+}
+
 TrainingController::~TrainingController()
 {
     m_service->stop();

@@ -29,6 +29,9 @@ public:
     bool isPaused() const;
     bool start(const dragon::DragonConfig &config, const QString &runDir);
     void stop();
+    // Stops and returns when the run's thread has ended (within about a second; the newest
+    // checkpoint stays on disk, so the run can be continued).
+    void stopAndWait();
     void setPaused(bool paused);
 
 Q_SIGNALS:
