@@ -37,6 +37,26 @@ void RunFolder::create() const
 {
     fs::create_directories(checkpoints());
     fs::create_directories(audition());
+    if (m_writer && !fs::exists(file("README.txt")))
+        AtomicFileWriter::write(
+            file("README.txt").string(),
+            "A DRAGON Studio training run. What each file is:\n"
+            "  config.json         the run's settings and the project it trained on (a stopped\n"
+            "                      run continues from these: the Train tab's Continue run, or\n"
+            "                      dragon train --out THIS_FOLDER --resume)\n"
+            "  metrics.jsonl       one row per round: reward quantiles, loss, implicit accuracy,\n"
+            "                      timings (metrics.csv: the same numbers as a table)\n"
+            "  eval.jsonl          one row per evaluation: win rate against the base model with\n"
+            "                      its 95 % interval and sign-test p, reward of both, guardrails\n"
+            "  audition/           each round's best (-plus) and worst (-minus) clip, WAV, with a\n"
+            "                      .json sidecar (prompt, seed, reward)\n"
+            "  eval-base/          the base model's evaluation clips (cached)\n"
+            "  checkpoints/        round-NNNNNN.pt: full training state for resuming\n"
+            "  policy.pt           the newest fine-tuned model: dragon generate --generator\n"
+            "                      policy.pt, or Load... on the Generate tab\n"
+            "  best-policy.pt      the model of the evaluation with the best lower bound, once\n"
+            "                      it beat the base model (+ .json: which round)\n",
+            AtomicFileWriter::Durability::Fast);
 }
 
 void RunFolder::writeConfig(const DragonConfig &config) const

@@ -1,7 +1,9 @@
 // The Train tab: refuses to start without a saved project or prompts (and says why), runs a
 // short DRAGON run in the background with live reward and win-rate plots and audition clips,
 // and stops within a couple of seconds when asked.
+#include "audio/AudioFileReader.h"
 #include "document/ProjectDocument.h"
+#include "facade/GeneratorService.h"
 #include "model/CorpusGenerator.h"
 #include "playback/PlaybackController.h"
 #include "project/ProjectFile.h"
@@ -126,6 +128,32 @@ private Q_SLOTS:
         QVERIFY(panel.runDirectory().startsWith(path + ".d/runs/"));
         QVERIFY(QFileInfo::exists(panel.runDirectory() + "/metrics.jsonl"));
         QVERIFY(QFileInfo::exists(panel.runDirectory() + "/checkpoints"));
+        QVERIFY(QFileInfo::exists(panel.runDirectory() + "/README.txt"));
+        // Exports: files that exist and parse.
+        QTemporaryDir out;
+        QVERIFY(panel.exportMetrics(out.filePath("m.csv")));
+        QFile csv(out.filePath("m.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().split('\n');
+        QVERIFY2(lines[0].startsWith("round,reward_mean,"), lines[0].constData());
+        QCOMPARE(lines[1].split(',')[0], QByteArray("1"));
+        QCOMPARE(lines[2].split(',')[0], QByteArray("2"));
+        QVERIFY(panel.exportPlots(out.filePath("run")));
+        for (const char *name : {"reward", "win-rate", "guardrails"}) {
+            QFile png(out.filePath(QString("run-%1.png").arg(name)));
+            QFile pdf(out.filePath(QString("run-%1.pdf").arg(name)));
+            QVERIFY(png.open(QIODevice::ReadOnly) && pdf.open(QIODevice::ReadOnly));
+            QCOMPARE(png.read(8), QByteArray("\x89PNG\r\n\x1a\n", 8));
+            QCOMPARE(pdf.read(5), QByteArray("%PDF-"));
+        }
+        QVERIFY(panel.exportModel(out.filePath("tuned.pt")));
+        QVERIFY(GeneratorService::load(out.filePath("tuned.pt").toStdString(), "cpu"));
+        QCOMPARE(panel.exportClips(out.filePath("clips"), true), 4);
+        QCOMPARE(AudioFileReader::probe(out.filePath("clips/round-000002-plus.flac").toStdString())
+                     .sampleRate,
+                 AudioFileReader::probe(
+                     (panel.runDirectory() + "/audition/round-000002-plus.wav").toStdString())
+                     .sampleRate);
         if (qEnvironmentVariableIsSet("DRAGON_SCREENSHOT_DIR")) {
             panel.resize(1200, 720);
             panel.show();

@@ -8,6 +8,7 @@
 #include "widgets/GeneratorPicker.h"
 #include "workers/GenerationController.h"
 
+#include <QDesktopServices>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
@@ -197,6 +198,13 @@ GeneratePanel::GeneratePanel(PlaybackController *playback, QWidget *parent)
     auto *targetsColumn = new QVBoxLayout;
     targetsColumn->addWidget(new QLabel(tr("Exemplar sets")));
     targetsColumn->addWidget(m_setTargets, 1);
+    auto *openFolder = new QPushButton(tr("Open generations folder"));
+    openFolder->setObjectName("openGenerations");
+    connect(openFolder, &QPushButton::clicked, this, [this] {
+        QDir().mkpath(m_outputDir);
+        QDesktopServices::openUrl(QUrl::fromLocalFile(m_outputDir));
+    });
+    targetsColumn->addWidget(openFolder);
     lists->addLayout(targetsColumn);
     layout->addLayout(lists, 1);
 

@@ -1,5 +1,7 @@
 #include "widgets/TrainPanel.h"
 
+#include "audio/AudioFileReader.h"
+#include "audio/AudioFileWriter.h"
 #include "document/ProjectDocument.h"
 #include "dragon/RunHistory.h"
 #include "playback/PlaybackController.h"
@@ -13,6 +15,7 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -20,6 +23,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -59,8 +63,8 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
       m_learningRate(new QDoubleSpinBox), m_beta(new QDoubleSpinBox),
       m_start(new QPushButton(tr("Start"))), m_pause(new QPushButton(tr("Pause"))),
       m_stop(new QPushButton(tr("Stop"))), m_continue(new QPushButton(tr("Continue run"))),
-      m_openRun(new QPushButton(tr("Open run folder"))), m_runs(new QTableWidget(0, 5)),
-      m_status(new QLabel), m_progress(new QProgressBar),
+      m_openRun(new QPushButton(tr("Open run folder"))), m_export(new QPushButton(tr("Export"))),
+      m_runs(new QTableWidget(0, 5)), m_status(new QLabel), m_progress(new QProgressBar),
       m_rewardPlot(plot(tr("Round reward (mean, 10-90 % band)"), tr("reward"))),
       m_winPlot(plot(tr("Eval win rate vs base (95 % CI)"), tr("win rate"))),
       m_guardPlot(plot(tr("Guardrails"), tr("Vendi / CLAP x10"))),
@@ -119,7 +123,36 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     m_continue->setToolTip(tr("Continue the selected run from its newest checkpoint"));
     runButtons->addWidget(m_continue);
     runButtons->addWidget(m_openRun);
+    runButtons->addWidget(m_export);
     runButtons->addStretch();
+    auto *exports = new QMenu(m_export);
+    exports->addAction(tr("Metrics (CSV)…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"), "metrics.csv",
+                                                          tr("CSV (*.csv)"));
+        if (!path.isEmpty())
+            exportMetrics(path);
+    });
+    exports->addAction(tr("Plots (PNG and PDF)…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export plots"), "dragon-run",
+                                                          tr("Base name (*)"));
+        if (!path.isEmpty())
+            exportPlots(path);
+    });
+    exports->addAction(tr("Fine-tuned model…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export the fine-tuned model"),
+                                                          "fine-tuned.pt", tr("Model (*.pt)"));
+        if (!path.isEmpty())
+            exportModel(path);
+    });
+    for (const bool flac : {true, false})
+        exports->addAction(
+            flac ? tr("Audition clips (FLAC)…") : tr("Audition clips (WAV)…"), this, [this, flac] {
+                const QString dir =
+                    QFileDialog::getExistingDirectory(this, tr("Export the audition clips to"));
+                if (!dir.isEmpty())
+                    exportClips(dir, flac);
+            });
+    m_export->setMenu(exports);
     runsLayout->addLayout(runButtons);
     auto *left = new QVBoxLayout;
     left->addWidget(settings);
@@ -295,6 +328,84 @@ void TrainPanel::openRunFolder()
         row >= 0 ? m_runs->item(row, 0)->data(Qt::UserRole).toString() : m_runDir;
     if (!folder.isEmpty())
         QDesktopServices::openUrl(QUrl::fromLocalFile(folder));
+}
+
+bool TrainPanel::exportMetrics(const QString &csvPath)
+{
+    const QString source = m_runDir + "/metrics.csv";
+    if (m_runDir.isEmpty() || !QFileInfo::exists(source)) {
+        setStatus(tr("No metrics to export: choose a run with finished rounds."), true);
+        return false;
+    }
+    QFile::remove(csvPath);
+    if (!QFile::copy(source, csvPath)) {
+        setStatus(tr("Cannot write %1").arg(csvPath), true);
+        return false;
+    }
+    setStatus(tr("Metrics exported to %1").arg(csvPath));
+    return true;
+}
+
+bool TrainPanel::exportPlots(const QString &basePath)
+{
+    QStringList written;
+    const std::pair<QCustomPlot *, const char *> plots[] = {
+        {m_rewardPlot, "reward"}, {m_winPlot, "win-rate"}, {m_guardPlot, "guardrails"}};
+    for (const auto &[plot, name] : plots) {
+        const QString base = basePath + "-" + name;
+        if (!plot->savePng(base + ".png", 900, 500) || !plot->savePdf(base + ".pdf", 900, 500)) {
+            setStatus(tr("Cannot write %1.png / .pdf").arg(base), true);
+            return false;
+        }
+        written << QFileInfo(base).fileName();
+    }
+    setStatus(tr("Plots exported: %1 (.png and .pdf)").arg(written.join(", ")));
+    return true;
+}
+
+bool TrainPanel::exportModel(const QString &path)
+{
+    const QString source = m_runDir + "/policy.pt";
+    if (m_runDir.isEmpty() || !QFileInfo::exists(source)) {
+        setStatus(tr("This run has no fine-tuned model yet (policy.pt)."), true);
+        return false;
+    }
+    for (const QString &suffix : {QString(), QString(".xxh3")}) {
+        if (!suffix.isEmpty() && !QFileInfo::exists(source + suffix))
+            continue;
+        QFile::remove(path + suffix);
+        if (!QFile::copy(source + suffix, path + suffix)) {
+            setStatus(tr("Cannot write %1").arg(path + suffix), true);
+            return false;
+        }
+    }
+    setStatus(tr("Model exported to %1 (dragon generate --generator %1, or Load… on the "
+                 "Generate tab)")
+                  .arg(path));
+    return true;
+}
+
+int TrainPanel::exportClips(const QString &folder, bool flac)
+{
+    int written = 0;
+    QDir().mkpath(folder);
+    for (const auto &clip : dragon::RunHistory::auditions(m_runDir.toStdString())) {
+        const QString target = folder + "/" +
+                               QFileInfo(QString::fromStdString(clip.path)).completeBaseName() +
+                               (flac ? ".flac" : ".wav");
+        try {
+            dragon::AudioFileWriter::write(
+                target.toStdString(), dragon::AudioFileReader::read(clip.path),
+                {flac ? dragon::AudioContainer::Flac : dragon::AudioContainer::Wav});
+            ++written;
+        } catch (const std::exception &e) {
+            setStatus(tr("Cannot export %1: %2").arg(target, QString::fromStdString(e.what())),
+                      true);
+            return written;
+        }
+    }
+    setStatus(tr("%n audition clip(s) exported to %1", nullptr, written).arg(folder));
+    return written;
 }
 
 void TrainPanel::clearPlots()

@@ -60,6 +60,11 @@ public Q_SLOTS:
     // Shows run `row` of the list (plots and audition clips) while nothing trains.
     void showRun(int row);
     void openRunFolder();
+    // Exports of the shown run (false, with the reason in the status, when it cannot).
+    bool exportMetrics(const QString &csvPath);
+    bool exportPlots(const QString &basePath); // BASE-reward/-win-rate/-guardrails .png + .pdf
+    bool exportModel(const QString &path);     // policy.pt, which dragon generate loads
+    int exportClips(const QString &folder, bool flac); // the audition clips; returns how many
     void togglePause();
     void stopRun();
 
@@ -85,7 +90,7 @@ private:
     QSpinBox *m_rounds, *m_promptsPerRound, *m_seeds, *m_demoSteps, *m_evalEvery;
     QComboBox *m_loss;
     QDoubleSpinBox *m_learningRate, *m_beta;
-    QPushButton *m_start, *m_pause, *m_stop, *m_continue, *m_openRun;
+    QPushButton *m_start, *m_pause, *m_stop, *m_continue, *m_openRun, *m_export;
     QTableWidget *m_runs;
     QLabel *m_status;
     QProgressBar *m_progress;
