@@ -193,15 +193,45 @@ int makeDemoProject(const Args &args)
     text.items = {ExemplarItem::textItem("a slow dreamy pad in D minor with soft drums"),
                   ExemplarItem::textItem("warm analog chords, lo-fi, relaxed tempo")};
     project.exemplarSets.push_back(text);
-    project.trainPrompts = {"ambient pad in D minor", "lo-fi chords with soft drums",
-                            "bright chiptune melody", "cinematic strings swell"};
-    project.evalPrompts = {"dreamy ambient texture", "upbeat house groove"};
+    // Prompts in the pocket model's caption grammar (every word known to it): 8 to train on,
+    // and 16 others to judge on, so a win rate over prompts can reach significance (16 of 16
+    // prompts won gives a 95 % lower bound of 0.81; 13 of 16, 0.57).
+    project.trainPrompts = {"a slow ambient track in d minor with soft sine",
+                            "a mid-tempo lo-fi track in a minor with electric piano",
+                            "a fast chiptune track in c major with square lead",
+                            "a slow cinematic track in g minor with electric piano",
+                            "a fast house track in f major with plucked strings",
+                            "a mid-tempo jazz track in e minor with soft sine",
+                            "a fast techno track in c# minor with saw synth",
+                            "a mid-tempo folk track in d major with plucked strings"};
+    project.evalPrompts = {"a slow ambient track in c minor with soft sine",
+                           "a slow ambient track in e minor with electric piano",
+                           "a slow cinematic track in c# minor with electric piano",
+                           "a slow lo-fi track in d# major with soft sine",
+                           "a mid-tempo jazz track in a minor with electric piano",
+                           "a mid-tempo jazz track in g# minor with electric piano",
+                           "a mid-tempo folk track in e major with plucked strings",
+                           "a mid-tempo folk track in c minor with plucked strings",
+                           "a mid-tempo lo-fi track in f minor with soft sine",
+                           "a fast jazz track in b minor with soft sine",
+                           "a fast chiptune track in a minor with square lead",
+                           "a fast chiptune track in e major with square lead",
+                           "a fast house track in g minor with square lead",
+                           "a fast house track in a major with plucked strings",
+                           "a fast techno track in g minor with saw synth",
+                           "a fast techno track in e major with saw synth"};
     // A reward ready to preview and train: sound like the warm pads (pocket CLAP, centroid).
     RewardTerm towardWarm;
     towardWarm.type = "exemplar-similarity";
     towardWarm.exemplarSet = project.exemplarSets.front().id;
     project.reward.encoder = "pocket-clap";
     project.reward.terms = {towardWarm};
+    // Settings chosen for this reward on one run (seed 1, see README.md): a learning rate three
+    // times the engine's default moved the eval win rate's lower bound above 0.5 by round 15 at
+    // about two minutes; at round 25 and after it had fallen back, so 20 rounds.
+    project.training.rounds = 20;
+    project.training.learningRate = 3e-5;
+    project.training.evalEvery = 5;
     const fs::path file = dir / "demo.dragon";
     ProjectFile::save(project, file.string());
     std::cout << file.string() << "\n";

@@ -58,6 +58,7 @@ int train(const Args &input)
     } else if (!projectPath.empty()) {
         config.project = ProjectFile::load(projectPath);
         config.projectPath = fs::absolute(projectPath).string();
+        config.applyTrainingSettings(config.project.training); // the options below override
         if (out.empty())
             out = (fs::path(ProjectFolder::runsDir(projectPath)) /
                    ProjectFolder::runName(std::time(nullptr)))

@@ -52,6 +52,19 @@ bool parseLabelBaseline(const std::string &name, LabelBaseline &baseline)
     return false;
 }
 
+void DragonConfig::applyTrainingSettings(const TrainingSettings &t)
+{
+    rounds = t.rounds.value_or(rounds);
+    promptsPerRound = t.promptsPerRound.value_or(promptsPerRound);
+    seedsPerPrompt = t.seedsPerPrompt.value_or(seedsPerPrompt);
+    demoSteps = t.demoSteps.value_or(demoSteps);
+    evalEvery = t.evalEvery.value_or(evalEvery);
+    learningRate = t.learningRate.value_or(learningRate);
+    beta = t.beta.value_or(beta);
+    if (t.loss)
+        parsePreferenceLoss(*t.loss, loss); // the project file admits only "dpo" and "kto"
+}
+
 std::string DragonConfig::toJson() const
 {
     nlohmann::json sets = nlohmann::json::array();

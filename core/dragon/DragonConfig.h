@@ -82,6 +82,8 @@ struct DragonConfig
     int rank = 0;
     std::string master = "127.0.0.1:29500";
 
+    // The project's saved training settings (the Train tab's form), where set.
+    void applyTrainingSettings(const TrainingSettings &settings);
     std::string toJson() const;
     // Throws JsonFormatError (a std::runtime_error) naming the bad field, ProjectError for the
     // project file it names; never a library exception.

@@ -55,7 +55,7 @@ std::string Project::newSetId() const
 bool Project::operator==(const Project &o) const
 {
     return name == o.name && exemplarSets == o.exemplarSets && trainPrompts == o.trainPrompts &&
-           evalPrompts == o.evalPrompts && reward == o.reward;
+           evalPrompts == o.evalPrompts && reward == o.reward && training == o.training;
 }
 
 } // namespace dragon

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "project/TrainingSettings.h"
 #include "rewards/RewardDefinition.h"
 
 #include <string>
@@ -44,6 +45,7 @@ struct Project
     std::vector<std::string> trainPrompts;
     std::vector<std::string> evalPrompts;
     RewardDefinition reward; // the encoder and the reward terms
+    TrainingSettings training;
 
     ExemplarSet *findSet(const std::string &id);
     const ExemplarSet *findSet(const std::string &id) const;

@@ -73,7 +73,9 @@ std::int64_t JsonObject::integer(const char *key, std::int64_t fallback, std::in
         "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
     if (v->is_number_unsigned()) {
         const std::uint64_t u = v->get<std::uint64_t>();
-        if (max < 0 || u > std::uint64_t(max))
+        // Below the minimum too (found by the project's "training" block: a 0 read as unsigned
+        // skipped the lower limit).
+        if (max < 0 || u > std::uint64_t(max) || (min > 0 && u < std::uint64_t(min)))
             refuse(key, limits);
         return std::int64_t(u);
     }

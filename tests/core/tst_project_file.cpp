@@ -56,6 +56,7 @@ class TestProjectFile : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void roundTrip();
+    void trainingSettingsRoundTrip();
     void roundTripKeepsPartialAudioFacts();
     void pathsInsideProjectAreRelative();
     void movedProjectFolderStillResolves();
@@ -163,6 +164,25 @@ void TestProjectFile::externalFilesUseAbsoluteFallback()
              QDir(audioDir.path()).filePath("a.wav"));
 }
 
+void TestProjectFile::trainingSettingsRoundTrip()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("t.dragon").toStdString();
+    Project p;
+    p.name = "T";
+    ProjectFile::save(p, path);
+    QVERIFY(ProjectFile::load(path).training.empty()); // absent: every setting unset
+    QVERIFY(fixtures::readFile(path).find("\"training\"") == std::string::npos);
+    p.training.rounds = 20;
+    p.training.learningRate = 3e-5;
+    p.training.loss = "kto";
+    ProjectFile::save(p, path);
+    const Project back = ProjectFile::load(path);
+    QCOMPARE(back.training, p.training);
+    QCOMPARE(*back.training.rounds, 20);
+    QVERIFY(!back.training.beta); // only what was set
+}
+
 void TestProjectFile::damaged_data()
 {
     QTest::addColumn<QByteArray>("content");
@@ -190,6 +210,13 @@ void TestProjectFile::damaged_data()
     QTest::newRow("string as duration")
         << head + audioItem + R"("durationSeconds":"long"}]}]})" << ProjectErrorKind::Malformed
         << "\"durationSeconds\" of an item of set 'Pads' must be a number";
+    QTest::newRow("training loss")
+        << head + R"("training":{"loss":"ppo"}})" << ProjectErrorKind::Malformed
+        << "\"loss\" of \"training\" must be \"dpo\" or \"kto\"";
+    QTest::newRow("training rounds")
+        << head + R"("training":{"rounds":0}})" << ProjectErrorKind::Malformed << "rounds";
+    QTest::newRow("training lr text") << head + R"("training":{"learningRate":"fast"}})"
+                                      << ProjectErrorKind::Malformed << "learningRate";
     QTest::newRow("1e400") << head + audioItem + R"("durationSeconds":1e400}]}]})"
                            << ProjectErrorKind::Malformed << "out of range";
     QTest::newRow("version 1e30") << QByteArray(

@@ -10,14 +10,18 @@
 #include "widgets/AuditionView.h"
 #include "widgets/GeneratorPicker.h"
 #include "widgets/MainWindow.h"
+#include "widgets/QCustomPlotInclude.h"
 #include "widgets/RewardPanel.h"
 #include "widgets/TrainPanel.h"
+#include "widgets/TrainingDashboard.h"
 #include "workers/TrainingController.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -95,6 +99,48 @@ private Q_SLOTS:
         QVERIFY(!panel.startRun());
         QVERIFY2(panel.status().contains("no training prompts"), qPrintable(panel.status()));
         QVERIFY(!training.isRunning());
+        // Start is disabled while the project cannot train, with the reason beside it.
+        QPushButton *start = panel.findChild<QPushButton *>(QString(), Qt::FindDirectChildrenOnly);
+        Q_UNUSED(start);
+        QVERIFY(!panel.startBlockedReason().isEmpty());
+        QVERIFY2(panel.startBlockedReason().contains("no training prompts"),
+                 qPrintable(panel.startBlockedReason()));
+        QVERIFY(panel.findChild<QLabel *>("startHint")->text().contains("no training prompts"));
+        // With prompts it may start, with a note that 4 eval prompts cannot reach significance.
+        document.reset(trainableProject(), path);
+        QVERIFY2(panel.startBlockedReason().isEmpty(), qPrintable(panel.startBlockedReason()));
+        QVERIFY2(panel.startWarning().contains("only 4 eval prompt"),
+                 qPrintable(panel.startWarning()));
+        // A set without usable items is named by its name, not its id.
+        Project empty = trainableProject();
+        empty.exemplarSets = {{"set-7", "My refs", {}}};
+        RewardTerm similar;
+        similar.exemplarSet = "set-7";
+        empty.reward.terms = {similar};
+        document.reset(empty, path);
+        QVERIFY2(panel.startBlockedReason().contains("'My refs' is empty") &&
+                     !panel.startBlockedReason().contains("set-7"),
+                 qPrintable(panel.startBlockedReason()));
+    }
+
+    void formFollowsTheProjectsSettings()
+    {
+        Fixture f(3, 0);
+        QCOMPARE(f.panel.findChild<QSpinBox *>("roundsSpin")->value(), 3); // set by the fixture
+        QCOMPARE(*f.document.project().training.rounds, 3);                // and stored
+        Project p = trainableProject();
+        p.training.rounds = 20;
+        p.training.learningRate = 3e-5;
+        p.training.loss = "kto";
+        f.document.reset(p, f.path);
+        QCOMPARE(f.panel.findChild<QSpinBox *>("roundsSpin")->value(), 20);
+        QCOMPARE(f.panel.findChild<QComboBox *>("lossCombo")->currentData().toString(),
+                 QString("kto"));
+        const DragonConfig config = f.panel.configFromForm();
+        QCOMPARE(config.rounds, 20);
+        QCOMPARE(config.learningRate, 3e-5);
+        QCOMPARE(config.loss, PreferenceLoss::Kto);
+        QCOMPARE(config.beta, DragonConfig().beta); // unset: the engine's default
     }
 
     void runsAndPlotsLive()
@@ -139,7 +185,7 @@ private Q_SLOTS:
         QCOMPARE(lines[1].split(',')[0], QByteArray("1"));
         QCOMPARE(lines[2].split(',')[0], QByteArray("2"));
         QVERIFY(panel.exportPlots(out.filePath("run")));
-        for (const char *name : {"reward", "win-rate", "guardrails"}) {
+        for (const char *name : {"reward", "win-rate", "loss", "guardrails"}) {
             QFile png(out.filePath(QString("run-%1.png").arg(name)));
             QFile pdf(out.filePath(QString("run-%1.pdf").arg(name)));
             QVERIFY(png.open(QIODevice::ReadOnly) && pdf.open(QIODevice::ReadOnly));
@@ -220,6 +266,8 @@ private Q_SLOTS:
         QCOMPARE(again.plottedRounds(), 3);
         QCOMPARE(again.auditionCount(), 6);
         QVERIFY(again.auditionView()->positiveList()->item(0)->text().contains("round 3"));
+        QCOMPARE(again.auditionView()->positiveList()->currentRow(), 0); // the newest round
+        QVERIFY(again.auditionView()->currentPath().endsWith("round-000003-plus.wav"));
         QVERIFY(again.status().contains("finished"));
     }
 
@@ -274,6 +322,69 @@ private Q_SLOTS:
                  qPrintable(runs->item(0, 4)->text()));
         runs->setCurrentCell(0, 0);
         QVERIFY(again.trainPanel()->continueButton()->isEnabled());
+    }
+
+    void dashboardShowsTermsAndKeepsLinesInside()
+    {
+        TrainingDashboard dashboard;
+        dashboard.resize(600, 800);
+        dashboard.clear(10);
+        for (int r = 1; r <= 3; ++r) {
+            RoundStats s;
+            s.round = r;
+            s.rewardP10 = -1.0 * r;
+            s.rewardP50 = 0.5 * r;
+            s.rewardP90 = 2.0 * r;
+            s.loss.loss = 0.7 - 0.1 * r;
+            s.loss.implicitAccuracy = 0.5 + 0.1 * r;
+            s.terms = {{"loudness", 0, -20.0 + r, -18.0 + r, -16.0 + r},
+                       {"similarity", 0, 0.1, 0.2 * r, 0.3 * r}};
+            dashboard.addRound(s);
+        }
+        EvalStats e;
+        e.round = 3;
+        e.winRate.rate = 0.7;
+        e.winRate.lower = 0.55;
+        e.winRate.upper = 0.82;
+        e.vendiBase = 8.0;
+        e.vendiPolicy = 7.5;
+        e.clapBase = 0.2;
+        e.clapPolicy = 0.18;
+        dashboard.addEval(e);
+        QCOMPARE(dashboard.plottedRounds(), 3);
+        QCOMPARE(dashboard.plottedEvaluations(), 1);
+        // The chooser offers the reward and each term; a term is drawn in its own units.
+        QComboBox *term = dashboard.termChooser();
+        QCOMPARE(term->count(), 3);
+        QCOMPARE(term->itemText(1), QString("loudness"));
+        term->setCurrentIndex(1);
+        QCustomPlot *reward = dashboard.plots()[0].first;
+        QCPGraph *median = reward->graph(2);
+        QCOMPARE(median->data()->at(0)->value, -17.0);
+        QCOMPARE(reward->yAxis->label(), QString("loudness"));
+        // Every line stays inside its plot: the axes hold every value, and x spans the run.
+        for (const auto &[plot, name] : dashboard.plots()) {
+            QCOMPARE(plot->xAxis->range().lower, 0.0);
+            QVERIFY2(plot->xAxis->range().upper >= 10.0, qPrintable(name));
+            for (int g = 0; g < plot->graphCount(); ++g) {
+                QCPGraph *graph = plot->graph(g);
+                for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
+                    QVERIFY2(graph->valueAxis()->range().contains(it->value),
+                             qPrintable(QString("%1: %2 outside %3..%4")
+                                            .arg(name)
+                                            .arg(it->value)
+                                            .arg(graph->valueAxis()->range().lower)
+                                            .arg(graph->valueAxis()->range().upper)));
+            }
+        }
+        // A new run starts from empty plots.
+        dashboard.clear(5);
+        QCOMPARE(dashboard.plottedRounds(), 0);
+        QCOMPARE(dashboard.plottedEvaluations(), 0);
+        QCOMPARE(term->count(), 1);
+        for (const auto &[plot, name] : dashboard.plots())
+            for (int g = 0; g < plot->graphCount(); ++g)
+                QVERIFY2(plot->graph(g)->data()->isEmpty(), qPrintable(name));
     }
 
     void shortcutsAndHelp()

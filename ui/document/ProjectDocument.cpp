@@ -106,6 +106,15 @@ void ProjectDocument::setPrompts(const std::vector<std::string> &train,
     Q_EMIT modifiedChanged(true);
 }
 
+void ProjectDocument::setTraining(const dragon::TrainingSettings &training)
+{
+    if (training == m_project.training)
+        return;
+    m_project.training = training;
+    m_extraModified = true;
+    Q_EMIT modifiedChanged(true);
+}
+
 void ProjectDocument::setReward(const dragon::RewardDefinition &reward)
 {
     if (reward == m_project.reward)

@@ -39,6 +39,8 @@ public:
                   int importId = 0);
     void removeItems(const QString &setId, QVector<int> rows);
     void setPrompts(const std::vector<std::string> &train, const std::vector<std::string> &eval);
+    // The Train tab's form (not on the undo stack, like prompts).
+    void setTraining(const dragon::TrainingSettings &training);
     // The encoder and reward terms: one undo step per edit (number edits of one term merge).
     void setReward(const dragon::RewardDefinition &reward);
 

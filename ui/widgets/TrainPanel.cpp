@@ -4,11 +4,13 @@
 #include "audio/AudioFileWriter.h"
 #include "document/ProjectDocument.h"
 #include "dragon/RunHistory.h"
+#include "encoders/EncoderFactory.h"
 #include "playback/PlaybackController.h"
 #include "project/ProjectFolder.h"
 #include "widgets/AuditionView.h"
 #include "widgets/GeneratorPicker.h"
 #include "widgets/QCustomPlotInclude.h"
+#include "widgets/TrainingDashboard.h"
 #include "workers/TrainingController.h"
 
 #include <QComboBox>
@@ -42,17 +44,6 @@ QSpinBox *spin(int low, int high, int value)
     return s;
 }
 
-QCustomPlot *plot(const QString &title, const QString &yLabel)
-{
-    auto *p = new QCustomPlot;
-    p->setMinimumHeight(170);
-    p->plotLayout()->insertRow(0);
-    p->plotLayout()->addElement(0, 0, new QCPTextElement(p, title, QFont("sans", 9, QFont::Bold)));
-    p->xAxis->setLabel("round");
-    p->yAxis->setLabel(yLabel);
-    return p;
-}
-
 } // namespace
 
 TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
@@ -65,9 +56,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
       m_stop(new QPushButton(tr("Stop"))), m_continue(new QPushButton(tr("Continue run"))),
       m_openRun(new QPushButton(tr("Open run folder"))), m_export(new QPushButton(tr("Export"))),
       m_runs(new QTableWidget(0, 5)), m_status(new QLabel), m_progress(new QProgressBar),
-      m_rewardPlot(plot(tr("Round reward (mean, 10-90 % band)"), tr("reward"))),
-      m_winPlot(plot(tr("Eval win rate vs base (95 % CI)"), tr("win rate"))),
-      m_guardPlot(plot(tr("Guardrails"), tr("Vendi / CLAP x10"))),
+      m_dashboard(new TrainingDashboard), m_startHint(new QLabel),
       m_auditions(new AuditionView(playback))
 {
     const dragon::DragonConfig defaults;
@@ -102,9 +91,14 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     buttons->addWidget(m_pause);
     buttons->addWidget(m_stop);
     form->addRow(buttons);
+    m_startHint->setObjectName("startHint");
+    m_startHint->setWordWrap(true);
+    form->addRow(m_startHint);
     form->addRow(m_progress);
     form->addRow(m_status);
     m_status->setWordWrap(true);
+    m_status->setMinimumHeight(m_status->fontMetrics().lineSpacing() * 3 + 4);
+    m_status->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     auto *runsBox = new QGroupBox(tr("Runs of this project"));
     auto *runsLayout = new QVBoxLayout(runsBox);
     m_runs->setObjectName("runList");
@@ -162,43 +156,10 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     left->addWidget(m_auditions, 1);
 
     auto *plots = new QVBoxLayout;
-    plots->addWidget(m_rewardPlot);
-    plots->addWidget(m_winPlot);
-    plots->addWidget(m_guardPlot);
+    plots->addWidget(m_dashboard);
     auto *layout = new QHBoxLayout(this);
     layout->addLayout(left, 2);
     layout->addLayout(plots, 3);
-
-    // Reward: mean line, band between p10 and p90.
-    auto *p10 = m_rewardPlot->addGraph();
-    auto *p90 = m_rewardPlot->addGraph();
-    auto *mean = m_rewardPlot->addGraph();
-    p10->setPen(QPen(QColor(120, 150, 220, 80)));
-    p90->setPen(QPen(QColor(120, 150, 220, 80)));
-    p90->setBrush(QColor(120, 150, 220, 50));
-    p90->setChannelFillGraph(p10);
-    mean->setPen(QPen(QColor(30, 70, 170), 2));
-    // Win rate with its interval, and the 0.5 line.
-    auto *win = m_winPlot->addGraph();
-    win->setPen(QPen(QColor(20, 130, 60), 2));
-    win->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
-    m_winErrors = new QCPErrorBars(m_winPlot->xAxis, m_winPlot->yAxis);
-    m_winErrors->setDataPlottable(win);
-    m_winErrors->setPen(QPen(QColor(20, 130, 60), 1.5));
-    m_winErrors->setWhiskerWidth(8);
-    auto *half = new QCPItemStraightLine(m_winPlot);
-    half->point1->setCoords(0, 0.5);
-    half->point2->setCoords(1, 0.5);
-    half->setPen(QPen(Qt::gray, 1, Qt::DashLine));
-    m_winPlot->yAxis->setRange(0, 1);
-    // Guardrails: Vendi and 10 x CLAP adherence of the eval batch.
-    auto *vendi = m_guardPlot->addGraph();
-    vendi->setName(tr("Vendi"));
-    vendi->setPen(QPen(QColor(170, 90, 20), 2));
-    auto *clap = m_guardPlot->addGraph();
-    clap->setName(tr("CLAP x10"));
-    clap->setPen(QPen(QColor(120, 40, 150), 2));
-    m_guardPlot->legend->setVisible(true);
 
     connect(m_start, &QPushButton::clicked, this, &TrainPanel::startRun);
     connect(m_pause, &QPushButton::clicked, this, &TrainPanel::togglePause);
@@ -217,12 +178,103 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     connect(m_continue, &QPushButton::clicked, this, &TrainPanel::continueRun);
     connect(m_openRun, &QPushButton::clicked, this, &TrainPanel::openRunFolder);
     connect(m_runs, &QTableWidget::currentCellChanged, this, [this](int row) { showRun(row); });
+    connect(document, &ProjectDocument::documentReset, this, [this] {
+        loadForm();
+        updateStartState();
+    });
+    for (const auto signal : {&ProjectDocument::rewardChanged, &ProjectDocument::setsChanged})
+        connect(document, signal, this, &TrainPanel::updateStartState);
+    connect(document, &ProjectDocument::itemsChanged, this, &TrainPanel::updateStartState);
+    connect(document, &ProjectDocument::modifiedChanged, this, &TrainPanel::updateStartState);
+    for (QSpinBox *box : {m_rounds, m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery})
+        connect(box, &QSpinBox::valueChanged, this, &TrainPanel::storeForm);
+    for (QDoubleSpinBox *box : {m_learningRate, m_beta})
+        connect(box, &QDoubleSpinBox::valueChanged, this, &TrainPanel::storeForm);
+    connect(m_loss, &QComboBox::currentIndexChanged, this, &TrainPanel::storeForm);
     connect(document, &ProjectDocument::documentReset, this, &TrainPanel::refreshRuns);
     connect(document, &ProjectDocument::filePathChanged, this, &TrainPanel::refreshRuns);
     setRunning(false);
     setStatus(
         tr("Set the reward in the Reward tab and the prompts in the Prompts tab, then Start."));
+    loadForm();
+    updateStartState();
     refreshRuns();
+}
+
+void TrainPanel::loadForm()
+{
+    m_loadingForm = true;
+    const dragon::DragonConfig defaults;
+    const dragon::TrainingSettings &t = m_document->project().training;
+    m_rounds->setValue(t.rounds.value_or(defaults.rounds));
+    m_promptsPerRound->setValue(t.promptsPerRound.value_or(defaults.promptsPerRound));
+    m_seeds->setValue(t.seedsPerPrompt.value_or(defaults.seedsPerPrompt));
+    m_demoSteps->setValue(t.demoSteps.value_or(defaults.demoSteps));
+    m_evalEvery->setValue(t.evalEvery.value_or(defaults.evalEvery));
+    m_learningRate->setValue(t.learningRate.value_or(defaults.learningRate));
+    m_beta->setValue(t.beta.value_or(defaults.beta));
+    m_loss->setCurrentIndex(std::max(0, m_loss->findData(QString::fromStdString(t.loss.value_or(
+                                            dragon::preferenceLossName(defaults.loss))))));
+    m_loadingForm = false;
+}
+
+void TrainPanel::storeForm()
+{
+    if (m_loadingForm)
+        return;
+    dragon::TrainingSettings t;
+    t.rounds = m_rounds->value();
+    t.promptsPerRound = m_promptsPerRound->value();
+    t.seedsPerPrompt = m_seeds->value();
+    t.demoSteps = m_demoSteps->value();
+    t.evalEvery = m_evalEvery->value();
+    t.learningRate = m_learningRate->value();
+    t.beta = m_beta->value();
+    t.loss = m_loss->currentData().toString().toStdString();
+    m_document->setTraining(t);
+    updateStartState();
+}
+
+void TrainPanel::updateStartState()
+{
+    // Problems that stop a run, in the form's words (never config keys); sets by name.
+    QStringList problems, warnings;
+    const dragon::DragonConfig config = configFromForm();
+    if (m_document->filePath().isEmpty())
+        problems << tr("save the project first (runs are kept beside it)");
+    for (const auto &p : config.validate())
+        problems << QString::fromStdString(p)
+                        .replace("evalEvery", tr("“Evaluate every”"))
+                        .replace("promptsPerRound", tr("“Prompts per round”"))
+                        .replace("beta and learningRate", tr("Beta and learning rate"));
+    const auto &project = m_document->project();
+    bool text = false;
+    for (const auto &choice : dragon::builtInEncoders())
+        text |= choice.key == project.reward.encoder && choice.textTower;
+    const bool plugin = !project.reward.encoder.empty() && !text &&
+                        project.reward.encoder.find('/') != std::string::npos;
+    for (const auto &p : project.reward.validate(project, text || plugin))
+        problems << QString::fromStdString(p);
+    const int evalPrompts = int(project.evalPrompts.size());
+    if (m_evalEvery->value() == 0)
+        warnings << tr("no evaluations: there will be no win rate against the base model");
+    else if (evalPrompts > 0 && evalPrompts < 8)
+        warnings << tr("only %n eval prompt(s): the win rate cannot reach significance (add at "
+                       "least 8 on the Prompts tab; 16 lets 13 wins pass 0.5)",
+                       nullptr, evalPrompts);
+    m_blocked = problems.join("; ");
+    m_warning = warnings.join("; ");
+    if (!isTraining())
+        m_start->setEnabled(problems.isEmpty());
+    m_start->setToolTip(m_blocked.isEmpty() ? tr("Start training (F5)")
+                                            : tr("Cannot start: %1").arg(m_blocked));
+    if (!problems.isEmpty()) {
+        m_startHint->setStyleSheet("color: #b00020");
+        m_startHint->setText(tr("Cannot start: %1.").arg(m_blocked));
+    } else {
+        m_startHint->setStyleSheet("color: #8a5a00");
+        m_startHint->setText(warnings.isEmpty() ? QString() : tr("Note: %1.").arg(m_warning));
+    }
 }
 
 bool TrainPanel::isTraining() const
@@ -271,6 +323,10 @@ void TrainPanel::refreshRuns()
             if (QString::fromStdString(run.folder) == QFileInfo(selected).absoluteFilePath())
                 m_runs->setCurrentCell(row, 0);
         }
+    if (m_runs->currentRow() < 0 && m_runs->rowCount() > 0 && !isTraining()) {
+        m_runs->setCurrentCell(0, 0); // the newest run is shown when nothing else is
+        showRun(0);
+    }
     const int row = m_runs->currentRow();
     m_continue->setEnabled(!isTraining() && row >= 0 &&
                            m_runs->item(row, 0)->data(Qt::UserRole + 1).toBool());
@@ -291,12 +347,15 @@ void TrainPanel::showRun(int row)
     const std::string dir = folder.toStdString();
     const auto summary = dragon::RunHistory::summarise(dir);
     m_totalRounds = std::max(1, summary.roundsPlanned);
+    m_dashboard->setTotalRounds(m_totalRounds);
     for (const auto &r : dragon::RunHistory::rounds(dir))
         plotRound(r);
     for (const auto &e : dragon::RunHistory::evaluations(dir))
         plotEval(e);
     for (const auto &clip : dragon::RunHistory::auditions(dir))
         onAudition(clip);
+    m_auditions->clear(); // then listed once, so the newest round is the one selected
+    m_auditions->setEntries(m_plus, m_minus);
     setStatus(tr("Run of %1: %2, %3 of %4 rounds, %5.")
                   .arg(m_runs->item(row, 0)->text(), QString::fromStdString(summary.reward))
                   .arg(summary.roundsDone)
@@ -349,9 +408,7 @@ bool TrainPanel::exportMetrics(const QString &csvPath)
 bool TrainPanel::exportPlots(const QString &basePath)
 {
     QStringList written;
-    const std::pair<QCustomPlot *, const char *> plots[] = {
-        {m_rewardPlot, "reward"}, {m_winPlot, "win-rate"}, {m_guardPlot, "guardrails"}};
-    for (const auto &[plot, name] : plots) {
+    for (const auto &[plot, name] : m_dashboard->plots()) {
         const QString base = basePath + "-" + name;
         if (!plot->savePng(base + ".png", 900, 500) || !plot->savePdf(base + ".pdf", 900, 500)) {
             setStatus(tr("Cannot write %1.png / .pdf").arg(base), true);
@@ -410,12 +467,7 @@ int TrainPanel::exportClips(const QString &folder, bool flac)
 
 void TrainPanel::clearPlots()
 {
-    for (auto *p : {m_rewardPlot, m_winPlot, m_guardPlot}) {
-        for (int g = 0; g < p->graphCount(); ++g)
-            p->graph(g)->data()->clear();
-        p->replot(QCustomPlot::rpQueuedReplot);
-    }
-    m_winErrors->data()->clear();
+    m_dashboard->clear(m_totalRounds);
     m_auditions->clear();
     m_plus.clear();
     m_minus.clear();
@@ -446,12 +498,12 @@ QString TrainPanel::status() const
 
 int TrainPanel::plottedRounds() const
 {
-    return m_rewardPlot->graph(2)->dataCount();
+    return m_dashboard->plottedRounds();
 }
 
 int TrainPanel::plottedEvaluations() const
 {
-    return m_winPlot->graph(0)->dataCount();
+    return m_dashboard->plottedEvaluations();
 }
 
 int TrainPanel::auditionCount() const
@@ -474,10 +526,12 @@ void TrainPanel::setRunning(bool running)
          std::initializer_list<QWidget *>{m_rounds, m_loss, m_learningRate, m_beta,
                                           m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery})
         w->setEnabled(!running);
-    if (running)
+    if (running) {
         m_continue->setEnabled(false);
-    else
+    } else {
         m_pause->setText(tr("Pause"));
+        updateStartState();
+    }
 }
 
 bool TrainPanel::startRun()
@@ -511,6 +565,7 @@ bool TrainPanel::launch(const dragon::DragonConfig &config, const QString &runDi
     m_runDir = runDir;
     QDir().mkpath(m_runDir);
     m_totalRounds = config.rounds;
+    m_dashboard->setTotalRounds(m_totalRounds);
     if (!m_training->start(config, m_runDir)) {
         setStatus(tr("A run is already active."), true);
         return false;
@@ -540,11 +595,7 @@ void TrainPanel::stopRun()
 
 void TrainPanel::plotRound(const dragon::RoundStats &s)
 {
-    m_rewardPlot->graph(0)->addData(s.round, s.rewardP10);
-    m_rewardPlot->graph(1)->addData(s.round, s.rewardP90);
-    m_rewardPlot->graph(2)->addData(s.round, s.rewardMean);
-    m_rewardPlot->rescaleAxes();
-    m_rewardPlot->replot(QCustomPlot::rpQueuedReplot);
+    m_dashboard->addRound(s);
 }
 
 void TrainPanel::onRound(const dragon::RoundStats &s)
@@ -568,15 +619,7 @@ void TrainPanel::onRound(const dragon::RoundStats &s)
 
 void TrainPanel::plotEval(const dragon::EvalStats &e)
 {
-    m_winPlot->graph(0)->addData(e.round, e.winRate.rate);
-    m_winErrors->addData(e.winRate.rate - e.winRate.lower, e.winRate.upper - e.winRate.rate);
-    m_winPlot->xAxis->setRange(0, std::max(1, m_totalRounds));
-    m_winPlot->replot(QCustomPlot::rpQueuedReplot);
-    m_guardPlot->graph(0)->addData(e.round, e.vendiPolicy);
-    m_guardPlot->graph(1)->addData(e.round, 10.0 * e.clapPolicy);
-    m_guardPlot->rescaleAxes();
-    m_guardPlot->xAxis->setRange(0, std::max(1, m_totalRounds));
-    m_guardPlot->replot(QCustomPlot::rpQueuedReplot);
+    m_dashboard->addEval(e);
 }
 
 void TrainPanel::onEval(const dragon::EvalStats &e)

@@ -9,8 +9,7 @@ class GeneratorPicker;
 class ProjectDocument;
 class PlaybackController;
 class TrainingController;
-class QCPErrorBars;
-class QCustomPlot;
+class TrainingDashboard;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -47,8 +46,12 @@ public:
     int plottedEvaluations() const;
     int auditionCount() const;
     QTableWidget *runList() const { return m_runs; }
+    TrainingDashboard *dashboard() const { return m_dashboard; }
     QPushButton *continueButton() const { return m_continue; }
     bool isTraining() const;
+    // Why Start is disabled (empty: it is not) and warnings (e.g. too few eval prompts).
+    QString startBlockedReason() const { return m_blocked; }
+    QString startWarning() const { return m_warning; }
     AuditionView *auditionView() const { return m_auditions; }
 
 public Q_SLOTS:
@@ -79,6 +82,9 @@ private:
     void plotEval(const dragon::EvalStats &e);
     void clearPlots();
     bool launch(const dragon::DragonConfig &config, const QString &runDir, bool resumed);
+    void loadForm();  // the project's training settings, or the engine's defaults
+    void storeForm(); // the form into the project
+    void updateStartState();
     void onAudition(const dragon::AuditionClip &c);
     void onFinished(int rounds, bool stopped, const QString &error);
     void setRunning(bool running);
@@ -94,8 +100,10 @@ private:
     QTableWidget *m_runs;
     QLabel *m_status;
     QProgressBar *m_progress;
-    QCustomPlot *m_rewardPlot, *m_winPlot, *m_guardPlot;
-    QCPErrorBars *m_winErrors = nullptr;
+    TrainingDashboard *m_dashboard;
+    QLabel *m_startHint;
+    QString m_blocked, m_warning;
+    bool m_loadingForm = false;
     AuditionView *m_auditions;
     QVector<AuditionEntry> m_plus, m_minus; // each round's best and worst, newest round first
     QString m_runDir;

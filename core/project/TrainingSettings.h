@@ -1,0 +1,31 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace dragon {
+
+// Training settings a project carries (the Train tab's form, saved with the project; the
+// bundled demo ships ones chosen for its reward). Every field is optional: one left unset takes
+// the engine's default (DragonConfig), in the CLI and the window alike.
+struct TrainingSettings
+{
+    std::optional<int> rounds, promptsPerRound, seedsPerPrompt, demoSteps, evalEvery;
+    std::optional<double> learningRate, beta;
+    std::optional<std::string> loss; // "dpo" | "kto"
+
+    bool empty() const
+    {
+        return !rounds && !promptsPerRound && !seedsPerPrompt && !demoSteps && !evalEvery &&
+               !learningRate && !beta && !loss;
+    }
+    bool operator==(const TrainingSettings &o) const
+    {
+        return rounds == o.rounds && promptsPerRound == o.promptsPerRound &&
+               seedsPerPrompt == o.seedsPerPrompt && demoSteps == o.demoSteps &&
+               evalEvery == o.evalEvery && learningRate == o.learningRate && beta == o.beta &&
+               loss == o.loss;
+    }
+};
+
+} // namespace dragon

@@ -1,0 +1,233 @@
+#include "widgets/TrainingDashboard.h"
+
+#include "widgets/QCustomPlotInclude.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+
+namespace {
+
+QCustomPlot *makePlot(const QString &title, const QString &yLabel)
+{
+    auto *p = new QCustomPlot;
+    p->setMinimumHeight(150);
+    p->plotLayout()->insertRow(0);
+    p->plotLayout()->addElement(0, 0, new QCPTextElement(p, title, QFont("sans", 9, QFont::Bold)));
+    p->xAxis->setLabel(QObject::tr("round"));
+    p->yAxis->setLabel(yLabel);
+    return p;
+}
+
+// The legend in a row of its own under the axes, so it never covers data.
+void legendBelow(QCustomPlot *p)
+{
+    p->legend->setVisible(true);
+    p->legend->setFont(QFont("sans", 7));
+    p->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    auto *row = new QCPLayoutGrid;
+    p->plotLayout()->addElement(2, 0, row);
+    row->setMargins(QMargins(0, 0, 0, 2));
+    row->addElement(0, 0, p->legend);
+    p->plotLayout()->setRowStretchFactor(2, 0.001);
+}
+
+QCPGraph *line(QCustomPlot *p, QCPAxis *y, const QColor &colour, const QString &name,
+               Qt::PenStyle style = Qt::SolidLine, double width = 2)
+{
+    QCPGraph *g = p->addGraph(p->xAxis, y);
+    g->setPen(QPen(colour, width, style));
+    g->setName(name);
+    return g;
+}
+
+} // namespace
+
+TrainingDashboard::TrainingDashboard(QWidget *parent)
+    : QWidget(parent), m_term(new QComboBox),
+      m_reward(makePlot(tr("Round reward (median, 10-90 % band)"), tr("reward"))),
+      m_win(makePlot(tr("Eval win rate vs base (95 % interval)"), tr("win rate"))),
+      m_loss(makePlot(tr("Loss and implicit accuracy"), tr("loss"))),
+      m_guard(makePlot(tr("Guardrails"), tr("Vendi diversity")))
+{
+    setObjectName("trainingDashboard");
+    m_term->setObjectName("rewardTerm");
+    m_term->setToolTip(tr("A multi-term reward: each term in its own units"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *termRow = new QHBoxLayout;
+    termRow->addWidget(new QLabel(tr("Reward shown:")));
+    termRow->addWidget(m_term, 1);
+    layout->addLayout(termRow);
+    for (QCustomPlot *p : {m_reward, m_win, m_loss, m_guard})
+        layout->addWidget(p, 1);
+
+    const QColor blue(30, 70, 170), green(20, 130, 60), orange(170, 90, 20), purple(120, 40, 150);
+    m_p10 = line(m_reward, m_reward->yAxis, QColor(120, 150, 220, 90), tr("p10"), Qt::SolidLine, 1);
+    m_p90 = line(m_reward, m_reward->yAxis, QColor(120, 150, 220, 90), tr("p90"), Qt::SolidLine, 1);
+    m_p90->setBrush(QColor(120, 150, 220, 50));
+    m_p90->setChannelFillGraph(m_p10);
+    m_median = line(m_reward, m_reward->yAxis, blue, tr("median"));
+    m_median->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+
+    m_winLower = line(m_win, m_win->yAxis, QColor(20, 130, 60, 90), tr("lower"), Qt::SolidLine, 1);
+    m_winUpper = line(m_win, m_win->yAxis, QColor(20, 130, 60, 90), tr("upper"), Qt::SolidLine, 1);
+    m_winUpper->setBrush(QColor(20, 130, 60, 45));
+    m_winUpper->setChannelFillGraph(m_winLower);
+    m_winRate = line(m_win, m_win->yAxis, green, tr("win rate"));
+    m_winRate->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+    auto *half = new QCPItemStraightLine(m_win);
+    half->point1->setCoords(0, 0.5);
+    half->point2->setCoords(1, 0.5);
+    half->setPen(QPen(Qt::gray, 1, Qt::DashLine));
+    m_win->yAxis->setRange(0, 1);
+
+    m_loss->yAxis2->setVisible(true);
+    m_loss->yAxis2->setLabel(tr("implicit accuracy"));
+    m_loss->yAxis2->setRange(0, 1);
+    m_lossLine = line(m_loss, m_loss->yAxis, blue, tr("loss"));
+    m_accuracy = line(m_loss, m_loss->yAxis2, orange, tr("implicit accuracy"));
+    legendBelow(m_loss);
+
+    m_guard->yAxis2->setVisible(true);
+    m_guard->yAxis2->setLabel(tr("CLAP adherence"));
+    m_vendi = line(m_guard, m_guard->yAxis, orange, tr("Vendi (tuned)"));
+    m_vendi->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    m_vendiBase = line(m_guard, m_guard->yAxis, orange, tr("Vendi (base)"), Qt::DashLine, 1);
+    m_clap = line(m_guard, m_guard->yAxis2, purple, tr("CLAP (tuned)"));
+    m_clap->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    m_clapBase = line(m_guard, m_guard->yAxis2, purple, tr("CLAP (base)"), Qt::DashLine, 1);
+    legendBelow(m_guard);
+    // The band's edges are not legend entries.
+    for (QCPGraph *g : {m_p10, m_p90, m_winLower, m_winUpper})
+        g->removeFromLegend();
+
+    connect(m_term, &QComboBox::currentIndexChanged, this, &TrainingDashboard::redrawReward);
+    clear(1);
+}
+
+QVector<QPair<QCustomPlot *, QString>> TrainingDashboard::plots() const
+{
+    return {{m_reward, "reward"}, {m_win, "win-rate"}, {m_loss, "loss"}, {m_guard, "guardrails"}};
+}
+
+void TrainingDashboard::clear(int totalRounds)
+{
+    m_rounds.clear();
+    for (QCustomPlot *p : {m_reward, m_win, m_loss, m_guard}) {
+        for (int g = 0; g < p->graphCount(); ++g)
+            p->graph(g)->data()->clear();
+    }
+    {
+        const QSignalBlocker block(m_term);
+        m_term->clear();
+        m_term->addItem(tr("The reward"));
+    }
+    m_term->setEnabled(false);
+    setTotalRounds(totalRounds);
+}
+
+void TrainingDashboard::setTotalRounds(int totalRounds)
+{
+    m_totalRounds = std::max(1, totalRounds);
+    for (QCustomPlot *p : {m_reward, m_win, m_loss, m_guard}) {
+        fitX(p);
+        p->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+void TrainingDashboard::fitX(QCustomPlot *plot) const
+{
+    plot->xAxis->setRange(0, m_totalRounds + 0.5);
+}
+
+void TrainingDashboard::fitY(QCustomPlot *plot, bool rightAxis)
+{
+    // The range of every visible graph on that axis, padded by a tenth (a single value or a
+    // flat line gets a range around it), so no line leaves the plot.
+    double lo = INFINITY, hi = -INFINITY;
+    QCPAxis *axis = rightAxis ? plot->yAxis2 : plot->yAxis;
+    for (int g = 0; g < plot->graphCount(); ++g) {
+        QCPGraph *graph = plot->graph(g);
+        if (graph->valueAxis() != axis || graph->data()->isEmpty())
+            continue;
+        bool found = false;
+        const QCPRange r = graph->getValueRange(found);
+        if (found) {
+            lo = std::min(lo, r.lower);
+            hi = std::max(hi, r.upper);
+        }
+    }
+    if (!std::isfinite(lo))
+        return;
+    const double pad = hi > lo ? 0.1 * (hi - lo) : std::max(0.05, 0.1 * std::abs(hi));
+    axis->setRange(lo - pad, hi + pad);
+}
+
+void TrainingDashboard::addRound(const dragon::RoundStats &s)
+{
+    m_rounds << s;
+    if (m_term->count() == 1 && !s.terms.empty()) {
+        const QSignalBlocker block(m_term);
+        for (const auto &t : s.terms)
+            m_term->addItem(QString::fromStdString(t.name));
+        m_term->setEnabled(true);
+    }
+    m_lossLine->addData(s.round, s.loss.loss);
+    m_accuracy->addData(s.round, s.loss.implicitAccuracy);
+    fitY(m_loss);
+    m_loss->replot(QCustomPlot::rpQueuedReplot);
+    redrawReward();
+}
+
+void TrainingDashboard::redrawReward()
+{
+    const int term = m_term->currentIndex() - 1; // -1: the reward itself
+    for (QCPGraph *g : {m_p10, m_p90, m_median})
+        g->data()->clear();
+    for (const auto &s : m_rounds) {
+        if (term >= 0 && term < int(s.terms.size())) {
+            const auto &t = s.terms[std::size_t(term)];
+            m_p10->addData(s.round, t.p10);
+            m_p90->addData(s.round, t.p90);
+            m_median->addData(s.round, t.p50);
+        } else if (term < 0) {
+            m_p10->addData(s.round, s.rewardP10);
+            m_p90->addData(s.round, s.rewardP90);
+            m_median->addData(s.round, s.rewardP50);
+        }
+    }
+    m_reward->yAxis->setLabel(term >= 0 ? m_term->currentText() : tr("reward"));
+    fitY(m_reward);
+    m_reward->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainingDashboard::addEval(const dragon::EvalStats &e)
+{
+    m_winRate->addData(e.round, e.winRate.rate);
+    m_winLower->addData(e.round, e.winRate.lower);
+    m_winUpper->addData(e.round, e.winRate.upper);
+    m_win->replot(QCustomPlot::rpQueuedReplot);
+    m_vendi->addData(e.round, e.vendiPolicy);
+    m_clap->addData(e.round, e.clapPolicy);
+    for (QCPGraph *g : {m_vendiBase, m_clapBase})
+        g->data()->clear();
+    m_vendiBase->addData({0.0, double(m_totalRounds)}, {e.vendiBase, e.vendiBase});
+    m_clapBase->addData({0.0, double(m_totalRounds)}, {e.clapBase, e.clapBase});
+    fitY(m_guard);
+    fitY(m_guard, true);
+    m_guard->replot(QCustomPlot::rpQueuedReplot);
+}
+
+int TrainingDashboard::plottedRounds() const
+{
+    return int(m_rounds.size());
+}
+
+int TrainingDashboard::plottedEvaluations() const
+{
+    return m_winRate->dataCount();
+}

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "dragon/DragonEvents.h"
+
+#include <QVector>
+#include <QWidget>
+
+class QComboBox;
+class QCustomPlot;
+class QCPGraph;
+
+// The live plots of a DRAGON run: the round reward (median with the 10-90 % band; for a
+// multi-term reward a chooser shows each term in its own units), the eval win rate against the
+// base model with its 95 % band and the 0.5 line, loss with implicit accuracy (own axis), and
+// the guardrails (Vendi diversity and CLAP adherence, each on its own axis, base values as
+// dashed lines). Legends sit below the data; axes span the run's rounds from the first point.
+class TrainingDashboard : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TrainingDashboard(QWidget *parent = nullptr);
+
+    void clear(int totalRounds);
+    void setTotalRounds(int totalRounds);
+    void addRound(const dragon::RoundStats &stats);
+    void addEval(const dragon::EvalStats &stats);
+
+    int plottedRounds() const;
+    int plottedEvaluations() const;
+    QComboBox *termChooser() const { return m_term; }
+    // The plots with a file-name stem each: "reward", "win-rate", "loss", "guardrails".
+    QVector<QPair<QCustomPlot *, QString>> plots() const;
+
+private:
+    void redrawReward();
+    void fitX(QCustomPlot *plot) const;
+    static void fitY(QCustomPlot *plot, bool rightAxis = false);
+
+    QComboBox *m_term;
+    QCustomPlot *m_reward, *m_win, *m_loss, *m_guard;
+    QCPGraph *m_p10, *m_p90, *m_median;
+    QCPGraph *m_winRate, *m_winLower, *m_winUpper;
+    QCPGraph *m_lossLine, *m_accuracy;
+    QCPGraph *m_vendi, *m_clap, *m_vendiBase, *m_clapBase;
+    QVector<dragon::RoundStats> m_rounds;
+    int m_totalRounds = 1;
+};
