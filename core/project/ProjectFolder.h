@@ -23,6 +23,10 @@ public:
     static std::string previewsDir(const std::string &projectPath);
     static std::string generationsDir(const std::string &projectPath);
     static std::string runName(std::time_t when);
+    // A runName as people read it: "20261202-071904" -> "2026-12-02 07:19:04" (a name of
+    // another form, such as "20261202-071904-2", keeps its suffix; anything else comes back as
+    // it is).
+    static std::string displayStamp(const std::string &name);
 };
 
 } // namespace dragon

@@ -13,6 +13,7 @@
 #include "preview/PreviewStore.h"
 #include "preview/RewardPreview.h"
 #include "project/Project.h"
+#include "project/ProjectFolder.h"
 #include "rewards/WeightedReward.h"
 
 #include <QTemporaryDir>
@@ -260,6 +261,10 @@ private Q_SLOTS:
         r.createdAt = "20261202-100000";
         PreviewStore::save(r, folder);
         QCOMPARE(PreviewStore::latest(previews), folder);
+        QCOMPARE(ProjectFolder::displayStamp(r.createdAt), std::string("2026-12-02 10:00:00"));
+        QCOMPARE(ProjectFolder::displayStamp("20261202-100000-2"),
+                 std::string("2026-12-02 10:00:00-2"));
+        QCOMPARE(ProjectFolder::displayStamp("damaged"), std::string("damaged"));
         const PreviewResult back = PreviewStore::load(folder);
         QCOMPARE(back.points.size(), r.points.size());
         QCOMPARE(back.reading, r.reading);

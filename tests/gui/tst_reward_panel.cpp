@@ -279,7 +279,7 @@ private Q_SLOTS:
         preview.terms = {term};
         panel.setPreviewScales(preview);
         QCOMPARE(terms->item(0, 5)->text(), QString("sd 0.0421"));
-        QVERIFY(terms->item(0, 5)->toolTip().contains("20261202-101010"));
+        QVERIFY(terms->item(0, 5)->toolTip().contains("2026-12-02 10:10:10"));
         // The direction column fits its longest label at the window's default width.
         panel.resize(1100, 700);
         panel.show();

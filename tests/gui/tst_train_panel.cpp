@@ -100,8 +100,6 @@ private Q_SLOTS:
         QVERIFY2(panel.status().contains("no training prompts"), qPrintable(panel.status()));
         QVERIFY(!training.isRunning());
         // Start is disabled while the project cannot train, with the reason beside it.
-        QPushButton *start = panel.findChild<QPushButton *>(QString(), Qt::FindDirectChildrenOnly);
-        Q_UNUSED(start);
         QVERIFY(!panel.startBlockedReason().isEmpty());
         QVERIFY2(panel.startBlockedReason().contains("no training prompts"),
                  qPrintable(panel.startBlockedReason()));

@@ -44,16 +44,6 @@ QCustomPlot *smallPlot(const QString &title)
     return p;
 }
 
-// "20261202-071904" -> "2026-12-02 07:19:04" (other text as it is).
-QString readableStamp(const std::string &stamp)
-{
-    const QString s = QString::fromStdString(stamp);
-    if (s.size() < 15 || s[8] != '-')
-        return s;
-    return QString("%1-%2-%3 %4:%5:%6")
-        .arg(s.mid(0, 4), s.mid(4, 2), s.mid(6, 2), s.mid(9, 2), s.mid(11, 2), s.mid(13, 2));
-}
-
 QString number(double v)
 {
     return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("—");
@@ -240,7 +230,8 @@ void PreviewPanel::reloadLatest()
     try {
         showResult(dragon::PreviewStore::load(latest), QString::fromStdString(latest));
         m_status->setText(tr("Preview of %1 (%2 clips)")
-                              .arg(readableStamp(m_result.createdAt))
+                              .arg(QString::fromStdString(
+                                  dragon::ProjectFolder::displayStamp(m_result.createdAt)))
                               .arg(m_result.generatedCount()));
     } catch (const std::exception &error) {
         showResult({}, QString());

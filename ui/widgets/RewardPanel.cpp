@@ -203,11 +203,9 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
 
 QString RewardPanel::cacheDirectory() const
 {
-    const QString project = m_document->filePath();
-    if (!project.isEmpty())
-        return QString::fromStdString(
-            dragon::ProjectFolder::embeddingCache(project.toStdString(), {}));
-    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + "/embeddings";
+    return QString::fromStdString(dragon::ProjectFolder::embeddingCache(
+        m_document->filePath().toStdString(),
+        QStandardPaths::writableLocation(QStandardPaths::CacheLocation).toStdString()));
 }
 
 QString RewardPanel::encoderStatus() const
@@ -471,7 +469,7 @@ void RewardPanel::rebuildTerms()
 void RewardPanel::setPreviewScales(const dragon::PreviewResult &preview)
 {
     m_previewTerms = preview.terms;
-    m_previewStamp = QString::fromStdString(preview.createdAt);
+    m_previewStamp = QString::fromStdString(dragon::ProjectFolder::displayStamp(preview.createdAt));
     rebuildTerms();
 }
 

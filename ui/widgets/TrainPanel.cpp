@@ -248,12 +248,13 @@ void TrainPanel::updateStartState()
                         .replace("promptsPerRound", tr("“Prompts per round”"))
                         .replace("beta and learningRate", tr("Beta and learning rate"));
     const auto &project = m_document->project();
-    bool text = false;
+    // Built-in encoders say whether they have a text tower; a plug-in is checked when the run
+    // loads it, so it is not refused here.
+    bool text = true;
     for (const auto &choice : dragon::builtInEncoders())
-        text |= choice.key == project.reward.encoder && choice.textTower;
-    const bool plugin = !project.reward.encoder.empty() && !text &&
-                        project.reward.encoder.find('/') != std::string::npos;
-    for (const auto &p : project.reward.validate(project, text || plugin))
+        if (choice.key == project.reward.encoder)
+            text = choice.textTower;
+    for (const auto &p : project.reward.validate(project, text))
         problems << QString::fromStdString(p);
     const int evalPrompts = int(project.evalPrompts.size());
     if (m_evalEvery->value() == 0)
@@ -296,13 +297,8 @@ void TrainPanel::refreshRuns()
              dragon::RunHistory::list(dragon::ProjectFolder::runsDir(project.toStdString()))) {
             const int row = m_runs->rowCount();
             m_runs->insertRow(row);
-            const QString name = QString::fromStdString(run.name);
-            auto *started =
-                new QTableWidgetItem(name.size() >= 15 && name[8] == '-'
-                                         ? QString("%1-%2-%3 %4:%5")
-                                               .arg(name.mid(0, 4), name.mid(4, 2), name.mid(6, 2),
-                                                    name.mid(9, 2), name.mid(11, 2))
-                                         : name);
+            auto *started = new QTableWidgetItem(
+                QString::fromStdString(dragon::ProjectFolder::displayStamp(run.name)));
             started->setData(Qt::UserRole, QString::fromStdString(run.folder));
             started->setData(Qt::UserRole + 1, run.resumable);
             m_runs->setItem(row, 0, started);
