@@ -28,6 +28,17 @@ const std::map<std::string, const char *> &table()
          "pocket-clap against 16 corpus clips, DPO, default passes, pretraining anchor W\n"
          "(default 30; 0 matches tests/bench/dragon_round.py, which has none)), N times;\n"
          "median seconds per phase. Writes DIR/round.json for tests/bench/dragon_round.py.\n"},
+        {"compare",
+         "usage: dragon compare RUN [--model newest|best|FILE] [--prompt TEXT] [--seed S]\n"
+         "         [--seeds K] [--prompts N] [--steps N] [--device auto|cpu|cuda[:N]] [--threads "
+         "T]\n"
+         "         [--list]\n"
+         "Generates the same prompts and seeds with the run's base model and a fine-tuned model\n"
+         "(newest: the newest round checkpoint; best: best-policy.pt; FILE: a checkpoint or a\n"
+         "model file), scores both with the run's reward and counts the wins, per pair and per\n"
+         "prompt. Without --prompt: the run's eval prompts and seeds (--prompts N: the first N;\n"
+         "--seeds K: K seeds each). --list prints the run's models. Clips and compare.json go\n"
+         "to RUN/compare/STAMP.\n"},
         {"convert", "usage: dragon convert IN OUT [--rate HZ] [--mono]\n"},
         {"demo-project", "usage: dragon demo-project DIR\n"},
         {"embed", "usage: dragon embed --encoder E [--csv FILE] [--cache DIR] FILE|FOLDER|LIST...\n"

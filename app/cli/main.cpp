@@ -2,6 +2,7 @@
 #include "BenchCommands.h"
 #include "CliCommands.h"
 #include "CommandUsage.h"
+#include "CompareCommand.h"
 #include "EncoderCommands.h"
 #include "ModelCommands.h"
 #include "ScoreCommands.h"
@@ -43,6 +44,8 @@ Encoders and rewards (encoders: pocket-clap, mel-stats, music-features, or a Tor
 DRAGON training:
   train (--project P.dragon | --config C.json) [--out RUN] [--rounds N] [--loss dpo|kto] ...
   train --resume --out RUN             continue a stopped or killed run
+  compare RUN [--model newest|best|FILE] [--prompt T] [--seeds K] [--prompts N] [--list]
+                                       base vs fine-tuned on the same prompts and seeds
 
 Files:
   verify FILE... [--write-sidecar]     check model, checkpoint and plug-in files against their checksums
@@ -88,6 +91,7 @@ int main(int argc, char **argv)
         {"train-clap", dragon::cli::trainClap},
         {"embed", dragon::cli::embed},
         {"train", dragon::cli::train},
+        {"compare", dragon::cli::compare},
         {"bench-metrics", dragon::cli::benchMetrics},
         {"bench-encoders", dragon::cli::benchEncoders},
         {"bench-round", dragon::cli::benchRound},

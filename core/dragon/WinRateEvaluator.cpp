@@ -160,11 +160,7 @@ EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base,
     } else {
         // Score both batches together so combined rewards standardise on the same scale.
         RewardBatch joint = baseBatch;
-        joint.prompts.insert(joint.prompts.end(), mine.prompts.begin(), mine.prompts.end());
-        joint.embeddings.insert(joint.embeddings.end(), mine.embeddings.begin(),
-                                mine.embeddings.end());
-        joint.loudnessLufs.insert(joint.loudnessLufs.end(), mine.loudnessLufs.begin(),
-                                  mine.loudnessLufs.end());
+        joint.append(mine);
         const auto u = reward.utilities(joint);
         const auto rawBase = reward.scoreEach(baseBatch), rawMine = reward.scoreEach(mine);
         const std::size_t clips = m_plan.size();

@@ -2,6 +2,7 @@
 
 #include "util/AtomicFileWriter.h"
 #include "util/JsonObject.h"
+#include "util/StampedFolders.h"
 #include "util/StrictJson.h"
 
 #include <algorithm>
@@ -31,26 +32,11 @@ double numberOrNone(const nlohmann::json &v, const std::string &where)
     return v.get<double>();
 }
 
-std::vector<fs::path> previewFolders(const std::string &previewsDir)
-{
-    std::vector<fs::path> folders;
-    std::error_code ec;
-    for (fs::directory_iterator it(previewsDir, ec), end; !ec && it != end; it.increment(ec))
-        if (it->is_directory(ec) && fs::exists(it->path() / kFile, ec))
-            folders.push_back(it->path());
-    std::sort(folders.begin(), folders.end()); // STAMP names sort by time
-    return folders;
-}
-
 } // namespace
 
 std::string PreviewStore::newFolder(const std::string &previewsDir, const std::string &stamp)
 {
-    fs::path folder = fs::path(previewsDir) / stamp;
-    for (int n = 2; fs::exists(folder); ++n)
-        folder = fs::path(previewsDir) / (stamp + "-" + std::to_string(n));
-    fs::create_directories(folder);
-    return folder.string();
+    return StampedFolders::create(previewsDir, stamp);
 }
 
 void PreviewStore::save(const PreviewResult &r, const std::string &folder)
@@ -91,12 +77,7 @@ void PreviewStore::save(const PreviewResult &r, const std::string &folder)
         {"seconds", r.seconds},     {"notes", r.notes}};
     AtomicFileWriter::write((fs::path(folder) / kFile).string(), doc.dump(1) + "\n",
                             AtomicFileWriter::Durability::Fast);
-    const auto folders = previewFolders(fs::path(folder).parent_path().string());
-    for (std::size_t i = 0; i + kKeep < folders.size(); ++i) {
-        std::error_code ec;
-        if (folders[i] != fs::path(folder))
-            fs::remove_all(folders[i], ec);
-    }
+    StampedFolders::keepNewest(fs::path(folder).parent_path().string(), kFile, kKeep, folder);
 }
 
 PreviewResult PreviewStore::load(const std::string &folder)
@@ -188,7 +169,7 @@ PreviewResult PreviewStore::load(const std::string &folder)
 
 std::string PreviewStore::latest(const std::string &previewsDir)
 {
-    const auto folders = previewFolders(previewsDir);
+    const auto folders = StampedFolders::withFile(previewsDir, kFile);
     return folders.empty() ? std::string() : folders.back().string();
 }
 

@@ -33,6 +33,14 @@ struct RewardBatch
     {
         return embeddings.empty() ? loudnessLufs.size() : embeddings.size();
     }
+    // Appends `other`'s samples after these (one batch scored on one scale).
+    void append(const RewardBatch &other)
+    {
+        embeddings.insert(embeddings.end(), other.embeddings.begin(), other.embeddings.end());
+        prompts.insert(prompts.end(), other.prompts.begin(), other.prompts.end());
+        loudnessLufs.insert(loudnessLufs.end(), other.loudnessLufs.begin(),
+                            other.loudnessLufs.end());
+    }
 };
 
 // One reward. Raw values keep their natural units and direction (FAD: lower is better);

@@ -3,10 +3,13 @@
 // the middle of a round, a failing checkpoint write and a constant reward are all survived.
 #include "WavFixture.h"
 #include "dragon/DragonTrainer.h"
+#include "dragon/RoundPlan.h"
+#include "facade/CompareService.h"
 #include "facade/GeneratorService.h"
 #include "facade/TrainingService.h"
 #include "model/CorpusGenerator.h"
 #include "model/PocketGenerator.h"
+#include "preview/CompareStore.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -157,6 +160,7 @@ private Q_SLOTS:
         QCOMPARE(checkpoints, 3); // last K kept
         auto exported = PocketGenerator::load((run / "policy.pt").string());
         QVERIFY(exported->parameterCount() > 1000000);
+        compareReproducesTheEvaluation(run, last);
     }
 
     void resumeEqualsAnUninterruptedRun()
@@ -453,6 +457,92 @@ private Q_SLOTS:
         fad.exemplarSet = "nope";
         c.project.reward.terms = {fad};
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, DragonTrainer(c, dir.path().toStdString()));
+    }
+
+private:
+    // The Compare view's engine on the run just made: the newest round checkpoint against the
+    // base on the run's evaluation plan counts exactly what the run's last evaluation counted
+    // (same prompts, seeds, steps, frozen scales); both sides of every pair share prompt and
+    // seed; the base clips come from the cache the second time; bad model files are refused.
+    void compareReproducesTheEvaluation(const fs::path &run, const EvalStats &last)
+    {
+        const auto models = CompareService::models(run.string());
+        // 3 kept round checkpoints, best-policy.pt (the last evaluation beat the base), policy.pt
+        QCOMPARE(int(models.size()), 3 + 1 + 1);
+        QCOMPARE(int(models[3].kind), int(CompareModel::Kind::Best));
+        QVERIFY2(QString::fromStdString(models[3].label).contains("round 6"),
+                 models[3].label.c_str());
+        QCOMPARE(int(models.front().kind), int(CompareModel::Kind::Newest));
+        QCOMPARE(models.front().round, 6);
+        QVERIFY(fs::path(models.back().path).filename() == "policy.pt");
+        CompareRequest request;
+        request.runFolder = run.string();
+        request.model = models.front().path;
+        request.seedsPerPrompt = 0; // the run's own evalSeedsPerPrompt (2)
+        request.threads = 2;        // as the run (reductions in the same order)
+        CompareService service;
+        CompareResult first, second;
+        std::string folder, secondFolder;
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(service.run(request, {}, nullptr, first, folder));
+        const double firstSeconds = timer.restart() / 1000.0;
+        QVERIFY(service.run(request, {}, nullptr, second, secondFolder));
+        const double secondSeconds = timer.elapsed() / 1000.0;
+        qInfo("compare: %.1f s, again with the cached base clips %.1f s; wins %.1f of %d",
+              firstSeconds, secondSeconds, first.wins, first.prompts);
+        QCOMPARE(first.prompts, last.winRate.trials);
+        QCOMPARE(first.wins, last.winRate.wins);
+        QCOMPARE(first.lower, last.winRate.lower);
+        QCOMPARE(int(first.pairs.size()), 32);
+        QVERIFY(std::abs(first.rewardBase - last.rewardBase) < 1e-6);
+        QVERIFY(std::abs(first.rewardTuned - last.rewardPolicy) < 1e-6);
+        QCOMPARE(second.wins, first.wins);
+        QVERIFY(secondSeconds < firstSeconds * 0.8); // the base half is read, not generated
+        const DragonConfig config = DragonConfig::fromFile((run / "config.json").string());
+        const RoundPlan plan =
+            RoundPlan::forEvaluation(config.project.evalPrompts, 16, 2, config.seed);
+        int wins = 0;
+        for (std::size_t i = 0; i < first.pairs.size(); ++i) {
+            const ComparePair &p = first.pairs[i];
+            QCOMPARE(p.prompt, plan.prompts[i]); // the run's evaluation plan, both sides
+            QCOMPARE(p.seed, plan.seeds[i]);
+            QVERIFY(fs::exists(p.basePath) && fs::exists(p.tunedPath));
+            QVERIFY(p.basePath != p.tunedPath);
+            wins += p.outcome > 0;
+        }
+        QCOMPARE(wins, first.pairWins);
+        // Stored and read back.
+        const CompareResult loaded = CompareStore::load(folder);
+        QCOMPARE(loaded.wins, first.wins);
+        QCOMPARE(int(loaded.pairs.size()), 32);
+        QCOMPARE(loaded.pairs[5].seed, first.pairs[5].seed);
+        QCOMPARE(loaded.pairs[5].tunedPath, first.pairs[5].tunedPath);
+        QCOMPARE(CompareStore::latest(run.string()), secondFolder);
+        // A damaged compare.json is refused naming the file.
+        std::ofstream(fs::path(folder) / "compare.json") << "{\"format\": 1, \"pairs\": [{}]";
+        try {
+            CompareStore::load(folder);
+            QFAIL("a damaged compare.json was read");
+        } catch (const std::exception &e) {
+            QVERIFY2(std::string(e.what()).find("compare.json") != std::string::npos, e.what());
+        }
+        // A model that is not there, and a file that is no model, are refused naming the file.
+        const fs::path junk = run / "junk.pt";
+        std::ofstream(junk) << "not a model";
+        for (const fs::path &bad : {run / "missing.pt", junk}) {
+            request.model = bad.string();
+            CompareResult r;
+            std::string f;
+            try {
+                CompareService().run(request, {}, nullptr, r, f);
+                QFAIL("a bad model file was compared");
+            } catch (const std::exception &e) {
+                QVERIFY2(std::string(e.what()).find(bad.filename().string()) != std::string::npos,
+                         e.what());
+            }
+            QVERIFY(f.empty());
+        }
     }
 };
 

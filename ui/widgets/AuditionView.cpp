@@ -29,7 +29,8 @@ AuditionView::AuditionView(PlaybackController *playback, QWidget *parent)
     const QString titles[2] = {tr("<b>D+</b> highest reward"), tr("<b>D−</b> lowest reward")};
     for (int i = 0; i < 2; ++i) {
         auto *column = new QVBoxLayout;
-        column->addWidget(new QLabel(titles[i]));
+        m_titles[i] = new QLabel(titles[i]);
+        column->addWidget(m_titles[i]);
         m_lists[i]->setObjectName(names[i]);
         m_lists[i]->installEventFilter(this);
         m_lists[i]->setUniformItemSizes(true);
@@ -105,6 +106,12 @@ void AuditionView::setEntries(const QVector<AuditionEntry> &positives,
         m_lists[0]->setCurrentRow(0); // blocked: update by hand
     }
     onCurrentRowChanged(0, positives.isEmpty() ? -1 : 0);
+}
+
+void AuditionView::setTitles(const QString &positives, const QString &negatives)
+{
+    m_titles[0]->setText(positives);
+    m_titles[1]->setText(negatives);
 }
 
 QString AuditionView::currentPath() const

@@ -23,7 +23,7 @@ struct AuditionEntry
 // spectrogram with a moving playhead, and the keys of an A/B listening session: Space plays or
 // stops, Up/Down move in a list, A or Tab switches to the paired clip in the other list at the
 // same playback position, L loops. Row i of one list is paired with row i of the other.
-// Used by the reward preview and by training rounds.
+// Used by the reward preview, by training rounds and by the base-vs-tuned compare.
 class AuditionView : public QWidget
 {
     Q_OBJECT
@@ -35,6 +35,8 @@ public:
     void setEntries(const QVector<AuditionEntry> &positives,
                     const QVector<AuditionEntry> &negatives);
     void clear() { setEntries({}, {}); }
+    // The captions above the two lists (rich text; default "D+ highest reward", "D- lowest").
+    void setTitles(const QString &positives, const QString &negatives);
     QListWidget *positiveList() const { return m_lists[0]; }
     QListWidget *negativeList() const { return m_lists[1]; }
     ClipView *clipView() const { return m_view; }
@@ -64,6 +66,7 @@ private:
 
     PlaybackController *m_playback;
     QListWidget *m_lists[2];
+    QLabel *m_titles[2];
     QVector<AuditionEntry> m_entries[2];
     int m_active = 0; // the list the selection is in
     ClipView *m_view;

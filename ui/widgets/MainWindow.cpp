@@ -6,6 +6,7 @@
 #include "playback/PlaybackController.h"
 #include "project/ProjectFile.h"
 #include "project/ProjectFolder.h"
+#include "widgets/ComparePanel.h"
 #include "widgets/ExemplarPanel.h"
 #include "widgets/GeneratePanel.h"
 #include "widgets/GeneratorPicker.h"
@@ -52,6 +53,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_training = new TrainingController(this);
     m_trainPanel = new TrainPanel(m_document, m_training, m_playback);
     tabs->addTab(m_trainPanel, tr("Train"));
+    m_comparePanel = new ComparePanel(m_document, m_playback);
+    tabs->addTab(m_comparePanel, tr("Compare"));
     m_generatePanel = new GeneratePanel(m_playback);
     m_generatePanel->setDocument(m_document);
     tabs->addTab(m_generatePanel, tr("Generate"));
@@ -79,6 +82,13 @@ MainWindow::MainWindow(QWidget *parent)
             [this](const QString &m) { statusBar()->showMessage(m, 8000); });
 
     connect(m_panel, &ExemplarPanel::statusMessage, this,
+            [this](const QString &m) { statusBar()->showMessage(m, 8000); });
+    connect(m_trainPanel, &TrainPanel::runFinished, m_comparePanel, &ComparePanel::refreshRuns);
+    connect(m_trainPanel, &TrainPanel::compareRequested, this, [this](const QString &folder) {
+        m_comparePanel->selectRun(folder);
+        m_tabs->setCurrentWidget(m_comparePanel);
+    });
+    connect(m_comparePanel, &ComparePanel::statusMessage, this,
             [this](const QString &m) { statusBar()->showMessage(m, 8000); });
     connect(m_trainPanel, &TrainPanel::statusMessage, this,
             [this](const QString &m) { statusBar()->showMessage(m, 8000); });
@@ -178,6 +188,12 @@ void MainWindow::buildMenus()
                          if (m_training->isRunning())
                              m_trainPanel->stopRun();
                      });
+    train->addSeparator();
+    train->addAction(tr("&Compare base and fine-tuned"),
+                     QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this, [this] {
+                         m_tabs->setCurrentWidget(m_comparePanel);
+                         m_comparePanel->startCompare();
+                     });
     QMenu *generate = menuBar()->addMenu(tr("&Generate"));
     generate->addAction(tr("&Generate clips"), QKeySequence(Qt::CTRL | Qt::Key_G), this, [this] {
         m_tabs->setCurrentWidget(m_generatePanel);
@@ -217,8 +233,10 @@ QString MainWindow::gettingStarted()
               "the best against the worst (Space, A, L).</li>"
               "<li><b>Train</b> (Ctrl+5, F5): DRAGON fine-tunes in the background; watch the win "
               "rate against the base model and listen to each round's best and worst clip. "
-              "Stopped runs continue from the runs list.</li>"
-              "<li><b>Generate</b> (Ctrl+6, Ctrl+G): make clips with the base or a fine-tuned "
+              "Stopped runs continue from the runs list. Then <b>Compare</b> (Ctrl+6): the base "
+              "model against any checkpoint on the same prompts and seeds, A/B at the same "
+              "position, and how many eval prompts the tuned model wins.</li>"
+              "<li><b>Generate</b> (Ctrl+7, Ctrl+G): make clips with the base or a fine-tuned "
               "model (Load… a run's policy.pt) and add the ones you like to a set.</li></ol>");
 }
 

@@ -8,6 +8,7 @@ class EmbeddingController;
 class PreviewPanel;
 class QTabWidget;
 class RewardPanel;
+class ComparePanel;
 class TrainPanel;
 class TrainingController;
 class ImportController;
@@ -34,6 +35,7 @@ public:
     RewardPanel *rewardPanel() const { return m_rewardPanel; }
     PreviewPanel *previewPanel() const { return m_previewPanel; }
     TrainPanel *trainPanel() const { return m_trainPanel; }
+    ComparePanel *comparePanel() const { return m_comparePanel; }
     PlaybackController *playback() const { return m_playback; }
     QString lastError() const { return m_lastError; }
     QTabWidget *tabs() const { return m_tabs; }
@@ -68,6 +70,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     TrainingController *m_training;
     TrainPanel *m_trainPanel;
+    ComparePanel *m_comparePanel;
     QMenu *m_recentMenu = nullptr;
     QString m_lastError;
 };

@@ -55,9 +55,9 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
       m_start(new QPushButton(tr("Start"))), m_pause(new QPushButton(tr("Pause"))),
       m_stop(new QPushButton(tr("Stop"))), m_continue(new QPushButton(tr("Continue run"))),
       m_openRun(new QPushButton(tr("Open run folder"))), m_export(new QPushButton(tr("Export"))),
-      m_runs(new QTableWidget(0, 5)), m_status(new QLabel), m_progress(new QProgressBar),
-      m_dashboard(new TrainingDashboard), m_startHint(new QLabel),
-      m_auditions(new AuditionView(playback))
+      m_compare(new QPushButton(tr("Compare with base…"))), m_runs(new QTableWidget(0, 5)),
+      m_status(new QLabel), m_progress(new QProgressBar), m_dashboard(new TrainingDashboard),
+      m_startHint(new QLabel), m_auditions(new AuditionView(playback))
 {
     const dragon::DragonConfig defaults;
     m_loss->addItem(tr("Diffusion-DPO (pairs)"), "dpo");
@@ -117,6 +117,10 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     m_continue->setToolTip(tr("Continue the selected run from its newest checkpoint"));
     runButtons->addWidget(m_continue);
     runButtons->addWidget(m_openRun);
+    m_compare->setObjectName("compareRun");
+    m_compare->setToolTip(tr("Listen to the base model against the selected run's fine-tuned "
+                             "model, same prompts and seeds (Compare tab)"));
+    runButtons->addWidget(m_compare);
     runButtons->addWidget(m_export);
     runButtons->addStretch();
     auto *exports = new QMenu(m_export);
@@ -177,6 +181,13 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
             });
     connect(m_continue, &QPushButton::clicked, this, &TrainPanel::continueRun);
     connect(m_openRun, &QPushButton::clicked, this, &TrainPanel::openRunFolder);
+    connect(m_compare, &QPushButton::clicked, this, [this] {
+        const int row = m_runs->currentRow();
+        const QString folder =
+            row >= 0 ? m_runs->item(row, 0)->data(Qt::UserRole).toString() : m_runDir;
+        if (!folder.isEmpty())
+            Q_EMIT compareRequested(folder);
+    });
     connect(m_runs, &QTableWidget::currentCellChanged, this, [this](int row) { showRun(row); });
     connect(document, &ProjectDocument::documentReset, this, [this] {
         loadForm();

@@ -74,6 +74,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void statusMessage(const QString &message);
     void runFinished();
+    // "Compare with base…": the Compare tab for run `folder`.
+    void compareRequested(const QString &folder);
 
 private:
     void onRound(const dragon::RoundStats &s);
@@ -96,7 +98,7 @@ private:
     QSpinBox *m_rounds, *m_promptsPerRound, *m_seeds, *m_demoSteps, *m_evalEvery;
     QComboBox *m_loss;
     QDoubleSpinBox *m_learningRate, *m_beta;
-    QPushButton *m_start, *m_pause, *m_stop, *m_continue, *m_openRun, *m_export;
+    QPushButton *m_start, *m_pause, *m_stop, *m_continue, *m_openRun, *m_export, *m_compare;
     QTableWidget *m_runs;
     QLabel *m_status;
     QProgressBar *m_progress;

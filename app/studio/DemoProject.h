@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QString>
+
+// The bundled demo project as the studio opens it on first start: the installed copy
+// (PREFIX/share/dragon-studio/demo, read-only) is copied once to the user's data folder, so
+// training and previews can write beside it; a build tree's demo (BUILD/demo) is used where it
+// is, since it is writable.
+class DemoProject
+{
+public:
+    // The demo.dragon to open ("" and `error` set when none is found or the copy failed).
+    static QString openable(QString &error);
+    // Where the demo was found (installed first, then the build tree), "" when nowhere.
+    static QString bundledFolder();
+};
