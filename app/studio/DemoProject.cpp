@@ -28,30 +28,34 @@ bool copyFolder(const QString &from, const QString &to, QString &error)
 
 } // namespace
 
-QString DemoProject::bundledFolder()
+QString DemoProject::installedFolder()
 {
-    const QString exeDir = QCoreApplication::applicationDirPath();
-    for (const QString &candidate :
-         {exeDir + "/../share/dragon-studio/demo", exeDir + "/../demo"}) {
-        if (QFileInfo::exists(candidate + "/demo.dragon"))
-            return QDir(candidate).canonicalPath();
-    }
-    return {};
+    const QString folder = QCoreApplication::applicationDirPath() + "/../share/dragon-studio/demo";
+    return QFileInfo::exists(folder + "/demo.dragon") ? QDir(folder).canonicalPath() : QString();
+}
+
+QString DemoProject::buildTreeFolder()
+{
+    const QString folder = QCoreApplication::applicationDirPath() + "/../demo";
+    return QFileInfo::exists(folder + "/demo.dragon") ? QDir(folder).canonicalPath() : QString();
 }
 
 QString DemoProject::openable(QString &error)
 {
-    const QString folder = bundledFolder();
-    if (folder.isEmpty()) {
+    const QString installed = installedFolder();
+    if (installed.isEmpty()) {
+        const QString build = buildTreeFolder();
+        if (!build.isEmpty())
+            return build + "/demo.dragon";
         error = QObject::tr("the bundled demo project was not found beside %1")
                     .arg(QCoreApplication::applicationFilePath());
         return {};
     }
-    if (QFileInfo(folder).isWritable())
-        return folder + "/demo.dragon";
+    // The installed demo is shared and read-only (even where root could write to it): each user
+    // works on a copy of their own.
     const QString copy =
         QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/demo";
-    if (!QFileInfo::exists(copy + "/demo.dragon") && !copyFolder(folder, copy, error))
+    if (!QFileInfo::exists(copy + "/demo.dragon") && !copyFolder(installed, copy, error))
         return {};
     return copy + "/demo.dragon";
 }

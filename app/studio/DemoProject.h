@@ -11,6 +11,8 @@ class DemoProject
 public:
     // The demo.dragon to open ("" and `error` set when none is found or the copy failed).
     static QString openable(QString &error);
-    // Where the demo was found (installed first, then the build tree), "" when nowhere.
-    static QString bundledFolder();
+    // PREFIX/share/dragon-studio/demo beside the running binary ("" when not installed).
+    static QString installedFolder();
+    // BUILD/demo beside BUILD/app/dragon-studio ("" when not run from a build tree).
+    static QString buildTreeFolder();
 };

@@ -6,6 +6,7 @@
 #include <QCommandLineParser>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 
 int main(int argc, char **argv)
 {
@@ -21,6 +22,10 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument("project", "A .dragon project to open.");
+    const QCommandLineOption screenshot(
+        "screenshot", "Save the window as PNG to FILE once the project is open, then quit.",
+        "FILE");
+    parser.addOption(screenshot);
     parser.process(app);
 
     MainWindow window;
@@ -35,6 +40,15 @@ int main(int argc, char **argv)
             window.openProject(demo);
         else
             window.statusBar()->showMessage(QObject::tr("No demo project: %1").arg(error), 10000);
+    }
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        QTimer::singleShot(2000, &window, [&window, file] {
+            const bool saved = window.grab().save(file, "PNG");
+            if (!saved)
+                qWarning("%s could not be written", qPrintable(file));
+            QApplication::exit(saved ? 0 : 1);
+        });
     }
     return app.exec();
 }

@@ -8,6 +8,7 @@
 #include "playback/PlaybackController.h"
 #include "project/ProjectFile.h"
 #include "widgets/AuditionView.h"
+#include "widgets/ComparePanel.h"
 #include "widgets/GeneratorPicker.h"
 #include "widgets/MainWindow.h"
 #include "widgets/QCustomPlotInclude.h"
@@ -394,6 +395,9 @@ private Q_SLOTS:
         QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget *>(w.rewardPanel()));
         QTest::keyClick(&w, Qt::Key_5, Qt::ControlModifier);
         QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget *>(w.trainPanel()));
+        QTest::keyClick(&w, Qt::Key_6, Qt::ControlModifier);
+        QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget *>(w.comparePanel()));
+        QCOMPARE(w.tabs()->tabText(5), QString("Compare"));
         QTest::keyClick(&w, Qt::Key_1, Qt::ControlModifier);
         QCOMPARE(w.tabs()->currentIndex(), 0);
         // The menus show the shortcuts.
@@ -405,7 +409,8 @@ private Q_SLOTS:
              {QString("Start training=F5"), QString("Pause / resume training=F6"),
               QString("Stop training=Shift+F5"), QString("Generate clips=Ctrl+G"),
               QString("Preview reward=Ctrl+P"), QString("Compute embeddings=Ctrl+E"),
-              QString("New set=Ctrl+Shift+N"), QString("Import audio files…=Ctrl+I")})
+              QString("New set=Ctrl+Shift+N"), QString("Import audio files…=Ctrl+I"),
+              QString("Compare base and fine-tuned=Ctrl+Shift+C")})
             QVERIFY2(shown.contains(expected),
                      qPrintable(expected + " not in " + shown.join(", ")));
         QVERIFY(MainWindow::gettingStarted().contains("six steps"));
