@@ -151,7 +151,13 @@ private Q_SLOTS:
         QSignalSpy messages(&panel, &TrainPanel::statusMessage);
         QVERIFY(panel.startRun());
         QVERIFY(!panel.startRun()); // one at a time
+        QVERIFY2(panel.progressText().startsWith("Round 1 of 2"), qPrintable(panel.progressText()));
+        // After the first round: round 2 of 2 with an ETA from the run's own pace.
+        QTRY_VERIFY_WITH_TIMEOUT(panel.plottedRounds() >= 1, 120000);
+        QVERIFY2(panel.progressText().contains(QRegularExpression("^Round 2 of 2 · .* left$")),
+                 qPrintable(panel.progressText()));
         QVERIFY(finished.wait(240000));
+        QCOMPARE(panel.progressText(), QString("Finished: 2 rounds"));
         bool evalReported = false; // win rate and the paired reward difference with its interval
         for (const auto &m : messages)
             evalReported |= m.at(0).toString().contains(
@@ -222,6 +228,8 @@ private Q_SLOTS:
         qInfo("stop -> finished signal: %lld ms", timer.elapsed());
         QVERIFY(timer.elapsed() < 2000);
         QVERIFY2(panel.status().startsWith("Stopped after"), qPrintable(panel.status()));
+        QVERIFY2(panel.progressText().startsWith("Stopped at round "),
+                 qPrintable(panel.progressText()));
         QVERIFY(!training.isRunning());
     }
 

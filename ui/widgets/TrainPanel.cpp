@@ -175,9 +175,9 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     connect(training, &TrainingController::message, this, &TrainPanel::statusMessage);
     connect(training, &TrainingController::progress, this,
             [this](const QString &phase, int done, int total) {
-                m_progress->setMaximum(std::max(1, total));
-                m_progress->setValue(done);
-                m_progress->setFormat(phase + " %p%");
+                m_phase = phase;
+                m_phaseFraction = total > 0 ? double(done) / double(total) : 0.0;
+                updateProgress();
             });
     connect(m_continue, &QPushButton::clicked, this, &TrainPanel::continueRun);
     connect(m_openRun, &QPushButton::clicked, this, &TrainPanel::openRunFolder);
@@ -503,6 +503,11 @@ QString TrainPanel::status() const
     return m_status->text();
 }
 
+QString TrainPanel::progressText() const
+{
+    return m_progress->format();
+}
+
 int TrainPanel::plottedRounds() const
 {
     return m_dashboard->plottedRounds();
@@ -573,6 +578,12 @@ bool TrainPanel::launch(const dragon::DragonConfig &config, const QString &runDi
     QDir().mkpath(m_runDir);
     m_totalRounds = config.rounds;
     m_dashboard->setTotalRounds(m_totalRounds);
+    m_runClock.start();
+    m_firstRound = -1;
+    m_roundsDone = resumed ? dragon::RunHistory::summarise(runDir.toStdString()).roundsDone : 0;
+    m_phase = tr("starting");
+    m_phaseFraction = 0;
+    updateProgress();
     if (!m_training->start(config, m_runDir)) {
         setStatus(tr("A run is already active."), true);
         return false;
@@ -608,6 +619,11 @@ void TrainPanel::plotRound(const dragon::RoundStats &s)
 void TrainPanel::onRound(const dragon::RoundStats &s)
 {
     plotRound(s);
+    if (m_firstRound < 0)
+        m_firstRound = s.round; // rounds before it were done by an earlier session of the run
+    m_roundsDone = s.round;
+    m_phaseFraction = 0;
+    updateProgress();
     QString text = tr("Round %1 / %2: reward %3, %4, loss %5, implicit accuracy %6, %7 s")
                        .arg(s.round)
                        .arg(m_totalRounds)
@@ -663,7 +679,13 @@ void TrainPanel::onAudition(const dragon::AuditionClip &c)
 void TrainPanel::onFinished(int rounds, bool stopped, const QString &error)
 {
     setRunning(false);
-    m_progress->setValue(m_progress->maximum());
+    m_roundsDone = std::max(m_roundsDone, rounds);
+    m_progress->setMaximum(std::max(1, m_totalRounds));
+    m_progress->setValue(std::min(m_roundsDone, m_totalRounds));
+    m_progress->setFormat(!error.isEmpty() ? tr("Failed after round %1").arg(m_roundsDone)
+                          : stopped || m_roundsDone < m_totalRounds
+                              ? tr("Stopped at round %1 of %2").arg(m_roundsDone).arg(m_totalRounds)
+                              : tr("Finished: %1 rounds").arg(m_roundsDone));
     const bool nothingKept = QDir(m_runDir + "/checkpoints").isEmpty() &&
                              !QFileInfo::exists(m_runDir + "/metrics.jsonl");
     if (!error.isEmpty() && rounds == 0 && nothingKept) {
@@ -681,4 +703,24 @@ void TrainPanel::onFinished(int rounds, bool stopped, const QString &error)
         setStatus(tr("Finished %1 round(s). Run folder: %2").arg(rounds).arg(m_runDir));
     refreshRuns();
     Q_EMIT runFinished();
+}
+
+void TrainPanel::updateProgress()
+{
+    const int total = std::max(1, m_totalRounds);
+    m_progress->setMaximum(total * 100);
+    m_progress->setValue(std::min(total * 100, int((m_roundsDone + m_phaseFraction) * 100)));
+    QString text =
+        tr("Round %1 of %2 · %3").arg(std::min(m_roundsDone + 1, total)).arg(total).arg(m_phase);
+    // The ETA from this session's own pace (evaluations included), once a round is done.
+    const int doneHere = m_firstRound < 0 ? 0 : m_roundsDone - m_firstRound + 1;
+    if (doneHere > 0 && m_runClock.isValid()) {
+        const double perRound = double(m_runClock.elapsed()) / 1000.0 / doneHere;
+        const int left = int(std::lround(perRound * (total - m_roundsDone)));
+        text +=
+            left >= 60
+                ? tr(" · about %1 min %2 s left").arg(left / 60).arg(left % 60, 2, 10, QChar('0'))
+                : tr(" · about %1 s left").arg(left);
+    }
+    m_progress->setFormat(text);
 }

@@ -2,6 +2,7 @@
 
 #include "widgets/AuditionView.h"
 
+#include <QElapsedTimer>
 #include <QVector>
 #include <QWidget>
 
@@ -52,6 +53,7 @@ public:
     // Why Start is disabled (empty: it is not) and warnings (e.g. too few eval prompts).
     QString startBlockedReason() const { return m_blocked; }
     QString startWarning() const { return m_warning; }
+    QString progressText() const; // what the progress bar says
     AuditionView *auditionView() const { return m_auditions; }
 
 public Q_SLOTS:
@@ -91,6 +93,8 @@ private:
     void onFinished(int rounds, bool stopped, const QString &error);
     void setRunning(bool running);
     void setStatus(const QString &text, bool error = false);
+    // The progress bar: rounds done of the total, the phase, the ETA; a final state at the end.
+    void updateProgress();
 
     ProjectDocument *m_document;
     TrainingController *m_training;
@@ -111,4 +115,8 @@ private:
     QString m_runDir;
     GeneratorPicker *m_generator = nullptr;
     int m_totalRounds = 0;
+    int m_roundsDone = 0, m_firstRound = -1; // first round reported by this session
+    QString m_phase;
+    double m_phaseFraction = 0;
+    QElapsedTimer m_runClock;
 };
