@@ -7,7 +7,9 @@ namespace dragon {
 
 // Training settings a project carries (the Train tab's form, saved with the project; the
 // bundled demo ships ones chosen for its reward). Every field is optional: one left unset takes
-// the engine's default (DragonConfig), in the CLI and the window alike.
+// the engine's default (DragonConfig) in the CLI; the Train tab fills it with the value
+// suggested for the project's reward (dragon/SuggestedSettings) where there is one, and saves
+// the whole form once the user edits it.
 struct TrainingSettings
 {
     std::optional<int> rounds, promptsPerRound, seedsPerPrompt, demoSteps, evalEvery;

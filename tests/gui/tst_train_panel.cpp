@@ -139,7 +139,56 @@ private Q_SLOTS:
         QCOMPARE(config.rounds, 20);
         QCOMPARE(config.learningRate, 3e-5);
         QCOMPARE(config.loss, PreferenceLoss::Kto);
-        QCOMPARE(config.beta, DragonConfig().beta); // unset: the engine's default
+        // Unset: the value suggested for the reward (a loudness target: beta 500), else the
+        // engine's default (demo steps).
+        QCOMPARE(config.beta, 500.0);
+        QCOMPARE(config.demoSteps, DragonConfig().demoSteps);
+    }
+
+    void suggestsSettingsForTheReward()
+    {
+        ProjectDocument document;
+        TrainingController training;
+        PlaybackController playback;
+        TrainPanel panel(&document, &training, &playback);
+        // A CLAP-score reward and no saved settings: DPO on 4 prompts x 8 seeds, with the why.
+        Project clap = trainableProject();
+        RewardTerm score;
+        score.type = "clap";
+        clap.reward.encoder = "pocket-clap";
+        clap.reward.terms = {score};
+        document.reset(clap, QString());
+        QCOMPARE(panel.findChild<QSpinBox *>("promptsSpin")->value(), 4);
+        const auto seeds = panel.findChildren<QSpinBox *>();
+        QSpinBox *seedBox = nullptr;
+        for (QSpinBox *box : seeds)
+            if (box->toolTip().contains("worst of 8 seeds"))
+                seedBox = box;
+        QVERIFY(seedBox);
+        QCOMPARE(seedBox->value(), 8);
+        QCOMPARE(panel.findChild<QComboBox *>("lossCombo")->currentData().toString(),
+                 QString("dpo"));
+        auto *line = panel.findChild<QLabel *>("suggestedSettings");
+        QVERIFY2(line->text().contains("CLAP-score reward: DPO, 4 prompts x 8 seeds"),
+                 qPrintable(line->text()));
+        // A set reward: KTO at beta 500; saved settings win over the suggestion.
+        Project fad = trainableProject();
+        RewardTerm set;
+        set.type = "fad";
+        set.exemplarSet = "set-1";
+        fad.exemplarSets = {{"set-1", "Refs", {}}};
+        fad.reward.terms = {set};
+        fad.training.promptsPerRound = 3;
+        document.reset(fad, QString());
+        QCOMPARE(panel.findChild<QComboBox *>("lossCombo")->currentData().toString(),
+                 QString("kto"));
+        QCOMPARE(panel.findChild<QSpinBox *>("promptsSpin")->value(), 3); // saved
+        QVERIFY2(line->text().contains("set reward: KTO"), qPrintable(line->text()));
+        // "Use suggested" sets the suggested fields (and they are stored with the project).
+        panel.applySuggestion();
+        QCOMPARE(panel.findChild<QSpinBox *>("promptsSpin")->value(), 8);
+        QCOMPARE(*document.project().training.promptsPerRound, 8);
+        QCOMPARE(*document.project().training.loss, std::string("kto"));
     }
 
     void runsAndPlotsLive()

@@ -4,6 +4,7 @@
 #include "audio/AudioFileWriter.h"
 #include "document/ProjectDocument.h"
 #include "dragon/RunHistory.h"
+#include "dragon/SuggestedSettings.h"
 #include "encoders/EncoderFactory.h"
 #include "playback/PlaybackController.h"
 #include "project/ProjectFolder.h"
@@ -57,7 +58,8 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
       m_openRun(new QPushButton(tr("Open run folder"))), m_export(new QPushButton(tr("Export"))),
       m_compare(new QPushButton(tr("Compare with base…"))), m_runs(new QTableWidget(0, 5)),
       m_status(new QLabel), m_progress(new QProgressBar), m_dashboard(new TrainingDashboard),
-      m_startHint(new QLabel), m_auditions(new AuditionView(playback))
+      m_startHint(new QLabel), m_suggested(new QLabel),
+      m_useSuggested(new QPushButton(tr("Use suggested"))), m_auditions(new AuditionView(playback))
 {
     const dragon::DragonConfig defaults;
     m_loss->addItem(tr("Diffusion-DPO (pairs)"), "dpo");
@@ -86,6 +88,14 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     form->addRow(tr("Seeds per prompt"), m_seeds);
     form->addRow(tr("Demo sampler steps"), m_demoSteps);
     form->addRow(tr("Evaluate every (rounds)"), m_evalEvery);
+    m_suggested->setObjectName("suggestedSettings");
+    m_suggested->setWordWrap(true);
+    m_suggested->setStyleSheet("color: palette(mid)");
+    m_useSuggested->setObjectName("useSuggested");
+    auto *suggestion = new QHBoxLayout;
+    suggestion->addWidget(m_suggested, 1);
+    suggestion->addWidget(m_useSuggested);
+    form->addRow(suggestion);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
     buttons->addWidget(m_pause);
@@ -204,6 +214,8 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     connect(m_loss, &QComboBox::currentIndexChanged, this, &TrainPanel::storeForm);
     connect(document, &ProjectDocument::documentReset, this, &TrainPanel::refreshRuns);
     connect(document, &ProjectDocument::filePathChanged, this, &TrainPanel::refreshRuns);
+    connect(document, &ProjectDocument::rewardChanged, this, &TrainPanel::updateSuggestion);
+    connect(m_useSuggested, &QPushButton::clicked, this, &TrainPanel::applySuggestion);
     setRunning(false);
     setStatus(
         tr("Set the reward in the Reward tab and the prompts in the Prompts tab, then Start."));
@@ -217,16 +229,67 @@ void TrainPanel::loadForm()
     m_loadingForm = true;
     const dragon::DragonConfig defaults;
     const dragon::TrainingSettings &t = m_document->project().training;
+    // Unset fields: the suggestion for the project's reward, else the engine's defaults.
+    const dragon::TrainingSettings suggested =
+        dragon::SuggestedSettings::forReward(m_document->project().reward).settings;
     m_rounds->setValue(t.rounds.value_or(defaults.rounds));
-    m_promptsPerRound->setValue(t.promptsPerRound.value_or(defaults.promptsPerRound));
-    m_seeds->setValue(t.seedsPerPrompt.value_or(defaults.seedsPerPrompt));
+    m_promptsPerRound->setValue(
+        t.promptsPerRound.value_or(suggested.promptsPerRound.value_or(defaults.promptsPerRound)));
+    m_seeds->setValue(
+        t.seedsPerPrompt.value_or(suggested.seedsPerPrompt.value_or(defaults.seedsPerPrompt)));
     m_demoSteps->setValue(t.demoSteps.value_or(defaults.demoSteps));
     m_evalEvery->setValue(t.evalEvery.value_or(defaults.evalEvery));
-    m_learningRate->setValue(t.learningRate.value_or(defaults.learningRate));
-    m_beta->setValue(t.beta.value_or(defaults.beta));
-    m_loss->setCurrentIndex(std::max(0, m_loss->findData(QString::fromStdString(t.loss.value_or(
-                                            dragon::preferenceLossName(defaults.loss))))));
+    m_learningRate->setValue(
+        t.learningRate.value_or(suggested.learningRate.value_or(defaults.learningRate)));
+    m_beta->setValue(t.beta.value_or(suggested.beta.value_or(defaults.beta)));
+    const std::string loss =
+        t.loss.value_or(suggested.loss.value_or(dragon::preferenceLossName(defaults.loss)));
+    m_loss->setCurrentIndex(std::max(0, m_loss->findData(QString::fromStdString(loss))));
     m_loadingForm = false;
+    updateSuggestion();
+}
+
+void TrainPanel::updateSuggestion()
+{
+    const auto s = dragon::SuggestedSettings::forReward(m_document->project().reward);
+    const bool any = !s.settings.empty();
+    const QString why = QString::fromStdString(s.basis);
+    m_suggested->setText(
+        any ? tr("Suggested for %1: %2.")
+                  .arg(QString::fromStdString(s.kind), QString::fromStdString(s.summary()))
+            : tr("Settings are suggested once the reward is defined."));
+    m_suggested->setToolTip(why);
+    m_useSuggested->setEnabled(any);
+    m_useSuggested->setToolTip(any ? tr("Set loss, prompts per round, seeds, beta and learning "
+                                        "rate as suggested: %1")
+                                         .arg(why)
+                                   : QString());
+    const auto tip = [&](QWidget *w, bool set, const QString &value) {
+        w->setToolTip(set ? tr("Suggested for %1: %2. Why: %3")
+                                .arg(QString::fromStdString(s.kind), value, why)
+                          : QString());
+    };
+    const auto &t = s.settings;
+    tip(m_loss, bool(t.loss), QString::fromStdString(t.loss.value_or("")).toUpper());
+    tip(m_promptsPerRound, bool(t.promptsPerRound), QString::number(t.promptsPerRound.value_or(0)));
+    tip(m_seeds, bool(t.seedsPerPrompt), QString::number(t.seedsPerPrompt.value_or(0)));
+    tip(m_beta, bool(t.beta), QString::number(t.beta.value_or(0)));
+    tip(m_learningRate, bool(t.learningRate), QString::number(t.learningRate.value_or(0)));
+}
+
+void TrainPanel::applySuggestion()
+{
+    const auto t = dragon::SuggestedSettings::forReward(m_document->project().reward).settings;
+    if (t.loss)
+        m_loss->setCurrentIndex(std::max(0, m_loss->findData(QString::fromStdString(*t.loss))));
+    if (t.promptsPerRound)
+        m_promptsPerRound->setValue(*t.promptsPerRound);
+    if (t.seedsPerPrompt)
+        m_seeds->setValue(*t.seedsPerPrompt);
+    if (t.beta)
+        m_beta->setValue(*t.beta);
+    if (t.learningRate)
+        m_learningRate->setValue(*t.learningRate);
 }
 
 void TrainPanel::storeForm()

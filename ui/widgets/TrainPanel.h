@@ -72,6 +72,8 @@ public Q_SLOTS:
     int exportClips(const QString &folder, bool flac); // the audition clips; returns how many
     void togglePause();
     void stopRun();
+    // Loss, prompts per round, seeds, beta and learning rate as suggested for the reward.
+    void applySuggestion();
 
 Q_SIGNALS:
     void statusMessage(const QString &message);
@@ -86,8 +88,9 @@ private:
     void plotEval(const dragon::EvalStats &e);
     void clearPlots();
     bool launch(const dragon::DragonConfig &config, const QString &runDir, bool resumed);
-    void loadForm();  // the project's training settings, or the engine's defaults
-    void storeForm(); // the form into the project
+    void loadForm(); // the project's training settings, else the reward's suggested, else defaults
+    void updateSuggestion(); // the suggestion's line and the fields' tooltips (why)
+    void storeForm();        // the form into the project
     void updateStartState();
     void onAudition(const dragon::AuditionClip &c);
     void onFinished(int rounds, bool stopped, const QString &error);
@@ -107,7 +110,8 @@ private:
     QLabel *m_status;
     QProgressBar *m_progress;
     TrainingDashboard *m_dashboard;
-    QLabel *m_startHint;
+    QLabel *m_startHint, *m_suggested;
+    QPushButton *m_useSuggested;
     QString m_blocked, m_warning;
     bool m_loadingForm = false;
     AuditionView *m_auditions;
