@@ -27,51 +27,39 @@ SuggestedSettings SuggestedSettings::forReward(const RewardDefinition &reward)
         setTerm |= info && info->kind == "distribution-to-distribution";
     }
     SuggestedSettings s;
-    TrainingSettings &t = s.settings;
-    t.learningRate = 2e-5;
     if (!main) {
         s.kind = "no reward yet";
         s.basis = "define a reward on the Reward tab: the suggestion follows its kind";
-        t = {};
         return s;
     }
-    if (setTerm) {
-        s.kind = "a set reward";
-        t.loss = "kto";
-        t.promptsPerRound = 8;
-        t.seedsPerPrompt = 2;
-        t.beta = 500;
-        s.basis = "a set reward scores the batch, not single clips, so KTO labels each clip by its "
-                  "leave-one-out contribution against its prompt's mean; measured with dataset "
-                  "FAD (8 prompts x 2 seeds, beta 500): win rate 1.000 [0.86, 1.00] at round 40";
-    } else if (main->type == "clap") {
-        s.kind = "a CLAP-score reward";
-        t.loss = "dpo";
-        t.promptsPerRound = 4;
-        t.seedsPerPrompt = 8;
-        t.beta = 5000;
-        s.basis = "CLAP scores of one prompt's clips differ little, so DPO pairs the best and the "
-                  "worst of 8 seeds: 4 prompts x 8 seeds reached 0.833 [0.64, 0.93] at round 40, "
-                  "4 x 4 only 0.542 [0.35, 0.72]";
-    } else if (main->type == "loudness") {
-        s.kind = "a loudness target";
-        t.loss = "dpo";
-        t.promptsPerRound = 8;
-        t.seedsPerPrompt = 2;
-        t.beta = 500;
-        t.learningRate = 5e-5;
-        s.basis = "loudness is a dense, easy reward that tolerates larger steps: lr 5e-5 and "
-                  "beta 500 reached 0.81 [0.57, 0.93] in 6 rounds (the CI training test)";
-    } else {
-        s.kind = "an exemplar reward";
-        t.loss = "dpo";
-        t.promptsPerRound = 8;
-        t.seedsPerPrompt = 2;
-        t.beta = 5000;
-        s.basis = "a clip against an exemplar set separates the seeds of a prompt well, so DPO on "
-                  "8 prompts x 2 seeds suffices: per-song FAD reached 0.875 [0.69, 0.96] at "
-                  "round 40";
-    }
+    const auto suggest = [&s](const char *kind, const char *loss, int prompts, int seeds,
+                              double beta, double lr, const char *basis) {
+        s.kind = kind;
+        s.settings.loss = loss;
+        s.settings.promptsPerRound = prompts;
+        s.settings.seedsPerPrompt = seeds;
+        s.settings.beta = beta;
+        s.settings.learningRate = lr;
+        s.basis = basis;
+    };
+    if (setTerm)
+        suggest("a set reward", "kto", 8, 2, 500, 2e-5,
+                "a set reward scores the batch, not single clips, so KTO labels each clip by its "
+                "leave-one-out contribution against its prompt's mean; measured with dataset FAD "
+                "(8 prompts x 2 seeds, beta 500): win rate 1.000 [0.86, 1.00] at round 40");
+    else if (main->type == "clap")
+        suggest("a CLAP-score reward", "dpo", 4, 8, 5000, 2e-5,
+                "CLAP scores of one prompt's clips differ little, so DPO pairs the best and the "
+                "worst of 8 seeds: 4 prompts x 8 seeds reached 0.833 [0.64, 0.93] at round 40, "
+                "4 x 4 only 0.542 [0.35, 0.72]");
+    else if (main->type == "loudness")
+        suggest("a loudness target", "dpo", 8, 2, 500, 5e-5,
+                "loudness is a dense, easy reward that tolerates larger steps: lr 5e-5 and beta "
+                "500 reached 0.81 [0.57, 0.93] in 6 rounds (the CI training test)");
+    else
+        suggest("an exemplar reward", "dpo", 8, 2, 5000, 2e-5,
+                "a clip against an exemplar set separates the seeds of a prompt well, so DPO on 8 "
+                "prompts x 2 seeds suffices: per-song FAD reached 0.875 [0.69, 0.96] at round 40");
     return s;
 }
 

@@ -14,9 +14,9 @@ struct RewardDefinition;
 // FAD-inf, Vendi) gets the set settings, since its clips are only scored as a batch.
 struct SuggestedSettings
 {
-    TrainingSettings settings; // the fields the suggestion sets (others: engine defaults)
-    std::string kind;          // e.g. "a CLAP-score reward"
-    std::string basis;         // why, with the measured figures
+    TrainingSettings settings;   // the fields the suggestion sets (others: engine defaults)
+    std::string kind;            // e.g. "a CLAP-score reward"
+    std::string basis;           // why, with the measured figures
     std::string summary() const; // "DPO, 4 prompts x 8 seeds, beta 5000, lr 2e-05"
 
     static SuggestedSettings forReward(const RewardDefinition &reward);
