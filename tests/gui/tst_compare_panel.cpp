@@ -131,6 +131,8 @@ private Q_SLOTS:
         view->positiveList()->setCurrentRow(1);
         view->positiveList()->setFocus();
         QCOMPARE(view->currentPath(), QString::fromStdString(r.pairs[1].tunedPath));
+        QVERIFY(
+            view->findChild<QLabel *>("auditionInfo")->text().startsWith("<b>Fine-tuned</b> #2"));
         QSignalSpy switched(&playback, &PlaybackController::switched);
         // Looping: the file sink plays faster than real time, and a clip lasts 6 s.
         QTest::keyClick(view->positiveList(), Qt::Key_L);
@@ -139,6 +141,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(playback.isPlaying() && playback.positionSeconds() > 0.5, 10000);
         QTest::keyClick(view->positiveList(), Qt::Key_A);
         QCOMPARE(view->currentPath(), QString::fromStdString(r.pairs[1].basePath));
+        QVERIFY(view->findChild<QLabel *>("auditionInfo")->text().startsWith("<b>Base</b> #2"));
         QCOMPARE(switched.count(), 1);
         const double at = switched.at(0).at(1).toDouble();
         QVERIFY2(at > 0.4, qPrintable(QString::number(at)));

@@ -108,10 +108,14 @@ void AuditionView::setEntries(const QVector<AuditionEntry> &positives,
     onCurrentRowChanged(0, positives.isEmpty() ? -1 : 0);
 }
 
-void AuditionView::setTitles(const QString &positives, const QString &negatives)
+void AuditionView::setTitles(const QString &positives, const QString &negatives,
+                             const QString &positiveName, const QString &negativeName)
 {
     m_titles[0]->setText(positives);
     m_titles[1]->setText(negatives);
+    m_shortNames[0] = positiveName;
+    m_shortNames[1] = negativeName;
+    updateInfo();
 }
 
 QString AuditionView::currentPath() const
@@ -179,7 +183,7 @@ void AuditionView::updateInfo()
     }
     const AuditionEntry &e = m_entries[m_active][row];
     m_info->setText(tr("<b>%1</b> #%2 · reward %3 · seed %4 · “%5”<br>%6")
-                        .arg(m_active == 0 ? tr("D+") : tr("D−"))
+                        .arg(m_shortNames[m_active])
                         .arg(row + 1)
                         .arg(e.reward, 0, 'f', 4)
                         .arg(e.seed)

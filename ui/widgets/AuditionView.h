@@ -35,8 +35,10 @@ public:
     void setEntries(const QVector<AuditionEntry> &positives,
                     const QVector<AuditionEntry> &negatives);
     void clear() { setEntries({}, {}); }
-    // The captions above the two lists (rich text; default "D+ highest reward", "D- lowest").
-    void setTitles(const QString &positives, const QString &negatives);
+    // The captions above the two lists (rich text; default "D+ highest reward", "D- lowest")
+    // and the short names the selected clip's line starts with (default "D+", "D-").
+    void setTitles(const QString &positives, const QString &negatives, const QString &positiveName,
+                   const QString &negativeName);
     QListWidget *positiveList() const { return m_lists[0]; }
     QListWidget *negativeList() const { return m_lists[1]; }
     ClipView *clipView() const { return m_view; }
@@ -67,6 +69,7 @@ private:
     PlaybackController *m_playback;
     QListWidget *m_lists[2];
     QLabel *m_titles[2];
+    QString m_shortNames[2] = {tr("D+"), tr("D−")};
     QVector<AuditionEntry> m_entries[2];
     int m_active = 0; // the list the selection is in
     ClipView *m_view;

@@ -74,7 +74,7 @@ ComparePanel::ComparePanel(ProjectDocument *document, PlaybackController *playba
     m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_audition->setTitles(
         tr("<b>Fine-tuned</b> (A/Tab: the base clip of the same prompt and seed)"),
-        tr("<b>Base model</b>"));
+        tr("<b>Base model</b>"), tr("Fine-tuned"), tr("Base"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(settings);
     layout->addWidget(m_summary);

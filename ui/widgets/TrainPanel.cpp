@@ -90,6 +90,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     form->addRow(tr("Evaluate every (rounds)"), m_evalEvery);
     m_suggested->setObjectName("suggestedSettings");
     m_suggested->setWordWrap(true);
+    m_suggested->setMinimumHeight(m_suggested->fontMetrics().lineSpacing() * 2 + 4);
     m_suggested->setStyleSheet("color: palette(mid)");
     m_useSuggested->setObjectName("useSuggested");
     auto *suggestion = new QHBoxLayout;
