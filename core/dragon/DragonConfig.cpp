@@ -59,6 +59,8 @@ void DragonConfig::applyTrainingSettings(const TrainingSettings &t)
     seedsPerPrompt = t.seedsPerPrompt.value_or(seedsPerPrompt);
     demoSteps = t.demoSteps.value_or(demoSteps);
     evalEvery = t.evalEvery.value_or(evalEvery);
+    if (t.seed)
+        seed = std::uint64_t(*t.seed);
     learningRate = t.learningRate.value_or(learningRate);
     beta = t.beta.value_or(beta);
     if (t.loss)

@@ -76,6 +76,8 @@ std::string ProjectFile::serialise(const Project &project, const std::string &pr
             training["demoSteps"] = *t.demoSteps;
         if (t.evalEvery)
             training["evalEvery"] = *t.evalEvery;
+        if (t.seed)
+            training["seed"] = *t.seed;
         if (t.learningRate)
             training["learningRate"] = *t.learningRate;
         if (t.beta)
@@ -181,6 +183,7 @@ Project ProjectFile::parseDocument(const nlohmann::json &document, const std::st
         s.seedsPerPrompt = whole("seedsPerPrompt", 1, 256);
         s.demoSteps = whole("demoSteps", 1, 1000);
         s.evalEvery = whole("evalEvery", 0, 1000000);
+        s.seed = whole("seed", 0, 1000000000);
         if (t.has("learningRate"))
             s.learningRate = t.number("learningRate", 0.0, 1e-12, 1.0);
         if (t.has("beta"))

@@ -13,20 +13,21 @@ namespace dragon {
 struct TrainingSettings
 {
     std::optional<int> rounds, promptsPerRound, seedsPerPrompt, demoSteps, evalEvery;
+    std::optional<int> seed; // the run's seed (rounds' prompts and noise, the evaluation seeds)
     std::optional<double> learningRate, beta;
     std::optional<std::string> loss; // "dpo" | "kto"
 
     bool empty() const
     {
         return !rounds && !promptsPerRound && !seedsPerPrompt && !demoSteps && !evalEvery &&
-               !learningRate && !beta && !loss;
+               !seed && !learningRate && !beta && !loss;
     }
     bool operator==(const TrainingSettings &o) const
     {
         return rounds == o.rounds && promptsPerRound == o.promptsPerRound &&
                seedsPerPrompt == o.seedsPerPrompt && demoSteps == o.demoSteps &&
-               evalEvery == o.evalEvery && learningRate == o.learningRate && beta == o.beta &&
-               loss == o.loss;
+               evalEvery == o.evalEvery && seed == o.seed && learningRate == o.learningRate &&
+               beta == o.beta && loss == o.loss;
     }
 };
 

@@ -44,6 +44,8 @@ int main(int argc, char **argv)
     TrainPanel *panel = w.trainPanel();
     w.tabs()->setCurrentWidget(panel);
     panel->findChild<QSpinBox *>("roundsSpin")->setValue(rounds);
+    if (argc > 2)
+        panel->findChild<QSpinBox *>("runSeedSpin")->setValue(std::atoi(argv[2]));
     auto *training = w.findChild<TrainingController *>();
     QElapsedTimer sinceStart;
     std::vector<double> lateness;

@@ -176,10 +176,12 @@ void TestProjectFile::trainingSettingsRoundTrip()
     p.training.rounds = 20;
     p.training.learningRate = 3e-5;
     p.training.loss = "kto";
+    p.training.seed = 12345;
     ProjectFile::save(p, path);
     const Project back = ProjectFile::load(path);
     QCOMPARE(back.training, p.training);
     QCOMPARE(*back.training.rounds, 20);
+    QCOMPARE(*back.training.seed, 12345);
     QVERIFY(!back.training.beta); // only what was set
 }
 
@@ -215,6 +217,8 @@ void TestProjectFile::damaged_data()
         << "\"loss\" of \"training\" must be \"dpo\" or \"kto\"";
     QTest::newRow("training rounds")
         << head + R"("training":{"rounds":0}})" << ProjectErrorKind::Malformed << "rounds";
+    QTest::newRow("training seed")
+        << head + R"("training":{"seed":-3}})" << ProjectErrorKind::Malformed << "seed";
     QTest::newRow("training lr text") << head + R"("training":{"learningRate":"fast"}})"
                                       << ProjectErrorKind::Malformed << "learningRate";
     QTest::newRow("1e400") << head + audioItem + R"("durationSeconds":1e400}]}]})"

@@ -131,7 +131,9 @@ private Q_SLOTS:
         p.training.rounds = 20;
         p.training.learningRate = 3e-5;
         p.training.loss = "kto";
+        p.training.seed = 7;
         f.document.reset(p, f.path);
+        QCOMPARE(f.panel.findChild<QSpinBox *>("runSeedSpin")->value(), 7);
         QCOMPARE(f.panel.findChild<QSpinBox *>("roundsSpin")->value(), 20);
         QCOMPARE(f.panel.findChild<QComboBox *>("lossCombo")->currentData().toString(),
                  QString("kto"));
@@ -139,6 +141,7 @@ private Q_SLOTS:
         QCOMPARE(config.rounds, 20);
         QCOMPARE(config.learningRate, 3e-5);
         QCOMPARE(config.loss, PreferenceLoss::Kto);
+        QCOMPARE(config.seed, std::uint64_t(7));
         // Unset: the value suggested for the reward (a loudness target: beta 500), else the
         // engine's default (demo steps).
         QCOMPARE(config.beta, 500.0);

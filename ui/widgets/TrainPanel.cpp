@@ -51,10 +51,11 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
                        PlaybackController *playback, QWidget *parent)
     : QWidget(parent), m_document(document), m_training(training), m_playback(playback),
       m_rounds(spin(1, 10000, 40)), m_promptsPerRound(spin(1, 256, 8)), m_seeds(spin(1, 16, 2)),
-      m_demoSteps(spin(1, 200, 10)), m_evalEvery(spin(0, 1000, 5)), m_loss(new QComboBox),
-      m_learningRate(new QDoubleSpinBox), m_beta(new QDoubleSpinBox),
-      m_start(new QPushButton(tr("Start"))), m_pause(new QPushButton(tr("Pause"))),
-      m_stop(new QPushButton(tr("Stop"))), m_continue(new QPushButton(tr("Continue run"))),
+      m_demoSteps(spin(1, 200, 10)), m_evalEvery(spin(0, 1000, 5)),
+      m_runSeed(spin(0, 1000000000, 1)), m_loss(new QComboBox), m_learningRate(new QDoubleSpinBox),
+      m_beta(new QDoubleSpinBox), m_start(new QPushButton(tr("Start"))),
+      m_pause(new QPushButton(tr("Pause"))), m_stop(new QPushButton(tr("Stop"))),
+      m_continue(new QPushButton(tr("Continue run"))),
       m_openRun(new QPushButton(tr("Open run folder"))), m_export(new QPushButton(tr("Export"))),
       m_compare(new QPushButton(tr("Compare with base…"))), m_runs(new QTableWidget(0, 5)),
       m_status(new QLabel), m_progress(new QProgressBar), m_dashboard(new TrainingDashboard),
@@ -74,6 +75,10 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     m_rounds->setObjectName("roundsSpin");
     m_promptsPerRound->setObjectName("promptsSpin");
     m_evalEvery->setObjectName("evalEverySpin");
+    m_runSeed->setObjectName("runSeedSpin");
+    m_runSeed->setToolTip(
+        tr("The run's seed: which prompts each round draws, the sampler noise and "
+           "the evaluation seeds. The same seed and settings give the same run."));
     m_status->setObjectName("trainStatus");
 
     auto *settings = new QGroupBox(tr("Settings"));
@@ -88,6 +93,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     form->addRow(tr("Seeds per prompt"), m_seeds);
     form->addRow(tr("Demo sampler steps"), m_demoSteps);
     form->addRow(tr("Evaluate every (rounds)"), m_evalEvery);
+    form->addRow(tr("Run seed"), m_runSeed);
     m_suggested->setObjectName("suggestedSettings");
     m_suggested->setWordWrap(true);
     m_suggested->setMinimumHeight(m_suggested->fontMetrics().lineSpacing() * 2 + 4);
@@ -208,7 +214,8 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
         connect(document, signal, this, &TrainPanel::updateStartState);
     connect(document, &ProjectDocument::itemsChanged, this, &TrainPanel::updateStartState);
     connect(document, &ProjectDocument::modifiedChanged, this, &TrainPanel::updateStartState);
-    for (QSpinBox *box : {m_rounds, m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery})
+    for (QSpinBox *box :
+         {m_rounds, m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery, m_runSeed})
         connect(box, &QSpinBox::valueChanged, this, &TrainPanel::storeForm);
     for (QDoubleSpinBox *box : {m_learningRate, m_beta})
         connect(box, &QDoubleSpinBox::valueChanged, this, &TrainPanel::storeForm);
@@ -240,6 +247,7 @@ void TrainPanel::loadForm()
         t.seedsPerPrompt.value_or(suggested.seedsPerPrompt.value_or(defaults.seedsPerPrompt)));
     m_demoSteps->setValue(t.demoSteps.value_or(defaults.demoSteps));
     m_evalEvery->setValue(t.evalEvery.value_or(defaults.evalEvery));
+    m_runSeed->setValue(t.seed.value_or(int(defaults.seed)));
     m_learningRate->setValue(
         t.learningRate.value_or(suggested.learningRate.value_or(defaults.learningRate)));
     m_beta->setValue(t.beta.value_or(suggested.beta.value_or(defaults.beta)));
@@ -303,6 +311,7 @@ void TrainPanel::storeForm()
     t.seedsPerPrompt = m_seeds->value();
     t.demoSteps = m_demoSteps->value();
     t.evalEvery = m_evalEvery->value();
+    t.seed = m_runSeed->value();
     t.learningRate = m_learningRate->value();
     t.beta = m_beta->value();
     t.loss = m_loss->currentData().toString().toStdString();
@@ -559,6 +568,7 @@ dragon::DragonConfig TrainPanel::configFromForm() const
     c.seedsPerPrompt = m_seeds->value();
     c.demoSteps = m_demoSteps->value();
     c.evalEvery = m_evalEvery->value();
+    c.seed = std::uint64_t(m_runSeed->value());
     return c;
 }
 
@@ -598,9 +608,9 @@ void TrainPanel::setRunning(bool running)
     m_start->setEnabled(!running);
     m_pause->setEnabled(running);
     m_stop->setEnabled(running);
-    for (QWidget *w :
-         std::initializer_list<QWidget *>{m_rounds, m_loss, m_learningRate, m_beta,
-                                          m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_rounds, m_loss, m_learningRate, m_beta,
+                                                       m_promptsPerRound, m_seeds, m_demoSteps,
+                                                       m_evalEvery, m_runSeed})
         w->setEnabled(!running);
     if (running) {
         m_continue->setEnabled(false);
