@@ -61,6 +61,7 @@ void DragonConfig::applyTrainingSettings(const TrainingSettings &t)
     evalEvery = t.evalEvery.value_or(evalEvery);
     if (t.seed)
         seed = std::uint64_t(*t.seed);
+    evalSeedsPerPrompt = t.evalSeedsPerPrompt.value_or(evalSeedsPerPrompt);
     learningRate = t.learningRate.value_or(learningRate);
     beta = t.beta.value_or(beta);
     if (t.loss)

@@ -78,6 +78,8 @@ std::string ProjectFile::serialise(const Project &project, const std::string &pr
             training["evalEvery"] = *t.evalEvery;
         if (t.seed)
             training["seed"] = *t.seed;
+        if (t.evalSeedsPerPrompt)
+            training["evalSeedsPerPrompt"] = *t.evalSeedsPerPrompt;
         if (t.learningRate)
             training["learningRate"] = *t.learningRate;
         if (t.beta)
@@ -184,6 +186,7 @@ Project ProjectFile::parseDocument(const nlohmann::json &document, const std::st
         s.demoSteps = whole("demoSteps", 1, 1000);
         s.evalEvery = whole("evalEvery", 0, 1000000);
         s.seed = whole("seed", 0, 1000000000);
+        s.evalSeedsPerPrompt = whole("evalSeedsPerPrompt", 1, 256);
         if (t.has("learningRate"))
             s.learningRate = t.number("learningRate", 0.0, 1e-12, 1.0);
         if (t.has("beta"))

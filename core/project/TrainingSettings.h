@@ -14,19 +14,21 @@ struct TrainingSettings
 {
     std::optional<int> rounds, promptsPerRound, seedsPerPrompt, demoSteps, evalEvery;
     std::optional<int> seed; // the run's seed (rounds' prompts and noise, the evaluation seeds)
+    std::optional<int> evalSeedsPerPrompt; // generations per eval prompt (their mean decides)
     std::optional<double> learningRate, beta;
     std::optional<std::string> loss; // "dpo" | "kto"
 
     bool empty() const
     {
         return !rounds && !promptsPerRound && !seedsPerPrompt && !demoSteps && !evalEvery &&
-               !seed && !learningRate && !beta && !loss;
+               !seed && !evalSeedsPerPrompt && !learningRate && !beta && !loss;
     }
     bool operator==(const TrainingSettings &o) const
     {
         return rounds == o.rounds && promptsPerRound == o.promptsPerRound &&
                seedsPerPrompt == o.seedsPerPrompt && demoSteps == o.demoSteps &&
-               evalEvery == o.evalEvery && seed == o.seed && learningRate == o.learningRate &&
+               evalEvery == o.evalEvery && seed == o.seed &&
+               evalSeedsPerPrompt == o.evalSeedsPerPrompt && learningRate == o.learningRate &&
                beta == o.beta && loss == o.loss;
     }
 };

@@ -177,6 +177,7 @@ void TestProjectFile::trainingSettingsRoundTrip()
     p.training.learningRate = 3e-5;
     p.training.loss = "kto";
     p.training.seed = 12345;
+    p.training.evalSeedsPerPrompt = 2;
     ProjectFile::save(p, path);
     const Project back = ProjectFile::load(path);
     QCOMPARE(back.training, p.training);

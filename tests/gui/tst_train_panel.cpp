@@ -132,6 +132,7 @@ private Q_SLOTS:
         p.training.learningRate = 3e-5;
         p.training.loss = "kto";
         p.training.seed = 7;
+        p.training.evalSeedsPerPrompt = 2;
         f.document.reset(p, f.path);
         QCOMPARE(f.panel.findChild<QSpinBox *>("runSeedSpin")->value(), 7);
         QCOMPARE(f.panel.findChild<QSpinBox *>("roundsSpin")->value(), 20);
@@ -142,6 +143,7 @@ private Q_SLOTS:
         QCOMPARE(config.learningRate, 3e-5);
         QCOMPARE(config.loss, PreferenceLoss::Kto);
         QCOMPARE(config.seed, std::uint64_t(7));
+        QCOMPARE(config.evalSeedsPerPrompt, 2);
         // Unset: the value suggested for the reward (a loudness target: beta 500), else the
         // engine's default (demo steps).
         QCOMPARE(config.beta, 500.0);

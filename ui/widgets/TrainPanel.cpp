@@ -51,7 +51,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
                        PlaybackController *playback, QWidget *parent)
     : QWidget(parent), m_document(document), m_training(training), m_playback(playback),
       m_rounds(spin(1, 10000, 40)), m_promptsPerRound(spin(1, 256, 8)), m_seeds(spin(1, 16, 2)),
-      m_demoSteps(spin(1, 200, 10)), m_evalEvery(spin(0, 1000, 5)),
+      m_demoSteps(spin(1, 200, 10)), m_evalEvery(spin(0, 1000, 5)), m_evalSeeds(spin(1, 16, 4)),
       m_runSeed(spin(0, 1000000000, 1)), m_loss(new QComboBox), m_learningRate(new QDoubleSpinBox),
       m_beta(new QDoubleSpinBox), m_start(new QPushButton(tr("Start"))),
       m_pause(new QPushButton(tr("Pause"))), m_stop(new QPushButton(tr("Stop"))),
@@ -76,6 +76,10 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     m_promptsPerRound->setObjectName("promptsSpin");
     m_evalEvery->setObjectName("evalEverySpin");
     m_runSeed->setObjectName("runSeedSpin");
+    m_evalSeeds->setObjectName("evalSeedsSpin");
+    m_evalSeeds->setToolTip(tr("Generations per eval prompt; a prompt is won when their mean beats "
+                               "the base model's. More prompts with fewer seeds each narrow the "
+                               "win rate's interval for the same cost."));
     m_runSeed->setToolTip(
         tr("The run's seed: which prompts each round draws, the sampler noise and "
            "the evaluation seeds. The same seed and settings give the same run."));
@@ -93,6 +97,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     form->addRow(tr("Seeds per prompt"), m_seeds);
     form->addRow(tr("Demo sampler steps"), m_demoSteps);
     form->addRow(tr("Evaluate every (rounds)"), m_evalEvery);
+    form->addRow(tr("Eval seeds per prompt"), m_evalSeeds);
     form->addRow(tr("Run seed"), m_runSeed);
     m_suggested->setObjectName("suggestedSettings");
     m_suggested->setWordWrap(true);
@@ -215,7 +220,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     connect(document, &ProjectDocument::itemsChanged, this, &TrainPanel::updateStartState);
     connect(document, &ProjectDocument::modifiedChanged, this, &TrainPanel::updateStartState);
     for (QSpinBox *box :
-         {m_rounds, m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery, m_runSeed})
+         {m_rounds, m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery, m_runSeed, m_evalSeeds})
         connect(box, &QSpinBox::valueChanged, this, &TrainPanel::storeForm);
     for (QDoubleSpinBox *box : {m_learningRate, m_beta})
         connect(box, &QDoubleSpinBox::valueChanged, this, &TrainPanel::storeForm);
@@ -248,6 +253,7 @@ void TrainPanel::loadForm()
     m_demoSteps->setValue(t.demoSteps.value_or(defaults.demoSteps));
     m_evalEvery->setValue(t.evalEvery.value_or(defaults.evalEvery));
     m_runSeed->setValue(t.seed.value_or(int(defaults.seed)));
+    m_evalSeeds->setValue(t.evalSeedsPerPrompt.value_or(defaults.evalSeedsPerPrompt));
     m_learningRate->setValue(
         t.learningRate.value_or(suggested.learningRate.value_or(defaults.learningRate)));
     m_beta->setValue(t.beta.value_or(suggested.beta.value_or(defaults.beta)));
@@ -312,6 +318,7 @@ void TrainPanel::storeForm()
     t.demoSteps = m_demoSteps->value();
     t.evalEvery = m_evalEvery->value();
     t.seed = m_runSeed->value();
+    t.evalSeedsPerPrompt = m_evalSeeds->value();
     t.learningRate = m_learningRate->value();
     t.beta = m_beta->value();
     t.loss = m_loss->currentData().toString().toStdString();
@@ -569,6 +576,7 @@ dragon::DragonConfig TrainPanel::configFromForm() const
     c.demoSteps = m_demoSteps->value();
     c.evalEvery = m_evalEvery->value();
     c.seed = std::uint64_t(m_runSeed->value());
+    c.evalSeedsPerPrompt = m_evalSeeds->value();
     return c;
 }
 
@@ -610,7 +618,7 @@ void TrainPanel::setRunning(bool running)
     m_stop->setEnabled(running);
     for (QWidget *w : std::initializer_list<QWidget *>{m_rounds, m_loss, m_learningRate, m_beta,
                                                        m_promptsPerRound, m_seeds, m_demoSteps,
-                                                       m_evalEvery, m_runSeed})
+                                                       m_evalEvery, m_runSeed, m_evalSeeds})
         w->setEnabled(!running);
     if (running) {
         m_continue->setEnabled(false);

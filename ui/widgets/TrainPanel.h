@@ -102,7 +102,8 @@ private:
     ProjectDocument *m_document;
     TrainingController *m_training;
     PlaybackController *m_playback;
-    QSpinBox *m_rounds, *m_promptsPerRound, *m_seeds, *m_demoSteps, *m_evalEvery, *m_runSeed;
+    QSpinBox *m_rounds, *m_promptsPerRound, *m_seeds, *m_demoSteps, *m_evalEvery, *m_evalSeeds,
+        *m_runSeed;
     QComboBox *m_loss;
     QDoubleSpinBox *m_learningRate, *m_beta;
     QPushButton *m_start, *m_pause, *m_stop, *m_continue, *m_openRun, *m_export, *m_compare;
