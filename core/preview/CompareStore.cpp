@@ -1,10 +1,9 @@
 #include "preview/CompareStore.h"
 
 #include "preview/PreviewStore.h"
+#include "preview/StoreFile.h"
 #include "util/AtomicFileWriter.h"
-#include "util/JsonObject.h"
 #include "util/StampedFolders.h"
-#include "util/StrictJson.h"
 
 #include <algorithm>
 #include <cmath>
@@ -84,58 +83,49 @@ void CompareStore::save(const CompareResult &r, const std::string &folder)
 CompareResult CompareStore::load(const std::string &folder)
 {
     const std::string file = (fs::path(folder) / kFile).string();
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw PreviewError(file + ": cannot be opened");
-    try {
-        const nlohmann::json doc = StrictJson::parse(in);
-        const JsonObject o(doc, "the comparison");
-        const int format = o.integer("format", 0, 0, 1000000);
-        if (format != kFormat)
-            throw PreviewError("format " + std::to_string(format) + " (this version reads " +
-                               std::to_string(kFormat) + ")");
-        CompareResult r;
-        r.runFolder = fs::path(folder).parent_path().parent_path().string();
-        r.model = o.text("model", "");
-        r.modelLabel = o.text("modelLabel", "");
-        r.reward = o.text("reward", "");
-        r.createdAt = o.text("createdAt", "");
-        r.steps = o.integer("steps", 0, 0, 100000);
-        r.guidance = float(o.number("guidance", 0.0, 0.0, 1000.0));
-        r.setReward = o.flag("setReward", false);
-        std::size_t index = 0;
-        for (const auto &pj : o.array("pairs")) {
-            const JsonObject p(pj, "pair " + std::to_string(++index));
-            ComparePair pair;
-            pair.prompt = p.text("prompt", "");
-            pair.seed = p.unsignedInteger("seed", 0);
-            pair.basePath = (fs::path(folder) / p.requiredText("base")).lexically_normal().string();
-            pair.tunedPath =
-                (fs::path(folder) / p.requiredText("tuned")).lexically_normal().string();
-            pair.baseReward = nullableNumber(pj, p, "baseReward");
-            pair.tunedReward = nullableNumber(pj, p, "tunedReward");
-            pair.baseUtility = nullableNumber(pj, p, "baseUtility");
-            pair.tunedUtility = nullableNumber(pj, p, "tunedUtility");
-            pair.outcome = p.integer("outcome", 0, -1, 1);
-            r.pairs.push_back(pair);
-        }
-        r.prompts = o.integer("prompts", 0, 0, 1 << 20);
-        r.wins = o.number("wins", 0.0, 0.0, 1e9);
-        r.rate = o.number("rate", 0.0, 0.0, 1.0);
-        r.lower = o.number("lower", 0.0, 0.0, 1.0);
-        r.upper = o.number("upper", 0.0, 0.0, 1.0);
-        r.signTestP = o.number("signTestP", 1.0, 0.0, 1.0);
-        r.pairWins = o.integer("pairWins", 0, 0, 1 << 20);
-        r.pairLosses = o.integer("pairLosses", 0, 0, 1 << 20);
-        r.pairTies = o.integer("pairTies", 0, 0, 1 << 20);
-        r.rewardBase = nullableNumber(doc, o, "rewardBase");
-        r.rewardTuned = nullableNumber(doc, o, "rewardTuned");
-        r.seconds = o.number("seconds", 0.0, 0.0);
-        r.notes = o.texts("notes");
-        return r;
-    } catch (const std::exception &e) {
-        throw PreviewError(file + ": " + e.what());
-    }
+    return readStoreFile(
+        file, "the comparison", kFormat, [&](const nlohmann::json &doc, const JsonObject &o) {
+            CompareResult r;
+            r.runFolder = fs::path(folder).parent_path().parent_path().string();
+            r.model = o.text("model", "");
+            r.modelLabel = o.text("modelLabel", "");
+            r.reward = o.text("reward", "");
+            r.createdAt = o.text("createdAt", "");
+            r.steps = o.integer("steps", 0, 0, 100000);
+            r.guidance = float(o.number("guidance", 0.0, 0.0, 1000.0));
+            r.setReward = o.flag("setReward", false);
+            std::size_t index = 0;
+            for (const auto &pj : o.array("pairs")) {
+                const JsonObject p(pj, "pair " + std::to_string(++index));
+                ComparePair pair;
+                pair.prompt = p.text("prompt", "");
+                pair.seed = p.unsignedInteger("seed", 0);
+                pair.basePath =
+                    (fs::path(folder) / p.requiredText("base")).lexically_normal().string();
+                pair.tunedPath =
+                    (fs::path(folder) / p.requiredText("tuned")).lexically_normal().string();
+                pair.baseReward = nullableNumber(pj, p, "baseReward");
+                pair.tunedReward = nullableNumber(pj, p, "tunedReward");
+                pair.baseUtility = nullableNumber(pj, p, "baseUtility");
+                pair.tunedUtility = nullableNumber(pj, p, "tunedUtility");
+                pair.outcome = p.integer("outcome", 0, -1, 1);
+                r.pairs.push_back(pair);
+            }
+            r.prompts = o.integer("prompts", 0, 0, 1 << 20);
+            r.wins = o.number("wins", 0.0, 0.0, 1e9);
+            r.rate = o.number("rate", 0.0, 0.0, 1.0);
+            r.lower = o.number("lower", 0.0, 0.0, 1.0);
+            r.upper = o.number("upper", 0.0, 0.0, 1.0);
+            r.signTestP = o.number("signTestP", 1.0, 0.0, 1.0);
+            r.pairWins = o.integer("pairWins", 0, 0, 1 << 20);
+            r.pairLosses = o.integer("pairLosses", 0, 0, 1 << 20);
+            r.pairTies = o.integer("pairTies", 0, 0, 1 << 20);
+            r.rewardBase = nullableNumber(doc, o, "rewardBase");
+            r.rewardTuned = nullableNumber(doc, o, "rewardTuned");
+            r.seconds = o.number("seconds", 0.0, 0.0);
+            r.notes = o.texts("notes");
+            return r;
+        });
 }
 
 std::string CompareStore::latest(const std::string &runFolder)

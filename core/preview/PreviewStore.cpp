@@ -1,9 +1,8 @@
 #include "preview/PreviewStore.h"
 
+#include "preview/StoreFile.h"
 #include "util/AtomicFileWriter.h"
-#include "util/JsonObject.h"
 #include "util/StampedFolders.h"
-#include "util/StrictJson.h"
 
 #include <algorithm>
 #include <cmath>
@@ -83,88 +82,78 @@ void PreviewStore::save(const PreviewResult &r, const std::string &folder)
 PreviewResult PreviewStore::load(const std::string &folder)
 {
     const std::string file = (fs::path(folder) / kFile).string();
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw PreviewError(file + ": cannot be opened");
-    try {
-        const nlohmann::json doc = StrictJson::parse(in);
-        const JsonObject o(doc, "the preview");
-        const int format = o.integer("format", 0, 0, 1000000);
-        if (format != kFormat)
-            throw PreviewError("format " + std::to_string(format) + " (this version reads " +
-                               std::to_string(kFormat) + ")");
-        PreviewResult r;
-        r.createdAt = o.text("createdAt", "");
-        r.generator = o.text("generator", "");
-        r.encoder = o.text("encoder", "");
-        r.aucBasis = o.text("aucBasis", "");
-        r.reading = o.text("reading", "");
-        r.seconds = o.number("seconds", 0.0, 0.0);
-        r.notes = o.texts("notes");
-        r.auc = o.has("auc") ? numberOrNone(doc.at("auc"), "field \"auc\"")
-                             : std::numeric_limits<double>::quiet_NaN();
-        const auto &explained = o.array("mapExplained");
-        for (std::size_t i = 0; i < 2 && i < explained.size(); ++i)
-            r.mapExplained[i] = numberOrNone(explained[i], "field \"mapExplained\"");
-        std::size_t index = 0;
-        for (const auto &tj : o.array("terms")) {
-            const JsonObject t(tj, "term " + std::to_string(++index));
-            PreviewTerm term;
-            term.type = t.requiredText("type");
-            term.label = t.text("label", term.type);
-            term.kind = t.text("kind", "");
-            term.setName = t.text("set", "");
-            term.unit = t.text("unit", "");
-            term.away = t.flag("away", false);
-            term.weight = t.number("weight", 1.0);
-            term.scaleMean = t.has("scaleMean") ? numberOrNone(tj.at("scaleMean"), t.where()) : 0;
-            term.scaleSd = t.has("scaleSd") ? numberOrNone(tj.at("scaleSd"), t.where()) : 0;
-            term.batchValue = t.has("batchValue") ? numberOrNone(tj.at("batchValue"), t.where())
-                                                  : std::numeric_limits<double>::quiet_NaN();
-            r.terms.push_back(term);
-        }
-        index = 0;
-        for (const auto &pj : o.array("points")) {
-            const JsonObject p(pj, "point " + std::to_string(++index));
-            PreviewPoint point;
-            point.generated = p.flag("generated", true);
-            point.setName = p.text("set", "");
-            point.label = p.text("label", "");
-            point.path = p.text("path", "");
-            if (point.generated && !point.path.empty())
-                point.path = (fs::path(folder) / point.path).lexically_normal().string();
-            point.prompt = p.text("prompt", "");
-            const std::string seed = p.text("seed", "0");
-            try {
-                std::size_t used = 0;
-                point.seed = std::stoull(seed, &used);
-                if (used != seed.size())
-                    throw std::invalid_argument(seed);
-            } catch (const std::logic_error &) {
-                throw PreviewError(p.where() + ": seed \"" + seed + "\" is not a whole number");
+    return readStoreFile(
+        file, "the preview", kFormat, [&](const nlohmann::json &doc, const JsonObject &o) {
+            PreviewResult r;
+            r.createdAt = o.text("createdAt", "");
+            r.generator = o.text("generator", "");
+            r.encoder = o.text("encoder", "");
+            r.aucBasis = o.text("aucBasis", "");
+            r.reading = o.text("reading", "");
+            r.seconds = o.number("seconds", 0.0, 0.0);
+            r.notes = o.texts("notes");
+            r.auc = o.has("auc") ? numberOrNone(doc.at("auc"), "field \"auc\"")
+                                 : std::numeric_limits<double>::quiet_NaN();
+            const auto &explained = o.array("mapExplained");
+            for (std::size_t i = 0; i < 2 && i < explained.size(); ++i)
+                r.mapExplained[i] = numberOrNone(explained[i], "field \"mapExplained\"");
+            std::size_t index = 0;
+            for (const auto &tj : o.array("terms")) {
+                const JsonObject t(tj, "term " + std::to_string(++index));
+                PreviewTerm term;
+                term.type = t.requiredText("type");
+                term.label = t.text("label", term.type);
+                term.kind = t.text("kind", "");
+                term.setName = t.text("set", "");
+                term.unit = t.text("unit", "");
+                term.away = t.flag("away", false);
+                term.weight = t.number("weight", 1.0);
+                term.scaleMean =
+                    t.has("scaleMean") ? numberOrNone(tj.at("scaleMean"), t.where()) : 0;
+                term.scaleSd = t.has("scaleSd") ? numberOrNone(tj.at("scaleSd"), t.where()) : 0;
+                term.batchValue = t.has("batchValue") ? numberOrNone(tj.at("batchValue"), t.where())
+                                                      : std::numeric_limits<double>::quiet_NaN();
+                r.terms.push_back(term);
             }
-            for (const auto &v : p.array("terms"))
-                point.terms.push_back(numberOrNone(v, p.where() + " terms"));
-            if (point.terms.size() != r.terms.size())
-                throw PreviewError(p.where() + " has " + std::to_string(point.terms.size()) +
-                                   " term values for " + std::to_string(r.terms.size()) + " terms");
-            point.reward = p.has("reward") ? numberOrNone(pj.at("reward"), p.where())
-                                           : std::numeric_limits<double>::quiet_NaN();
-            const auto &map = p.array("map");
-            if (map.size() == 2) {
-                point.mapped = true;
-                point.mapX = numberOrNone(map[0], p.where() + " map");
-                point.mapY = numberOrNone(map[1], p.where() + " map");
-                point.mapped = std::isfinite(point.mapX) && std::isfinite(point.mapY);
+            index = 0;
+            for (const auto &pj : o.array("points")) {
+                const JsonObject p(pj, "point " + std::to_string(++index));
+                PreviewPoint point;
+                point.generated = p.flag("generated", true);
+                point.setName = p.text("set", "");
+                point.label = p.text("label", "");
+                point.path = p.text("path", "");
+                if (point.generated && !point.path.empty())
+                    point.path = (fs::path(folder) / point.path).lexically_normal().string();
+                point.prompt = p.text("prompt", "");
+                const std::string seed = p.text("seed", "0");
+                try {
+                    std::size_t used = 0;
+                    point.seed = std::stoull(seed, &used);
+                    if (used != seed.size())
+                        throw std::invalid_argument(seed);
+                } catch (const std::logic_error &) {
+                    throw PreviewError(p.where() + ": seed \"" + seed + "\" is not a whole number");
+                }
+                for (const auto &v : p.array("terms"))
+                    point.terms.push_back(numberOrNone(v, p.where() + " terms"));
+                if (point.terms.size() != r.terms.size())
+                    throw PreviewError(p.where() + " has " + std::to_string(point.terms.size()) +
+                                       " term values for " + std::to_string(r.terms.size()) +
+                                       " terms");
+                point.reward = p.has("reward") ? numberOrNone(pj.at("reward"), p.where())
+                                               : std::numeric_limits<double>::quiet_NaN();
+                const auto &map = p.array("map");
+                if (map.size() == 2) {
+                    point.mapped = true;
+                    point.mapX = numberOrNone(map[0], p.where() + " map");
+                    point.mapY = numberOrNone(map[1], p.where() + " map");
+                    point.mapped = std::isfinite(point.mapX) && std::isfinite(point.mapY);
+                }
+                r.points.push_back(point);
             }
-            r.points.push_back(point);
-        }
-        return r;
-    } catch (const PreviewError &error) {
-        throw PreviewError(file + ": " + error.what());
-    } catch (const std::exception &error) { // JsonFormatError and anything the library throws
-        throw PreviewError(file + ": " + error.what());
-    }
+            return r;
+        });
 }
 
 std::string PreviewStore::latest(const std::string &previewsDir)
