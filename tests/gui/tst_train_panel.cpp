@@ -201,6 +201,7 @@ private Q_SLOTS:
         Fixture f(2, 2);
         TrainPanel &panel = f.panel;
         const QString path = f.path;
+        QVERIFY(!panel.findChild<QPushButton *>("compareRun")->isEnabled()); // no run yet
         QSignalSpy finished(&panel, &TrainPanel::runFinished);
         QSignalSpy messages(&panel, &TrainPanel::statusMessage);
         QVERIFY(panel.startRun());
@@ -231,6 +232,7 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(audition->currentPath()));
         QVERIFY(audition->currentPath().endsWith("-plus.wav"));
         QVERIFY(panel.runDirectory().startsWith(path + ".d/runs/"));
+        QVERIFY(panel.findChild<QPushButton *>("compareRun")->isEnabled());
         QVERIFY(QFileInfo::exists(panel.runDirectory() + "/metrics.jsonl"));
         QVERIFY(QFileInfo::exists(panel.runDirectory() + "/checkpoints"));
         QVERIFY(QFileInfo::exists(panel.runDirectory() + "/README.txt"));

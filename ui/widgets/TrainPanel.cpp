@@ -417,7 +417,9 @@ void TrainPanel::refreshRuns()
     const int row = m_runs->currentRow();
     m_continue->setEnabled(!isTraining() && row >= 0 &&
                            m_runs->item(row, 0)->data(Qt::UserRole + 1).toBool());
-    m_openRun->setEnabled(row >= 0 || !m_runDir.isEmpty());
+    const bool haveRun = row >= 0 || !m_runDir.isEmpty();
+    m_openRun->setEnabled(haveRun);
+    m_compare->setEnabled(haveRun); // nothing to compare without a run
 }
 
 void TrainPanel::showRun(int row)
@@ -427,6 +429,7 @@ void TrainPanel::showRun(int row)
     const QString folder = m_runs->item(row, 0)->data(Qt::UserRole).toString();
     m_continue->setEnabled(!isTraining() && m_runs->item(row, 0)->data(Qt::UserRole + 1).toBool());
     m_openRun->setEnabled(true);
+    m_compare->setEnabled(true);
     if (isTraining())
         return; // the live run keeps the plots
     m_runDir = folder;
