@@ -8,7 +8,7 @@ if ! git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
   exit 0
 fi
 mapfile -t files < <(git ls-files -- 'core/*.cpp' 'core/*.h' 'ui/*.cpp' 'ui/*.h' 'app/*.cpp' 'app/*.h' \
-  'tests/*.cpp' 'tests/*.h')
+  'tests/*.cpp' 'tests/*.h' ':!:core/third_party/*')
 if [ "${1:-}" = "--fix" ]; then
   clang-format -i "${files[@]}"
   echo "formatted ${#files[@]} files"

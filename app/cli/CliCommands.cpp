@@ -9,6 +9,7 @@
 #include "audio/PlaybackEngine.h"
 #include "audio/SignalGenerator.h"
 #include "project/ProjectFile.h"
+#include "util/BuildFeatures.h"
 
 #include <algorithm>
 #include <chrono>
@@ -69,6 +70,10 @@ int loudness(const Args &args)
 {
     if (args.empty())
         return usageError("loudness");
+    if (!Loudness::available()) {
+        std::cerr << "error: " << BuildFeatures::missingLoudnessMessage() << "\n";
+        return 1;
+    }
     int failures = 0;
     for (const auto &path : args) {
         try {

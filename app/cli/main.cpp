@@ -8,6 +8,7 @@
 #include "ScoreCommands.h"
 #include "TrainCommands.h"
 #include "VerifyCommand.h"
+#include "facade/BuildInfo.h"
 
 #include <cstring>
 #include <exception>
@@ -73,6 +74,11 @@ int main(int argc, char **argv)
     }
     if (!std::strcmp(argv[1], "--version")) {
         std::cout << "dragon " << DRAGON_VERSION << "\n";
+        const dragon::BuildInfo info = dragon::BuildInfo::current();
+        std::cout << "libtorch " << info.libtorch << (info.cuda ? " (CUDA available)" : " (CPU)")
+                  << "\n";
+        for (const std::string &line : info.features)
+            std::cout << line << "\n";
         return 0;
     }
     const std::map<std::string, int (*)(const dragon::cli::Args &)> commands = {

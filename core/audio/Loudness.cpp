@@ -8,6 +8,11 @@
 
 namespace dragon {
 
+bool Loudness::available()
+{
+    return true;
+}
+
 LoudnessStats Loudness::measure(const AudioBuffer &buffer)
 {
     LoudnessStats stats;
@@ -43,14 +48,6 @@ LoudnessStats Loudness::measure(const AudioBuffer &buffer)
         truePeak > 0.0 ? 20.0 * std::log10(truePeak) : -std::numeric_limits<double>::infinity();
     stats.samplePeak = samplePeak;
     return stats;
-}
-
-double Loudness::gainToTarget(const AudioBuffer &buffer, double targetLufs)
-{
-    const double lufs = measure(buffer).integratedLufs;
-    if (!std::isfinite(lufs))
-        return 1.0;
-    return std::pow(10.0, (targetLufs - lufs) / 20.0);
 }
 
 } // namespace dragon

@@ -4,7 +4,9 @@
 
 namespace dragon {
 
-// EBU R128 / ITU-R BS.1770 measurements through libebur128.
+// EBU R128 / ITU-R BS.1770 measurements through libebur128. A build configured without
+// libebur128 compiles LoudnessMissing.cpp instead: available() is false and measure() throws
+// FeatureUnavailable saying so (never a crash).
 struct LoudnessStats
 {
     double integratedLufs = 0.0; // -infinity for digital silence (gated out entirely)
@@ -16,9 +18,8 @@ struct LoudnessStats
 class Loudness
 {
 public:
+    static bool available();
     static LoudnessStats measure(const AudioBuffer &buffer);
-    // Gain (linear) that brings the integrated loudness to `targetLufs`; 1 for silence.
-    static double gainToTarget(const AudioBuffer &buffer, double targetLufs);
 };
 
 } // namespace dragon

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <portaudio.h>
 
 namespace dragon {
 namespace {
@@ -24,24 +23,11 @@ std::int64_t nowNs()
 
 PlaybackEngine::PlaybackEngine() : m_ring(kRingSamples)
 {
-    const PaError init = Pa_Initialize();
-    if (init != paNoError) {
-        m_status = std::string("Audio output unavailable: PortAudio failed to start (") +
-                   Pa_GetErrorText(init) + ")";
+    m_status = m_device.status();
+    if (!m_device.available())
         return;
-    }
-    m_paInitialised = true;
-    const PaDeviceIndex device = Pa_GetDefaultOutputDevice();
-    const PaDeviceInfo *info = device == paNoDevice ? nullptr : Pa_GetDeviceInfo(device);
-    if (!info || info->maxOutputChannels < 1) {
-        m_status = "No audio output device found: playback is disabled";
-        return;
-    }
-    m_deviceIndex = device;
-    m_deviceMaxChannels = info->maxOutputChannels;
-    m_deviceName = info->name ? info->name : "default";
+    m_deviceName = m_device.name();
     m_available = true;
-    m_status = "Audio output: " + m_deviceName;
     m_fillThread = std::thread([this] { fillLoop(); });
 }
 
@@ -55,18 +41,7 @@ PlaybackEngine::~PlaybackEngine()
     m_fillWake.notify_all();
     if (m_fillThread.joinable())
         m_fillThread.join();
-    closeStream();
-    if (m_paInitialised)
-        Pa_Terminate();
-}
-
-void PlaybackEngine::closeStream()
-{
-    if (m_stream) {
-        Pa_AbortStream(static_cast<PaStream *>(m_stream));
-        Pa_CloseStream(static_cast<PaStream *>(m_stream));
-        m_stream = nullptr;
-    }
+    m_device.close();
 }
 
 std::int64_t PlaybackEngine::clipFrames() const
@@ -87,36 +62,18 @@ bool PlaybackEngine::load(std::shared_ptr<const AudioBuffer> clip)
         return false;
     }
     std::shared_ptr<const AudioBuffer> prepared = clip;
-    if (clip->channels() > std::min(m_deviceMaxChannels, 2))
+    if (clip->channels() > std::min(m_device.maxChannels(), 2))
         prepared = std::make_shared<AudioBuffer>(clip->mixdownToMono());
-
-    PaStreamParameters params{};
-    params.device = m_deviceIndex;
-    params.channelCount = prepared->channels();
-    params.sampleFormat = paFloat32;
-    params.suggestedLatency = Pa_GetDeviceInfo(m_deviceIndex)->defaultLowOutputLatency;
-    if (Pa_IsFormatSupported(nullptr, &params, prepared->sampleRate()) != paFormatIsSupported) {
-        const int deviceRate = static_cast<int>(Pa_GetDeviceInfo(m_deviceIndex)->defaultSampleRate);
-        prepared = std::make_shared<AudioBuffer>(Resampler::resample(*prepared, deviceRate));
-    }
-    if (!m_stream || m_streamChannels != prepared->channels() ||
+    const int rate = m_device.playableRate(prepared->channels(), prepared->sampleRate());
+    if (rate != prepared->sampleRate())
+        prepared = std::make_shared<AudioBuffer>(Resampler::resample(*prepared, rate));
+    if (!m_device.isOpen() || m_streamChannels != prepared->channels() ||
         m_streamRate != prepared->sampleRate()) {
-        closeStream();
-        PaStream *stream = nullptr;
-        const PaError error = Pa_OpenStream(
-            &stream, nullptr, &params, prepared->sampleRate(), paFramesPerBufferUnspecified,
-            paClipOff,
-            [](const void *, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *,
-               PaStreamCallbackFlags, void *self) {
-                return static_cast<PlaybackEngine *>(self)->render(static_cast<float *>(output),
-                                                                   frames);
-            },
-            this);
-        if (error != paNoError) {
-            m_lastError = std::string("Cannot open the audio output: ") + Pa_GetErrorText(error);
+        auto render = [](void *self, float *out, unsigned long frames) {
+            return static_cast<PlaybackEngine *>(self)->render(out, frames);
+        };
+        if (!m_device.open(prepared->channels(), prepared->sampleRate(), render, this, m_lastError))
             return false;
-        }
-        m_stream = stream;
         m_streamChannels = prepared->channels();
         m_streamRate = prepared->sampleRate();
     }
@@ -133,15 +90,13 @@ bool PlaybackEngine::load(std::shared_ptr<const AudioBuffer> clip)
 bool PlaybackEngine::play()
 {
     const std::int64_t called = nowNs();
-    if (!m_available || !m_clip || !m_stream) {
+    if (!m_available || !m_clip || !m_device.isOpen()) {
         m_lastError = !m_available ? m_status : "Nothing to play: no clip is loaded";
         return false;
     }
     if (isPlaying())
         return true;
-    auto *stream = static_cast<PaStream *>(m_stream);
-    if (Pa_IsStreamStopped(stream) != 1)
-        Pa_AbortStream(stream);
+    m_device.abort();
     std::int64_t start = m_startFrame.load();
     if (start >= clipFrames())
         start = 0;
@@ -160,11 +115,9 @@ bool PlaybackEngine::play()
         m_fillActive = true;
     }
     m_fillWake.notify_all();
-    const PaError error = Pa_StartStream(stream);
-    if (error != paNoError) {
+    if (!m_device.start(m_lastError)) {
         std::lock_guard<std::mutex> lock(m_fillMutex);
         m_fillActive = false;
-        m_lastError = std::string("Cannot start the audio output: ") + Pa_GetErrorText(error);
         return false;
     }
     m_playing = true;
@@ -173,11 +126,9 @@ bool PlaybackEngine::play()
 
 void PlaybackEngine::stop()
 {
-    if (!m_stream)
+    if (!m_device.isOpen())
         return;
-    auto *stream = static_cast<PaStream *>(m_stream);
-    if (Pa_IsStreamStopped(stream) != 1)
-        Pa_AbortStream(stream);
+    m_device.abort();
     // Only now is the callback quiet, so the position is final.
     const double position = positionSeconds();
     {
@@ -277,7 +228,7 @@ void PlaybackEngine::fillLoop()
     }
 }
 
-int PlaybackEngine::render(float *out, unsigned long frames)
+bool PlaybackEngine::render(float *out, unsigned long frames)
 {
     // Realtime thread: atomics and memcpy only.
     const std::size_t wanted = frames * static_cast<std::size_t>(m_streamChannels);
@@ -289,11 +240,11 @@ int PlaybackEngine::render(float *out, unsigned long frames)
         std::memset(out + got, 0, (wanted - got) * sizeof(float));
         if (m_fillDone.load() && m_ring.readAvailable() == 0) {
             m_finished = true;
-            return paComplete;
+            return false;
         }
         m_underruns.fetch_add(1);
     }
-    return paContinue;
+    return true;
 }
 
 } // namespace dragon

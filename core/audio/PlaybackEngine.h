@@ -1,6 +1,7 @@
 #pragma once
 
 #include "audio/AudioBuffer.h"
+#include "audio/AudioOutputDevice.h"
 #include "audio/SpscRingBuffer.h"
 
 #include <atomic>
@@ -13,7 +14,7 @@
 
 namespace dragon {
 
-// Plays one clip at a time through PortAudio's default output device.
+// Plays one clip at a time through the default output device (AudioOutputDevice: PortAudio).
 //
 // Threads: a control thread (the GUI) calls load/play/stop/seek; a fill thread copies the clip
 // into a lock-free ring buffer; PortAudio's realtime callback only reads that ring and updates
@@ -56,21 +57,17 @@ public:
     std::uint64_t underruns() const { return m_underruns.load(); }
 
 private:
-    int render(float *out, unsigned long frames);
+    bool render(float *out, unsigned long frames); // false once the clip is played out
     void fillLoop();
     bool fillOnce(); // copies what fits; returns true if anything was written
-    void closeStream();
     std::int64_t clipFrames() const;
 
+    AudioOutputDevice m_device;
     bool m_available = false;
-    bool m_paInitialised = false;
     std::string m_status;
     std::string m_deviceName;
     std::string m_lastError;
-    int m_deviceIndex = -1;
-    int m_deviceMaxChannels = 0;
 
-    void *m_stream = nullptr; // PaStream*
     int m_streamChannels = 0;
     int m_streamRate = 0;
 

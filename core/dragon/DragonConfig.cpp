@@ -1,6 +1,7 @@
 #include "dragon/DragonConfig.h"
 
 #include "model/DeviceSpec.h"
+#include "project/ExemplarSetJson.h"
 #include "project/ProjectFile.h"
 #include "util/JsonFormatError.h"
 #include "util/JsonObject.h"
@@ -70,19 +71,11 @@ void DragonConfig::applyTrainingSettings(const TrainingSettings &t)
 
 std::string DragonConfig::toJson() const
 {
-    nlohmann::json sets = nlohmann::json::array();
-    for (const auto &s : project.exemplarSets) {
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto &i : s.items)
-            items.push_back(i.kind == ExemplarItem::Kind::Text ? nlohmann::json{{"text", i.text}}
-                                                               : nlohmann::json{{"path", i.path}});
-        sets.push_back({{"id", s.id}, {"name", s.name}, {"items", items}});
-    }
     return nlohmann::json{{"generator", generator},
                           {"device", device},
                           {"guardrailEncoder", guardrailEncoder},
                           {"projectPath", projectPath},
-                          {"exemplarSets", sets},
+                          {"exemplarSets", ExemplarSetJson::write(project.exemplarSets, {})},
                           {"trainPrompts", project.trainPrompts},
                           {"evalPrompts", project.evalPrompts},
                           {"reward", nlohmann::json::parse(project.reward.toJson())},
@@ -146,27 +139,8 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
         c.device = f.text("device", c.device);
         c.guardrailEncoder = f.text("guardrailEncoder", c.guardrailEncoder);
         c.projectPath = f.text("projectPath", c.projectPath);
-        if (f.has("exemplarSets")) {
-            c.project.exemplarSets.clear();
-            for (const auto &s : f.array("exemplarSets")) {
-                ExemplarSet set;
-                set.id = JsonObject(s, "an exemplar set").requiredText("id");
-                const JsonObject fields(s, "exemplar set '" + set.id + "'");
-                set.name = fields.text("name", set.id);
-                for (const auto &i : fields.array("items")) {
-                    const JsonObject item(i, "an item of exemplar set '" + set.name + "'");
-                    if (item.has("text")) {
-                        set.items.push_back(ExemplarItem::textItem(item.requiredText("text")));
-                        continue;
-                    }
-                    std::filesystem::path p = item.requiredText("path");
-                    if (p.is_relative() && !baseDir.empty())
-                        p = std::filesystem::path(baseDir) / p;
-                    set.items.push_back(ExemplarItem::audio(p.string()));
-                }
-                c.project.exemplarSets.push_back(set);
-            }
-        }
+        if (f.has("exemplarSets"))
+            c.project.exemplarSets = ExemplarSetJson::read(j.at("exemplarSets"), baseDir);
         if (f.has("trainPrompts"))
             c.project.trainPrompts = f.texts("trainPrompts");
         if (f.has("evalPrompts"))

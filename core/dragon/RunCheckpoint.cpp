@@ -1,9 +1,7 @@
 #include "dragon/RunCheckpoint.h"
 
-#include "model/TorchLoadError.h"
-#include "util/ChecksummedFile.h"
+#include "model/ArchiveFile.h"
 
-#include <sstream>
 #include <stdexcept>
 
 namespace dragon {
@@ -13,28 +11,18 @@ void RunCheckpoint::write(const std::string &path, torch::serialize::OutputArchi
 {
     state.write("format", c10::IValue(std::string(kFormat)));
     state.write("journal", c10::IValue(journal));
-    std::ostringstream bytes;
-    state.save_to(bytes);
-    ChecksummedFile::write(path, bytes.str());
+    ArchiveFile::write(path, state);
 }
 
 RunCheckpoint::Contents RunCheckpoint::read(const std::string &path,
                                             torch::serialize::InputArchive &state)
 {
-    const ChecksummedFile::Contents file = ChecksummedFile::read(path); // "damaged" before parsing
-    try {
-        state.load_from(file.payload.data(), file.payload.size());
-    } catch (...) {
-        throw std::runtime_error(path +
-                                 ": not a readable checkpoint (damaged, truncated or not a run "
-                                 "checkpoint: " +
-                                 TorchLoadError::describeCurrent() + ")");
-    }
+    const ChecksummedFile::Integrity integrity = ArchiveFile::read(path, state, "a run checkpoint");
     c10::IValue format, journal;
     if (!state.try_read("format", format) || !format.isString())
         throw std::runtime_error(path + ": not a run checkpoint (no format record)");
     Contents contents;
-    contents.verified = file.integrity != ChecksummedFile::Integrity::None;
+    contents.verified = integrity != ChecksummedFile::Integrity::None;
     if (format.toStringRef() == kLegacyFormat)
         return contents;
     if (format.toStringRef() != kFormat)

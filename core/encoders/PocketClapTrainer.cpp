@@ -1,6 +1,7 @@
 #include "encoders/PocketClapTrainer.h"
 
 #include "encoders/PocketClapModel.h"
+#include "model/ArchiveFile.h"
 #include "model/CorpusGenerator.h"
 #include "model/Synthesizer.h"
 
@@ -126,7 +127,7 @@ void PocketClapTrainer::run(const ClapTrainConfig &c, const Callback &callback,
     const fs::path statePath = fs::path(c.outDir) / "train-state.pt";
     if (fs::exists(statePath)) {
         torch::serialize::InputArchive archive, weights, optimizerState;
-        archive.load_from(statePath.string());
+        ArchiveFile::read(statePath.string(), archive, "a pocket-CLAP training state");
         c10::IValue saved;
         archive.read("step", saved);
         step = int(saved.toInt());
@@ -145,9 +146,7 @@ void PocketClapTrainer::run(const ClapTrainConfig &c, const Callback &callback,
         archive.write("step", c10::IValue(int64_t(step)));
         archive.write("model", weights);
         archive.write("optimizer", optimizerState);
-        const fs::path temp = statePath.string() + ".part";
-        archive.save_to(temp.string());
-        fs::rename(temp, statePath);
+        ArchiveFile::write(statePath.string(), archive);
         net->eval();
         clap.save((fs::path(c.outDir) / "pocket-clap.pt").string());
         net->train();

@@ -1,6 +1,7 @@
 #include "facade/BuildInfo.h"
 
 #include "model/GeneratorFactory.h"
+#include "util/BuildFeatures.h"
 
 #include <filesystem>
 #include <torch/cuda.h>
@@ -13,6 +14,7 @@ BuildInfo BuildInfo::current()
     BuildInfo info;
     info.libtorch = TORCH_VERSION;
     info.cuda = torch::cuda::is_available();
+    info.features = BuildFeatures::summary();
     const std::string pocket = bundledPocketCheckpoint();
     std::error_code ec;
     if (std::filesystem::exists(pocket, ec))

@@ -1,5 +1,6 @@
 #include "model/HalfPrecisionCheckpoint.h"
 
+#include "model/ArchiveFile.h"
 #include "model/TorchLoadError.h"
 
 #include <filesystem>
@@ -23,9 +24,7 @@ void HalfPrecisionCheckpoint::save(const torch::nn::Module &weights, torch::nn::
     archive.write("config", c10::IValue(configJson));
     archive.write("format", c10::IValue(format));
     halfModule.save(archive);
-    std::ostringstream bytes;
-    archive.save_to(bytes);
-    ChecksummedFile::write(path, bytes.str()); // temp, fsync, rename: a kill keeps the old file
+    ArchiveFile::write(path, archive);
 }
 
 ChecksummedFile::Integrity HalfPrecisionCheckpoint::integrity(const std::string &path)
@@ -39,15 +38,7 @@ std::string HalfPrecisionCheckpoint::open(const std::string &path, const std::st
 {
     if (!std::filesystem::exists(path))
         throw std::runtime_error(path + ": " + what + " checkpoint does not exist");
-    const ChecksummedFile::Contents file = ChecksummedFile::read(path); // "damaged" before parsing
-    try {
-        archive.load_from(file.payload.data(), file.payload.size());
-    } catch (...) {
-        throw std::runtime_error(path +
-                                 ": not a readable checkpoint (damaged, truncated or not a "
-                                 "DRAGON Studio model file: " +
-                                 TorchLoadError::describeCurrent() + ")");
-    }
+    ArchiveFile::read(path, archive, "a DRAGON Studio model file");
     c10::IValue formatValue, configValue;
     if (!archive.try_read("format", formatValue) || !formatValue.isString() ||
         formatValue.toStringRef() != format || !archive.try_read("config", configValue) ||

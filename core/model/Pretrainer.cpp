@@ -1,5 +1,6 @@
 #include "model/Pretrainer.h"
 
+#include "model/ArchiveFile.h"
 #include "model/PocketGenerator.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -66,7 +67,7 @@ void Pretrainer::run(const PretrainConfig &c, const Callback &callback,
     const fs::path statePath = fs::path(c.outDir) / "train-state.pt";
     if (fs::exists(statePath)) {
         torch::serialize::InputArchive archive;
-        archive.load_from(statePath.string());
+        ArchiveFile::read(statePath.string(), archive, "a pretraining state");
         c10::IValue saved;
         archive.read("step", saved);
         step = static_cast<int>(saved.toInt());
@@ -90,9 +91,7 @@ void Pretrainer::run(const PretrainConfig &c, const Callback &callback,
         archive.write("model", weights);
         archive.write("ema", emaWeights);
         archive.write("optimizer", optimizerState);
-        const fs::path temp = statePath.string() + ".part";
-        archive.save_to(temp.string());
-        fs::rename(temp, statePath);
+        ArchiveFile::write(statePath.string(), archive);
         ema.save((fs::path(c.outDir) / "pocket.pt").string());
         log.flush();
     };

@@ -1,5 +1,6 @@
 #include "project/ProjectFile.h"
 
+#include "project/ExemplarSetJson.h"
 #include "util/AtomicFileWriter.h"
 #include "util/JsonFormatError.h"
 #include "util/JsonObject.h"
@@ -22,45 +23,15 @@ fs::path projectFolder(const std::string &projectPath)
     return folder.lexically_normal();
 }
 
-// Relative when the file lies inside the project's folder, so folder moves keep working.
-std::string storedPath(const std::string &absolute, const fs::path &folder)
-{
-    const fs::path rel = fs::path(absolute).lexically_normal().lexically_relative(folder);
-    if (rel.empty() || *rel.begin() == "..")
-        return absolute;
-    return rel.generic_string();
-}
-
 } // namespace
 
 std::string ProjectFile::serialise(const Project &project, const std::string &projectPath)
 {
     const fs::path folder = projectFolder(projectPath);
-    json sets = json::array();
-    for (const auto &set : project.exemplarSets) {
-        json items = json::array();
-        for (const auto &item : set.items) {
-            if (item.kind == ExemplarItem::Kind::Text) {
-                items.push_back({{"type", "text"}, {"text", item.text}});
-                continue;
-            }
-            json audio = {{"type", "audio"},
-                          {"path", storedPath(item.path, folder)},
-                          {"absolutePath", item.path}};
-            // Whatever is known is kept (a round trip must not lose a duration whose rate is 0).
-            if (item.sampleRate > 0 || item.durationSeconds != 0.0 || item.channels > 0) {
-                audio["durationSeconds"] = item.durationSeconds;
-                audio["sampleRate"] = item.sampleRate;
-                audio["channels"] = item.channels;
-            }
-            items.push_back(std::move(audio));
-        }
-        sets.push_back({{"id", set.id}, {"name", set.name}, {"items", std::move(items)}});
-    }
     json document = {{"format", kFormatTag},
                      {"version", kSchemaVersion},
                      {"name", project.name},
-                     {"exemplarSets", std::move(sets)},
+                     {"exemplarSets", ExemplarSetJson::write(project.exemplarSets, folder)},
                      {"prompts", {{"train", project.trainPrompts}, {"eval", project.evalPrompts}}},
                      {"reward", json::parse(project.reward.toJson())}};
     const TrainingSettings &t = project.training;
@@ -126,46 +97,8 @@ Project ProjectFile::parseDocument(const nlohmann::json &document, const std::st
     const fs::path folder = projectFolder(path);
     Project project;
     project.name = file.text("name", std::string());
-    for (const json &s : file.array("exemplarSets")) {
-        ExemplarSet set;
-        set.id = JsonObject(s, "an exemplar set").requiredText("id");
-        set.name = JsonObject(s, "exemplar set '" + set.id + "'").requiredText("name");
-        if (project.findSet(set.id))
-            throw ProjectError(ProjectErrorKind::Malformed, path,
-                               "damaged project file: two exemplar sets share the id '" + set.id +
-                                   "'");
-        const JsonObject named(s, "exemplar set '" + set.name + "'");
-        const std::string where = "an item of set '" + set.name + "'";
-        for (const json &i : named.array("items")) {
-            const JsonObject fields(i, where);
-            const std::string type = fields.requiredText("type");
-            if (type == "text") {
-                set.items.push_back(ExemplarItem::textItem(fields.requiredText("text")));
-                continue;
-            }
-            if (type != "audio")
-                throw ProjectError(ProjectErrorKind::Malformed, path,
-                                   "damaged project file: unknown item type '" + type + "'");
-            const std::string stored = fields.requiredText("path");
-            const std::string absolute = fields.text("absolutePath", std::string());
-            fs::path resolved = fs::path(stored).is_absolute() ? fs::path(stored) : folder / stored;
-            resolved = resolved.lexically_normal();
-            std::error_code ec;
-            bool exists = fs::exists(resolved, ec);
-            if (!exists && !absolute.empty() && fs::exists(absolute, ec)) {
-                resolved = absolute;
-                exists = true;
-            }
-            ExemplarItem item = ExemplarItem::audio(resolved.string());
-            item.missing = !exists;
-            // Facts shown for missing files; the limits are those the audio reader accepts.
-            item.durationSeconds = fields.number("durationSeconds", 0.0, 0.0, 1e9);
-            item.sampleRate = fields.integer("sampleRate", 0, 0, 768000);
-            item.channels = fields.integer("channels", 0, 0, 64);
-            set.items.push_back(std::move(item));
-        }
-        project.exemplarSets.push_back(std::move(set));
-    }
+    if (file.has("exemplarSets"))
+        project.exemplarSets = ExemplarSetJson::read(document.at("exemplarSets"), folder);
     if (file.has("prompts")) {
         const JsonObject prompts = file.object("prompts", "\"prompts\"");
         project.trainPrompts = prompts.texts("train");

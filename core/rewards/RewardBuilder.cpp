@@ -1,5 +1,6 @@
 #include "rewards/RewardBuilder.h"
 
+#include "audio/Loudness.h"
 #include "encoders/ExemplarSetEmbedder.h"
 #include "rewards/ClapScoreReward.h"
 #include "rewards/DatasetFadReward.h"
@@ -11,6 +12,8 @@
 #include "rewards/PerSongFadReward.h"
 #include "rewards/VendiReward.h"
 #include "rewards/WeightedReward.h"
+#include "util/BuildFeatures.h"
+#include "util/FeatureUnavailable.h"
 
 #include <stdexcept>
 
@@ -53,8 +56,11 @@ RewardBuilder::buildTerm(const RewardTerm &term, std::shared_ptr<Encoder> encode
         throw std::invalid_argument("unknown reward type '" + term.type + "'");
     if (term.type == "clap")
         return std::make_shared<ClapScoreReward>(encoder);
-    if (term.type == "loudness")
+    if (term.type == "loudness") {
+        if (!Loudness::available())
+            throw FeatureUnavailable(info->label + ": " + BuildFeatures::missingLoudnessMessage());
         return std::make_shared<LoudnessTargetReward>(term.targetLufs);
+    }
     if (term.type == "vendi")
         return std::make_shared<VendiReward>(term.vendiOrder);
     const auto found = exemplars.find(term.exemplarSet);

@@ -4,7 +4,14 @@
 #include <memory>
 #include <stdexcept>
 #include <vector>
+
+#if DRAGON_BUNDLED_XXHASH
+// A build without the system's libxxhash compiles the bundled header in (core/third_party).
+#define XXH_INLINE_ALL
+#include <xxhash/xxhash.h>
+#else
 #include <xxhash.h>
+#endif
 
 namespace dragon {
 

@@ -10,6 +10,7 @@
 #include "model/CorpusGenerator.h"
 #include "model/PocketGenerator.h"
 #include "preview/CompareStore.h"
+#include "util/ContentHash.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -161,6 +162,7 @@ private Q_SLOTS:
         auto exported = PocketGenerator::load((run / "policy.pt").string());
         QVERIFY(exported->parameterCount() > 1000000);
         compareReproducesTheEvaluation(run, last);
+        bestPolicyKeepsTheBestEvaluation(c, run, last);
     }
 
     void resumeEqualsAnUninterruptedRun()
@@ -460,6 +462,46 @@ private Q_SLOTS:
     }
 
 private:
+    // best-policy.pt holds the model of the evaluation with the best lower bound above 0.5 (here
+    // round 6, the last one, so it is byte for byte policy.pt) and best-policy.json says which;
+    // a later evaluation that does not beat it leaves both untouched (the bound is carried over
+    // a resume through best-policy.json).
+    void bestPolicyKeepsTheBestEvaluation(DragonConfig c, const fs::path &run,
+                                          const EvalStats &last)
+    {
+        const fs::path best = run / "best-policy.pt";
+        const fs::path bestJson = run / "best-policy.json";
+        QVERIFY(fs::exists(best));
+        {
+            std::ifstream in(bestJson);
+            const auto j = nlohmann::json::parse(in);
+            QCOMPARE(j["round"].get<int>(), 6);
+            QCOMPARE(j["win_lower"].get<double>(), last.winRate.lower);
+            QCOMPARE(j["win_rate"].get<double>(), last.winRate.rate);
+        }
+        QCOMPARE(toHex(hashFileContent(best.string())),
+                 toHex(hashFileContent((run / "policy.pt").string())));
+        // Claim a better earlier evaluation, then resume for one more round with an evaluation.
+        const std::string claimed = R"({"round": 3, "win_rate": 1.0, "win_lower": 0.99})";
+        std::ofstream(bestJson) << claimed;
+        const std::string before = toHex(hashFileContent(best.string()));
+        c.rounds = 7;
+        c.evalEvery = 1;
+        std::vector<EvalStats> evals;
+        DragonCallbacks callbacks;
+        callbacks.eval = [&](const EvalStats &e) { evals.push_back(e); };
+        DragonTrainer resumed(c, run.string(), callbacks);
+        QCOMPARE(resumed.run(), 7);
+        QCOMPARE(int(evals.size()), 1);
+        QCOMPARE(evals[0].round, 7);
+        QVERIFY(evals[0].winRate.lower < 0.99);
+        QCOMPARE(toHex(hashFileContent(best.string())), before);
+        std::ifstream in(bestJson);
+        const std::string kept((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+        QCOMPARE(kept, claimed);
+    }
+
     // The Compare view's engine on the run just made: the newest round checkpoint against the
     // base on the run's evaluation plan counts exactly what the run's last evaluation counted
     // (same prompts, seeds, steps, frozen scales); both sides of every pair share prompt and

@@ -243,14 +243,18 @@ QString MainWindow::gettingStarted()
 QString MainWindow::aboutText()
 {
     const dragon::BuildInfo info = dragon::BuildInfo::current();
+    QStringList featureLines;
+    for (const std::string &line : info.features)
+        featureLines << QString::fromStdString(line).toHtmlEscaped();
     return tr("<h3>DRAGON Studio %1</h3>"
               "<p>Reward design and DRAGON fine-tuning for text-to-music diffusion models "
               "(Distributional Rewards for Generative Optimization, arXiv 2504.15217).</p>"
-              "<p>Qt %2 · libtorch %3 (%4)<br>Pocket model: %5</p>")
+              "<p>Qt %2 · libtorch %3 (%4)<br>Pocket model: %5<br>%6</p>")
         .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()),
              QString::fromStdString(info.libtorch), info.cuda ? tr("CUDA available") : tr("CPU"),
              info.pocketCheckpoint.empty() ? tr("not found")
-                                           : QString::fromStdString(info.pocketCheckpoint));
+                                           : QString::fromStdString(info.pocketCheckpoint),
+             featureLines.join(QStringLiteral("<br>")));
 }
 
 void MainWindow::updateTitle()
