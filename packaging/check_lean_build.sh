@@ -33,7 +33,7 @@ libs=$(ldd "$dragon")
 for lib in libportaudio libebur128 libxxhash libQt6; do
   echo "$libs" | grep -q "$lib" && fail "dragon links $lib"
 done
-echo "links none of: libportaudio libebur128 libxxhash libQt6"
+echo "links none of: libportaudio libebur128 libxxhash libQt6 (audio: $(echo "$libs" | grep -oE 'lib(sndfile|soxr)[^ ]*' | sort -u | tr '\n' ' '))"
 
 version=$("$dragon" --version) || fail "--version"
 echo "$version"
@@ -70,9 +70,10 @@ JSON
 echo "trained 2 rounds with a CLAP reward"
 if [ -x "$full/app/dragon" ]; then
   for f in "$work/run/policy.pt" "$work"/run/checkpoints/*; do
-    "$full/app/dragon" verify "$f" > "$work/verify.log" 2>&1 || { cat "$work/verify.log"; fail "full build refuses $f"; }
+    "$full/app/dragon" verify "$f" >> "$work/verify.log" 2>&1 || { cat "$work/verify.log"; fail "full build refuses $f"; }
   done
-  echo "the full build verifies the lean build's policy.pt and checkpoints: $(tr '\n' ' ' < "$work/verify.log")"
+  echo "the full build verifies the lean build's files:"
+  sed "s|$work/||; s/^/  /" "$work/verify.log"
 fi
 
 sed 's/{"type": "clap"}/{"type": "loudness", "targetLufs": -14}/' "$work/clap.json" > "$work/loud.json"

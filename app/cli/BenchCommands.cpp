@@ -10,6 +10,7 @@
 #include "model/CorpusGenerator.h"
 #include "model/PocketGenerator.h"
 #include "model/Synthesizer.h"
+#include "model/TextTokenizer.h"
 
 #include <algorithm>
 #include <chrono>
@@ -19,6 +20,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <torch/csrc/autograd/profiler_legacy.h>
 
 namespace dragon::cli {
 namespace fs = std::filesystem;
@@ -166,6 +168,7 @@ int benchRound(const Args &input)
     const int repeat = toInt(takeOption(args, "--repeat", "3"), "--repeat");
     const int threads = toInt(takeOption(args, "--threads", "2"), "--threads");
     const double anchorWeight = toDouble(takeOption(args, "--anchor", "30"), "--anchor");
+    const std::string profile = takeOption(args, "--profile", "");
     if (out.empty() || !args.empty() || repeat < 1 || !(anchorWeight >= 0)) {
         return usageError("bench-round");
     }
@@ -204,7 +207,14 @@ int benchRound(const Args &input)
     callbacks.round = [&](const RoundStats &s) { rounds.push_back(s); };
     fs::remove_all(fs::path(out) / "run");
     DragonTrainer trainer(c, (fs::path(out) / "run").string(), callbacks);
-    trainer.run();
+    {
+        // libtorch's profiler over the rounds (chrome trace; tests/bench/profile_summary.py
+        // sums it per operator). It slows the round down: time without it.
+        std::unique_ptr<torch::autograd::profiler::RecordProfile> recording;
+        if (!profile.empty())
+            recording = std::make_unique<torch::autograd::profiler::RecordProfile>(profile);
+        trainer.run();
+    }
     auto median = [&](double RoundStats::*field) {
         std::vector<double> v;
         for (const auto &r : rounds)
@@ -223,9 +233,19 @@ int benchRound(const Args &input)
                              {"anchor", anchorWeight}};
     std::cout << result.dump() << "\n";
     const auto model = nlohmann::json::parse(PocketGenerator::defaultConfig().toJson());
+    // The prompts' token ids, so the Python round conditions on the same text lengths.
+    const TextTokenizer tokenizer(CorpusGenerator::vocabulary(), model["maxTokens"].get<int>());
+    nlohmann::json ids = nlohmann::json::array();
+    for (int i = 0; i < c.promptsPerRound; ++i)
+        ids.push_back(tokenizer.encode(c.project.trainPrompts[std::size_t(i)]).ids);
     std::ofstream(fs::path(out) / "round.json") << nlohmann::json{
-        {"model", model},  {"prompts", 8},           {"seeds", 2},
-        {"demoSteps", 10}, {"guidance", c.guidance}, {"passes", c.gradientPasses},
+        {"model", model},
+        {"prompts", 8},
+        {"seeds", 2},
+        {"ids", ids},
+        {"demoSteps", 10},
+        {"guidance", c.guidance},
+        {"passes", c.gradientPasses},
         {"cpp", result}}.dump(2);
     return 0;
 }

@@ -13,8 +13,12 @@ const std::map<std::string, const char *> &table()
         {"bench-decode", "usage: dragon bench-decode FILE [--rate HZ] [--repeat N]\n"},
         {"bench-encoders",
          "usage: dragon bench-encoders [--clips N]   (6 s corpus clips per encoder)\n"},
-        {"bench-generate", "usage: dragon bench-generate [--batch 16] [--steps 20] [--guidance 3] "
-                           "[--checkpoint F]\n"},
+        {"bench-generate",
+         "usage: dragon bench-generate [--batch 16] [--steps 20] [--guidance 3] [--checkpoint F]\n"
+         "                             [--padded-text]\n"
+         "Times sampling and decoding of a batch; model FLOP utilisation against this machine's\n"
+         "measured fp32 matmul peak. --padded-text runs the text at all 24 token columns (as\n"
+         "before the padding columns were dropped) to compare both.\n"},
         {"bench-metrics",
          "usage: dragon bench-metrics --out DIR [--repeat N]\n"
          "Times FAD (N=2000, D=128 and 512), Vendi (n=1000, D=512) and leave-one-out FAD\n"
@@ -24,10 +28,13 @@ const std::map<std::string, const char *> &table()
                            "runs (default 20).\n"},
         {"bench-round",
          "usage: dragon bench-round --out DIR [--repeat N] [--threads T] [--anchor W]\n"
+         "                          [--profile TRACE.json]\n"
          "One DRAGON round (8 prompts x 2 seeds, 10 demonstration steps, per-song FAD under\n"
          "pocket-clap against 16 corpus clips, DPO, default passes, pretraining anchor W\n"
          "(default 30; 0 matches tests/bench/dragon_round.py, which has none)), N times;\n"
-         "median seconds per phase. Writes DIR/round.json for tests/bench/dragon_round.py.\n"},
+         "median seconds per phase. Writes DIR/round.json for tests/bench/dragon_round.py.\n"
+         "--profile: libtorch's profiler over the rounds, a chrome trace (sum it per operator\n"
+         "with tests/bench/profile_summary.py); slower, so time without it.\n"},
         {"compare",
          "usage: dragon compare RUN [--model newest|best|FILE] [--prompt TEXT] [--seed S]\n"
          "         [--seeds K] [--prompts N] [--steps N] [--device auto|cpu|cuda[:N]] [--threads "

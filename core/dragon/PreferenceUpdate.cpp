@@ -17,9 +17,12 @@ PreferenceUpdate::PreferenceUpdate(const DragonConfig &config, Generator &policy
     m_anchorOn = config.anchorWeight > 0 && policy.hasPretrainingData();
     torch::optim::AdamWOptions options(config.learningRate);
     options.weight_decay(config.weightDecay).betas({0.9, 0.999});
-    if (!config.trainTextEncoder)
-        for (auto &p : policy.textEncoderParameters())
+    if (!config.trainTextEncoder) {
+        const auto textParameters = policy.textEncoderParameters();
+        for (auto p : textParameters)
             p.set_requires_grad(false);
+        m_textFrozen = !textParameters.empty();
+    }
     m_params = policy.trainableParameters();
     m_optimizer = std::make_unique<torch::optim::AdamW>(m_params, options);
 }
@@ -94,7 +97,14 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
     const auto &params = m_params;
     const auto unitRows = torch::tensor(myUnits, torch::kInt64);
     torch::Tensor x0;
-    TextCondition refCondition;
+    TextCondition refCondition, frozenCondition;
+    auto policyCondition = [&] {
+        auto condition = m_policy.encodeText(texts);
+        if (guidedLoss())
+            condition = TextCondition::cat(
+                condition, m_policy.encodeText(std::vector<std::string>(texts.size())));
+        return condition;
+    };
     if (mineCount > 0) {
         x0 = latents.index_select(0, torch::tensor(index).to(latents.device())).to(device);
         torch::NoGradGuard noGrad;
@@ -102,6 +112,9 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
         if (guidedLoss())
             refCondition = TextCondition::cat(
                 refCondition, m_reference.encodeText(std::vector<std::string>(texts.size())));
+        // A frozen text encoder gives the same condition in every pass: encode it once.
+        if (m_textFrozen)
+            frozenCondition = policyCondition();
     }
     const auto shape = latents.sizes();
     LossStats total;
@@ -170,10 +183,8 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
                 torch::NoGradGuard noGrad;
                 refMse = mse(m_reference, x0, steps, noise, refCondition);
             }
-            auto condition = m_policy.encodeText(texts);
-            if (guidedLoss())
-                condition = TextCondition::cat(
-                    condition, m_policy.encodeText(std::vector<std::string>(texts.size())));
+            const TextCondition condition =
+                frozenCondition.tokens.defined() ? frozenCondition : policyCondition();
             const auto modelMse = mse(m_policy, x0, steps, noise, condition);
             if (paired) {
                 loss = diffusionDpoLoss(modelMse.narrow(0, 0, mineCount),

@@ -58,6 +58,7 @@ private:
     std::vector<torch::Tensor> m_params;
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
     bool m_anchorOn = false;
+    bool m_textFrozen = false; // the policy's text encoder does not train: encode once per round
 };
 
 } // namespace dragon

@@ -1,5 +1,6 @@
 #include "model/Generator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -7,8 +8,23 @@ namespace dragon {
 
 TextCondition TextCondition::cat(const TextCondition &a, const TextCondition &b)
 {
-    return {torch::cat({a.tokens, b.tokens}, 0),
-            a.padding.defined() ? torch::cat({a.padding, b.padding}, 0) : torch::Tensor()};
+    if (a.tokens.dim() != 3 || !a.padding.defined() || a.tokens.size(1) == b.tokens.size(1))
+        return {torch::cat({a.tokens, b.tokens}, 0),
+                a.padding.defined() ? torch::cat({a.padding, b.padding}, 0) : torch::Tensor()};
+    // Token sequences of different lengths (a generator that keeps only the columns its prompts
+    // use): the shorter gets masked padding tokens, which no attention sees.
+    const int64_t length = std::max(a.tokens.size(1), b.tokens.size(1));
+    auto widen = [&](const TextCondition &c) {
+        const int64_t extra = length - c.tokens.size(1);
+        if (extra == 0)
+            return c;
+        return TextCondition{
+            torch::cat({c.tokens, c.tokens.new_zeros({c.tokens.size(0), extra, c.tokens.size(2)})},
+                       1),
+            torch::cat({c.padding, c.padding.new_ones({c.padding.size(0), extra})}, 1)};
+    };
+    const TextCondition wa = widen(a), wb = widen(b);
+    return {torch::cat({wa.tokens, wb.tokens}, 0), torch::cat({wa.padding, wb.padding}, 0)};
 }
 
 int64_t Generator::parameterCount()

@@ -62,8 +62,13 @@ public:
     const PocketModelConfig &config() const { return m_config; }
     const TextTokenizer &tokenizer() const { return m_tokenizer; }
     const LatentCodec &codec() const { return m_codec; }
-    // Token ids for prompts [B, maxTokens] (used by training to skip re-tokenising).
+    // Token ids for prompts [B, L]: L is the longest prompt's token count (at most maxTokens;
+    // the columns after it would be padding in every row). Used by training to skip
+    // re-tokenising.
     torch::Tensor tokenize(const std::vector<std::string> &prompts) const;
+    // Measurements only (bench-generate --padded-text): keep all maxTokens columns, as before
+    // the padding columns were dropped, to time both in one run. Outputs agree to float rounding.
+    void setFullTextPadding(bool full) { m_fullTextPadding = full; }
     TextCondition encodeIds(const torch::Tensor &ids);
 
 private:
@@ -74,6 +79,7 @@ private:
     PocketModel m_model;
     torch::Tensor m_alphasCumprod;
     torch::Device m_device = torch::kCPU;
+    bool m_fullTextPadding = false;
 };
 
 } // namespace dragon

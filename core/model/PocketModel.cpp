@@ -31,18 +31,19 @@ double transformerFlops(double tokens, double width, int layers, int mlpRatio)
 }
 } // namespace
 
-double PocketModelConfig::denoiserFlops() const
+double PocketModelConfig::denoiserFlops(int textTokens) const
 {
     const double latentTokens = double(frames) / patch;
-    const double tokens = 1 + (maxTokens + 1) + latentTokens;
+    const double tokens = 1 + ((textTokens < 0 ? maxTokens : textTokens) + 1) + latentTokens;
     return transformerFlops(tokens, width, layers, mlpRatio) +
            2 * 2 * latentTokens * channels * patch * width // input and output projections
            + 2 * (256 * width + width * width);            // timestep MLP
 }
 
-double PocketModelConfig::textEncoderFlops() const
+double PocketModelConfig::textEncoderFlops(int textTokens) const
 {
-    return transformerFlops(maxTokens + 1, width, textLayers, mlpRatio);
+    return transformerFlops((textTokens < 0 ? maxTokens : textTokens) + 1, width, textLayers,
+                            mlpRatio);
 }
 
 PocketModelConfig PocketModelConfig::fromJson(const std::string &text)

@@ -22,9 +22,11 @@ struct PocketModelConfig
 
     std::string toJson() const;
     // Multiply-adds x 2 of one denoiser forward pass for one sample (text tokens included), and
-    // of one text-encoder pass: for model FLOP utilisation reports.
-    double denoiserFlops() const;
-    double textEncoderFlops() const;
+    // of one text-encoder pass, with `textTokens` caption tokens (-1: maxTokens, the padded
+    // length; the pocket generator runs only as many as the batch's longest prompt has): for
+    // model FLOP utilisation reports.
+    double denoiserFlops(int textTokens = -1) const;
+    double textEncoderFlops(int textTokens = -1) const;
     static PocketModelConfig fromJson(const std::string &json); // throws std::runtime_error
     bool operator==(const PocketModelConfig &o) const { return toJson() == o.toJson(); }
 };

@@ -135,7 +135,12 @@ def main():
     window = torch.hann_window(1024)
     B = cfg["prompts"] * cfg["seeds"]
     steps, guidance, passes = cfg["demoSteps"], cfg["guidance"], cfg["passes"]
-    ids = torch.randint(1, c["vocabulary"], (B, c["maxTokens"]))
+    # The token ids of the C++ round's prompts (0-padded to maxTokens, as the tokenizer writes
+    # them), one row per sample; older round.json files without them: random full-length ids.
+    if "ids" in cfg:
+        ids = torch.tensor([cfg["ids"][p] for p in range(cfg["prompts"]) for _ in range(cfg["seeds"])])
+    else:
+        ids = torch.randint(1, c["vocabulary"], (B, c["maxTokens"]))
     ref_frames = np.random.default_rng(0).standard_normal((16 * 71, 128))
     mu_ref, s_ref = ref_frames.mean(0), np.cov(ref_frames, rowvar=False)
     times = {"sample": [], "encode": [], "reward": [], "update": []}

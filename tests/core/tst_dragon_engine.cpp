@@ -10,6 +10,7 @@
 #include <QTest>
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 using namespace dragon;
 
@@ -226,6 +227,32 @@ private Q_SLOTS:
                 LabelBaseline::Running);
         QCOMPARE(back.project.reward, c.project.reward);
         QVERIFY(back.validate().empty());
+        // Exemplar sets: the project file's schema (ExemplarSetJson), round trip equal, and the
+        // older run-config form (items without "type", a set without "name") still read.
+        ExemplarSet set{
+            "s", "Pads", {ExemplarItem::audio("/refs/a.wav"), ExemplarItem::textItem("a pad")}};
+        set.items[0].durationSeconds = 2.5;
+        set.items[0].sampleRate = 48000;
+        set.items[0].channels = 2;
+        c.project.exemplarSets = {set};
+        const auto json = nlohmann::json::parse(c.toJson());
+        QCOMPARE(json["exemplarSets"][0]["items"][0]["type"].get<std::string>(),
+                 std::string("audio"));
+        QCOMPARE(json["exemplarSets"][0]["items"][1]["type"].get<std::string>(),
+                 std::string("text"));
+        auto sets = DragonConfig::fromJson(c.toJson()).project.exemplarSets;
+        QCOMPARE(int(sets.size()), 1);
+        sets[0].items[0].missing = false; // /refs/a.wav does not exist here
+        QVERIFY(sets[0] == set);
+        const auto old = DragonConfig::fromJson(
+            R"({"exemplarSets": [{"id": "s", "items": [{"path": "/refs/a.wav"}, {"text": "a pad"}]}]})");
+        QCOMPARE(old.project.exemplarSets[0].name, std::string("s"));
+        QVERIFY(old.project.exemplarSets[0].items[0].kind == ExemplarItem::Kind::Audio);
+        QCOMPARE(old.project.exemplarSets[0].items[0].path, std::string("/refs/a.wav"));
+        QVERIFY(old.project.exemplarSets[0].items[1].kind == ExemplarItem::Kind::Text);
+        QVERIFY_THROWS_EXCEPTION(
+            std::runtime_error,
+            DragonConfig::fromJson(R"({"exemplarSets": [{"id": "s"}, {"id": "s"}]})"));
         DragonConfig bad;
         bad.seedsPerPrompt = 1;
         const auto problems = bad.validate();
