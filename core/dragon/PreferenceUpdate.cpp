@@ -139,18 +139,15 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
     };
     double anchorTotal = 0;
     m_optimizer->zero_grad();
-    for (int pass = 0; pass < config.gradientPasses; ++pass) {
-        if (stop && stop->load())
-            break; // the round is dropped anyway: stop without finishing the update
-        // t and noise for every unit, drawn identically on all ranks; the same for a pair's
-        // winner and loser, and (labels against the prompt's mean) for all samples of one
-        // prompt: then what differs between a prompt's D+ and D- terms is the sample, not the
-        // draw, which removes most of the gradient's timestep noise.
-        const bool perPrompt = !paired && config.labelBaseline == LabelBaseline::Prompt;
-        // Per prompt: one row per prompt index (at least `units` rows, so the usual case
-        // draws exactly what one row per unit would).
-        const int64_t drawRows =
-            perPrompt ? std::max<int64_t>(units, config.promptsPerRound) : units;
+    // t and noise for every unit, drawn identically on all ranks; the same for a pair's winner
+    // and loser, and (labels against the prompt's mean) for all samples of one prompt: then what
+    // differs between a prompt's D+ and D- terms is the sample, not the draw, which removes most
+    // of the gradient's timestep noise.
+    const bool perPrompt = !paired && config.labelBaseline == LabelBaseline::Prompt;
+    // Per prompt: one row per prompt index (at least `units` rows, so the usual case draws
+    // exactly what one row per unit would).
+    const int64_t drawRows = perPrompt ? std::max<int64_t>(units, config.promptsPerRound) : units;
+    auto drawPass = [&](int pass) {
         auto generator =
             at::make_generator<at::CPUGeneratorImpl>(mixSeed(roundSeed, 77, std::uint64_t(pass)));
         auto allSteps =
@@ -164,96 +161,189 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
             allSteps = allSteps.index_select(0, rows);
             allNoise = allNoise.index_select(0, rows);
         }
-        if (!accumulate)
-            m_optimizer->zero_grad();
-        LossStats s;
-        double finite = 1;
-        torch::Tensor loss;
+        auto steps = allSteps.index_select(0, unitRows);
+        auto noise = allNoise.index_select(0, unitRows);
+        if (paired) {
+            steps = torch::cat({steps, steps});
+            noise = torch::cat({noise, noise});
+        }
+        return std::make_pair(steps, noise);
+    };
+    // The per-sample MSE of several passes in one forward pass of each model (rows pass after
+    // pass): the reference's without gradients, the policy's and the anchor's with them. The
+    // passes' draws are independent of the weights, so batching them changes no value beyond
+    // float rounding; the matrix products are 4x larger and the per-operator overhead is paid
+    // once instead of once per pass.
+    struct PassRows
+    {
+        torch::Tensor refMse, modelMse, anchorMse;
+    };
+    auto forward = [&](const std::vector<int> &passes) {
+        PassRows r;
+        const int64_t count = int64_t(passes.size());
         if (mineCount > 0) {
-            auto steps = allSteps.index_select(0, unitRows);
-            auto noise = allNoise.index_select(0, unitRows);
-            if (paired) {
-                steps = torch::cat({steps, steps});
-                noise = torch::cat({noise, noise});
+            std::vector<torch::Tensor> stepParts, noiseParts;
+            for (int pass : passes) {
+                auto [steps, noise] = drawPass(pass);
+                stepParts.push_back(steps);
+                noiseParts.push_back(noise);
             }
-            steps = steps.to(device);
-            noise = noise.to(device);
-            torch::Tensor refMse;
+            const auto steps = torch::cat(stepParts).to(device);
+            const auto noise = torch::cat(noiseParts).to(device);
+            const auto rows = count == 1 ? x0 : repeatRows(x0, count);
             {
                 torch::NoGradGuard noGrad;
-                refMse = mse(m_reference, x0, steps, noise, refCondition);
+                r.refMse = mse(m_reference, rows, steps, noise, repeated(refCondition, count));
             }
             const TextCondition condition =
                 frozenCondition.tokens.defined() ? frozenCondition : policyCondition();
-            const auto modelMse = mse(m_policy, x0, steps, noise, condition);
-            if (paired) {
-                loss = diffusionDpoLoss(modelMse.narrow(0, 0, mineCount),
-                                        modelMse.narrow(0, mineCount, mineCount),
-                                        refMse.narrow(0, 0, mineCount),
-                                        refMse.narrow(0, mineCount, mineCount), config.beta, &s);
-            } else {
-                double meanGap = std::numeric_limits<double>::quiet_NaN();
-                if (m_group.active()) { // z uses the mean gap over every rank's samples
+            r.modelMse = mse(m_policy, rows, steps, noise, repeated(condition, count));
+        }
+        if (m_anchorOn) {
+            std::vector<torch::Tensor> latentParts, stepParts, noiseParts;
+            std::vector<std::string> captions;
+            for (int pass : passes) {
+                AnchorRows part = anchorRows(roundSeed, pass);
+                if (part.empty())
+                    continue;
+                latentParts.push_back(part.latents);
+                stepParts.push_back(part.steps);
+                noiseParts.push_back(part.noise);
+                captions.insert(captions.end(), part.captions.begin(), part.captions.end());
+            }
+            if (!captions.empty())
+                r.anchorMse = diffusion::perSampleMse(m_policy, torch::cat(latentParts),
+                                                      torch::cat(stepParts), torch::cat(noiseParts),
+                                                      m_policy.encodeText(captions));
+        }
+        return r;
+    };
+    auto slice = [](const torch::Tensor &t, int64_t k, int64_t count) {
+        if (!t.defined())
+            return t;
+        const int64_t n = t.size(0) / count;
+        return t.narrow(0, k * n, n);
+    };
+    // One pass's loss from its rows (KTO's mean gap from the ranks' collective, or NaN).
+    auto passLoss = [&](const torch::Tensor &modelMse, const torch::Tensor &refMse, double meanGap,
+                        LossStats *s) {
+        if (paired)
+            return diffusionDpoLoss(modelMse.narrow(0, 0, mineCount),
+                                    modelMse.narrow(0, mineCount, mineCount),
+                                    refMse.narrow(0, 0, mineCount),
+                                    refMse.narrow(0, mineCount, mineCount), config.beta, s);
+        return diffusionKtoLoss(modelMse, refMse, torch::tensor(labels).to(device), config.beta,
+                                config.ktoLambdaDesirable, config.ktoLambdaUndesirable, s, meanGap);
+    };
+    // Accumulated passes run as one batch; otherwise each pass is its own step.
+    const int passes = config.gradientPasses;
+    const int groupSize = accumulate ? passes : 1;
+    for (int first = 0; first < passes; first += groupSize) {
+        if (stop && stop->load())
+            break; // the round is dropped anyway: stop without finishing the update
+        std::vector<int> group;
+        for (int pass = first; pass < std::min(passes, first + groupSize); ++pass)
+            group.push_back(pass);
+        const int64_t count = int64_t(group.size());
+        if (!accumulate)
+            m_optimizer->zero_grad();
+        const PassRows rows = forward(group);
+        std::vector<int> kept;
+        std::vector<double> meanGaps;
+        std::vector<torch::Tensor> objectives;
+        for (int64_t k = 0; k < count; ++k) {
+            LossStats s;
+            double finite = 1;
+            double meanGap = std::numeric_limits<double>::quiet_NaN();
+            torch::Tensor loss;
+            const auto modelMse = slice(rows.modelMse, k, count);
+            const auto refMse = slice(rows.refMse, k, count);
+            if (mineCount > 0) {
+                if (!paired && m_group.active()) { // z uses the mean gap over every rank's samples
                     std::vector<torch::Tensor> gap{torch::stack(
                         {(refMse - modelMse).detach().sum().to(torch::kCPU, torch::kFloat32),
                          torch::full({}, float(mineCount))})};
                     m_group.allReduceSum(gap);
                     meanGap = gap[0][0].item<double>() / gap[0][1].item<double>();
                 }
-                loss = diffusionKtoLoss(modelMse, refMse, torch::tensor(labels).to(device),
-                                        config.beta, config.ktoLambdaDesirable,
-                                        config.ktoLambdaUndesirable, &s, meanGap);
+                loss = passLoss(modelMse, refMse, meanGap, &s);
+                finite = std::isfinite(s.loss) ? 1 : 0;
+            } else if (!paired && m_group.active()) {
+                std::vector<torch::Tensor> gap{torch::zeros({2})};
+                m_group.allReduceSum(gap);
             }
-            finite = std::isfinite(s.loss) ? 1 : 0;
-        } else if (!paired && m_group.active()) {
-            std::vector<torch::Tensor> gap{torch::zeros({2})};
-            m_group.allReduceSum(gap);
+            // The anchor's value is summed over ranks, so every rank sees the same one.
+            std::pair<torch::Tensor, double> anchor;
+            if (m_anchorOn) {
+                anchor = anchorLoss(slice(rows.anchorMse, k, count));
+                if (!std::isfinite(anchor.second))
+                    finite = 0;
+            }
+            // Every rank must agree to skip a non-finite step.
+            std::vector<torch::Tensor> votes{torch::tensor({float(finite)})};
+            m_group.allReduceSum(votes);
+            if (votes[0].item<float>() < float(config.worldSize)) {
+                stats.warning += (stats.warning.empty() ? "" : "; ") +
+                                 std::string("non-finite loss: pass skipped");
+                ++stats.skippedPasses;
+                continue; // no backward: the gradients stay clean
+            }
+            const double share = double(mineCount) / double(units);
+            torch::Tensor objective;
+            if (mineCount > 0)
+                objective = loss * share;
+            if (m_anchorOn) {
+                anchorTotal += anchor.second;
+                if (anchor.first.defined())
+                    objective = objective.defined() ? objective + config.anchorWeight * anchor.first
+                                                    : config.anchorWeight * anchor.first;
+            }
+            kept.push_back(int(k));
+            meanGaps.push_back(meanGap);
+            objectives.push_back(objective);
+            // Statistics over all units: weighted by each rank's share.
+            std::vector<torch::Tensor> sums{
+                torch::tensor({float(s.loss * share), float(s.implicitAccuracy * share),
+                               float(s.rewardsChosen * share), float(s.rewardsRejected * share),
+                               float(s.margin * share)})};
+            m_group.allReduceSum(sums);
+            total.loss += sums[0][0].item<double>();
+            total.implicitAccuracy += sums[0][1].item<double>();
+            total.rewardsChosen += sums[0][2].item<double>();
+            total.rewardsRejected += sums[0][3].item<double>();
+            total.margin += sums[0][4].item<double>();
+            ++measured;
         }
-        // The anchor's value is summed over ranks, so every rank sees the same one.
-        std::pair<torch::Tensor, double> anchor;
-        if (m_anchorOn) {
-            anchor = anchorLoss(roundSeed, pass);
-            if (!std::isfinite(anchor.second))
-                finite = 0;
+        const double scale = accumulate ? 1.0 / passes : 1.0;
+        if (int64_t(kept.size()) == count) {
+            torch::Tensor objective;
+            for (const auto &o : objectives)
+                if (o.defined())
+                    objective = objective.defined() ? objective + o : o;
+            if (objective.defined())
+                (objective * scale).backward();
+        } else {
+            // A skipped pass's rows may hold NaN, which a backward through the shared batch
+            // would carry into every gradient: the kept passes run again one by one.
+            for (std::size_t i = 0; i < kept.size(); ++i) {
+                if (!objectives[i].defined())
+                    continue;
+                const PassRows again = forward({group[std::size_t(kept[i])]});
+                torch::Tensor objective;
+                if (mineCount > 0)
+                    objective = passLoss(again.modelMse, again.refMse, meanGaps[i], nullptr) *
+                                (double(mineCount) / double(units));
+                if (again.anchorMse.defined()) {
+                    const auto part =
+                        config.anchorWeight * again.anchorMse.sum() / double(config.anchorBatch);
+                    objective = objective.defined() ? objective + part : part;
+                }
+                (objective * scale).backward();
+            }
         }
-        // Every rank must agree to skip a non-finite step.
-        std::vector<torch::Tensor> votes{torch::tensor({float(finite)})};
-        m_group.allReduceSum(votes);
-        if (votes[0].item<float>() < float(config.worldSize)) {
-            stats.warning +=
-                (stats.warning.empty() ? "" : "; ") + std::string("non-finite loss: pass skipped");
-            ++stats.skippedPasses;
-            if (!accumulate)
-                m_optimizer->zero_grad();
-            continue; // no backward: the gradients stay clean
-        }
-        const double share = double(mineCount) / double(units);
-        torch::Tensor objective;
-        if (mineCount > 0)
-            objective = loss * share;
-        if (m_anchorOn) {
-            anchorTotal += anchor.second;
-            if (anchor.first.defined())
-                objective = objective.defined() ? objective + config.anchorWeight * anchor.first
-                                                : config.anchorWeight * anchor.first;
-        }
-        if (objective.defined())
-            (accumulate ? objective / config.gradientPasses : objective).backward();
-        ++backwards;
-        if (!accumulate)
+        backwards += int(kept.size());
+        if (!accumulate && !kept.empty())
             applyStep();
-        // Statistics over all units: weighted by each rank's share.
-        std::vector<torch::Tensor> sums{
-            torch::tensor({float(s.loss * share), float(s.implicitAccuracy * share),
-                           float(s.rewardsChosen * share), float(s.rewardsRejected * share),
-                           float(s.margin * share)})};
-        m_group.allReduceSum(sums);
-        total.loss += sums[0][0].item<double>();
-        total.implicitAccuracy += sums[0][1].item<double>();
-        total.rewardsChosen += sums[0][2].item<double>();
-        total.rewardsRejected += sums[0][3].item<double>();
-        total.margin += sums[0][4].item<double>();
-        ++measured;
     }
     // Accumulated: one optimizer step per round from the mean gradient of all passes (each
     // pass with fresh t and noise), which averages out much of the timestep noise.
@@ -270,10 +360,35 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
     }
 }
 
+torch::Tensor PreferenceUpdate::repeatRows(const torch::Tensor &t, int64_t count)
+{
+    std::vector<int64_t> times(std::size_t(t.dim()), 1);
+    times[0] = count;
+    return t.repeat(times);
+}
+
+TextCondition PreferenceUpdate::repeated(const TextCondition &c, int64_t count) const
+{
+    if (count == 1)
+        return c;
+    auto repeat = [&](const torch::Tensor &tokens, const torch::Tensor &padding) {
+        return TextCondition{repeatRows(tokens, count),
+                             padding.defined() ? repeatRows(padding, count) : padding};
+    };
+    if (!guidedLoss())
+        return repeat(c.tokens, c.padding);
+    // [cond; uncond] -> [cond x count; uncond x count], as mse() pairs them with [xt; xt].
+    const int64_t n = c.tokens.size(0) / 2;
+    auto half = [&](const torch::Tensor &t, int64_t start) {
+        return t.defined() ? t.narrow(0, start, n) : t;
+    };
+    return TextCondition::cat(repeat(half(c.tokens, 0), half(c.padding, 0)),
+                              repeat(half(c.tokens, n), half(c.padding, n)));
+}
+
 // The pretraining objective on this rank's rows of a fresh corpus batch (rows split over ranks
-// like the loss units; the sum over ranks is the batch mean). Returns the part to differentiate
-// (undefined when this rank has no rows) and the batch-mean loss value.
-std::pair<torch::Tensor, double> PreferenceUpdate::anchorLoss(std::uint64_t roundSeed, int pass)
+// like the loss units; the sum over ranks is the batch mean).
+PreferenceUpdate::AnchorRows PreferenceUpdate::anchorRows(std::uint64_t roundSeed, int pass)
 {
     const DragonConfig &config = m_config;
     torch::Tensor latents;
@@ -286,21 +401,28 @@ std::pair<torch::Tensor, double> PreferenceUpdate::anchorLoss(std::uint64_t roun
         torch::randint(0, m_policy.trainSteps(), {config.anchorBatch}, generator, torch::kInt64);
     const auto noise = torch::randn(latents.sizes(), generator, torch::kFloat32);
     std::vector<int64_t> rows;
-    std::vector<std::string> texts;
+    AnchorRows mine;
     for (int j = 0; j < config.anchorBatch; ++j)
         if (j % config.worldSize == config.rank) {
             rows.push_back(j);
-            texts.push_back(captions[std::size_t(j)]);
+            mine.captions.push_back(captions[std::size_t(j)]);
         }
+    if (rows.empty())
+        return mine;
+    const auto device = m_policy.device();
+    const auto r = torch::tensor(rows, torch::kInt64);
+    mine.latents = latents.index_select(0, r).to(device);
+    mine.steps = steps.index_select(0, r).to(device);
+    mine.noise = noise.index_select(0, r).to(device);
+    return mine;
+}
+
+std::pair<torch::Tensor, double> PreferenceUpdate::anchorLoss(const torch::Tensor &anchorMse)
+{
     torch::Tensor part;
     double sum = 0;
-    if (!rows.empty()) {
-        const auto device = m_policy.device();
-        const auto r = torch::tensor(rows, torch::kInt64);
-        const auto perSample = diffusion::perSampleMse(
-            m_policy, latents.index_select(0, r).to(device), steps.index_select(0, r).to(device),
-            noise.index_select(0, r).to(device), m_policy.encodeText(texts));
-        part = perSample.sum() / double(config.anchorBatch);
+    if (anchorMse.defined()) {
+        part = anchorMse.sum() / double(m_config.anchorBatch);
         sum = part.item<double>();
     }
     std::vector<torch::Tensor> total{torch::tensor({float(sum)})};

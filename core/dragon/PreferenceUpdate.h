@@ -47,8 +47,21 @@ public:
                       const torch::Tensor &noise, const TextCondition &condition) const;
 
 private:
+    // This rank's rows of a pass's pretraining-anchor batch, on the policy's device.
+    struct AnchorRows
+    {
+        torch::Tensor latents, steps, noise;
+        std::vector<std::string> captions;
+        bool empty() const { return captions.empty(); }
+    };
     bool guidedLoss() const;
-    std::pair<torch::Tensor, double> anchorLoss(std::uint64_t roundSeed, int pass);
+    static torch::Tensor repeatRows(const torch::Tensor &t, int64_t count);
+    // A condition for `count` passes' rows at once (mse() on rows repeated pass after pass).
+    TextCondition repeated(const TextCondition &c, int64_t count) const;
+    AnchorRows anchorRows(std::uint64_t roundSeed, int pass);
+    // The anchor's part of the objective (its rows' MSE summed, over the batch size) and the
+    // batch mean summed over ranks (every rank sees the same value).
+    std::pair<torch::Tensor, double> anchorLoss(const torch::Tensor &anchorMse);
 
     DragonConfig m_config;
     Generator &m_policy;
