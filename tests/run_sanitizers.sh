@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the test suite under sanitizers, in build trees of its own (not part of .ci/run):
 #   tests/run_sanitizers.sh asan   whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
-#   tests/run_sanitizers.sh tsan   the threaded suites under ThreadSanitizer
+#   tests/run_sanitizers.sh tsan   the threaded core suites under ThreadSanitizer
+#   tests/run_sanitizers.sh tsan-gui   the GUI controllers' suites under it (see README.md)
 # Build trees: build-asan/ and build-tsan/ beside build/ (DRAGON_SANITIZER_BUILD overrides).
 # libtorch, Qt and the audio libraries are not instrumented: ASan checks our code's memory, TSan
 # our threads (suppressions for the uninstrumented libraries in tests/tsan.supp).
@@ -9,11 +10,11 @@ set -euo pipefail
 mode="${1:?usage: run_sanitizers.sh asan|tsan}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 case "$mode" in
-  asan) option=-DDRAGON_SANITIZE_ADDRESS=ON ;;
-  tsan) option=-DDRAGON_SANITIZE_THREAD=ON ;;
-  *) echo "usage: $0 asan|tsan" >&2; exit 2 ;;
+  asan) option=-DDRAGON_SANITIZE_ADDRESS=ON; tree=asan ;;
+  tsan|tsan-gui) option=-DDRAGON_SANITIZE_THREAD=ON; tree=tsan ;;
+  *) echo "usage: $0 asan|tsan|tsan-gui" >&2; exit 2 ;;
 esac
-build="${DRAGON_SANITIZER_BUILD:-$root/build-$mode}"
+build="${DRAGON_SANITIZER_BUILD:-$root/build-$tree}"
 start=$(date +%s)
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $option >/dev/null
 cmake --build "$build" --parallel "$(nproc)"
@@ -26,11 +27,22 @@ if [ "$mode" = asan ]; then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   ctest -LE "bench|fuzz" --output-on-failure --timeout 3000
 else
-  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp"
-  # The suites with our own threads: training service (stop/pause), playback (fill thread and
-  # callback), embedding cache (concurrent jobs), the GUI controllers and workers.
-  ctest -R "tst_playback|tst_embedding_cache|tst_exemplar_panel|tst_generate_panel|tst_reward_panel" \
-    --output-on-failure --timeout 3000
-  ./tests/tst_dragon_training serviceStopsWithinASecondAndPauses laterCheckpointCoversAFailedOneAndRepeatedFailuresStop
+  # history_size=7: enough history that the earlier access of a report keeps its stack.
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=7:suppressions=$root/tests/tsan.supp"
+  if [ "$mode" = tsan ]; then
+    # The suites whose threads synchronise through the standard library (instrumented): the
+    # training service (stop, pause, failing checkpoints), playback (fill thread and the
+    # realtime callback), the embedding cache (concurrent jobs).
+    ctest -R "tst_playback|tst_embedding_cache" --output-on-failure --timeout 3000
+    ./tests/tst_dragon_training serviceStopsWithinASecondAndPauses laterCheckpointCoversAFailedOneAndRepeatedFailuresStop
+  else
+    # The GUI controllers and workers. Their threads hand data over through Qt's queued
+    # connections and QThread::wait, whose synchronisation lives in Debian's uninstrumented
+    # libQt6Core, so TSan reports those hand-overs as races (see README.md): meaningful only
+    # with a Qt built with -fsanitize=thread.
+    export TSAN_OPTIONS="${TSAN_OPTIONS/halt_on_error=1/halt_on_error=0}"
+    ctest -R "tst_exemplar_panel|tst_generate_panel|tst_reward_panel|tst_train_panel|tst_compare_panel" \
+      --output-on-failure --timeout 3000 || true
+  fi
 fi
 echo "== $mode suite done in $(( $(date +%s) - built )) s (build $((built - start)) s)"

@@ -53,11 +53,17 @@ double maxDifference(const std::vector<torch::Tensor> &a, const std::vector<torc
 }
 
 // The pocket model whose predictions turn to NaN while training (an exploding step): the
-// update must skip every such pass on the vote and leave the weights alone.
+// update must skip every such pass on the vote and leave the weights alone. With a poisoned
+// timestep only the rows drawn at that step turn to NaN (one pass of several); every training
+// call's steps are recorded.
 class NanGenerator : public Generator
 {
 public:
-    explicit NanGenerator(std::unique_ptr<Generator> inner) : m_inner(std::move(inner)) {}
+    explicit NanGenerator(std::unique_ptr<Generator> inner, int64_t poisonStep = -1)
+        : m_inner(std::move(inner)), m_poisonStep(poisonStep)
+    {
+    }
+    std::vector<torch::Tensor> trainingSteps;
     std::string name() const override { return "nan"; }
     int sampleRate() const override { return m_inner->sampleRate(); }
     std::vector<int64_t> latentShape() const override { return m_inner->latentShape(); }
@@ -71,7 +77,14 @@ public:
                           const TextCondition &c) override
     {
         const auto out = m_inner->denoise(xt, steps, c);
-        return m_training ? out * std::numeric_limits<float>::quiet_NaN() : out;
+        if (!m_training)
+            return out;
+        trainingSteps.push_back(steps.clone());
+        if (m_poisonStep < 0)
+            return out * std::numeric_limits<float>::quiet_NaN();
+        const auto poisoned = (steps == m_poisonStep).view({-1, 1, 1}).expand_as(out);
+        return torch::where(poisoned,
+                            torch::full_like(out, std::numeric_limits<float>::quiet_NaN()), out);
     }
     std::vector<AudioBuffer> decode(const torch::Tensor &z) const override
     {
@@ -92,6 +105,7 @@ public:
 
 private:
     std::unique_ptr<Generator> m_inner;
+    int64_t m_poisonStep;
     bool m_training = false;
 };
 
@@ -400,6 +414,52 @@ private Q_SLOTS:
         QCOMPARE(maxDifference(before, snapshot(*policy)), 0.0);
         for (const auto &p : policy->parameters())
             QVERIFY(!p.grad().defined() || p.grad().abs().sum().item<double>() == 0);
+    }
+
+    // The passes of a round run as one batch; when one of them turns non-finite, its rows must
+    // not reach the gradient through the shared batch: the other passes run again on their own
+    // and the step is taken from them alone.
+    void oneNonFinitePassLeavesTheOthersClean()
+    {
+        DistributedGroup group(1, 0, "");
+        DragonConfig c = updateConfig();
+        c.guidedLoss = false;
+        const auto plan = RoundPlan::forRound(pool(4), 2, 2, 1, 1);
+        Demonstrations demos;
+        demos.pairs = {{0, 1}, {3, 2}};
+        auto run = [&](int64_t poison, RoundStats &stats, std::vector<torch::Tensor> &steps) {
+            auto policy = std::make_unique<NanGenerator>(createGenerator(m_tiny), poison);
+            auto reference = createGenerator(m_tiny);
+            PreferenceUpdate update(c, *policy, *reference, nullptr, group);
+            update.setRound(2);
+            const auto shape = policy->latentShape();
+            const auto latents = torch::zeros({4, shape[0], shape[1]});
+            const auto before = snapshot(*policy);
+            torch::AutoGradMode grad(true);
+            update.apply(demos, latents, plan.prompts, plan.promptOf, plan.roundSeed, stats,
+                         nullptr);
+            steps = policy->trainingSteps;
+            return std::make_pair(before, snapshot(*policy));
+        };
+        // A clean run: both passes in one call, 4 rows each (2 pairs x winner, loser).
+        RoundStats clean;
+        std::vector<torch::Tensor> steps;
+        run(std::numeric_limits<int64_t>::max(), clean, steps); // never drawn
+        QVERIFY(clean.updated);
+        QCOMPARE(int(steps.size()), 1);
+        QCOMPARE(int(steps[0].size(0)), 8);
+        const int64_t poison = steps[0][4].item<int64_t>(); // a step of the second pass only
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(steps[0][i].item<int64_t>() != poison);
+        RoundStats stats;
+        const auto [before, after] = run(poison, stats, steps);
+        QCOMPARE(stats.skippedPasses, 1);
+        QVERIFY(stats.updated);
+        QCOMPARE(int(steps.size()), 2); // the batch, then the first pass again on its own
+        QCOMPARE(int(steps[1].size(0)), 4);
+        QVERIFY(maxDifference(before, after) > 0);
+        for (const auto &p : after)
+            QVERIFY(torch::isfinite(p).all().item<bool>());
     }
 
     void singleProcessBatchIsTheRanksOwn()
