@@ -224,6 +224,21 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
         const int64_t n = t.size(0) / count;
         return t.narrow(0, k * n, n);
     };
+    const torch::Tensor labelTensor = paired ? torch::Tensor() : torch::tensor(labels).to(device);
+    // This rank's share of the units: its loss is scaled by it so that the summed gradients
+    // equal the single-process mean.
+    const double share = double(mineCount) / double(units);
+    // What a kept pass adds to the objective: its loss (when this rank has units) and the
+    // weighted anchor part (when it has anchor rows).
+    auto passObjective = [&](const torch::Tensor &loss, const torch::Tensor &anchor) {
+        torch::Tensor objective;
+        if (loss.defined())
+            objective = loss * share;
+        if (anchor.defined())
+            objective = objective.defined() ? objective + config.anchorWeight * anchor
+                                            : config.anchorWeight * anchor;
+        return objective;
+    };
     // One pass's loss from its rows (KTO's mean gap from the ranks' collective, or NaN).
     auto passLoss = [&](const torch::Tensor &modelMse, const torch::Tensor &refMse, double meanGap,
                         LossStats *s) {
@@ -232,7 +247,7 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
                                     modelMse.narrow(0, mineCount, mineCount),
                                     refMse.narrow(0, 0, mineCount),
                                     refMse.narrow(0, mineCount, mineCount), config.beta, s);
-        return diffusionKtoLoss(modelMse, refMse, torch::tensor(labels).to(device), config.beta,
+        return diffusionKtoLoss(modelMse, refMse, labelTensor, config.beta,
                                 config.ktoLambdaDesirable, config.ktoLambdaUndesirable, s, meanGap);
     };
     // Accumulated passes run as one batch; otherwise each pass is its own step.
@@ -288,19 +303,11 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
                 ++stats.skippedPasses;
                 continue; // no backward: the gradients stay clean
             }
-            const double share = double(mineCount) / double(units);
-            torch::Tensor objective;
-            if (mineCount > 0)
-                objective = loss * share;
-            if (m_anchorOn) {
+            if (m_anchorOn)
                 anchorTotal += anchor.second;
-                if (anchor.first.defined())
-                    objective = objective.defined() ? objective + config.anchorWeight * anchor.first
-                                                    : config.anchorWeight * anchor.first;
-            }
             kept.push_back(int(k));
             meanGaps.push_back(meanGap);
-            objectives.push_back(objective);
+            objectives.push_back(passObjective(loss, anchor.first));
             // Statistics over all units: weighted by each rank's share.
             std::vector<torch::Tensor> sums{
                 torch::tensor({float(s.loss * share), float(s.implicitAccuracy * share),
@@ -329,16 +336,10 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
                 if (!objectives[i].defined())
                     continue;
                 const PassRows again = forward({group[std::size_t(kept[i])]});
-                torch::Tensor objective;
-                if (mineCount > 0)
-                    objective = passLoss(again.modelMse, again.refMse, meanGaps[i], nullptr) *
-                                (double(mineCount) / double(units));
-                if (again.anchorMse.defined()) {
-                    const auto part =
-                        config.anchorWeight * again.anchorMse.sum() / double(config.anchorBatch);
-                    objective = objective.defined() ? objective + part : part;
-                }
-                (objective * scale).backward();
+                const torch::Tensor loss =
+                    mineCount > 0 ? passLoss(again.modelMse, again.refMse, meanGaps[i], nullptr)
+                                  : torch::Tensor();
+                (passObjective(loss, anchorPart(again.anchorMse)) * scale).backward();
             }
         }
         backwards += int(kept.size());
@@ -417,14 +418,15 @@ PreferenceUpdate::AnchorRows PreferenceUpdate::anchorRows(std::uint64_t roundSee
     return mine;
 }
 
+torch::Tensor PreferenceUpdate::anchorPart(const torch::Tensor &anchorMse) const
+{
+    return anchorMse.defined() ? anchorMse.sum() / double(m_config.anchorBatch) : anchorMse;
+}
+
 std::pair<torch::Tensor, double> PreferenceUpdate::anchorLoss(const torch::Tensor &anchorMse)
 {
-    torch::Tensor part;
-    double sum = 0;
-    if (anchorMse.defined()) {
-        part = anchorMse.sum() / double(m_config.anchorBatch);
-        sum = part.item<double>();
-    }
+    const torch::Tensor part = anchorPart(anchorMse);
+    const double sum = part.defined() ? part.item<double>() : 0.0;
     std::vector<torch::Tensor> total{torch::tensor({float(sum)})};
     m_group.allReduceSum(total);
     return {part, total[0][0].item<double>()};

@@ -59,8 +59,10 @@ private:
     // A condition for `count` passes' rows at once (mse() on rows repeated pass after pass).
     TextCondition repeated(const TextCondition &c, int64_t count) const;
     AnchorRows anchorRows(std::uint64_t roundSeed, int pass);
-    // The anchor's part of the objective (its rows' MSE summed, over the batch size) and the
-    // batch mean summed over ranks (every rank sees the same value).
+    // The anchor's part of the objective: its rows' MSE summed, over the batch size (undefined
+    // without rows).
+    torch::Tensor anchorPart(const torch::Tensor &anchorMse) const;
+    // That part, and the batch mean summed over ranks (every rank sees the same value).
     std::pair<torch::Tensor, double> anchorLoss(const torch::Tensor &anchorMse);
 
     DragonConfig m_config;

@@ -4,7 +4,6 @@
 #include "model/TorchLoadError.h"
 
 #include <filesystem>
-#include <sstream>
 #include <stdexcept>
 
 namespace dragon {
