@@ -56,9 +56,9 @@ int train(const Args &input)
     if (resume) {
         config = DragonConfig::fromFile((fs::path(out) / "config.json").string());
     } else if (!projectPath.empty()) {
-        config.project = ProjectFile::load(projectPath);
-        config.projectPath = fs::absolute(projectPath).string();
-        config.applyTrainingSettings(config.project.training); // the options below override
+        // The options below override the project's settings and the suggestion for its reward.
+        config = DragonConfig::forProject(ProjectFile::load(projectPath),
+                                          fs::absolute(projectPath).string());
         if (out.empty())
             out = (fs::path(ProjectFolder::runsDir(projectPath)) /
                    ProjectFolder::runName(std::time(nullptr)))

@@ -1,5 +1,6 @@
 #include "dragon/DragonConfig.h"
 
+#include "dragon/SuggestedSettings.h"
 #include "model/DeviceSpec.h"
 #include "project/ExemplarSetJson.h"
 #include "project/ProjectFile.h"
@@ -67,6 +68,16 @@ void DragonConfig::applyTrainingSettings(const TrainingSettings &t)
     beta = t.beta.value_or(beta);
     if (t.loss)
         parsePreferenceLoss(*t.loss, loss); // the project file admits only "dpo" and "kto"
+}
+
+DragonConfig DragonConfig::forProject(const Project &project, const std::string &projectPath)
+{
+    DragonConfig c;
+    c.project = project;
+    c.projectPath = projectPath;
+    c.applyTrainingSettings(SuggestedSettings::forReward(project.reward).settings);
+    c.applyTrainingSettings(project.training);
+    return c;
 }
 
 std::string DragonConfig::toJson() const
@@ -148,6 +159,12 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
         if (f.has("reward"))
             c.project.reward =
                 RewardDefinition::fromJson(j.at("reward").dump()); // depth is bounded
+        // Settings the config leaves unset: the suggestion for its reward's kind (the frozen
+        // per-kind defaults), then the project's saved training settings; the fields below
+        // override both. A run's own config.json holds every field, so a resume is unchanged.
+        c.applyTrainingSettings(SuggestedSettings::forReward(c.project.reward).settings);
+        if (f.has("project"))
+            c.applyTrainingSettings(c.project.training);
         c.rounds = count("rounds", c.rounds);
         c.promptsPerRound = count("promptsPerRound", c.promptsPerRound);
         c.seedsPerPrompt = count("seedsPerPrompt", c.seedsPerPrompt);

@@ -84,9 +84,15 @@ struct DragonConfig
 
     // The project's saved training settings (the Train tab's form), where set.
     void applyTrainingSettings(const TrainingSettings &settings);
+    // A run of `project`: the engine's defaults, overridden by the settings suggested for the
+    // project's reward (SuggestedSettings: the frozen per-kind defaults), overridden by the
+    // project's saved training settings. The CLI's `train --project` starts from it; the Train
+    // tab's form shows the same values.
+    static DragonConfig forProject(const Project &project, const std::string &projectPath);
     std::string toJson() const;
-    // Throws JsonFormatError (a std::runtime_error) naming the bad field, ProjectError for the
-    // project file it names; never a library exception.
+    // Fields it leaves unset: as forProject (defaults < suggestion for the reward < the "project"
+    // file's training settings). Throws JsonFormatError (a std::runtime_error) naming the bad
+    // field, ProjectError for the project file it names; never a library exception.
     static DragonConfig fromJson(const std::string &json, const std::string &baseDir = {});
     // Reads a config file; errors name the file ("RUN/config.json: bad training config: ...").
     static DragonConfig fromFile(const std::string &path, const std::string &baseDir = {});

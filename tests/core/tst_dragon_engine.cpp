@@ -4,6 +4,7 @@
 #include "dragon/DragonConfig.h"
 #include "dragon/DragonLoss.h"
 #include "dragon/WinRateStatistics.h"
+#include "project/ProjectFile.h"
 #include "util/JsonFormatError.h"
 
 #include <QTemporaryDir>
@@ -344,6 +345,51 @@ private Q_SLOTS:
         }
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                                  DragonConfig::fromFile(dir.filePath("none.json").toStdString()));
+    }
+
+    // Settings a config or project leaves unset take the frozen per-kind suggestion for its
+    // reward (SuggestedSettings), in the CLI (fromJson, forProject) as in the Train tab; the
+    // project's own settings and explicit config fields win over it.
+    void unsetSettingsTakeTheSuggestionForTheReward()
+    {
+        const char *clap = R"({"reward": {"encoder": "pocket-clap", "terms": [{"type": "clap"}]}})";
+        const DragonConfig c = DragonConfig::fromJson(clap);
+        QVERIFY(c.loss == PreferenceLoss::Dpo);
+        QCOMPARE(c.promptsPerRound, 4);
+        QCOMPARE(c.seedsPerPrompt, 8);
+        QCOMPARE(c.beta, 5000.0);
+        QCOMPARE(c.learningRate, 2e-5);
+        const DragonConfig set = DragonConfig::fromJson(
+            R"({"reward": {"terms": [{"type": "fad", "exemplarSet": "s"}]}, "beta": 50})");
+        QVERIFY(set.loss == PreferenceLoss::Kto);
+        QCOMPARE(set.seedsPerPrompt, 2);
+        QCOMPARE(set.beta, 50.0); // explicit: kept
+        QCOMPARE(set.learningRate, 2e-5);
+        // No reward: the engine's defaults.
+        const DragonConfig none = DragonConfig::fromJson("{}");
+        const DragonConfig defaults;
+        QCOMPARE(none.learningRate, defaults.learningRate);
+        QCOMPARE(none.beta, defaults.beta);
+        // A project: its saved settings over the suggestion; the rest suggested.
+        Project project;
+        project.reward.terms = {{"loudness", ""}};
+        project.training.learningRate = 7e-6;
+        const DragonConfig p = DragonConfig::forProject(project, "/tmp/p.dragon");
+        QCOMPARE(p.learningRate, 7e-6);
+        QCOMPARE(p.beta, 500.0); // the loudness suggestion
+        QCOMPARE(p.projectPath, std::string("/tmp/p.dragon"));
+        // The same through a config naming the project file.
+        QTemporaryDir dir;
+        const std::string file = dir.filePath("p.dragon").toStdString();
+        ProjectFile::save(project, file);
+        const DragonConfig viaFile =
+            DragonConfig::fromJson(R"({"project": "p.dragon"})", dir.path().toStdString());
+        QCOMPARE(viaFile.learningRate, 7e-6);
+        QCOMPARE(viaFile.beta, 500.0);
+        // A run's own config.json holds every field: read back unchanged.
+        DragonConfig written = p;
+        written.beta = 123.0;
+        QCOMPARE(DragonConfig::fromJson(written.toJson()).beta, 123.0);
     }
 };
 
