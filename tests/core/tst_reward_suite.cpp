@@ -2,11 +2,19 @@
 // the per-song FAD grid of at least 2 encoders x 2 sets, the dataset FAD grid over the same
 // cells, two halves of 10 for "settings chosen without peeking", and every reward usable on the
 // suite's sets.
+#include "audio/AudioError.h"
+#include "audio/AudioFileReader.h"
+#include "audio/AudioFileWriter.h"
+#include "audio/SignalGenerator.h"
 #include "bench/RewardSuite.h"
+#include "bench/SuiteClipCutter.h"
 #include "encoders/EncoderFactory.h"
 #include "rewards/RewardDefinition.h"
 
+#include <QTemporaryDir>
 #include <QTest>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -90,6 +98,59 @@ private Q_SLOTS:
             const auto problems = r.reward.validate(project, hasText);
             QVERIFY2(problems.empty(),
                      (r.name + ": " + (problems.empty() ? "" : problems[0])).c_str());
+        }
+    }
+
+    // The real-music sets are cut from whole tracks: the asked number of clips, each of the
+    // asked length, mono at the asked rate, never silent, spread over the tracks; what a short
+    // or silent track cannot give is taken from the others; a second call reuses the clips; a
+    // damaged track is refused naming the file.
+    void clipsAreCutFromTracks()
+    {
+        QTemporaryDir dir;
+        const auto path = [&](const char *name) { return dir.filePath(name).toStdString(); };
+        const double notes[] = {220.0, 277.18, 329.63};
+        AudioFileWriter::write(path("a.wav"), SignalGenerator::chord(notes, 3, 12.0, 16000),
+                               {AudioContainer::Wav});
+        AudioFileWriter::write(path("b.wav"), SignalGenerator::chord(notes + 1, 2, 1.0, 16000),
+                               {AudioContainer::Wav}); // shorter than one clip
+        AudioFileWriter::write(path("c.wav"), AudioBuffer(2, 16000, 16000 * 12),
+                               {AudioContainer::Wav}); // silent, stereo
+        AudioFileWriter::write(path("d.wav"), SignalGenerator::chord(notes, 2, 12.0, 16000),
+                               {AudioContainer::Wav});
+        std::ofstream(path("notes.txt")) << "not audio";
+        const auto tracks = SuiteClipCutter::tracksIn(dir.path().toStdString());
+        QCOMPARE(int(tracks.size()), 4); // the .txt is not a track
+        const std::string out = path("clips");
+        const auto clips = SuiteClipCutter::cut(tracks, out, 6, 2.0, 8000);
+        QCOMPARE(int(clips.size()), 6);
+        int fromA = 0, fromD = 0;
+        for (const auto &c : clips) {
+            AudioReadOptions o;
+            o.mixdownToMono = false;
+            const AudioBuffer clip = AudioFileReader::read(c, o);
+            QCOMPARE(clip.sampleRate(), 8000);
+            QCOMPARE(clip.channels(), 1);
+            QCOMPARE(int(clip.frames()), 16000);
+            QVERIFY(clip.peak() > 0.01f);
+            const std::string name = std::filesystem::path(c).filename().string();
+            fromA += name.rfind("a-", 0) == 0 ? 1 : 0;
+            fromD += name.rfind("d-", 0) == 0 ? 1 : 0;
+        }
+        QCOMPARE(fromA + fromD, 6);
+        QVERIFY(fromA > 0 && fromD > 0);
+        // The manifest: the same files again, without decoding (the tracks may be gone).
+        std::filesystem::remove(path("a.wav"));
+        QCOMPARE(SuiteClipCutter::cut({}, out, 6, 2.0, 8000), clips);
+        // Too many clips asked of what is there: a clear error, not fewer clips.
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 SuiteClipCutter::cut({path("d.wav")}, path("few"), 50, 2.0, 8000));
+        std::ofstream(path("bad.ogg")) << "OggS but not really";
+        try {
+            SuiteClipCutter::cut({path("bad.ogg")}, path("bad"), 1, 2.0, 8000);
+            QFAIL("a damaged track was cut");
+        } catch (const AudioError &e) {
+            QVERIFY2(QString(e.what()).contains("bad.ogg"), e.what());
         }
     }
 };
