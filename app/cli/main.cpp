@@ -1,5 +1,6 @@
 // `dragon`: the headless DRAGON Studio engine. Links only dragon_core (no Qt).
 #include "BenchCommands.h"
+#include "BenchRewardsCommand.h"
 #include "CliCommands.h"
 #include "CommandUsage.h"
 #include "CompareCommand.h"
@@ -60,6 +61,7 @@ Benchmarks and fixtures (not run by CI):
   bench-metrics --out DIR              FAD / Vendi / leave-one-out timings (see tests/bench)
   bench-encoders [--clips N]           encoding throughput of the built-in encoders
   bench-round --out DIR [--repeat N]   one DRAGON round by phase (tests/bench/dragon_round.sh)
+  bench rewards --out DIR [--rounds 24]  the 20-reward suite: win rates, FAD table (resumable)
   make-fixtures DIR                    reference clips named rate-channels-bits
 )";
 }
@@ -101,26 +103,34 @@ int main(int argc, char **argv)
         {"bench-metrics", dragon::cli::benchMetrics},
         {"bench-encoders", dragon::cli::benchEncoders},
         {"bench-round", dragon::cli::benchRound},
+        {"bench-rewards", dragon::cli::benchRewards},
         {"score", dragon::cli::score},
         {"evaluate-clap", dragon::cli::evaluateClap},
         {"verify", dragon::cli::verify},
     };
-    const auto command = commands.find(argv[1]);
+    // `dragon bench NAME ...` is `dragon bench-NAME ...`.
+    std::string name = argv[1];
+    int first = 2;
+    if (name == "bench" && argc > 2) {
+        name = std::string("bench-") + argv[2];
+        first = 3;
+    }
+    const auto command = commands.find(name);
     if (command == commands.end()) {
-        std::cerr << "dragon: unknown command '" << argv[1] << "' (see dragon --help)\n";
+        std::cerr << "dragon: unknown command '" << name << "' (see dragon --help)\n";
         return 2;
     }
     // `dragon CMD --help` (or -h) anywhere after the command: its usage on stdout, exit 0.
-    for (int i = 2; i < argc; ++i)
+    for (int i = first; i < argc; ++i)
         if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
-            const char *text = dragon::cli::usageOf(argv[1]);
+            const char *text = dragon::cli::usageOf(name);
             std::cout << (text ? text : "no usage text for this command: see dragon --help\n");
             return 0;
         }
     try {
-        return command->second(dragon::cli::Args(argv + 2, argv + argc));
+        return command->second(dragon::cli::Args(argv + first, argv + argc));
     } catch (const std::exception &e) {
-        std::cerr << "dragon " << argv[1] << ": " << e.what() << "\n";
+        std::cerr << "dragon " << name << ": " << e.what() << "\n";
         return 1;
     }
 }

@@ -327,11 +327,12 @@ struct DragonTrainer::Impl
         }
     }
 
-    EvalStats evaluate(const std::atomic<bool> *stop)
+    EvalStats evaluate(const std::atomic<bool> *stop, int asRound = -1)
     {
         if (evaluator->empty())
             throw std::runtime_error("no evaluation prompts");
-        return evaluator->evaluate(*policy, *reference, *reward, *sampler, round, stop);
+        return evaluator->evaluate(*policy, *reference, *reward, *sampler,
+                                   asRound >= 0 ? asRound : round, stop);
     }
 
     void reportEval(const std::atomic<bool> *stop)
@@ -449,9 +450,9 @@ std::pair<double, double> DragonTrainer::parameterChecksum()
     return {sum, abs};
 }
 
-EvalStats DragonTrainer::evaluate(const std::atomic<bool> *stop)
+EvalStats DragonTrainer::evaluate(const std::atomic<bool> *stop, int asRound)
 {
-    return m_impl->evaluate(stop);
+    return m_impl->evaluate(stop, asRound);
 }
 
 int DragonTrainer::run(const std::atomic<bool> *stop, const std::atomic<bool> *pause)

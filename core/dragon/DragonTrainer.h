@@ -48,8 +48,11 @@ public:
     Generator &policy();
     // Sum and sum of absolute values of every policy parameter (float64): compares ranks.
     std::pair<double, double> parameterChecksum();
-    // Evaluates now (also used by run()); throws if there are no eval prompts.
-    EvalStats evaluate(const std::atomic<bool> *stop = nullptr);
+    // Evaluates now (also used by run()); throws if there are no eval prompts. `asRound` >= 0
+    // labels the result with that round instead of the rounds done; above 0 the policy is always
+    // sampled (at round 0 its clips are the base clips), e.g. after policy().copyParametersFrom()
+    // put a model trained elsewhere in place (the reward suite's cross-evaluation).
+    EvalStats evaluate(const std::atomic<bool> *stop = nullptr, int asRound = -1);
 
 private:
     struct Impl;

@@ -8,15 +8,19 @@
 #include "audio/SignalGenerator.h"
 #include "bench/RewardSuite.h"
 #include "bench/SuiteClipCutter.h"
+#include "bench/SuiteTable.h"
 #include "encoders/EncoderFactory.h"
 #include "rewards/RewardDefinition.h"
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 using namespace dragon;
 
@@ -152,6 +156,72 @@ private Q_SLOTS:
         } catch (const AudioError &e) {
             QVERIFY2(QString(e.what()).contains("bad.ogg"), e.what());
         }
+    }
+
+    // The report (SuiteTable): averages per half, the hacking flag from the guardrails, and the
+    // per-song vs dataset FAD table with each policy under both FADs of its cell.
+    void tableAveragesHalvesFlagsHackingAndCrossesFad()
+    {
+        const auto &rewards = RewardSuite::rewards();
+        const auto find = [&](const std::string &name) {
+            for (const auto &r : rewards)
+                if (r.name == name)
+                    return r;
+            throw std::runtime_error("no reward " + name);
+        };
+        const auto outcome = [](const SuiteReward &r, double rate, double lower) {
+            SuiteOutcome o;
+            o.reward = r;
+            o.settings = "DPO";
+            o.eval.winRate.rate = rate;
+            o.eval.winRate.lower = lower;
+            o.eval.winRate.upper = std::min(1.0, rate + 0.1);
+            o.eval.vendiBase = o.eval.vendiPolicy = 8.0;
+            o.eval.clapBase = o.eval.clapPolicy = 0.2;
+            return o;
+        };
+        std::vector<SuiteOutcome> outcomes;
+        outcomes.push_back(outcome(find("per-song-fad/pocket-clap/drascula"), 0.9, 0.7));
+        outcomes.back().crossed = true;
+        outcomes.back().crossReward = "fad/pocket-clap/drascula";
+        outcomes.back().cross.winRate.rate = 0.625;
+        outcomes.push_back(outcome(find("loudness/-14 LUFS"), 0.7, 0.45));
+        outcomes.push_back(outcome(find("vendi/pocket-clap"), 0.5, 0.3));
+        outcomes.back().eval.clapPolicy = 0.1; // adherence halved: hacking
+        QVERIFY(outcomes[0].reward.tuned && outcomes[1].reward.tuned);
+        QVERIFY(!outcomes[2].reward.tuned);
+
+        const SuiteTable::Averages a = SuiteTable::averages(outcomes);
+        QCOMPARE(a.count, 3);
+        QCOMPARE(a.tunedCount, 2);
+        QCOMPARE(a.heldOutCount, 1);
+        QVERIFY(std::abs(a.all - 0.7) < 1e-12);
+        QVERIFY(std::abs(a.tuned - 0.8) < 1e-12);
+        QVERIFY(std::abs(a.heldOut - 0.5) < 1e-12);
+        QCOMPARE(a.significant, 1);
+        QCOMPARE(a.hacked, 1);
+        QVERIFY(SuiteTable::hackingReason(outcomes[0].eval).empty());
+        QCOMPARE(SuiteTable::hackingReason(outcomes[2].eval), std::string("CLAP 0.200 -> 0.100"));
+        outcomes[2].eval.vendiPolicy = 6.0; // below 80 % of 8
+        QVERIFY(SuiteTable::hackingReason(outcomes[2].eval).find("Vendi 8.00 -> 6.00") == 0);
+
+        SuiteBudget budget;
+        const std::string md = SuiteTable::markdown(outcomes, budget, 600);
+        QVERIFY2(
+            md.find("| per-song-fad/pocket-clap/drascula | tuned | DPO | 0.900 [0.70, 1.00] |") !=
+                std::string::npos,
+            md.c_str());
+        QVERIFY2(md.find("| pocket-clap x drascula | per-song FAD | 0.900 [0.70, 1.00] | "
+                         "0.625 [0.00, 0.00] |") != std::string::npos,
+                 md.c_str());
+        QVERIFY(md.find("reward hacking: Vendi") != std::string::npos);
+        QVERIFY(md.find("Average win rate: 70.0 % over 3 rewards (tuned half 80.0 % over 2, "
+                        "held-out half 50.0 % over 1") != std::string::npos);
+        const std::string csv = SuiteTable::csv(outcomes);
+        QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 4L);
+        QVERIFY(csv.find("per-song-fad/pocket-clap/drascula,instance-to-distribution,tuned,") !=
+                std::string::npos);
+        QCOMPARE(RewardSuiteRun::folderName("loudness/-14 LUFS"), std::string("loudness_-14_LUFS"));
     }
 };
 

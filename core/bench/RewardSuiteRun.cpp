@@ -1,0 +1,231 @@
+#include "bench/RewardSuiteRun.h"
+
+#include "bench/SuiteClipCutter.h"
+#include "dragon/DragonConfig.h"
+#include "dragon/DragonTrainer.h"
+#include "dragon/RunFolder.h"
+#include "dragon/RunHistory.h"
+#include "dragon/SuggestedSettings.h"
+#include "model/CorpusGenerator.h"
+#include "model/Generator.h"
+#include "model/GeneratorFactory.h"
+#include "project/ProjectFile.h"
+#include "util/AtomicFileWriter.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+namespace dragon {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool hasTracks(const SuiteSet &set)
+{
+    std::error_code ec;
+    return fs::is_directory(set.sourceDir, ec) && !SuiteClipCutter::tracksIn(set.sourceDir).empty();
+}
+
+// The other FAD of a FAD reward's cell (per-song <-> dataset), if the suite has it.
+const SuiteReward *crossOf(const SuiteReward &reward)
+{
+    if (reward.fadCell.empty())
+        return nullptr;
+    for (const SuiteReward &other : RewardSuite::rewards())
+        if (other.fadCell == reward.fadCell && other.kind != reward.kind)
+            return &other;
+    return nullptr;
+}
+
+void copyBaseCache(const fs::path &from, const fs::path &to)
+{
+    std::error_code ec;
+    if (fs::exists(from / "complete", ec) && !fs::exists(to / "complete", ec)) {
+        fs::create_directories(to);
+        fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    }
+}
+
+} // namespace
+
+RewardSuiteRun::RewardSuiteRun(fs::path outDir, SuiteBudget budget, Log log)
+    : m_out(std::move(outDir)), m_budget(std::move(budget)), m_log(std::move(log))
+{
+    if (!m_log)
+        m_log = [](const std::string &) {};
+}
+
+std::string RewardSuiteRun::missingPackages()
+{
+    std::string missing;
+    for (const SuiteSet &set : RewardSuite::sets())
+        if (!set.debianPackage.empty() && !hasTracks(set))
+            missing += " " + set.debianPackage;
+    return missing.empty() ? "" : "apt-get install" + missing;
+}
+
+std::string RewardSuiteRun::folderName(const std::string &rewardName)
+{
+    std::string name;
+    for (char c : rewardName)
+        name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
+    return name;
+}
+
+std::string RewardSuiteRun::prepare()
+{
+    const std::string missing = missingPackages();
+    if (!missing.empty())
+        throw std::runtime_error("the suite's real-music sets are not installed; run: " + missing);
+    fs::create_directories(m_out / "results");
+    const int rate = createGenerator("pocket")->sampleRate();
+    std::vector<std::pair<std::string, std::vector<std::string>>> clips;
+    for (const SuiteSet &set : RewardSuite::sets()) {
+        if (set.debianPackage.empty())
+            continue;
+        m_log("cutting " + std::to_string(m_budget.clipsPerSet) + " clips from " + set.sourceDir);
+        clips.emplace_back(set.id,
+                           SuiteClipCutter::cut(SuiteClipCutter::tracksIn(set.sourceDir),
+                                                (m_out / "sets" / set.id).string(),
+                                                m_budget.clipsPerSet, m_budget.clipSeconds, rate));
+    }
+    Project project;
+    project.name = "Reward suite";
+    project.exemplarSets = RewardSuite::projectSets(clips);
+    const CorpusGenerator corpus(m_budget.clipSeconds);
+    for (int i = 0; i < m_budget.trainPrompts; ++i)
+        project.trainPrompts.push_back(
+            CorpusGenerator::caption(corpus.generate(std::uint64_t(7000 + i)), std::uint64_t(i)));
+    for (int i = 0; i < m_budget.evalPrompts; ++i)
+        project.evalPrompts.push_back(CorpusGenerator::caption(
+            corpus.generate(CorpusGenerator::kHeldOutSeedStart + 7000 + std::uint64_t(i)),
+            std::uint64_t(i)));
+    project.reward = RewardSuite::rewards().front().reward;
+    const std::string path = (m_out / "bench.dragon").string();
+    ProjectFile::save(project, path);
+    return path;
+}
+
+std::vector<SuiteOutcome> RewardSuiteRun::run(const std::atomic<bool> *stop)
+{
+    const std::string projectPath = prepare();
+    std::vector<SuiteOutcome> outcomes;
+    const auto &rewards = RewardSuite::rewards();
+    for (std::size_t i = 0; i < rewards.size(); ++i) {
+        if (!m_budget.only.empty() && rewards[i].name.find(m_budget.only) == std::string::npos)
+            continue;
+        if (stop && *stop)
+            break;
+        m_log("[" + std::to_string(i + 1) + "/" + std::to_string(rewards.size()) + "] " +
+              rewards[i].name);
+        SuiteOutcome outcome;
+        if (!runOne(projectPath, rewards[i], outcome, stop))
+            break;
+        outcomes.push_back(std::move(outcome));
+    }
+    return outcomes;
+}
+
+bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &reward,
+                            SuiteOutcome &out, const std::atomic<bool> *stop)
+{
+    const std::string name = folderName(reward.name);
+    const fs::path runDir = m_out / "runs" / name, crossDir = m_out / "cross" / name;
+    const fs::path resultFile = m_out / "results" / (name + ".json");
+    const SuiteReward *cross = crossOf(reward);
+    out.reward = reward;
+    out.crossed = cross != nullptr;
+    out.crossReward = cross ? cross->name : "";
+    Project project = ProjectFile::load(projectPath);
+    const auto configFor = [&](const SuiteReward &r) {
+        project.reward = r.reward;
+        DragonConfig c = DragonConfig::forProject(project, projectPath);
+        c.rounds = m_budget.rounds;
+        c.evalEvery = m_budget.rounds;
+        c.evalSeedsPerPrompt = m_budget.evalSeeds;
+        c.seed = m_budget.seed;
+        c.threads = m_budget.threads;
+        c.auditionEvery = std::max(1, m_budget.rounds / 4);
+        return c;
+    };
+    out.settings = SuggestedSettings::forReward(reward.reward).summary();
+
+    std::error_code ec;
+    if (fs::exists(resultFile, ec)) {
+        // Done before: the figures are the runs' own eval rows.
+        const auto evals = RunHistory::evaluations(runDir.string());
+        const auto crossEvals = RunHistory::evaluations(crossDir.string());
+        if (!evals.empty() && (!cross || !crossEvals.empty())) {
+            out.eval = evals.back();
+            if (cross)
+                out.cross = crossEvals.back();
+            std::ifstream in(resultFile);
+            const auto done = nlohmann::json::parse(in, nullptr, false);
+            out.seconds = done.is_object() ? done.value("seconds", 0.0) : 0.0;
+            m_log("  done before: win rate " + std::to_string(out.eval.winRate.rate));
+            return true;
+        }
+    }
+
+    const auto started = std::chrono::steady_clock::now();
+    const fs::path baseCache = m_out / "eval-base";
+    copyBaseCache(baseCache, runDir / "eval-base");
+    const DragonConfig config = configFor(reward);
+    bool evaluated = false;
+    DragonCallbacks callbacks;
+    callbacks.round = [&](const RoundStats &s) {
+        std::ostringstream line;
+        line.precision(4);
+        line << "  round " << s.round << "/" << config.rounds << "  reward " << s.rewardMean
+             << "  loss " << s.loss.loss << "  " << s.secondsTotal << " s";
+        m_log(line.str());
+    };
+    callbacks.eval = [&](const EvalStats &e) {
+        if (e.round == config.rounds) {
+            out.eval = e;
+            evaluated = true;
+        }
+    };
+    DragonTrainer trainer(config, runDir.string(), callbacks);
+    trainer.run(stop);
+    if (trainer.completedRounds() < config.rounds)
+        return false; // stopped: resumes from its checkpoint next time
+    if (!evaluated)   // finished before but its result was not recorded
+        out.eval = trainer.evaluate(stop);
+    if (stop && *stop)
+        return false;
+    copyBaseCache(runDir / "eval-base", baseCache);
+    {
+        std::ostringstream line;
+        line.precision(3);
+        line << "  eval: win rate " << out.eval.winRate.rate << " [" << out.eval.winRate.lower
+             << ", " << out.eval.winRate.upper << "]";
+        m_log(line.str());
+    }
+    if (cross) {
+        copyBaseCache(baseCache, crossDir / "eval-base");
+        DragonTrainer judge(configFor(*cross), crossDir.string());
+        judge.policy().copyParametersFrom(trainer.policy());
+        out.cross = judge.evaluate(stop, config.rounds);
+        if (stop && *stop)
+            return false;
+        AtomicFileWriter::write((crossDir / "eval.jsonl").string(),
+                                RunFolder::evalRow(out.cross).dump() + "\n");
+        std::ostringstream line;
+        line.precision(3);
+        line << "  under " << cross->name << ": win rate " << out.cross.winRate.rate;
+        m_log(line.str());
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    AtomicFileWriter::write(
+        resultFile.string(),
+        nlohmann::json{{"reward", reward.name}, {"seconds", out.seconds}}.dump());
+    return true;
+}
+
+} // namespace dragon

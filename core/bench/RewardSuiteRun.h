@@ -1,0 +1,74 @@
+#pragma once
+
+#include "bench/RewardSuite.h"
+#include "dragon/DragonEvents.h"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace dragon {
+
+// The fixed budget every reward of the suite gets (the same for all; stated in the table).
+struct SuiteBudget
+{
+    int rounds = 24;
+    int trainPrompts = 64; // captions of training-split corpus seeds
+    int evalPrompts = 32;  // captions of held-out corpus seeds (kHeldOutSeedStart and up)
+    int evalSeeds = 2;     // generations per eval prompt
+    int clipsPerSet = 24;  // clips cut from each real-music set
+    double clipSeconds = 6.0;
+    std::uint64_t seed = 1;
+    int threads = 0;
+    std::string only; // run only rewards whose name contains this ("" all)
+};
+
+// What one reward of the suite did: its evaluation after the budget and, for the FAD rewards,
+// the same trained policy evaluated under the other FAD of its cell (per-song <-> dataset).
+struct SuiteOutcome
+{
+    SuiteReward reward;
+    std::string settings; // SuggestedSettings::summary() of the settings it trained with
+    EvalStats eval;
+    bool crossed = false;
+    std::string crossReward; // the name of the reward `cross` is measured under
+    EvalStats cross;
+    double seconds = 0; // wall time of its training, evaluation and cross-evaluation
+};
+
+// Runs the reward suite in `outDir` with the shipped engine (DragonTrainer): cuts the sets
+// (sets/ID), writes the bench project (bench.dragon, whose embedding cache every run shares),
+// then per reward trains in runs/NAME with the settings suggested for its kind
+// (DragonConfig::forProject), evaluates on the held-out prompts, and for FAD rewards evaluates
+// the policy under the other FAD of its cell (cross/NAME). results/NAME.json marks a reward
+// done: a second call skips it and an interrupted one resumes from its checkpoints. The base
+// model's eval clips are generated once (eval-base/) and copied into every run.
+// Throws std::runtime_error naming what is missing (a package's tracks, an unwritable folder).
+class RewardSuiteRun
+{
+public:
+    using Log = std::function<void(const std::string &)>;
+    RewardSuiteRun(std::filesystem::path outDir, SuiteBudget budget, Log log = {});
+
+    // Everything the suite needs that is not installed, as an apt-get line ("" when complete).
+    static std::string missingPackages();
+    // The outcomes of the rewards finished so far (in suite order); stops early when `stop`
+    // becomes true (the reward in progress resumes on the next call).
+    std::vector<SuiteOutcome> run(const std::atomic<bool> *stop = nullptr);
+    // "per-song-fad/pocket-clap/drascula" -> "per-song-fad_pocket-clap_drascula"
+    static std::string folderName(const std::string &rewardName);
+
+private:
+    std::string prepare(); // returns the bench project's path
+    bool runOne(const std::string &projectPath, const SuiteReward &reward, SuiteOutcome &out,
+                const std::atomic<bool> *stop);
+
+    std::filesystem::path m_out;
+    SuiteBudget m_budget;
+    Log m_log;
+};
+
+} // namespace dragon

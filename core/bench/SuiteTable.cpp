@@ -1,0 +1,139 @@
+#include "bench/SuiteTable.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace dragon {
+
+namespace {
+
+std::string format(const char *pattern, double a, double b = 0, double c = 0)
+{
+    char text[96];
+    std::snprintf(text, sizeof text, pattern, a, b, c);
+    return text;
+}
+
+std::string winText(const WinRate &w)
+{
+    return format("%.3f [%.2f, %.2f]", w.rate, w.lower, w.upper);
+}
+
+} // namespace
+
+std::string SuiteTable::hackingReason(const EvalStats &e)
+{
+    std::string reason;
+    if (e.vendiBase > 0 && e.vendiPolicy < 0.8 * e.vendiBase)
+        reason = format("Vendi %.2f -> %.2f", e.vendiBase, e.vendiPolicy);
+    if (e.clapBase > 0 && e.clapPolicy < 0.75 * e.clapBase)
+        reason +=
+            (reason.empty() ? "" : ", ") + format("CLAP %.3f -> %.3f", e.clapBase, e.clapPolicy);
+    return reason;
+}
+
+SuiteTable::Averages SuiteTable::averages(const std::vector<SuiteOutcome> &outcomes)
+{
+    Averages a;
+    for (const SuiteOutcome &o : outcomes) {
+        const double rate = o.eval.winRate.rate;
+        ++a.count;
+        a.all += rate;
+        if (o.reward.tuned) {
+            ++a.tunedCount;
+            a.tuned += rate;
+        } else {
+            ++a.heldOutCount;
+            a.heldOut += rate;
+        }
+        a.significant += o.eval.winRate.lower > 0.5;
+        a.hacked += !hackingReason(o.eval).empty();
+    }
+    a.all = a.count ? a.all / a.count : 0;
+    a.tuned = a.tunedCount ? a.tuned / a.tunedCount : 0;
+    a.heldOut = a.heldOutCount ? a.heldOut / a.heldOutCount : 0;
+    return a;
+}
+
+std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
+                                 const SuiteBudget &budget, double wallSeconds)
+{
+    std::ostringstream md;
+    md << "Budget per reward: " << budget.rounds << " rounds from the shipped pocket model; "
+       << "evaluation on " << budget.evalPrompts << " held-out prompts x " << budget.evalSeeds
+       << " seeds; settings suggested for the reward's kind (frozen). Wall time "
+       << format("%.1f", wallSeconds / 60.0) << " min.\n\n";
+    md << "| reward | half | settings | win rate [95 % CI] | p | reward base -> tuned | "
+          "paired difference [95 % CI] | Vendi | CLAP | guardrails |\n";
+    md << "|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const SuiteOutcome &o : outcomes) {
+        const EvalStats &e = o.eval;
+        const std::string hacked = hackingReason(e);
+        md << "| " << o.reward.name << " | " << (o.reward.tuned ? "tuned" : "held out") << " | "
+           << o.settings << " | " << winText(e.winRate) << " | "
+           << format("%.3g", e.winRate.signTestP) << " | "
+           << format("%.4g -> %.4g", e.rewardBase, e.rewardPolicy) << " | "
+           << format("%+.3g [%+.3g, %+.3g]", e.deltaMean, e.deltaLower, e.deltaUpper) << " | "
+           << format("%.2f -> %.2f", e.vendiBase, e.vendiPolicy) << " | "
+           << format("%.3f -> %.3f", e.clapBase, e.clapPolicy) << " | "
+           << (hacked.empty() ? "held" : "reward hacking: " + hacked) << " |\n";
+    }
+    const Averages a = averages(outcomes);
+    const auto percentOf = [](double rate, int count) {
+        return count ? format("%.1f %%", 100 * rate) : std::string("n/a");
+    };
+    md << "\nAverage win rate: " << percentOf(a.all, a.count) << " over " << a.count
+       << " rewards (tuned half " << percentOf(a.tuned, a.tunedCount) << " over " << a.tunedCount
+       << ", held-out half " << percentOf(a.heldOut, a.heldOutCount) << " over " << a.heldOutCount
+       << "; the paper: 81.45 %). Lower bound above 0.5: " << a.significant << " of " << a.count
+       << "; guardrail falls (reward hacking): " << a.hacked << ".\n";
+
+    const bool anyFad = std::any_of(outcomes.begin(), outcomes.end(), [](const SuiteOutcome &o) {
+        return !o.reward.fadCell.empty();
+    });
+    if (!anyFad)
+        return md.str();
+    md << "\nPer-song vs dataset FAD (win rate of the policy trained on the row's reward, "
+          "evaluated under each FAD of its cell):\n\n";
+    md << "| cell | trained on | under per-song FAD | under dataset FAD |\n|---|---|---|---|\n";
+    for (const SuiteOutcome &o : outcomes) {
+        if (o.reward.fadCell.empty())
+            continue;
+        const bool perSong = o.reward.kind != "distribution-to-distribution";
+        const std::string own = winText(o.eval.winRate);
+        const std::string other = o.crossed ? winText(o.cross.winRate) : "not run";
+        md << "| " << o.reward.fadCell << " | " << (perSong ? "per-song FAD" : "dataset FAD")
+           << " | " << (perSong ? own : other) << " | " << (perSong ? other : own) << " |\n";
+    }
+    return md.str();
+}
+
+std::string SuiteTable::csv(const std::vector<SuiteOutcome> &outcomes)
+{
+    std::ostringstream out;
+    out << "reward,kind,half,settings,win_rate,win_lower,win_upper,p,reward_base,reward_tuned,"
+           "delta,delta_lower,delta_upper,vendi_base,vendi_tuned,clap_base,clap_tuned,hacking,"
+           "cross_reward,cross_win_rate,cross_win_lower,cross_win_upper,seconds\n";
+    for (const SuiteOutcome &o : outcomes) {
+        const EvalStats &e = o.eval;
+        out.precision(6);
+        out << o.reward.name << "," << o.reward.kind << ","
+            << (o.reward.tuned ? "tuned" : "held-out") << ",\"" << o.settings << "\","
+            << e.winRate.rate << "," << e.winRate.lower << "," << e.winRate.upper << ","
+            << e.winRate.signTestP << "," << e.rewardBase << "," << e.rewardPolicy << ","
+            << e.deltaMean << "," << e.deltaLower << "," << e.deltaUpper << "," << e.vendiBase
+            << "," << e.vendiPolicy << "," << e.clapBase << "," << e.clapPolicy << ",\""
+            << hackingReason(e) << "\"," << o.crossReward << ",";
+        if (o.crossed)
+            out << o.cross.winRate.rate << "," << o.cross.winRate.lower << ","
+                << o.cross.winRate.upper;
+        else
+            out << ",,";
+        out << "," << o.seconds << "\n";
+    }
+    return out.str();
+}
+
+} // namespace dragon

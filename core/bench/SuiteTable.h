@@ -1,0 +1,35 @@
+#pragma once
+
+#include "bench/RewardSuiteRun.h"
+
+#include <string>
+#include <vector>
+
+namespace dragon {
+
+// The reward suite's report, from its outcomes: one row per reward (win rate with its 95 %
+// interval and p-value, reward before -> after with the paired difference, the Vendi and CLAP
+// guardrails, a reward-hacking flag), the average win rate over all rewards and over each half,
+// and the per-song vs dataset FAD table in the paper's layout (each FAD-trained policy under
+// both FADs of its cell). Pure: the bench command writes the strings to table.md / table.csv.
+class SuiteTable
+{
+public:
+    // A guardrail fell: Vendi below 80 % of the base's, or the CLAP score below 75 % of the
+    // base's. Such a win is reward hacking, called out in the table and not counted as a clean
+    // win. Returns the reason ("" when both held).
+    static std::string hackingReason(const EvalStats &eval);
+    struct Averages
+    {
+        int count = 0, tunedCount = 0, heldOutCount = 0;
+        double all = 0, tuned = 0, heldOut = 0; // mean win rates
+        int significant = 0;                    // lower bound above 0.5
+        int hacked = 0;
+    };
+    static Averages averages(const std::vector<SuiteOutcome> &outcomes);
+    static std::string markdown(const std::vector<SuiteOutcome> &outcomes,
+                                const SuiteBudget &budget, double wallSeconds);
+    static std::string csv(const std::vector<SuiteOutcome> &outcomes);
+};
+
+} // namespace dragon
