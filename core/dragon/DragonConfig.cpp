@@ -70,13 +70,19 @@ void DragonConfig::applyTrainingSettings(const TrainingSettings &t)
         parsePreferenceLoss(*t.loss, loss); // the project file admits only "dpo" and "kto"
 }
 
+void DragonConfig::applyRewardDefaults(bool withSavedSettings)
+{
+    applyTrainingSettings(SuggestedSettings::forReward(project.reward).settings);
+    if (withSavedSettings)
+        applyTrainingSettings(project.training);
+}
+
 DragonConfig DragonConfig::forProject(const Project &project, const std::string &projectPath)
 {
     DragonConfig c;
     c.project = project;
     c.projectPath = projectPath;
-    c.applyTrainingSettings(SuggestedSettings::forReward(project.reward).settings);
-    c.applyTrainingSettings(project.training);
+    c.applyRewardDefaults(true);
     return c;
 }
 
@@ -162,9 +168,7 @@ DragonConfig DragonConfig::fromJson(const std::string &text, const std::string &
         // Settings the config leaves unset: the suggestion for its reward's kind (the frozen
         // per-kind defaults), then the project's saved training settings; the fields below
         // override both. A run's own config.json holds every field, so a resume is unchanged.
-        c.applyTrainingSettings(SuggestedSettings::forReward(c.project.reward).settings);
-        if (f.has("project"))
-            c.applyTrainingSettings(c.project.training);
+        c.applyRewardDefaults(f.has("project"));
         c.rounds = count("rounds", c.rounds);
         c.promptsPerRound = count("promptsPerRound", c.promptsPerRound);
         c.seedsPerPrompt = count("seedsPerPrompt", c.seedsPerPrompt);

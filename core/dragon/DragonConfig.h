@@ -84,6 +84,9 @@ struct DragonConfig
 
     // The project's saved training settings (the Train tab's form), where set.
     void applyTrainingSettings(const TrainingSettings &settings);
+    // The settings a run leaves unset: those suggested for the project's reward kind, then,
+    // with `withSavedSettings`, the project's saved training settings over them.
+    void applyRewardDefaults(bool withSavedSettings);
     // A run of `project`: the engine's defaults, overridden by the settings suggested for the
     // project's reward (SuggestedSettings: the frozen per-kind defaults), overridden by the
     // project's saved training settings. The CLI's `train --project` starts from it; the Train
