@@ -10,6 +10,9 @@ namespace {
 const std::map<std::string, const char *> &table()
 {
     static const std::map<std::string, const char *> usage = {
+        {"bench", "usage: dragon bench NAME [options]   (the same as dragon bench-NAME)\n"
+                  "NAME: rewards, round, generate, encoders, metrics, decode, playback;\n"
+                  "dragon bench NAME --help prints its options.\n"},
         {"bench-decode", "usage: dragon bench-decode FILE [--rate HZ] [--repeat N]\n"},
         {"bench-encoders",
          "usage: dragon bench-encoders [--clips N]   (6 s corpus clips per encoder)\n"},

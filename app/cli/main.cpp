@@ -111,7 +111,15 @@ int main(int argc, char **argv)
     // `dragon bench NAME ...` is `dragon bench-NAME ...`.
     std::string name = argv[1];
     int first = 2;
-    if (name == "bench" && argc > 2) {
+    if (name == "bench") {
+        // Without a NAME, `bench` is a group: its usage (stdout and 0 for --help, else stderr
+        // and 2).
+        if (argc <= 2 || argv[2][0] == '-') {
+            const bool help =
+                argc > 2 && (!std::strcmp(argv[2], "--help") || !std::strcmp(argv[2], "-h"));
+            (help ? std::cout : std::cerr) << dragon::cli::usageOf("bench");
+            return help ? 0 : 2;
+        }
         name = std::string("bench-") + argv[2];
         first = 3;
     }
