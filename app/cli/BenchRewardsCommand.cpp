@@ -2,10 +2,12 @@
 
 #include "CliOptions.h"
 #include "CommandUsage.h"
+#include "bench/RewardSuite.h"
 #include "bench/RewardSuiteRun.h"
 #include "bench/SuiteTable.h"
 #include "util/AtomicFileWriter.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -47,6 +49,19 @@ int benchRewards(const Args &input)
         std::cerr << "dragon bench rewards: the suite's real-music sets are not installed; run:\n  "
                   << missing << "\n";
         return 2;
+    }
+    if (!budget.only.empty()) {
+        const auto &rewards = RewardSuite::rewards();
+        const bool any = std::any_of(rewards.begin(), rewards.end(), [&](const SuiteReward &r) {
+            return r.name.find(budget.only) != std::string::npos;
+        });
+        if (!any) {
+            std::cerr << "dragon bench rewards: no reward's name contains '" << budget.only
+                      << "'; the names:\n";
+            for (const SuiteReward &r : rewards)
+                std::cerr << "  " << r.name << "\n";
+            return 2;
+        }
     }
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);

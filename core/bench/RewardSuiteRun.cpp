@@ -88,11 +88,15 @@ std::string RewardSuiteRun::prepare()
     for (const SuiteSet &set : RewardSuite::sets()) {
         if (set.debianPackage.empty())
             continue;
-        m_log("cutting " + std::to_string(m_budget.clipsPerSet) + " clips from " + set.sourceDir);
-        clips.emplace_back(set.id,
-                           SuiteClipCutter::cut(SuiteClipCutter::tracksIn(set.sourceDir),
-                                                (m_out / "sets" / set.id).string(),
-                                                m_budget.clipsPerSet, m_budget.clipSeconds, rate));
+        const fs::path setDir = m_out / "sets" / set.id;
+        m_log((fs::exists(setDir / "clips.txt")
+                   ? "reusing the clips cut before in "
+                   : "cutting " + std::to_string(m_budget.clipsPerSet) + " clips from " +
+                         set.sourceDir + " into ") +
+              setDir.string());
+        clips.emplace_back(set.id, SuiteClipCutter::cut(SuiteClipCutter::tracksIn(set.sourceDir),
+                                                        setDir.string(), m_budget.clipsPerSet,
+                                                        m_budget.clipSeconds, rate));
     }
     Project project;
     project.name = "Reward suite";
