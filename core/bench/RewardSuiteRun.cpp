@@ -5,7 +5,6 @@
 #include "dragon/DragonTrainer.h"
 #include "dragon/RunFolder.h"
 #include "dragon/RunHistory.h"
-#include "dragon/SuggestedSettings.h"
 #include "model/CorpusGenerator.h"
 #include "model/Generator.h"
 #include "model/GeneratorFactory.h"
@@ -42,13 +41,48 @@ const SuiteReward *crossOf(const SuiteReward &reward)
     return nullptr;
 }
 
-void copyBaseCache(const fs::path &from, const fs::path &to)
+// Hands a complete base-clip cache to another run folder. Hard links, not copies: the 64 clips
+// are about 36 MB, and the evaluator only reads a complete cache.
+void shareBaseCache(const fs::path &from, const fs::path &to)
 {
     std::error_code ec;
     if (fs::exists(from / "complete", ec) && !fs::exists(to / "complete", ec)) {
         fs::create_directories(to);
-        fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+        fs::copy(from, to,
+                 fs::copy_options::recursive | fs::copy_options::create_hard_links |
+                     fs::copy_options::skip_existing);
     }
+}
+
+// What makes two calls' results comparable (--only and --threads do not change them).
+nlohmann::json budgetJson(const SuiteBudget &b)
+{
+    return {{"rounds", b.rounds},
+            {"trainPrompts", b.trainPrompts},
+            {"evalPrompts", b.evalPrompts},
+            {"evalSeeds", b.evalSeeds},
+            {"clipsPerSet", b.clipsPerSet},
+            {"clipSeconds", b.clipSeconds},
+            {"seed", b.seed}};
+}
+
+// A folder holds one budget: its finished rewards and shared base clips are only valid for it.
+void claimFolderFor(const fs::path &out, const SuiteBudget &budget)
+{
+    const fs::path file = out / "budget.json";
+    const nlohmann::json wanted = budgetJson(budget);
+    std::error_code ec;
+    if (fs::exists(file, ec)) {
+        std::ifstream in(file);
+        const auto held = nlohmann::json::parse(in, nullptr, false);
+        if (held != wanted)
+            throw std::runtime_error(
+                out.string() + " holds a suite run with another budget (" +
+                (held.is_discarded() ? "unreadable budget.json" : held.dump()) +
+                "); resume it with the same options or use a new --out");
+        return;
+    }
+    AtomicFileWriter::write(file.string(), wanted.dump(1) + "\n");
 }
 
 } // namespace
@@ -83,6 +117,7 @@ std::string RewardSuiteRun::prepare()
     if (!missing.empty())
         throw std::runtime_error("the suite's real-music sets are not installed; run: " + missing);
     fs::create_directories(m_out / "results");
+    claimFolderFor(m_out, m_budget);
     const int rate = createGenerator("pocket")->sampleRate();
     std::vector<std::pair<std::string, std::vector<std::string>>> clips;
     for (const SuiteSet &set : RewardSuite::sets()) {
@@ -157,7 +192,8 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
         c.auditionEvery = std::max(1, m_budget.rounds / 4);
         return c;
     };
-    out.settings = SuggestedSettings::forReward(reward.reward).summary();
+    const DragonConfig config = configFor(reward);
+    out.settings = config.settingsSummary(); // what it trains with, not what was suggested
 
     std::error_code ec;
     if (fs::exists(resultFile, ec)) {
@@ -178,8 +214,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
 
     const auto started = std::chrono::steady_clock::now();
     const fs::path baseCache = m_out / "eval-base";
-    copyBaseCache(baseCache, runDir / "eval-base");
-    const DragonConfig config = configFor(reward);
+    shareBaseCache(baseCache, runDir / "eval-base");
     bool evaluated = false;
     DragonCallbacks callbacks;
     callbacks.round = [&](const RoundStats &s) {
@@ -203,7 +238,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
         out.eval = trainer.evaluate(stop);
     if (stop && *stop)
         return false;
-    copyBaseCache(runDir / "eval-base", baseCache);
+    shareBaseCache(runDir / "eval-base", baseCache);
     {
         std::ostringstream line;
         line.precision(3);
@@ -212,7 +247,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
         m_log(line.str());
     }
     if (cross) {
-        copyBaseCache(baseCache, crossDir / "eval-base");
+        shareBaseCache(baseCache, crossDir / "eval-base");
         DragonTrainer judge(configFor(*cross), crossDir.string());
         judge.policy().copyParametersFrom(trainer.policy());
         out.cross = judge.evaluate(stop, config.rounds);

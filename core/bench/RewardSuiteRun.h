@@ -46,7 +46,9 @@ struct SuiteOutcome
 // the policy under the other FAD of its cell (cross/NAME). results/NAME.json marks a reward
 // done: a second call skips it and an interrupted one resumes from its checkpoints. The base
 // model's eval clips are generated once (eval-base/) and copied into every run.
-// Throws std::runtime_error naming what is missing (a package's tracks, an unwritable folder).
+// DIR/budget.json records the budget: a call with another budget on the same folder is refused
+// (its results would not be comparable). Throws std::runtime_error naming what is missing or
+// wrong (a package's tracks, an unwritable folder, another budget).
 class RewardSuiteRun
 {
 public:

@@ -8,6 +8,7 @@
 #include "util/JsonObject.h"
 #include "util/StrictJson.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -75,6 +76,15 @@ void DragonConfig::applyRewardDefaults(bool withSavedSettings)
     applyTrainingSettings(SuggestedSettings::forReward(project.reward).settings);
     if (withSavedSettings)
         applyTrainingSettings(project.training);
+}
+
+std::string DragonConfig::settingsSummary() const
+{
+    char text[160];
+    std::snprintf(text, sizeof text, "%s, %d prompts x %d seeds, beta %g, lr %g",
+                  loss == PreferenceLoss::Kto ? "KTO" : "DPO", promptsPerRound, seedsPerPrompt,
+                  beta, learningRate);
+    return text;
 }
 
 DragonConfig DragonConfig::forProject(const Project &project, const std::string &projectPath)

@@ -1,19 +1,15 @@
 #include "dragon/SuggestedSettings.h"
 
+#include "dragon/DragonConfig.h"
 #include "rewards/RewardDefinition.h"
-
-#include <cstdio>
 
 namespace dragon {
 
 std::string SuggestedSettings::summary() const
 {
-    char text[160];
-    std::snprintf(text, sizeof text, "%s, %d prompts x %d seeds, beta %g, lr %g",
-                  settings.loss.value_or("dpo") == "kto" ? "KTO" : "DPO",
-                  settings.promptsPerRound.value_or(8), settings.seedsPerPrompt.value_or(2),
-                  settings.beta.value_or(5000), settings.learningRate.value_or(1e-5));
-    return text;
+    DragonConfig applied; // the engine's defaults for what the suggestion leaves unset
+    applied.applyTrainingSettings(settings);
+    return applied.settingsSummary();
 }
 
 SuggestedSettings SuggestedSettings::forReward(const RewardDefinition &reward)

@@ -3,6 +3,7 @@
 #include "dragon/DemoBuilder.h"
 #include "dragon/DragonConfig.h"
 #include "dragon/DragonLoss.h"
+#include "dragon/SuggestedSettings.h"
 #include "dragon/WinRateStatistics.h"
 #include "project/ProjectFile.h"
 #include "util/JsonFormatError.h"
@@ -378,6 +379,11 @@ private Q_SLOTS:
         QCOMPARE(p.learningRate, 7e-6);
         QCOMPARE(p.beta, 500.0); // the loudness suggestion
         QCOMPARE(p.projectPath, std::string("/tmp/p.dragon"));
+        // The one-line summary shows what runs (the saved lr), the suggestion what it suggests.
+        QCOMPARE(p.settingsSummary(), std::string("DPO, 8 prompts x 2 seeds, beta 500, lr 7e-06"));
+        QCOMPARE(SuggestedSettings::forReward(project.reward).summary(),
+                 std::string("DPO, 8 prompts x 2 seeds, beta 500, lr 5e-05"));
+        QCOMPARE(set.settingsSummary(), std::string("KTO, 8 prompts x 2 seeds, beta 50, lr 2e-05"));
         // The same through a config naming the project file.
         QTemporaryDir dir;
         const std::string file = dir.filePath("p.dragon").toStdString();

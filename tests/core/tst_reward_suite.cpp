@@ -185,6 +185,8 @@ private Q_SLOTS:
         outcomes.back().crossed = true;
         outcomes.back().crossReward = "fad/pocket-clap/drascula";
         outcomes.back().cross.winRate.rate = 0.625;
+        outcomes.back().cross.winRate.lower = 0.45;
+        outcomes.back().cross.winRate.upper = 0.78;
         outcomes.push_back(outcome(find("loudness/-14 LUFS"), 0.7, 0.45));
         outcomes.push_back(outcome(find("vendi/pocket-clap"), 0.5, 0.3));
         outcomes.back().eval.clapPolicy = 0.1; // adherence halved: hacking
@@ -212,7 +214,7 @@ private Q_SLOTS:
                 std::string::npos,
             md.c_str());
         QVERIFY2(md.find("| pocket-clap x drascula | per-song FAD | 0.900 [0.70, 1.00] | "
-                         "0.625 [0.00, 0.00] |") != std::string::npos,
+                         "0.625 [0.45, 0.78] |") != std::string::npos,
                  md.c_str());
         QVERIFY(md.find("reward hacking: Vendi") != std::string::npos);
         QVERIFY(md.find("Average win rate: 70.0 % over 3 rewards (tuned half 80.0 % over 2, "
