@@ -50,18 +50,14 @@ int benchRewards(const Args &input)
                   << missing << "\n";
         return 2;
     }
-    if (!budget.only.empty()) {
-        const auto &rewards = RewardSuite::rewards();
-        const bool any = std::any_of(rewards.begin(), rewards.end(), [&](const SuiteReward &r) {
-            return r.name.find(budget.only) != std::string::npos;
-        });
-        if (!any) {
-            std::cerr << "dragon bench rewards: no reward's name contains '" << budget.only
-                      << "'; the names:\n";
-            for (const SuiteReward &r : rewards)
-                std::cerr << "  " << r.name << "\n";
-            return 2;
-        }
+    const auto &rewards = RewardSuite::rewards();
+    if (std::none_of(rewards.begin(), rewards.end(),
+                     [&](const SuiteReward &r) { return budget.selects(r.name); })) {
+        std::cerr << "dragon bench rewards: no reward's name contains '" << budget.only
+                  << "'; the names:\n";
+        for (const SuiteReward &r : rewards)
+            std::cerr << "  " << r.name << "\n";
+        return 2;
     }
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);

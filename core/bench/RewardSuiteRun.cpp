@@ -156,7 +156,7 @@ std::vector<SuiteOutcome> RewardSuiteRun::run(const std::atomic<bool> *stop)
     std::vector<SuiteOutcome> outcomes;
     const auto &rewards = RewardSuite::rewards();
     for (std::size_t i = 0; i < rewards.size(); ++i) {
-        if (!m_budget.only.empty() && rewards[i].name.find(m_budget.only) == std::string::npos)
+        if (!m_budget.selects(rewards[i].name))
             continue;
         if (stop && *stop)
             break;

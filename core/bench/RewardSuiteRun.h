@@ -24,6 +24,11 @@ struct SuiteBudget
     std::uint64_t seed = 1;
     int threads = 0;
     std::string only; // run only rewards whose name contains this ("" all)
+
+    bool selects(const std::string &rewardName) const
+    {
+        return only.empty() || rewardName.find(only) != std::string::npos;
+    }
 };
 
 // What one reward of the suite did: its evaluation after the budget and, for the FAD rewards,
@@ -45,7 +50,7 @@ struct SuiteOutcome
 // (DragonConfig::forProject), evaluates on the held-out prompts, and for FAD rewards evaluates
 // the policy under the other FAD of its cell (cross/NAME). results/NAME.json marks a reward
 // done: a second call skips it and an interrupted one resumes from its checkpoints. The base
-// model's eval clips are generated once (eval-base/) and copied into every run.
+// model's eval clips are generated once (eval-base/) and hard-linked into every run.
 // DIR/budget.json records the budget: a call with another budget on the same folder is refused
 // (its results would not be comparable). Throws std::runtime_error naming what is missing or
 // wrong (a package's tracks, an unwritable folder, another budget).

@@ -16,8 +16,8 @@ class SuiteTable
 {
 public:
     // A guardrail fell: Vendi below 80 % of the base's, or the CLAP score below 75 % of the
-    // base's. Such a win is reward hacking, called out in the table and not counted as a clean
-    // win. Returns the reason ("" when both held).
+    // base's. Such a win is reward hacking: flagged in its row and counted in the summary line
+    // (the averages still include its win rate). Returns the reason ("" when both held).
     static std::string hackingReason(const EvalStats &eval);
     struct Averages
     {
