@@ -95,12 +95,13 @@ const std::map<std::string, const char *> &table()
          "(as written by dragon generate) or --prompt. Exit 3: done, but files were skipped.\n"},
         {"train",
          "usage: dragon train (--project P.dragon | --config C.json) [--out RUN] [--rounds N]\n"
-         "         [--loss dpo|kto] [--beta B] [--lr LR] [--eval-every N] [--seed S] [--threads "
-         "T]\n"
-         "         [--generator pocket|BASE.pt] [--device auto|cpu|cuda[:N]]\n"
+         "         [--loss dpo|kto] [--beta B] [--lr LR] [--anchor-weight W] [--eval-every N]\n"
+         "         [--seed S] [--threads T] [--generator pocket|BASE.pt] [--device "
+         "auto|cpu|cuda[:N]]\n"
          "         [--world-size N --rank R --master HOST:PORT]\n"
          "       dragon train --resume --out RUN   (continues the run in RUN)\n"
-         "The run folder gets config.json, metrics.jsonl/.csv, eval.jsonl, audition/, "
+         "Settings left unset come from the project, then from the suggestion for the reward's\n"
+         "kind. The run folder gets config.json, metrics.jsonl/.csv, eval.jsonl, audition/, "
          "checkpoints/.\n"},
         {"train-clap",
          "usage: dragon train-clap --out DIR [--steps N] [--batch B (>= 2)] [--pool CLIPS] "

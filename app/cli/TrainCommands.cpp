@@ -40,6 +40,7 @@ int train(const Args &input)
     const std::string loss = takeOption(args, "--loss", "");
     const std::string beta = takeOption(args, "--beta", "");
     const std::string lr = takeOption(args, "--lr", "");
+    const std::string anchorWeight = takeOption(args, "--anchor-weight", "");
     const std::string evalEvery = takeOption(args, "--eval-every", "");
     const std::string seed = takeOption(args, "--seed", "");
     const std::string threads = takeOption(args, "--threads", "");
@@ -81,6 +82,8 @@ int train(const Args &input)
         config.beta = toDouble(beta, "--beta");
     if (!lr.empty())
         config.learningRate = toDouble(lr, "--lr");
+    if (!anchorWeight.empty())
+        config.anchorWeight = toDouble(anchorWeight, "--anchor-weight");
     if (!evalEvery.empty())
         config.evalEvery = toInt(evalEvery, "--eval-every");
     if (!seed.empty())

@@ -67,6 +67,7 @@ void DragonConfig::applyTrainingSettings(const TrainingSettings &t)
     evalSeedsPerPrompt = t.evalSeedsPerPrompt.value_or(evalSeedsPerPrompt);
     learningRate = t.learningRate.value_or(learningRate);
     beta = t.beta.value_or(beta);
+    anchorWeight = t.anchorWeight.value_or(anchorWeight);
     if (t.loss)
         parsePreferenceLoss(*t.loss, loss); // the project file admits only "dpo" and "kto"
 }
@@ -80,10 +81,10 @@ void DragonConfig::applyRewardDefaults(bool withSavedSettings)
 
 std::string DragonConfig::settingsSummary() const
 {
-    char text[160];
-    std::snprintf(text, sizeof text, "%s, %d prompts x %d seeds, beta %g, lr %g",
+    char text[192];
+    std::snprintf(text, sizeof text, "%s, %d prompts x %d seeds, beta %g, lr %g, anchor %g",
                   loss == PreferenceLoss::Kto ? "KTO" : "DPO", promptsPerRound, seedsPerPrompt,
-                  beta, learningRate);
+                  beta, learningRate, anchorWeight);
     return text;
 }
 

@@ -87,7 +87,8 @@ struct DragonConfig
     // The settings a run leaves unset: those suggested for the project's reward kind, then,
     // with `withSavedSettings`, the project's saved training settings over them.
     void applyRewardDefaults(bool withSavedSettings);
-    // The preference settings in one line: "DPO, 4 prompts x 8 seeds, beta 5000, lr 2e-05".
+    // The preference settings in one line: "DPO, 4 prompts x 8 seeds, beta 5000, lr 2e-05,
+    // anchor 30".
     std::string settingsSummary() const;
     // A run of `project`: the engine's defaults, overridden by the settings suggested for the
     // project's reward (SuggestedSettings: the frozen per-kind defaults), overridden by the

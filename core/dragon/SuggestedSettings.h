@@ -17,7 +17,7 @@ struct SuggestedSettings
     TrainingSettings settings;   // the fields the suggestion sets (others: engine defaults)
     std::string kind;            // e.g. "a CLAP-score reward"
     std::string basis;           // why, with the measured figures
-    std::string summary() const; // "DPO, 4 prompts x 8 seeds, beta 5000, lr 2e-05"
+    std::string summary() const; // "DPO, 4 prompts x 8 seeds, beta 5000, lr 2e-05, anchor 30"
 
     static SuggestedSettings forReward(const RewardDefinition &reward);
 };

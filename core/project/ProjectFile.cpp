@@ -55,6 +55,8 @@ std::string ProjectFile::serialise(const Project &project, const std::string &pr
             training["learningRate"] = *t.learningRate;
         if (t.beta)
             training["beta"] = *t.beta;
+        if (t.anchorWeight)
+            training["anchorWeight"] = *t.anchorWeight;
         if (t.loss)
             training["loss"] = *t.loss;
         document["training"] = training;
@@ -124,6 +126,8 @@ Project ProjectFile::parseDocument(const nlohmann::json &document, const std::st
             s.learningRate = t.number("learningRate", 0.0, 1e-12, 1.0);
         if (t.has("beta"))
             s.beta = t.number("beta", 0.0, 1e-6, 1e9);
+        if (t.has("anchorWeight"))
+            s.anchorWeight = t.number("anchorWeight", 0.0, 0.0, 1e6);
         if (t.has("loss")) {
             const std::string loss = t.text("loss", "");
             if (loss != "dpo" && loss != "kto")

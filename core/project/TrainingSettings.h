@@ -16,12 +16,13 @@ struct TrainingSettings
     std::optional<int> seed; // the run's seed (rounds' prompts and noise, the evaluation seeds)
     std::optional<int> evalSeedsPerPrompt; // generations per eval prompt (their mean decides)
     std::optional<double> learningRate, beta;
-    std::optional<std::string> loss; // "dpo" | "kto"
+    std::optional<double> anchorWeight; // pretraining anchor's weight (0: off)
+    std::optional<std::string> loss;    // "dpo" | "kto"
 
     bool empty() const
     {
         return !rounds && !promptsPerRound && !seedsPerPrompt && !demoSteps && !evalEvery &&
-               !seed && !evalSeedsPerPrompt && !learningRate && !beta && !loss;
+               !seed && !evalSeedsPerPrompt && !learningRate && !beta && !anchorWeight && !loss;
     }
     bool operator==(const TrainingSettings &o) const
     {
@@ -29,7 +30,7 @@ struct TrainingSettings
                seedsPerPrompt == o.seedsPerPrompt && demoSteps == o.demoSteps &&
                evalEvery == o.evalEvery && seed == o.seed &&
                evalSeedsPerPrompt == o.evalSeedsPerPrompt && learningRate == o.learningRate &&
-               beta == o.beta && loss == o.loss;
+               beta == o.beta && anchorWeight == o.anchorWeight && loss == o.loss;
     }
 };
 

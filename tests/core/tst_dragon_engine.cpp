@@ -380,10 +380,20 @@ private Q_SLOTS:
         QCOMPARE(p.beta, 500.0); // the loudness suggestion
         QCOMPARE(p.projectPath, std::string("/tmp/p.dragon"));
         // The one-line summary shows what runs (the saved lr), the suggestion what it suggests.
-        QCOMPARE(p.settingsSummary(), std::string("DPO, 8 prompts x 2 seeds, beta 500, lr 7e-06"));
+        QCOMPARE(p.settingsSummary(),
+                 std::string("DPO, 8 prompts x 2 seeds, beta 500, lr 7e-06, anchor 30"));
         QCOMPARE(SuggestedSettings::forReward(project.reward).summary(),
-                 std::string("DPO, 8 prompts x 2 seeds, beta 500, lr 5e-05"));
-        QCOMPARE(set.settingsSummary(), std::string("KTO, 8 prompts x 2 seeds, beta 50, lr 2e-05"));
+                 std::string("DPO, 8 prompts x 2 seeds, beta 500, lr 5e-05, anchor 30"));
+        QCOMPARE(set.settingsSummary(),
+                 std::string("KTO, 8 prompts x 2 seeds, beta 50, lr 2e-05, anchor 30"));
+        // The anchor weight is suggested per kind too, and a saved one wins over it.
+        QCOMPARE(*SuggestedSettings::forReward(project.reward).settings.anchorWeight, 30.0);
+        Project anchored = project;
+        anchored.training.anchorWeight = 4.5;
+        const DragonConfig a = DragonConfig::forProject(anchored, "/tmp/p.dragon");
+        QCOMPARE(a.anchorWeight, 4.5);
+        QVERIFY2(a.settingsSummary().find("anchor 4.5") != std::string::npos,
+                 a.settingsSummary().c_str());
         // The same through a config naming the project file.
         QTemporaryDir dir;
         const std::string file = dir.filePath("p.dragon").toStdString();

@@ -178,6 +178,7 @@ void TestProjectFile::trainingSettingsRoundTrip()
     p.training.loss = "kto";
     p.training.seed = 12345;
     p.training.evalSeedsPerPrompt = 2;
+    p.training.anchorWeight = 12.5;
     ProjectFile::save(p, path);
     const Project back = ProjectFile::load(path);
     QCOMPARE(back.training, p.training);
@@ -218,6 +219,8 @@ void TestProjectFile::damaged_data()
         << "\"loss\" of \"training\" must be \"dpo\" or \"kto\"";
     QTest::newRow("training rounds")
         << head + R"("training":{"rounds":0}})" << ProjectErrorKind::Malformed << "rounds";
+    QTest::newRow("training anchor weight") << head + R"("training":{"anchorWeight":-1}})"
+                                            << ProjectErrorKind::Malformed << "anchorWeight";
     QTest::newRow("training seed")
         << head + R"("training":{"seed":-3}})" << ProjectErrorKind::Malformed << "seed";
     QTest::newRow("training lr text") << head + R"("training":{"learningRate":"fast"}})"

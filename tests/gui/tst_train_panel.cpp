@@ -20,6 +20,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
@@ -133,7 +134,9 @@ private Q_SLOTS:
         p.training.loss = "kto";
         p.training.seed = 7;
         p.training.evalSeedsPerPrompt = 2;
+        p.training.anchorWeight = 7.5;
         f.document.reset(p, f.path);
+        QCOMPARE(f.panel.findChild<QDoubleSpinBox *>("anchorWeightSpin")->value(), 7.5);
         QCOMPARE(f.panel.findChild<QSpinBox *>("runSeedSpin")->value(), 7);
         QCOMPARE(f.panel.findChild<QSpinBox *>("roundsSpin")->value(), 20);
         QCOMPARE(f.panel.findChild<QComboBox *>("lossCombo")->currentData().toString(),
@@ -144,6 +147,7 @@ private Q_SLOTS:
         QCOMPARE(config.loss, PreferenceLoss::Kto);
         QCOMPARE(config.seed, std::uint64_t(7));
         QCOMPARE(config.evalSeedsPerPrompt, 2);
+        QCOMPARE(config.anchorWeight, 7.5);
         // Unset: the value suggested for the reward (a loudness target: beta 500), else the
         // engine's default (demo steps).
         QCOMPARE(config.beta, 500.0);
@@ -194,6 +198,16 @@ private Q_SLOTS:
         QCOMPARE(panel.findChild<QSpinBox *>("promptsSpin")->value(), 8);
         QCOMPARE(*document.project().training.promptsPerRound, 8);
         QCOMPARE(*document.project().training.loss, std::string("kto"));
+        // The anchor weight: suggested (30 for every kind), explained, set by "Use suggested".
+        auto *anchor = panel.findChild<QDoubleSpinBox *>("anchorWeightSpin");
+        anchor->setValue(3.0);
+        QCOMPARE(*document.project().training.anchorWeight, 3.0);
+        QVERIFY2(anchor->toolTip().contains("pretraining anchor") &&
+                     anchor->toolTip().contains("Suggested for a set reward: 30"),
+                 qPrintable(anchor->toolTip()));
+        panel.applySuggestion();
+        QCOMPARE(anchor->value(), 30.0);
+        QCOMPARE(*document.project().training.anchorWeight, 30.0);
     }
 
     void runsAndPlotsLive()

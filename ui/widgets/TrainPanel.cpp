@@ -53,9 +53,9 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
       m_rounds(spin(1, 10000, 40)), m_promptsPerRound(spin(1, 256, 8)), m_seeds(spin(1, 16, 2)),
       m_demoSteps(spin(1, 200, 10)), m_evalEvery(spin(0, 1000, 5)), m_evalSeeds(spin(1, 16, 4)),
       m_runSeed(spin(0, 1000000000, 1)), m_loss(new QComboBox), m_learningRate(new QDoubleSpinBox),
-      m_beta(new QDoubleSpinBox), m_start(new QPushButton(tr("Start"))),
-      m_pause(new QPushButton(tr("Pause"))), m_stop(new QPushButton(tr("Stop"))),
-      m_continue(new QPushButton(tr("Continue run"))),
+      m_beta(new QDoubleSpinBox), m_anchorWeight(new QDoubleSpinBox),
+      m_start(new QPushButton(tr("Start"))), m_pause(new QPushButton(tr("Pause"))),
+      m_stop(new QPushButton(tr("Stop"))), m_continue(new QPushButton(tr("Continue run"))),
       m_openRun(new QPushButton(tr("Open run folder"))), m_export(new QPushButton(tr("Export"))),
       m_compare(new QPushButton(tr("Compare with base…"))), m_runs(new QTableWidget(0, 5)),
       m_status(new QLabel), m_progress(new QProgressBar), m_dashboard(new TrainingDashboard),
@@ -71,6 +71,10 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     m_learningRate->setValue(defaults.learningRate);
     m_beta->setRange(1, 100000);
     m_beta->setValue(defaults.beta);
+    m_anchorWeight->setRange(0, 1000);
+    m_anchorWeight->setDecimals(1);
+    m_anchorWeight->setValue(defaults.anchorWeight);
+    m_anchorWeight->setObjectName("anchorWeightSpin");
     m_loss->setObjectName("lossCombo");
     m_rounds->setObjectName("roundsSpin");
     m_promptsPerRound->setObjectName("promptsSpin");
@@ -93,6 +97,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     form->addRow(tr("Loss"), m_loss);
     form->addRow(tr("Learning rate"), m_learningRate);
     form->addRow(tr("Beta"), m_beta);
+    form->addRow(tr("Anchor weight"), m_anchorWeight);
     form->addRow(tr("Prompts per round"), m_promptsPerRound);
     form->addRow(tr("Seeds per prompt"), m_seeds);
     form->addRow(tr("Demo sampler steps"), m_demoSteps);
@@ -222,7 +227,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     for (QSpinBox *box :
          {m_rounds, m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery, m_runSeed, m_evalSeeds})
         connect(box, &QSpinBox::valueChanged, this, &TrainPanel::storeForm);
-    for (QDoubleSpinBox *box : {m_learningRate, m_beta})
+    for (QDoubleSpinBox *box : {m_learningRate, m_beta, m_anchorWeight})
         connect(box, &QDoubleSpinBox::valueChanged, this, &TrainPanel::storeForm);
     connect(m_loss, &QComboBox::currentIndexChanged, this, &TrainPanel::storeForm);
     connect(document, &ProjectDocument::documentReset, this, &TrainPanel::refreshRuns);
@@ -257,6 +262,8 @@ void TrainPanel::loadForm()
     m_learningRate->setValue(
         t.learningRate.value_or(suggested.learningRate.value_or(defaults.learningRate)));
     m_beta->setValue(t.beta.value_or(suggested.beta.value_or(defaults.beta)));
+    m_anchorWeight->setValue(
+        t.anchorWeight.value_or(suggested.anchorWeight.value_or(defaults.anchorWeight)));
     const std::string loss =
         t.loss.value_or(suggested.loss.value_or(dragon::preferenceLossName(defaults.loss)));
     m_loss->setCurrentIndex(std::max(0, m_loss->findData(QString::fromStdString(loss))));
@@ -275,8 +282,8 @@ void TrainPanel::updateSuggestion()
             : tr("Settings are suggested once the reward is defined."));
     m_suggested->setToolTip(why);
     m_useSuggested->setEnabled(any);
-    m_useSuggested->setToolTip(any ? tr("Set loss, prompts per round, seeds, beta and learning "
-                                        "rate as suggested: %1")
+    m_useSuggested->setToolTip(any ? tr("Set loss, prompts per round, seeds, beta, learning "
+                                        "rate and anchor weight as suggested: %1")
                                          .arg(why)
                                    : QString());
     const auto tip = [&](QWidget *w, bool set, const QString &value) {
@@ -290,6 +297,15 @@ void TrainPanel::updateSuggestion()
     tip(m_seeds, bool(t.seedsPerPrompt), QString::number(t.seedsPerPrompt.value_or(0)));
     tip(m_beta, bool(t.beta), QString::number(t.beta.value_or(0)));
     tip(m_learningRate, bool(t.learningRate), QString::number(t.learningRate.value_or(0)));
+    // The anchor's own meaning first: the field is new to most users.
+    m_anchorWeight->setToolTip(
+        tr("Weight of the pretraining anchor: the plain diffusion loss on the generator's own "
+           "training clips, added to every update so that text adherence and diversity are not "
+           "worn away (0: off). %1")
+            .arg(t.anchorWeight ? tr("Suggested for %1: %2.")
+                                      .arg(QString::fromStdString(s.kind))
+                                      .arg(*t.anchorWeight)
+                                : QString()));
 }
 
 void TrainPanel::applySuggestion()
@@ -305,6 +321,8 @@ void TrainPanel::applySuggestion()
         m_beta->setValue(*t.beta);
     if (t.learningRate)
         m_learningRate->setValue(*t.learningRate);
+    if (t.anchorWeight)
+        m_anchorWeight->setValue(*t.anchorWeight);
 }
 
 void TrainPanel::storeForm()
@@ -321,6 +339,7 @@ void TrainPanel::storeForm()
     t.evalSeedsPerPrompt = m_evalSeeds->value();
     t.learningRate = m_learningRate->value();
     t.beta = m_beta->value();
+    t.anchorWeight = m_anchorWeight->value();
     t.loss = m_loss->currentData().toString().toStdString();
     m_document->setTraining(t);
     updateStartState();
@@ -574,6 +593,7 @@ dragon::DragonConfig TrainPanel::configFromForm() const
                                 c.loss); // the combo holds "dpo"/"kto"
     c.learningRate = m_learningRate->value();
     c.beta = m_beta->value();
+    c.anchorWeight = m_anchorWeight->value();
     c.promptsPerRound = m_promptsPerRound->value();
     c.seedsPerPrompt = m_seeds->value();
     c.demoSteps = m_demoSteps->value();
@@ -619,9 +639,9 @@ void TrainPanel::setRunning(bool running)
     m_start->setEnabled(!running);
     m_pause->setEnabled(running);
     m_stop->setEnabled(running);
-    for (QWidget *w : std::initializer_list<QWidget *>{m_rounds, m_loss, m_learningRate, m_beta,
-                                                       m_promptsPerRound, m_seeds, m_demoSteps,
-                                                       m_evalEvery, m_runSeed, m_evalSeeds})
+    for (QWidget *w : std::initializer_list<QWidget *>{
+             m_rounds, m_loss, m_learningRate, m_beta, m_anchorWeight, m_promptsPerRound, m_seeds,
+             m_demoSteps, m_evalEvery, m_runSeed, m_evalSeeds})
         w->setEnabled(!running);
     if (running) {
         m_continue->setEnabled(false);

@@ -105,7 +105,7 @@ private:
     QSpinBox *m_rounds, *m_promptsPerRound, *m_seeds, *m_demoSteps, *m_evalEvery, *m_evalSeeds,
         *m_runSeed;
     QComboBox *m_loss;
-    QDoubleSpinBox *m_learningRate, *m_beta;
+    QDoubleSpinBox *m_learningRate, *m_beta, *m_anchorWeight;
     QPushButton *m_start, *m_pause, *m_stop, *m_continue, *m_openRun, *m_export, *m_compare;
     QTableWidget *m_runs;
     QLabel *m_status;
