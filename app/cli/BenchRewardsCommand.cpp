@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <utility>
 
 namespace dragon::cli {
 namespace fs = std::filesystem;
@@ -41,8 +43,36 @@ int benchRewards(const Args &input)
     budget.seed = std::uint64_t(toInt(takeOption(args, "--seed", "1"), "--seed"));
     budget.threads = toInt(takeOption(args, "--threads", "0"), "--threads");
     budget.only = takeOption(args, "--only", "");
+    budget.half = takeOption(args, "--half", "");
+    // A settings sweep: these override the per-kind suggestion for every reward run.
+    TrainingSettings &sweep = budget.overrides;
+    const std::string loss = takeOption(args, "--loss", "");
+    if (!loss.empty())
+        sweep.loss = loss;
+    using RealOption = std::pair<const char *, std::optional<double> *>;
+    for (const auto &[flag, field] :
+         {RealOption{"--beta", &sweep.beta}, RealOption{"--lr", &sweep.learningRate},
+          RealOption{"--anchor-weight", &sweep.anchorWeight}}) {
+        const std::string value = takeOption(args, flag, "");
+        if (!value.empty())
+            *field = toDouble(value, flag);
+    }
+    using CountOption = std::pair<const char *, std::optional<int> *>;
+    for (const auto &[flag, field] : {CountOption{"--prompts-per-round", &sweep.promptsPerRound},
+                                      CountOption{"--seeds-per-prompt", &sweep.seedsPerPrompt}}) {
+        const std::string value = takeOption(args, flag, "");
+        if (!value.empty())
+            *field = toInt(value, flag);
+    }
+    const bool badOverride = (sweep.loss && *sweep.loss != "dpo" && *sweep.loss != "kto") ||
+                             (sweep.beta && !(*sweep.beta > 0)) ||
+                             (sweep.learningRate && !(*sweep.learningRate > 0)) ||
+                             (sweep.anchorWeight && !(*sweep.anchorWeight >= 0)) ||
+                             (sweep.promptsPerRound && *sweep.promptsPerRound < 1) ||
+                             (sweep.seedsPerPrompt && *sweep.seedsPerPrompt < 1);
     if (out.empty() || !args.empty() || budget.rounds < 1 || budget.evalPrompts < 1 ||
-        budget.evalSeeds < 1 || budget.trainPrompts < 1 || budget.clipsPerSet < 2)
+        budget.evalSeeds < 1 || budget.trainPrompts < 1 || budget.clipsPerSet < 2 || badOverride ||
+        (!budget.half.empty() && budget.half != "tuned" && budget.half != "held-out"))
         return usageError("bench-rewards");
     const std::string missing = RewardSuiteRun::missingPackages();
     if (!missing.empty()) {
@@ -52,11 +82,12 @@ int benchRewards(const Args &input)
     }
     const auto &rewards = RewardSuite::rewards();
     if (std::none_of(rewards.begin(), rewards.end(),
-                     [&](const SuiteReward &r) { return budget.selects(r.name); })) {
-        std::cerr << "dragon bench rewards: no reward's name contains '" << budget.only
-                  << "'; the names:\n";
+                     [&](const SuiteReward &r) { return budget.selects(r); })) {
+        std::cerr << "dragon bench rewards: no reward "
+                  << (budget.half.empty() ? "" : "of the " + budget.half + " half ")
+                  << "has a name containing '" << budget.only << "'; the names:\n";
         for (const SuiteReward &r : rewards)
-            std::cerr << "  " << r.name << "\n";
+            std::cerr << "  " << r.name << (r.tuned ? "  (tuned)" : "  (held-out)") << "\n";
         return 2;
     }
     std::signal(SIGINT, onSignal);

@@ -42,14 +42,19 @@ const std::map<std::string, const char *> &table()
          "usage: dragon bench rewards --out DIR [--rounds 24] [--eval-prompts 32] [--eval-seeds "
          "2]\n"
          "                            [--train-prompts 64] [--clips 24] [--seed 1] [--threads T]\n"
-         "                            [--only TEXT]\n"
+         "                            [--only TEXT] [--half tuned|held-out]\n"
+         "                            [--loss dpo|kto] [--beta B] [--lr LR] [--anchor-weight W]\n"
+         "                            [--prompts-per-round N] [--seeds-per-prompt N]\n"
          "The reward suite: 20 rewards (loudness, CLAP, exemplar similarity, per-song FAD over\n"
          "2 encoders x 2 soundtracks, dataset FAD, KID, FAD-inf, Vendi), each fine-tuned from the\n"
          "shipped pocket model for --rounds rounds with the settings suggested for its kind and\n"
          "evaluated on held-out prompts; FAD-trained policies also under the other FAD of their\n"
          "cell. Needs Debian's drascula-music and asc-music (tests/bench/reward_suite.sh installs\n"
          "them). Resumable: finished rewards are skipped. Writes DIR/table.md and DIR/table.csv.\n"
-         "--only: just the rewards whose name contains TEXT.\n"},
+         "--only: just the rewards whose name contains TEXT; --half: just that half (the\n"
+         "tuned half is the one settings may be chosen on). --loss ... --seeds-per-prompt\n"
+         "override the per-kind suggestion for every reward run (a settings sweep; one folder\n"
+         "per choice).\n"},
         {"compare",
          "usage: dragon compare RUN [--model newest|best|FILE] [--prompt TEXT] [--seed S]\n"
          "         [--seeds K] [--prompts N] [--steps N] [--device auto|cpu|cuda[:N]] [--threads "

@@ -41,6 +41,16 @@ const SuiteReward *crossOf(const SuiteReward &reward)
     return nullptr;
 }
 
+// The packages whose tracks are missing, as an apt-get line ("" when every audio set has some).
+std::string missingIn(const std::vector<SuiteSet> &sets)
+{
+    std::string missing;
+    for (const SuiteSet &set : sets)
+        if (!set.debianPackage.empty() && !hasTracks(set))
+            missing += " " + set.debianPackage;
+    return missing.empty() ? "" : "apt-get install" + missing;
+}
+
 // Hands a complete base-clip cache to another run folder. Hard links, not copies: the 64 clips
 // are about 36 MB, and the evaluator only reads a complete cache.
 void shareBaseCache(const fs::path &from, const fs::path &to)
@@ -57,13 +67,31 @@ void shareBaseCache(const fs::path &from, const fs::path &to)
 // What makes two calls' results comparable (--only and --threads do not change them).
 nlohmann::json budgetJson(const SuiteBudget &b)
 {
-    return {{"rounds", b.rounds},
-            {"trainPrompts", b.trainPrompts},
-            {"evalPrompts", b.evalPrompts},
-            {"evalSeeds", b.evalSeeds},
-            {"clipsPerSet", b.clipsPerSet},
-            {"clipSeconds", b.clipSeconds},
-            {"seed", b.seed}};
+    nlohmann::json j = {{"rounds", b.rounds},
+                        {"trainPrompts", b.trainPrompts},
+                        {"evalPrompts", b.evalPrompts},
+                        {"evalSeeds", b.evalSeeds},
+                        {"clipsPerSet", b.clipsPerSet},
+                        {"clipSeconds", b.clipSeconds},
+                        {"seed", b.seed}};
+    const TrainingSettings &o = b.overrides;
+    if (!o.empty()) { // only then: folders of the suggested settings keep their budget.json
+        nlohmann::json set = nlohmann::json::object();
+        if (o.loss)
+            set["loss"] = *o.loss;
+        if (o.beta)
+            set["beta"] = *o.beta;
+        if (o.learningRate)
+            set["learningRate"] = *o.learningRate;
+        if (o.anchorWeight)
+            set["anchorWeight"] = *o.anchorWeight;
+        if (o.promptsPerRound)
+            set["promptsPerRound"] = *o.promptsPerRound;
+        if (o.seedsPerPrompt)
+            set["seedsPerPrompt"] = *o.seedsPerPrompt;
+        j["overrides"] = set;
+    }
+    return j;
 }
 
 // A folder holds one budget: its finished rewards and shared base clips are only valid for it.
@@ -88,7 +116,8 @@ void claimFolderFor(const fs::path &out, const SuiteBudget &budget)
 } // namespace
 
 RewardSuiteRun::RewardSuiteRun(fs::path outDir, SuiteBudget budget, Log log)
-    : m_out(std::move(outDir)), m_budget(std::move(budget)), m_log(std::move(log))
+    : m_out(std::move(outDir)), m_budget(std::move(budget)), m_log(std::move(log)),
+      m_sets(RewardSuite::sets())
 {
     if (!m_log)
         m_log = [](const std::string &) {};
@@ -96,11 +125,17 @@ RewardSuiteRun::RewardSuiteRun(fs::path outDir, SuiteBudget budget, Log log)
 
 std::string RewardSuiteRun::missingPackages()
 {
-    std::string missing;
-    for (const SuiteSet &set : RewardSuite::sets())
-        if (!set.debianPackage.empty() && !hasTracks(set))
-            missing += " " + set.debianPackage;
-    return missing.empty() ? "" : "apt-get install" + missing;
+    return missingIn(RewardSuite::sets());
+}
+
+void RewardSuiteRun::useTracksFrom(const std::string &setId, const std::string &dir)
+{
+    for (SuiteSet &set : m_sets)
+        if (set.id == setId && !set.debianPackage.empty()) {
+            set.sourceDir = dir;
+            return;
+        }
+    throw std::invalid_argument("the reward suite has no audio set \"" + setId + "\"");
 }
 
 std::string RewardSuiteRun::folderName(const std::string &rewardName)
@@ -113,14 +148,14 @@ std::string RewardSuiteRun::folderName(const std::string &rewardName)
 
 std::string RewardSuiteRun::prepare()
 {
-    const std::string missing = missingPackages();
+    const std::string missing = missingIn(m_sets);
     if (!missing.empty())
         throw std::runtime_error("the suite's real-music sets are not installed; run: " + missing);
     fs::create_directories(m_out / "results");
     claimFolderFor(m_out, m_budget);
     const int rate = createGenerator("pocket")->sampleRate();
     std::vector<std::pair<std::string, std::vector<std::string>>> clips;
-    for (const SuiteSet &set : RewardSuite::sets()) {
+    for (const SuiteSet &set : m_sets) {
         if (set.debianPackage.empty())
             continue;
         const fs::path setDir = m_out / "sets" / set.id;
@@ -156,7 +191,7 @@ std::vector<SuiteOutcome> RewardSuiteRun::run(const std::atomic<bool> *stop)
     std::vector<SuiteOutcome> outcomes;
     const auto &rewards = RewardSuite::rewards();
     for (std::size_t i = 0; i < rewards.size(); ++i) {
-        if (!m_budget.selects(rewards[i].name))
+        if (!m_budget.selects(rewards[i]))
             continue;
         if (stop && *stop)
             break;
@@ -184,6 +219,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
     const auto configFor = [&](const SuiteReward &r) {
         project.reward = r.reward;
         DragonConfig c = DragonConfig::forProject(project, projectPath);
+        c.applyTrainingSettings(m_budget.overrides);
         c.rounds = m_budget.rounds;
         c.evalEvery = m_budget.rounds;
         c.evalSeedsPerPrompt = m_budget.evalSeeds;

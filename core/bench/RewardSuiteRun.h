@@ -2,6 +2,7 @@
 
 #include "bench/RewardSuite.h"
 #include "dragon/DragonEvents.h"
+#include "project/TrainingSettings.h"
 
 #include <atomic>
 #include <cstdint>
@@ -24,10 +25,19 @@ struct SuiteBudget
     std::uint64_t seed = 1;
     int threads = 0;
     std::string only; // run only rewards whose name contains this ("" all)
+    std::string half; // "tuned" or "held-out": only that half ("" both)
+    // Set fields override the settings suggested for each reward's kind, for every reward run
+    // (a settings sweep on the tuned half); unset ones keep the suggestion. Part of the budget:
+    // a folder holds one choice.
+    TrainingSettings overrides;
 
-    bool selects(const std::string &rewardName) const
+    bool selects(const SuiteReward &reward) const
     {
-        return only.empty() || rewardName.find(only) != std::string::npos;
+        if (half == "tuned" && !reward.tuned)
+            return false;
+        if (half == "held-out" && reward.tuned)
+            return false;
+        return only.empty() || reward.name.find(only) != std::string::npos;
     }
 };
 
@@ -62,6 +72,10 @@ public:
 
     // Everything the suite needs that is not installed, as an apt-get line ("" when complete).
     static std::string missingPackages();
+    // Reads the tracks of audio set `setId` ("drascula", "asc") from `dir` instead of the
+    // package's folder (tracks installed elsewhere; the tests' synthetic tracks). Throws
+    // std::invalid_argument for an id the suite has no audio set for.
+    void useTracksFrom(const std::string &setId, const std::string &dir);
     // The outcomes of the rewards finished so far (in suite order); stops early when `stop`
     // becomes true (the reward in progress resumes on the next call).
     std::vector<SuiteOutcome> run(const std::atomic<bool> *stop = nullptr);
@@ -76,6 +90,7 @@ private:
     std::filesystem::path m_out;
     SuiteBudget m_budget;
     Log m_log;
+    std::vector<SuiteSet> m_sets; // RewardSuite::sets(), with the folders useTracksFrom chose
 };
 
 } // namespace dragon

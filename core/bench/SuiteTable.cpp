@@ -63,8 +63,10 @@ std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
     std::ostringstream md;
     md << "Budget per reward: " << budget.rounds << " rounds from the shipped pocket model; "
        << "evaluation on " << budget.evalPrompts << " held-out prompts x " << budget.evalSeeds
-       << " seeds; settings suggested for the reward's kind (frozen). Wall time "
-       << format("%.1f", wallSeconds / 60.0) << " min.\n\n";
+       << " seeds; "
+       << (budget.overrides.empty() ? "settings suggested for the reward's kind (frozen)"
+                                    : "settings overridden for every reward (a sweep)")
+       << ". Wall time " << format("%.1f", wallSeconds / 60.0) << " min.\n\n";
     md << "| reward | half | settings | win rate [95 % CI] | p | reward base -> tuned | "
           "paired difference [95 % CI] | Vendi | CLAP | guardrails |\n";
     md << "|---|---|---|---|---|---|---|---|---|---|\n";

@@ -13,6 +13,8 @@
 #include "model/Generator.h"
 #include "rewards/ClapScoreReward.h"
 #include "rewards/EmbeddingMatrix.h"
+#include "util/AtomicFileWriter.h"
+#include "util/ContentHash.h"
 
 #include <algorithm>
 #include <chrono>
@@ -41,11 +43,16 @@ bool WinRateEvaluator::loadOrMakeBase(Generator &base, const ClipSampler &sample
 {
     if (!m_baseAudio.empty())
         return true;
+    // The cache is used only for the plan, steps and base model that made it: "complete" holds
+    // the clip count and a fingerprint of all three (an older cache without one is remade).
+    const std::string fingerprint = baseFingerprint(base);
     bool cached = false;
     {
         std::ifstream complete(m_baseCacheDir / "complete");
         std::size_t count = 0;
-        cached = complete && (complete >> count) && count == m_plan.size();
+        std::string held;
+        cached = complete && (complete >> count >> held) && count == m_plan.size() &&
+                 held == fingerprint;
     }
     if (cached) {
         for (std::size_t i = 0; i < m_plan.size() && cached; ++i) {
@@ -71,8 +78,25 @@ bool WinRateEvaluator::loadOrMakeBase(Generator &base, const ClipSampler &sample
     for (std::size_t i = 0; i < m_baseAudio.size(); ++i)
         AudioFileWriter::write((m_baseCacheDir / (std::to_string(i) + ".wav")).string(),
                                m_baseAudio[i], format);
-    std::ofstream(m_baseCacheDir / "complete") << m_plan.size() << "\n";
+    // Replaced, not rewritten in place: the reward suite hard-links caches between run folders.
+    AtomicFileWriter::write((m_baseCacheDir / "complete").string(),
+                            std::to_string(m_plan.size()) + "\n" + fingerprint + "\n");
     return true;
+}
+
+std::string WinRateEvaluator::baseFingerprint(Generator &base) const
+{
+    std::string key = base.name() + '\n' + std::to_string(base.sampleRate()) + '\n' +
+                      std::to_string(m_steps) + '\n';
+    for (std::size_t i = 0; i < m_plan.size(); ++i)
+        key += m_plan.prompts[i] + '\n' + std::to_string(m_plan.seeds[i]) + '\n';
+    // The weights: a cache made by another base model (a new checkpoint, a plug-in) is stale.
+    torch::NoGradGuard noGrad;
+    for (const torch::Tensor &p : base.parameters()) {
+        const torch::Tensor bytes = p.detach().to(torch::kCPU).contiguous();
+        key += toHex(hashBytes(bytes.data_ptr(), bytes.numel() * bytes.element_size()));
+    }
+    return toHex(hashBytes(key.data(), key.size()));
 }
 
 WinRateEvaluator::Paired

@@ -24,12 +24,13 @@ class TrainingReward;
 // The fine-tuned model against the base model on the fixed evaluation plan (DESIGN section 3):
 // both generate the same prompts with the same seeds; the base clips are generated once and
 // cached (float WAVs in `baseCacheDir`, so a resumed run scores exactly what the first
-// evaluation scored). Instance rewards: a prompt's outcome is the mean over its seeds of the
-// policy's utility minus the base's (both scored together, so combined rewards use one scale);
-// win rate with a Wilson interval and the sign test; the paired difference with a t interval.
-// Set rewards: bootstrap over prompts (the same subsets for both); the interval uses the number
-// of prompts as the sample size and p is the bootstrap p-value. Guardrails, when a guardrail
-// encoder is given: Vendi diversity of each batch and, with a text tower, the mean CLAP score.
+// evaluation scored; the cache is reused only for the same plan, steps and base weights). Instance
+// rewards: a prompt's outcome is the mean over its seeds of the policy's utility minus the base's
+// (both scored together, so combined rewards use one scale); win rate with a Wilson interval and
+// the sign test; the paired difference with a t interval. Set rewards: bootstrap over prompts (the
+// same subsets for both); the interval uses the number of prompts as the sample size and p is the
+// bootstrap p-value. Guardrails, when a guardrail encoder is given: Vendi diversity of each batch
+// and, with a text tower, the mean CLAP score.
 class WinRateEvaluator
 {
 public:
@@ -57,6 +58,9 @@ public:
 
 private:
     bool loadOrMakeBase(Generator &base, const ClipSampler &sampler, const std::atomic<bool> *stop);
+    // 16 hex digits naming what the base clips depend on: the plan's prompts and seeds, the
+    // sampler steps, the base model's name, rate and weights.
+    std::string baseFingerprint(Generator &base) const;
 
     RoundPlan m_plan;
     int m_steps;

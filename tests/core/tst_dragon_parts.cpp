@@ -4,15 +4,18 @@
 #include "TinyCheckpoint.h"
 #include "WavFixture.h"
 #include "dragon/CheckpointStore.h"
+#include "dragon/ClipSampler.h"
 #include "dragon/DistributedBatch.h"
 #include "dragon/DistributedGroup.h"
 #include "dragon/PreferenceUpdate.h"
 #include "dragon/RoundPlan.h"
 #include "dragon/RunFolder.h"
+#include "dragon/TrainingReward.h"
 #include "dragon/WinRateEvaluator.h"
 #include "model/DeviceSpec.h"
 #include "model/GeneratorFactory.h"
 #include "model/PocketGenerator.h"
+#include "project/Project.h"
 #include "project/ProjectFolder.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -20,6 +23,7 @@
 #include <QTest>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <numeric>
 #include <set>
 
@@ -278,6 +282,61 @@ private Q_SLOTS:
         const auto same = WinRateEvaluator::comparePaired({0, 0}, {2, 2}, {{0}, {1}});
         QCOMPARE(same.mean, 2.0);
         QCOMPARE(same.lower, 2.0);
+    }
+
+    // The base clips' cache is reused only for the base model, plan and steps that made it: a
+    // changed base model or an older cache without a fingerprint is remade, the same one is
+    // read back (the test swaps the cached clips to see which).
+    void baseCacheIsReusedOnlyForTheSameBaseAndPlan()
+    {
+        QTemporaryDir dir;
+        Project project;
+        project.reward.encoder = "mel-stats";
+        project.reward.terms = {{"loudness", ""}};
+        const TrainingReward reward(project, dir.filePath("cache").toStdString(), {});
+        const ClipSampler sampler(3.0f, {});
+        const RoundPlan plan = RoundPlan::forEvaluation(pool(2), 2, 1, 5);
+        const fs::path cache = dir.filePath("base").toStdString();
+        const auto evaluateBase = [&](Generator &base) {
+            WinRateEvaluator evaluator(plan, 2, 20, 5, cache, nullptr);
+            return evaluator.evaluate(base, base, reward, sampler, 0, nullptr).rewardBase;
+        };
+        const auto completeFile = [&] {
+            std::ifstream in(cache / "complete");
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        };
+        auto first = createGenerator(m_tiny);
+        auto second = createGenerator(m_tiny);
+        {
+            torch::NoGradGuard noGrad;
+            for (auto &p : second->parameters())
+                p.mul_(3.0); // another base model: louder, different clips
+        }
+        const double a = evaluateBase(*first);
+        const std::string fingerprintA = completeFile();
+        QVERIFY2(fingerprintA.size() == 1 + 1 + 16 + 1 && fingerprintA[0] == '2',
+                 fingerprintA.c_str());
+        fs::create_directories(dir.filePath("clipsA").toStdString());
+        for (const char *clip : {"0.wav", "1.wav"})
+            fs::copy_file(cache / clip, fs::path(dir.filePath("clipsA").toStdString()) / clip);
+
+        const double b = evaluateBase(*second); // another base: remade
+        QVERIFY2(std::abs(a - b) > 1e-6, qPrintable(QString("%1 vs %2").arg(a).arg(b)));
+        QVERIFY(completeFile() != fingerprintA);
+        QCOMPARE(evaluateBase(*second), b);
+        // The same base: read back, not remade (the swapped-in clips of model A are scored).
+        for (const char *clip : {"0.wav", "1.wav"})
+            fs::copy_file(fs::path(dir.filePath("clipsA").toStdString()) / clip, cache / clip,
+                          fs::copy_options::overwrite_existing);
+        QCOMPARE(evaluateBase(*second), a);
+        // A cache without a fingerprint (older versions): remade.
+        std::ofstream(cache / "complete") << "2\n";
+        QCOMPARE(evaluateBase(*second), b);
+        // Another plan over the same folder (more steps): remade.
+        WinRateEvaluator moreSteps(plan, 3, 20, 5, cache, nullptr);
+        const std::string before = completeFile();
+        moreSteps.evaluate(*second, *second, reward, sampler, 0, nullptr);
+        QVERIFY(completeFile() != before);
     }
 
     void checkpointStoreKeepsTheNewestAndFallsBack()

@@ -7,8 +7,10 @@
 #include "audio/AudioFileWriter.h"
 #include "audio/SignalGenerator.h"
 #include "bench/RewardSuite.h"
+#include "bench/RewardSuiteRun.h"
 #include "bench/SuiteClipCutter.h"
 #include "bench/SuiteTable.h"
+#include "dragon/DragonConfig.h"
 #include "encoders/EncoderFactory.h"
 #include "rewards/RewardDefinition.h"
 
@@ -19,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <stdexcept>
 
@@ -224,6 +227,128 @@ private Q_SLOTS:
         QVERIFY(csv.find("per-song-fad/pocket-clap/drascula,instance-to-distribution,tuned,") !=
                 std::string::npos);
         QCOMPARE(RewardSuiteRun::folderName("loudness/-14 LUFS"), std::string("loudness_-14_LUFS"));
+    }
+
+    // --only and --half pick rewards; the halves split the suite 10 / 10.
+    void budgetSelectsByNameAndHalf()
+    {
+        SuiteBudget b;
+        const auto count = [&b] {
+            const auto &all = RewardSuite::rewards();
+            return int(std::count_if(all.begin(), all.end(),
+                                     [&b](const SuiteReward &r) { return b.selects(r); }));
+        };
+        QCOMPARE(count(), 20);
+        b.half = "tuned";
+        QCOMPARE(count(), 10);
+        b.half = "held-out";
+        QCOMPARE(count(), 10);
+        b.only = "loudness"; // both loudness rewards are in the tuned half
+        QCOMPARE(count(), 0);
+        b.half = "";
+        QCOMPARE(count(), 2);
+    }
+
+    // The suite's run logic on the shipped engine, at a tiny budget and on synthetic tracks (CI
+    // has no soundtrack packages): the two FAD rewards of one cell train, are evaluated, and
+    // each is judged under the other; results/ marks them done, so a second call trains
+    // nothing and reports the same figures; a call with another budget, an unknown set and a
+    // set without tracks are refused.
+    void runTrainsEvaluatesCrossesAndResumes()
+    {
+        QTemporaryDir dir;
+        const auto path = [&](const std::string &name) {
+            return dir.filePath(QString::fromStdString(name)).toStdString();
+        };
+        const double notes[] = {220.0, 277.18, 329.63, 440.0};
+        for (const char *set : {"drascula", "asc"}) {
+            std::filesystem::create_directories(path(set));
+            const int shift = std::string(set) == "asc" ? 1 : 0;
+            for (int t = 0; t < 2; ++t)
+                AudioFileWriter::write(
+                    path(std::string(set) + "/track" + std::to_string(t) + ".wav"),
+                    SignalGenerator::chord(notes + shift + t, 2, 14.0, 16000),
+                    {AudioContainer::Wav});
+        }
+        SuiteBudget budget;
+        budget.rounds = 1;
+        budget.trainPrompts = 4;
+        budget.evalPrompts = 4;
+        budget.evalSeeds = 1;
+        budget.clipsPerSet = 4;
+        budget.only = "mel-stats/drascula";
+        budget.overrides.beta = 1234.0; // a sweep's override: every reward trains with it
+        const std::string out = path("suite");
+        std::string log;
+        const auto logger = [&log](const std::string &line) { log += line + "\n"; };
+        const auto suiteOn = [&](const SuiteBudget &b) {
+            auto suite = std::make_unique<RewardSuiteRun>(out, b, logger);
+            suite->useTracksFrom("drascula", path("drascula"));
+            suite->useTracksFrom("asc", path("asc"));
+            return suite;
+        };
+        const auto first = suiteOn(budget)->run();
+        QCOMPARE(int(first.size()), 2);
+        QCOMPARE(first[0].reward.name, std::string("per-song-fad/mel-stats/drascula"));
+        QCOMPARE(first[1].reward.name, std::string("fad/mel-stats/drascula"));
+        for (const SuiteOutcome &o : first) {
+            QVERIFY(o.crossed);
+            QCOMPARE(o.eval.round, 1);
+            QCOMPARE(o.cross.round, 1);
+            // Instance rewards: one trial per eval prompt; set rewards: the bootstrap draws.
+            QCOMPARE(o.eval.winRate.trials, o.reward.kind == "distribution-to-distribution"
+                                                ? DragonConfig().bootstrapDraws
+                                                : budget.evalPrompts);
+            QVERIFY(o.eval.winRate.lower <= o.eval.winRate.rate &&
+                    o.eval.winRate.rate <= o.eval.winRate.upper);
+            QVERIFY(o.seconds > 0);
+            const std::string name = RewardSuiteRun::folderName(o.reward.name);
+            QVERIFY(std::filesystem::exists(path("suite/results/" + name + ".json")));
+            QVERIFY(std::filesystem::exists(path("suite/cross/" + name + "/eval.jsonl")));
+        }
+        QCOMPARE(first[0].crossReward, first[1].reward.name);
+        QCOMPARE(first[1].crossReward, first[0].reward.name);
+        QVERIFY2(first[0].settings.find("DPO") == 0 &&
+                     first[0].settings.find("beta 1234,") != std::string::npos,
+                 first[0].settings.c_str());
+        QVERIFY2(first[1].settings.find("KTO") == 0 &&
+                     first[1].settings.find("beta 1234,") != std::string::npos,
+                 first[1].settings.c_str());
+        QVERIFY(std::filesystem::exists(path("suite/eval-base/complete")));
+        QVERIFY(std::filesystem::exists(path("suite/sets/drascula/clips.txt")));
+
+        // A second call: nothing is trained again, the figures are the runs' own.
+        log.clear();
+        const auto again = suiteOn(budget)->run();
+        QCOMPARE(int(again.size()), 2);
+        QVERIFY2(log.find("done before") != std::string::npos, log.c_str());
+        QVERIFY2(log.find("round 1/1") == std::string::npos, log.c_str());
+        QVERIFY2(log.find("reusing the clips") != std::string::npos, log.c_str());
+        for (std::size_t i = 0; i < 2; ++i) {
+            QCOMPARE(again[i].eval.winRate.rate, first[i].eval.winRate.rate);
+            QCOMPARE(again[i].cross.winRate.rate, first[i].cross.winRate.rate);
+        }
+
+        SuiteBudget longer = budget;
+        longer.rounds = 2;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, suiteOn(longer)->run());
+        SuiteBudget suggested = budget; // the same budget without the override
+        suggested.overrides = {};
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, suiteOn(suggested)->run());
+        RewardSuiteRun unknown(out, budget);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, unknown.useTracksFrom("text", "/tmp"));
+        std::filesystem::create_directories(path("empty"));
+        RewardSuiteRun bare(path("bare"), budget);
+        bare.useTracksFrom("drascula", path("empty"));
+        bare.useTracksFrom("asc", path("asc"));
+        try {
+            bare.run();
+            QFAIL("a set without tracks was accepted");
+        } catch (const std::runtime_error &e) {
+            QVERIFY2(std::string(e.what()).find("drascula-music") != std::string::npos &&
+                         std::string(e.what()).find("asc-music") == std::string::npos,
+                     e.what());
+        }
     }
 };
 
