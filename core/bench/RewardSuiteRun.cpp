@@ -9,6 +9,7 @@
 #include "model/Generator.h"
 #include "model/GeneratorFactory.h"
 #include "project/ProjectFile.h"
+#include "project/TrainingSettingsJson.h"
 #include "util/AtomicFileWriter.h"
 
 #include <algorithm>
@@ -74,23 +75,8 @@ nlohmann::json budgetJson(const SuiteBudget &b)
                         {"clipsPerSet", b.clipsPerSet},
                         {"clipSeconds", b.clipSeconds},
                         {"seed", b.seed}};
-    const TrainingSettings &o = b.overrides;
-    if (!o.empty()) { // only then: folders of the suggested settings keep their budget.json
-        nlohmann::json set = nlohmann::json::object();
-        if (o.loss)
-            set["loss"] = *o.loss;
-        if (o.beta)
-            set["beta"] = *o.beta;
-        if (o.learningRate)
-            set["learningRate"] = *o.learningRate;
-        if (o.anchorWeight)
-            set["anchorWeight"] = *o.anchorWeight;
-        if (o.promptsPerRound)
-            set["promptsPerRound"] = *o.promptsPerRound;
-        if (o.seedsPerPrompt)
-            set["seedsPerPrompt"] = *o.seedsPerPrompt;
-        j["overrides"] = set;
-    }
+    if (!b.overrides.empty()) // only then: folders of the suggested settings keep their budget
+        j["overrides"] = TrainingSettingsJson::write(b.overrides);
     return j;
 }
 

@@ -24,7 +24,9 @@ struct SuiteBudget
     double clipSeconds = 6.0;
     std::uint64_t seed = 1;
     int threads = 0;
-    std::string only; // run only rewards whose name contains this ("" all)
+    // Run only rewards whose name contains this ("" all); a reward's full name selects just
+    // that reward ("fad/mel-stats/asc" not also "per-song-fad/mel-stats/asc").
+    std::string only;
     std::string half; // "tuned" or "held-out": only that half ("" both)
     // Set fields override the settings suggested for each reward's kind, for every reward run
     // (a settings sweep on the tuned half); unset ones keep the suggestion. Part of the budget:
@@ -37,7 +39,12 @@ struct SuiteBudget
             return false;
         if (half == "held-out" && reward.tuned)
             return false;
-        return only.empty() || reward.name.find(only) != std::string::npos;
+        if (only.empty() || reward.name == only)
+            return true;
+        for (const SuiteReward &r : RewardSuite::rewards())
+            if (r.name == only)
+                return false; // a full name: that reward alone
+        return reward.name.find(only) != std::string::npos;
     }
 };
 

@@ -1,6 +1,7 @@
 #include "project/ProjectFile.h"
 
 #include "project/ExemplarSetJson.h"
+#include "project/TrainingSettingsJson.h"
 #include "util/AtomicFileWriter.h"
 #include "util/JsonFormatError.h"
 #include "util/JsonObject.h"
@@ -34,33 +35,8 @@ std::string ProjectFile::serialise(const Project &project, const std::string &pr
                      {"exemplarSets", ExemplarSetJson::write(project.exemplarSets, folder)},
                      {"prompts", {{"train", project.trainPrompts}, {"eval", project.evalPrompts}}},
                      {"reward", json::parse(project.reward.toJson())}};
-    const TrainingSettings &t = project.training;
-    if (!t.empty()) { // only what is set (older versions ignore the object)
-        json training = json::object();
-        if (t.rounds)
-            training["rounds"] = *t.rounds;
-        if (t.promptsPerRound)
-            training["promptsPerRound"] = *t.promptsPerRound;
-        if (t.seedsPerPrompt)
-            training["seedsPerPrompt"] = *t.seedsPerPrompt;
-        if (t.demoSteps)
-            training["demoSteps"] = *t.demoSteps;
-        if (t.evalEvery)
-            training["evalEvery"] = *t.evalEvery;
-        if (t.seed)
-            training["seed"] = *t.seed;
-        if (t.evalSeedsPerPrompt)
-            training["evalSeedsPerPrompt"] = *t.evalSeedsPerPrompt;
-        if (t.learningRate)
-            training["learningRate"] = *t.learningRate;
-        if (t.beta)
-            training["beta"] = *t.beta;
-        if (t.anchorWeight)
-            training["anchorWeight"] = *t.anchorWeight;
-        if (t.loss)
-            training["loss"] = *t.loss;
-        document["training"] = training;
-    }
+    if (!project.training.empty()) // only what is set (older versions ignore the object)
+        document["training"] = TrainingSettingsJson::write(project.training);
     return document.dump(2) + "\n";
 }
 
@@ -109,34 +85,8 @@ Project ProjectFile::parseDocument(const nlohmann::json &document, const std::st
     if (file.has("reward"))
         project.reward =
             RewardDefinition::fromJson(document.at("reward").dump()); // depth is bounded
-    if (file.has("training")) {
-        const JsonObject t = file.object("training", "\"training\"");
-        TrainingSettings &s = project.training;
-        const auto whole = [&t](const char *key, int min, int max) -> std::optional<int> {
-            return t.has(key) ? std::optional<int>(t.integer(key, 0, min, max)) : std::nullopt;
-        };
-        s.rounds = whole("rounds", 1, 1000000);
-        s.promptsPerRound = whole("promptsPerRound", 1, 4096);
-        s.seedsPerPrompt = whole("seedsPerPrompt", 1, 256);
-        s.demoSteps = whole("demoSteps", 1, 1000);
-        s.evalEvery = whole("evalEvery", 0, 1000000);
-        s.seed = whole("seed", 0, 1000000000);
-        s.evalSeedsPerPrompt = whole("evalSeedsPerPrompt", 1, 256);
-        if (t.has("learningRate"))
-            s.learningRate = t.number("learningRate", 0.0, 1e-12, 1.0);
-        if (t.has("beta"))
-            s.beta = t.number("beta", 0.0, 1e-6, 1e9);
-        if (t.has("anchorWeight"))
-            s.anchorWeight = t.number("anchorWeight", 0.0, 0.0, 1e6);
-        if (t.has("loss")) {
-            const std::string loss = t.text("loss", "");
-            if (loss != "dpo" && loss != "kto")
-                throw JsonFormatError("field \"loss\" of \"training\" must be \"dpo\" or "
-                                      "\"kto\", not \"" +
-                                      loss + "\"");
-            s.loss = loss;
-        }
-    }
+    if (file.has("training"))
+        project.training = TrainingSettingsJson::read(file.object("training", "\"training\""));
     return project;
 }
 

@@ -362,7 +362,7 @@ private Q_SLOTS:
         QCOMPARE(c.learningRate, 2e-5);
         const DragonConfig set = DragonConfig::fromJson(
             R"({"reward": {"terms": [{"type": "fad", "exemplarSet": "s"}]}, "beta": 50})");
-        QVERIFY(set.loss == PreferenceLoss::Kto);
+        QVERIFY(set.loss == PreferenceLoss::Dpo); // chosen on the suite's tuned set rewards
         QCOMPARE(set.seedsPerPrompt, 2);
         QCOMPARE(set.beta, 50.0); // explicit: kept
         QCOMPARE(set.learningRate, 2e-5);
@@ -385,7 +385,7 @@ private Q_SLOTS:
         QCOMPARE(SuggestedSettings::forReward(project.reward).summary(),
                  std::string("DPO, 8 prompts x 2 seeds, beta 500, lr 5e-05, anchor 30"));
         QCOMPARE(set.settingsSummary(),
-                 std::string("KTO, 8 prompts x 2 seeds, beta 50, lr 2e-05, anchor 30"));
+                 std::string("DPO, 8 prompts x 2 seeds, beta 50, lr 2e-05, anchor 30"));
         // The anchor weight is suggested per kind too, and a saved one wins over it.
         QCOMPARE(*SuggestedSettings::forReward(project.reward).settings.anchorWeight, 30.0);
         Project anchored = project;

@@ -247,6 +247,10 @@ private Q_SLOTS:
         QCOMPARE(count(), 0);
         b.half = "";
         QCOMPARE(count(), 2);
+        b.only = "mel-stats/asc"; // part of a name: every reward containing it
+        QCOMPARE(count(), 4);
+        b.only = "fad/mel-stats/asc"; // a full name: that reward, not per-song-fad/mel-stats/asc
+        QCOMPARE(count(), 1);
     }
 
     // The suite's run logic on the shipped engine, at a tiny budget and on synthetic tracks (CI
@@ -277,7 +281,8 @@ private Q_SLOTS:
         budget.evalSeeds = 1;
         budget.clipsPerSet = 4;
         budget.only = "mel-stats/drascula";
-        budget.overrides.beta = 1234.0; // a sweep's override: every reward trains with it
+        budget.overrides.beta = 1234.0; // a sweep's overrides: every reward trains with them
+        budget.overrides.loss = "kto";  // (both rewards' kinds suggest DPO)
         const std::string out = path("suite");
         std::string log;
         const auto logger = [&log](const std::string &line) { log += line + "\n"; };
@@ -308,7 +313,7 @@ private Q_SLOTS:
         }
         QCOMPARE(first[0].crossReward, first[1].reward.name);
         QCOMPARE(first[1].crossReward, first[0].reward.name);
-        QVERIFY2(first[0].settings.find("DPO") == 0 &&
+        QVERIFY2(first[0].settings.find("KTO") == 0 &&
                      first[0].settings.find("beta 1234,") != std::string::npos,
                  first[0].settings.c_str());
         QVERIFY2(first[1].settings.find("KTO") == 0 &&

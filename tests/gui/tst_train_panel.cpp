@@ -180,7 +180,7 @@ private Q_SLOTS:
         auto *line = panel.findChild<QLabel *>("suggestedSettings");
         QVERIFY2(line->text().contains("CLAP-score reward: DPO, 4 prompts x 8 seeds"),
                  qPrintable(line->text()));
-        // A set reward: KTO at beta 500; saved settings win over the suggestion.
+        // A set reward: DPO at beta 5000 suggested; saved settings win over the suggestion.
         Project fad = trainableProject();
         RewardTerm set;
         set.type = "fad";
@@ -188,16 +188,19 @@ private Q_SLOTS:
         fad.exemplarSets = {{"set-1", "Refs", {}}};
         fad.reward.terms = {set};
         fad.training.promptsPerRound = 3;
+        fad.training.loss = "kto";
         document.reset(fad, QString());
         QCOMPARE(panel.findChild<QComboBox *>("lossCombo")->currentData().toString(),
-                 QString("kto"));
+                 QString("kto"));                                         // saved
         QCOMPARE(panel.findChild<QSpinBox *>("promptsSpin")->value(), 3); // saved
-        QVERIFY2(line->text().contains("set reward: KTO"), qPrintable(line->text()));
+        QVERIFY2(line->text().contains("set reward: DPO, 8 prompts x 2 seeds, beta 5000"),
+                 qPrintable(line->text()));
         // "Use suggested" sets the suggested fields (and they are stored with the project).
         panel.applySuggestion();
         QCOMPARE(panel.findChild<QSpinBox *>("promptsSpin")->value(), 8);
         QCOMPARE(*document.project().training.promptsPerRound, 8);
-        QCOMPARE(*document.project().training.loss, std::string("kto"));
+        QCOMPARE(*document.project().training.loss, std::string("dpo"));
+        QCOMPARE(*document.project().training.beta, 5000.0);
         // The anchor weight: suggested (30 for every kind), explained, set by "Use suggested".
         auto *anchor = panel.findChild<QDoubleSpinBox *>("anchorWeightSpin");
         anchor->setValue(3.0);
