@@ -359,7 +359,7 @@ private Q_SLOTS:
         QCOMPARE(c.promptsPerRound, 4);
         QCOMPARE(c.seedsPerPrompt, 8);
         QCOMPARE(c.beta, 5000.0);
-        QCOMPARE(c.learningRate, 2e-5);
+        QCOMPARE(c.learningRate, 5e-5);
         const DragonConfig set = DragonConfig::fromJson(
             R"({"reward": {"terms": [{"type": "fad", "exemplarSet": "s"}]}, "beta": 50})");
         QVERIFY(set.loss == PreferenceLoss::Dpo); // chosen on the suite's tuned set rewards
