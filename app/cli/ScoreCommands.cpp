@@ -171,7 +171,7 @@ int score(const Args &input)
         return usageError("score");
     }
     Args args(input.begin() + 1, input.end());
-    const std::string metric = input.front();
+    const std::string &metric = input.front();
     const std::string spec = takeOption(args, "--encoder", "");
     const std::string csv = takeOption(args, "--csv", "");
     const std::string cacheDir = takeOption(args, "--cache", "");

@@ -36,7 +36,7 @@ bool frameCountIsEstimate(int format)
 
 std::string formatDuration(double seconds)
 {
-    const long total = static_cast<long>(seconds + 0.5);
+    const long total = std::lround(seconds);
     std::ostringstream s;
     if (total >= 3600)
         s << total / 3600 << " h ";

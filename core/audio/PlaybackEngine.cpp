@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 
 namespace dragon {
@@ -136,7 +137,7 @@ void PlaybackEngine::stop()
         m_fillActive = false;
     }
     if (m_playing.exchange(false)) {
-        m_startFrame = static_cast<std::int64_t>(position * m_streamRate + 0.5);
+        m_startFrame = std::llround(position * m_streamRate);
         m_consumedFrames = 0;
     }
 }

@@ -19,7 +19,7 @@ PreferenceUpdate::PreferenceUpdate(const DragonConfig &config, Generator &policy
     options.weight_decay(config.weightDecay).betas({0.9, 0.999});
     if (!config.trainTextEncoder) {
         const auto textParameters = policy.textEncoderParameters();
-        for (auto p : textParameters)
+        for (const auto &p : textParameters)
             p.set_requires_grad(false);
         m_textFrozen = !textParameters.empty();
     }

@@ -23,7 +23,7 @@ PrincipalMap PrincipalMap::of(const std::vector<std::vector<float>> &rows)
     x.rowwise() -= x.colwise().mean();
     const Eigen::MatrixXd covariance = x.transpose() * x / double(n - 1);
     const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(covariance);
-    const Eigen::VectorXd values = solver.eigenvalues(); // ascending
+    const Eigen::VectorXd &values = solver.eigenvalues(); // ascending
     const double total = values.cwiseMax(0.0).sum();
     if (!(total > 0.0))
         return map;

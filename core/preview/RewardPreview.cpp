@@ -316,7 +316,8 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
     }
 
     // Separability of the toward exemplars from the generations.
-    std::vector<double> positiveRewards, generationRewards(combinedValues);
+    std::vector<double> positiveRewards;
+    const std::vector<double> &generationRewards = combinedValues;
     bool allScored = false;
     for (std::size_t j = 0; j < exemplars.size(); ++j)
         if (toward[j]) {

@@ -2,7 +2,7 @@
 
 void WaveformStore::insert(const QString &path, Peaks peaks)
 {
-    m_peaks.insert(path, std::move(peaks));
+    m_peaks.emplace(path, std::move(peaks));
     Q_EMIT updated(path);
 }
 
