@@ -5,6 +5,7 @@
 #include "bench/RewardSuite.h"
 #include "bench/RewardSuiteRun.h"
 #include "bench/SuiteTable.h"
+#include "dragon/DragonConfig.h"
 #include "util/AtomicFileWriter.h"
 
 #include <algorithm>
@@ -64,16 +65,24 @@ int benchRewards(const Args &input)
         if (!value.empty())
             *field = toInt(value, flag);
     }
-    const bool badOverride = (sweep.loss && *sweep.loss != "dpo" && *sweep.loss != "kto") ||
-                             (sweep.beta && !(*sweep.beta > 0)) ||
-                             (sweep.learningRate && !(*sweep.learningRate > 0)) ||
-                             (sweep.anchorWeight && !(*sweep.anchorWeight >= 0)) ||
-                             (sweep.promptsPerRound && *sweep.promptsPerRound < 1) ||
-                             (sweep.seedsPerPrompt && *sweep.seedsPerPrompt < 1);
     if (out.empty() || !args.empty() || budget.rounds < 1 || budget.evalPrompts < 1 ||
-        budget.evalSeeds < 1 || budget.trainPrompts < 1 || budget.clipsPerSet < 2 || badOverride ||
+        budget.evalSeeds < 1 || budget.trainPrompts < 1 || budget.clipsPerSet < 2 ||
         (!budget.half.empty() && budget.half != "tuned" && budget.half != "held-out"))
         return usageError("bench-rewards");
+    // The overrides are checked by the engine's own rules, before any clip is cut.
+    DragonConfig probe;
+    if (sweep.loss && !parsePreferenceLoss(*sweep.loss, probe.loss)) {
+        std::cerr << "dragon bench rewards: --loss must be dpo or kto, not '" << *sweep.loss
+                  << "'\n";
+        return 2;
+    }
+    probe.project.trainPrompts = probe.project.evalPrompts = {"a probe prompt"};
+    probe.applyTrainingSettings(sweep);
+    if (const auto problems = probe.validate(); !problems.empty()) {
+        std::cerr << "dragon bench rewards: the settings overrides cannot train: " << problems[0]
+                  << "\n";
+        return 2;
+    }
     const std::string missing = RewardSuiteRun::missingPackages();
     if (!missing.empty()) {
         std::cerr << "dragon bench rewards: the suite's real-music sets are not installed; run:\n  "
@@ -102,14 +111,13 @@ int benchRewards(const Args &input)
     double total = 0;
     for (const SuiteOutcome &o : outcomes)
         total += o.seconds;
-    AtomicFileWriter::write((fs::path(out) / "table.md").string(),
-                            SuiteTable::markdown(outcomes, budget, std::max(total, seconds)));
+    const std::string table = SuiteTable::markdown(outcomes, budget, std::max(total, seconds));
+    AtomicFileWriter::write((fs::path(out) / "table.md").string(), table);
     AtomicFileWriter::write((fs::path(out) / "table.csv").string(), SuiteTable::csv(outcomes));
-    const SuiteTable::Averages a = SuiteTable::averages(outcomes);
-    std::cout << "\n" << SuiteTable::markdown(outcomes, budget, std::max(total, seconds)) << "\n";
-    std::cout << a.count << " rewards in the table (" << out << "/table.md, table.csv); this call "
-              << int(seconds) << " s" << (g_stop ? " (stopped: run it again to resume)" : "")
-              << std::endl;
+    std::cout << "\n" << table << "\n";
+    std::cout << outcomes.size() << " rewards in the table (" << out
+              << "/table.md, table.csv); this call " << int(seconds) << " s"
+              << (g_stop ? " (stopped: run it again to resume)" : "") << std::endl;
     return g_stop ? 1 : 0;
 }
 

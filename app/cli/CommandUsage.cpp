@@ -51,11 +51,10 @@ const std::map<std::string, const char *> &table()
          "evaluated on held-out prompts; FAD-trained policies also under the other FAD of their\n"
          "cell. Needs Debian's drascula-music and asc-music (tests/bench/reward_suite.sh installs\n"
          "them). Resumable: finished rewards are skipped. Writes DIR/table.md and DIR/table.csv.\n"
-         "--only: just the rewards whose name contains TEXT (a full name: that one); --half: just "
-         "that half (the\n"
-         "tuned half is the one settings may be chosen on). --loss ... --seeds-per-prompt\n"
-         "override the per-kind suggestion for every reward run (a settings sweep; one folder\n"
-         "per choice).\n"},
+         "--only: just the rewards whose name contains TEXT (a full name: that one alone).\n"
+         "--half: just that half (the tuned half is the one settings may be chosen on).\n"
+         "--loss ... --seeds-per-prompt override the per-kind suggestion for every reward run\n"
+         "(a settings sweep; one folder per choice).\n"},
         {"compare",
          "usage: dragon compare RUN [--model newest|best|FILE] [--prompt TEXT] [--seed S]\n"
          "         [--seeds K] [--prompts N] [--steps N] [--device auto|cpu|cuda[:N]] [--threads "

@@ -53,7 +53,7 @@ struct SuiteBudget
 struct SuiteOutcome
 {
     SuiteReward reward;
-    std::string settings; // SuggestedSettings::summary() of the settings it trained with
+    std::string settings; // DragonConfig::settingsSummary() of the settings it trained with
     EvalStats eval;
     bool crossed = false;
     std::string crossReward; // the name of the reward `cross` is measured under
@@ -64,10 +64,10 @@ struct SuiteOutcome
 // Runs the reward suite in `outDir` with the shipped engine (DragonTrainer): cuts the sets
 // (sets/ID), writes the bench project (bench.dragon, whose embedding cache every run shares),
 // then per reward trains in runs/NAME with the settings suggested for its kind
-// (DragonConfig::forProject), evaluates on the held-out prompts, and for FAD rewards evaluates
-// the policy under the other FAD of its cell (cross/NAME). results/NAME.json marks a reward
-// done: a second call skips it and an interrupted one resumes from its checkpoints. The base
-// model's eval clips are generated once (eval-base/) and hard-linked into every run.
+// (DragonConfig::forProject) and the budget's overrides, evaluates on the held-out prompts, and for
+// FAD rewards evaluates the policy under the other FAD of its cell (cross/NAME). results/NAME.json
+// marks a reward done: a second call skips it and an interrupted one resumes from its checkpoints.
+// The base model's eval clips are generated once (eval-base/) and hard-linked into every run.
 // DIR/budget.json records the budget: a call with another budget on the same folder is refused
 // (its results would not be comparable). Throws std::runtime_error naming what is missing or
 // wrong (a package's tracks, an unwritable folder, another budget).

@@ -32,6 +32,20 @@ for c in train score info; do
   head -1 "$work/err" | grep -q "^usage: dragon $c" || fail "dragon $c misuse printed: $(head -1 "$work/err")"
 done
 
+# Sweep overrides the engine cannot train with are refused by its own rules, exit 2, before
+# the soundtrack packages are even looked for (so this runs where they are not installed).
+for bad in "--loss ppo:--loss must be dpo or kto" "--seeds-per-prompt 1:DPO needs at least 2 seeds" \
+           "--lr 0:beta and learningRate must be positive" "--anchor-weight -1:anchorWeight must be"; do
+  opts=${bad%%:*}; want=${bad#*:}
+  set +e
+  "$dragon" bench rewards --out "$work/suite" $opts > "$work/out" 2> "$work/err"
+  rc=$?
+  set -e
+  [ $rc -eq 2 ] || fail "bench rewards $opts exited $rc"
+  grep -q -- "$want" "$work/err" || fail "bench rewards $opts printed: $(cat "$work/err")"
+  [ ! -e "$work/suite" ] || fail "bench rewards $opts made $work/suite"
+done
+
 version=$("$dragon" --version)
 echo "$version" | grep -Eq '^dragon [0-9]+\.[0-9]+\.[0-9]+$' || fail "dragon --version printed '$version'"
 echo "PASS: help and version ($version)"
