@@ -7,6 +7,7 @@
 #include "encoders/EncoderFactory.h"
 #include "metrics/FrechetDistance.h"
 #include "metrics/VendiScore.h"
+#include "model/ComputeThreads.h"
 #include "model/CorpusGenerator.h"
 #include "model/PocketGenerator.h"
 #include "model/Synthesizer.h"
@@ -230,6 +231,7 @@ int benchRound(const Args &input)
                              {"checkpoint", median(&RoundStats::secondsCheckpoint)},
                              {"total", median(&RoundStats::secondsTotal)},
                              {"threads", threads},
+                             {"computeThreads", ComputeThreads::describe()},
                              {"anchor", anchorWeight}};
     std::cout << result.dump() << "\n";
     const auto model = nlohmann::json::parse(PocketGenerator::defaultConfig().toJson());
@@ -238,6 +240,16 @@ int benchRound(const Args &input)
     nlohmann::json ids = nlohmann::json::array();
     for (int i = 0; i < c.promptsPerRound; ++i)
         ids.push_back(tokenizer.encode(c.project.trainPrompts[std::size_t(i)]).ids);
+    // Corpus captions for the Python round's anchor rows (one in ten empty, as the pocket
+    // model's pretraining batches draw them), so its anchor conditions on the same lengths.
+    nlohmann::json anchorIds = nlohmann::json::array();
+    for (int i = 0; i < 4 * c.anchorBatch; ++i)
+        anchorIds.push_back(tokenizer
+                                .encode(i % 10 == 9 ? std::string()
+                                                    : CorpusGenerator::caption(
+                                                          corpus.generate(std::uint64_t(7000 + i)),
+                                                          std::uint64_t(i)))
+                                .ids);
     std::ofstream(fs::path(out) / "round.json") << nlohmann::json{
         {"model", model},
         {"prompts", 8},
@@ -246,6 +258,9 @@ int benchRound(const Args &input)
         {"demoSteps", 10},
         {"guidance", c.guidance},
         {"passes", c.gradientPasses},
+        {"anchorWeight", anchorWeight},
+        {"anchorBatch", c.anchorBatch},
+        {"anchorIds", anchorIds},
         {"cpp", result}}.dump(2);
     return 0;
 }

@@ -18,10 +18,10 @@ const std::map<std::string, const char *> &table()
          "usage: dragon bench-encoders [--clips N]   (6 s corpus clips per encoder)\n"},
         {"bench-generate",
          "usage: dragon bench-generate [--batch 16] [--steps 20] [--guidance 3] [--checkpoint F]\n"
-         "                             [--padded-text]\n"
-         "Times sampling and decoding of a batch; model FLOP utilisation against this machine's\n"
-         "measured fp32 matmul peak. --padded-text runs the text at all 24 token columns (as\n"
-         "before the padding columns were dropped) to compare both.\n"},
+         "                             [--threads T]\n"
+         "Times sampling and decoding of a batch; model FLOP utilisation (the FLOPs executed)\n"
+         "against this machine's fp32 matmul peak, measured on the same T cores (default: all,\n"
+         "or all but one on more than two).\n"},
         {"bench-metrics",
          "usage: dragon bench-metrics --out DIR [--repeat N]\n"
          "Times FAD (N=2000, D=128 and 512), Vendi (n=1000, D=512) and leave-one-out FAD\n"
@@ -34,8 +34,9 @@ const std::map<std::string, const char *> &table()
          "                          [--profile TRACE.json]\n"
          "One DRAGON round (8 prompts x 2 seeds, 10 demonstration steps, per-song FAD under\n"
          "pocket-clap against 16 corpus clips, DPO, default passes, pretraining anchor W\n"
-         "(default 30; 0 matches tests/bench/dragon_round.py, which has none)), N times;\n"
-         "median seconds per phase. Writes DIR/round.json for tests/bench/dragon_round.py.\n"
+         "(default 30; tests/bench/dragon_round.py runs the same round with and without)),\n"
+         "N times, on T cores (default 2); median seconds per phase. Writes DIR/round.json\n"
+         "for tests/bench/dragon_round.py.\n"
          "--profile: libtorch's profiler over the rounds, a chrome trace (sum it per operator\n"
          "with tests/bench/profile_summary.py); slower, so time without it.\n"},
         {"bench-rewards",

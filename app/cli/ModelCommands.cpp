@@ -4,6 +4,7 @@
 #include "CommandUsage.h"
 #include "audio/AudioFileWriter.h"
 #include "facade/GeneratorService.h"
+#include "model/ComputeThreads.h"
 #include "model/CorpusGenerator.h"
 #include "model/DdimSampler.h"
 #include "model/PocketEvaluator.h"
@@ -126,12 +127,12 @@ int benchGenerate(const Args &input)
     settings.steps = toInt(takeOption(args, "--steps", "20"), "--steps");
     settings.guidance =
         static_cast<float>(toDouble(takeOption(args, "--guidance", "3.0"), "--guidance"));
-    const bool padded = takeFlag(args, "--padded-text");
-    if (!args.empty() || batch < 1) {
+    const int threads = toInt(takeOption(args, "--threads", "0"), "--threads");
+    if (!args.empty() || batch < 1 || threads < 0) {
         return usageError("bench-generate");
     }
+    ComputeThreads::use(threads); // the peak below is measured with the same threads
     auto g = PocketGenerator::load(checkpoint);
-    g->setFullTextPadding(padded);
     if (torch::cuda::is_available())
         g->to(torch::kCUDA);
     torch::NoGradGuard noGrad;
@@ -162,25 +163,25 @@ int benchGenerate(const Args &input)
     const auto clips = g->decode(latents);
     const double decoding = std::chrono::duration<double>(Clock::now() - t0).count();
     const bool guided = settings.guidance != 1.0f;
-    const double forwards = double(settings.steps) * batch * (guided ? 2 : 1);
-    // FLOPs the sampler executes: the prompts' text runs at the longest prompt's token count
-    // (tokenize() drops the all-padding columns); "padded" is what a run at the full 24 tokens
-    // would execute, for comparison with earlier figures.
+    // FLOPs the sampler executes: the prompts' text at the longest prompt's token count
+    // (tokenize() drops the all-padding columns), the unconditional half of each guided step at
+    // the learned first token alone (the denoiser runs those rows as their own batch), and the
+    // last block on the latent tokens only (PocketModelConfig::denoiserFlops).
     const int textTokens = int(g->tokenize(prompts).size(1));
-    const double flops = forwards * g->config().denoiserFlops(textTokens) +
-                         batch * (guided ? 2 : 1) * g->config().textEncoderFlops(textTokens);
-    const double paddedFlops = forwards * g->config().denoiserFlops() +
-                               batch * (guided ? 2 : 1) * g->config().textEncoderFlops();
+    const auto &model = g->config();
+    const double flops =
+        double(settings.steps) * batch *
+            (model.denoiserFlops(textTokens) + (guided ? model.denoiserFlops(0) : 0.0)) +
+        batch * (guided ? 2 : 1) * model.textEncoderFlops(textTokens);
     const double wall = sampling + decoding;
     const double audio = batch * clips.front().durationSeconds();
-    std::cout << std::fixed << std::setprecision(3) << "threads " << torch::get_num_threads()
+    std::cout << std::fixed << std::setprecision(3) << "threads " << ComputeThreads::describe()
               << "\nparameters " << g->parameterCount() << "\nbatch " << batch << " clips of "
               << clips.front().durationSeconds() << " s, " << settings.steps << " steps, guidance "
               << settings.guidance << "\nwall_seconds " << wall << " (sampling " << sampling
               << ", decode " << decoding << ")\nreal_time_factor " << audio / wall
-              << "x\ntext_tokens " << textTokens << " of " << g->config().maxTokens
-              << "\nmodel_gflop " << flops / 1e9 << " (padded to " << g->config().maxTokens
-              << " tokens: " << paddedFlops / 1e9 << ")\nmatmul_peak_gflops " << peak / 1e9
+              << "x\ntext_tokens " << textTokens << " of " << model.maxTokens << "\nmodel_gflop "
+              << flops / 1e9 << "\nmatmul_peak_gflops " << peak / 1e9
               << "\nachieved_gflops_sampling " << flops / sampling / 1e9 << "\nmfu_sampling "
               << flops / (sampling * peak) << "\nmfu_wall " << flops / (wall * peak) << "\n";
     return 0;

@@ -73,7 +73,7 @@ struct DragonConfig
     int keepCheckpoints = 3;
     int auditionEvery = 1; // D+/D- clips written every N rounds (0: never)
     std::uint64_t seed = 1;
-    int threads = 0; // torch intra-op threads (0: all cores minus one, at least 1)
+    int threads = 0; // CPU cores (ComputeThreads::use; 0: its default)
 
     // Multi-process training (c10d, Gloo): prompts are sharded over ranks, embeddings and
     // latents all-gathered, gradients summed. Rank 0 writes the run folder. Not in config.json

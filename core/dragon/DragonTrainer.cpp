@@ -14,6 +14,7 @@
 #include "dragon/WinRateEvaluator.h"
 #include "encoders/EncoderFactory.h"
 #include "metrics/Quantile.h"
+#include "model/ComputeThreads.h"
 #include "model/GeneratorFactory.h"
 #include "project/ProjectFolder.h"
 #include "util/AtomicFileWriter.h"
@@ -97,10 +98,7 @@ struct DragonTrainer::Impl
         folder = RunFolder(runDir, writer());
         group = std::make_unique<DistributedGroup>(config.worldSize, config.rank, config.master);
         folder.create();
-        const int threads = config.threads > 0
-                                ? config.threads
-                                : std::max(1, int(std::thread::hardware_concurrency()) - 1);
-        torch::set_num_threads(threads);
+        ComputeThreads::use(config.threads);
         const torch::Device device = resolveDevice(config.device);
         policy = createGenerator(config.generator);
         policy->to(device);

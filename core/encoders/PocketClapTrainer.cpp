@@ -2,6 +2,7 @@
 
 #include "encoders/PocketClapModel.h"
 #include "model/ArchiveFile.h"
+#include "model/ComputeThreads.h"
 #include "model/CorpusGenerator.h"
 #include "model/Synthesizer.h"
 
@@ -86,8 +87,8 @@ void PocketClapTrainer::run(const ClapTrainConfig &c, const Callback &callback,
                             const std::atomic<bool> *stop)
 {
     fs::create_directories(c.outDir);
-    torch::set_num_threads(c.threads > 0 ? c.threads
-                                         : std::max(1u, std::thread::hardware_concurrency()));
+    ComputeThreads::use(c.threads > 0 ? c.threads
+                                      : int(std::max(1u, std::thread::hardware_concurrency())));
     torch::manual_seed(c.seed);
     const CorpusGenerator corpus;
     PocketClap clap;

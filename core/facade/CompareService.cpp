@@ -10,6 +10,7 @@
 #include "dragon/TrainingReward.h"
 #include "dragon/WinRateEvaluator.h"
 #include "dragon/WinRateStatistics.h"
+#include "model/ComputeThreads.h"
 #include "model/Generator.h"
 #include "model/GeneratorFactory.h"
 #include "model/TorchLoadError.h"
@@ -29,7 +30,6 @@
 #include <fstream>
 #include <limits>
 #include <numeric>
-#include <thread>
 
 namespace dragon {
 namespace fs = std::filesystem;
@@ -247,9 +247,7 @@ bool CompareService::run(const CompareRequest &request, const Progress &progress
 {
     const auto started = std::chrono::steady_clock::now();
     torch::NoGradGuard noGrad;
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    torch::set_num_threads(request.threads > 0 ? request.threads
-                                               : static_cast<int>(cores > 2 ? cores - 1 : cores));
+    ComputeThreads::use(request.threads);
     const auto report = [&progress](const std::string &stage, int done, int total) {
         if (progress)
             progress(stage, done, total);

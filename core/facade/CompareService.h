@@ -39,7 +39,7 @@ struct CompareRequest
     int maxPrompts = 0;     // evaluation plan: at most this many prompts (0: all)
     int steps = 0;          // 0: the run's evaluation steps
     std::string device = "auto";
-    int threads = 0;      // torch intra-op threads (0: all cores but one, at least 2)
+    int threads = 0;      // CPU cores (ComputeThreads::use; 0: its default)
     std::string cacheDir; // the embedding cache ("": the run's project's, as training uses)
 };
 

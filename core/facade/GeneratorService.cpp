@@ -1,6 +1,7 @@
 #include "facade/GeneratorService.h"
 
 #include "audio/AudioFileWriter.h"
+#include "model/ComputeThreads.h"
 #include "model/DdimSampler.h"
 #include "model/Generator.h"
 #include "model/GeneratorFactory.h"
@@ -14,7 +15,6 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
 namespace dragon {
 
@@ -88,9 +88,7 @@ std::vector<GeneratedClip> GeneratorService::generate(const GenerationRequest &r
 {
     // Worker-thread settings: grad mode and thread count are thread-local / per call site.
     torch::NoGradGuard noGrad;
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    torch::set_num_threads(
-        static_cast<int>(cores > 2 ? cores - 1 : cores)); // leave the GUI a core on big machines
+    ComputeThreads::use(0); // all cores on a small machine; on a big one, all but the GUI's
     const GenerationCheck c = check(request);
     SamplerSettings s;
     s.steps = c.steps;

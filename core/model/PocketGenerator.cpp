@@ -58,7 +58,7 @@ torch::Tensor PocketGenerator::tokenize(const std::vector<std::string> &prompts)
     }
     return torch::tensor(ids, torch::kInt64)
         .view({static_cast<int64_t>(prompts.size()), m_config.maxTokens})
-        .narrow(1, 0, m_fullTextPadding ? m_config.maxTokens : static_cast<int64_t>(longest))
+        .narrow(1, 0, static_cast<int64_t>(longest))
         .contiguous();
 }
 

@@ -66,9 +66,6 @@ public:
     // the columns after it would be padding in every row). Used by training to skip
     // re-tokenising.
     torch::Tensor tokenize(const std::vector<std::string> &prompts) const;
-    // Measurements only (bench-generate --padded-text): keep all maxTokens columns, as before
-    // the padding columns were dropped, to time both in one run. Outputs agree to float rounding.
-    void setFullTextPadding(bool full) { m_fullTextPadding = full; }
     TextCondition encodeIds(const torch::Tensor &ids);
 
 private:
@@ -79,7 +76,6 @@ private:
     PocketModel m_model;
     torch::Tensor m_alphasCumprod;
     torch::Device m_device = torch::kCPU;
-    bool m_fullTextPadding = false;
 };
 
 } // namespace dragon

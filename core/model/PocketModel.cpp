@@ -1,12 +1,15 @@
 #include "model/PocketModel.h"
 
+#include "model/BatchedMatmul.h"
 #include "util/JsonFormatError.h"
 #include "util/JsonObject.h"
 #include "util/StrictJson.h"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <vector>
 
 namespace dragon {
 
@@ -21,13 +24,17 @@ std::string PocketModelConfig::toJson() const
 }
 
 namespace {
-double transformerFlops(double tokens, double width, int layers, int mlpRatio)
+// Multiply-adds x 2 of `layers` blocks over `tokens` tokens; the last block computes only
+// `lastQueries` of them past its qkv projection (all tokens stay keys).
+double transformerFlops(double tokens, double width, int layers, int mlpRatio, double lastQueries)
 {
-    const double perLayer = 2 * tokens * width * 3 * width               // qkv
-                            + 2 * 2 * tokens * tokens * width            // scores and weighted sum
-                            + 2 * tokens * width * width                 // projection
-                            + 2 * 2 * tokens * width * mlpRatio * width; // MLP
-    return layers * perLayer;
+    auto layer = [&](double queries) {
+        return 2 * tokens * width * 3 * width                // qkv
+               + 2 * 2 * queries * tokens * width            // scores and weighted sum
+               + 2 * queries * width * width                 // projection
+               + 2 * 2 * queries * width * mlpRatio * width; // MLP
+    };
+    return (layers - 1) * layer(tokens) + layer(lastQueries);
 }
 } // namespace
 
@@ -35,15 +42,16 @@ double PocketModelConfig::denoiserFlops(int textTokens) const
 {
     const double latentTokens = double(frames) / patch;
     const double tokens = 1 + ((textTokens < 0 ? maxTokens : textTokens) + 1) + latentTokens;
-    return transformerFlops(tokens, width, layers, mlpRatio) +
+    // The denoiser's last block computes only the latent tokens (their outputs are all it reads).
+    return transformerFlops(tokens, width, layers, mlpRatio, latentTokens) +
            2 * 2 * latentTokens * channels * patch * width // input and output projections
            + 2 * (256 * width + width * width);            // timestep MLP
 }
 
 double PocketModelConfig::textEncoderFlops(int textTokens) const
 {
-    return transformerFlops((textTokens < 0 ? maxTokens : textTokens) + 1, width, textLayers,
-                            mlpRatio);
+    const double tokens = (textTokens < 0 ? maxTokens : textTokens) + 1;
+    return transformerFlops(tokens, width, textLayers, mlpRatio, tokens);
 }
 
 PocketModelConfig PocketModelConfig::fromJson(const std::string &text)
@@ -85,17 +93,24 @@ TransformerBlockImpl::TransformerBlockImpl(int width, int heads_, int mlpRatio) 
     fc2 = register_module("fc2", torch::nn::Linear(mlpRatio * width, width));
 }
 
-torch::Tensor TransformerBlockImpl::forward(const torch::Tensor &x, const torch::Tensor &keyPadding)
+torch::Tensor TransformerBlockImpl::forward(const torch::Tensor &x, const torch::Tensor &keyPadding,
+                                            int64_t queryStart)
 {
     const auto B = x.size(0), N = x.size(1), D = x.size(2);
     const auto dh = D / heads;
     auto q_k_v = qkv(norm1(x)).view({B, N, 3, heads, dh}).permute({2, 0, 3, 1, 4});
     auto q = q_k_v[0], k = q_k_v[1], v = q_k_v[2];
-    auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(dh));
+    const auto queries = N - queryStart;
+    if (queryStart > 0)
+        q = q.narrow(2, queryStart, queries);
+    auto scores = BatchedMatmul::apply(q, k.transpose(-2, -1), 1.0 / std::sqrt(double(dh)));
     if (keyPadding.defined())
         scores = scores.masked_fill(keyPadding.view({B, 1, 1, N}), -1e9);
-    auto attended = torch::matmul(torch::softmax(scores, -1), v).transpose(1, 2).reshape({B, N, D});
-    auto h = x + proj(attended);
+    // [B, H, queries, dh] stored as [B, queries, H, dh]: the heads' concatenation, no copy.
+    auto attended = BatchedMatmul::apply(torch::softmax(scores, -1), v, 1.0, {0, 2, 1, 3})
+                        .transpose(1, 2)
+                        .reshape({B, queries, D});
+    auto h = (queryStart > 0 ? x.narrow(1, queryStart, queries) : x) + proj(attended);
     return h + fc2(torch::gelu(fc1(norm2(h))));
 }
 
@@ -143,6 +158,45 @@ DenoiserImpl::DenoiserImpl(const PocketModelConfig &c) : config(c)
 torch::Tensor DenoiserImpl::forward(const torch::Tensor &x, const torch::Tensor &t,
                                     const torch::Tensor &text, const torch::Tensor &textPadding)
 {
+    const auto B = x.size(0), L = textPadding.size(1);
+    // Text columns each row needs: up to its last unmasked one.
+    const auto columns = torch::arange(1, L + 1, textPadding.options().dtype(torch::kLong));
+    const auto need = ((~textPadding).to(torch::kLong) * columns).amax(1).to(torch::kCPU);
+    const auto *n = need.data_ptr<int64_t>();
+    const int64_t longest = *std::max_element(n, n + B);
+    std::vector<int64_t> longRows, shortRows;
+    int64_t shortest = 0;
+    for (int64_t i = 0; i < B; ++i) {
+        if (2 * n[i] <= longest) {
+            shortRows.push_back(i);
+            shortest = std::max(shortest, n[i]);
+        } else {
+            longRows.push_back(i);
+        }
+    }
+    auto rows = [&](const std::vector<int64_t> &r, int64_t width) {
+        const auto index = torch::tensor(r, torch::kLong).to(x.device());
+        return forwardRows(x.index_select(0, index), t.index_select(0, index),
+                           text.index_select(0, index).narrow(1, 0, width),
+                           textPadding.index_select(0, index).narrow(1, 0, width));
+    };
+    if (shortRows.empty() || longRows.empty())
+        return forwardRows(x, t, text.narrow(1, 0, longest), textPadding.narrow(1, 0, longest));
+    const auto joined = torch::cat({rows(longRows, longest), rows(shortRows, shortest)});
+    // Back to the batch's order (the guided batch [cond; uncond] is already in it).
+    std::vector<int64_t> order(longRows);
+    order.insert(order.end(), shortRows.begin(), shortRows.end());
+    if (std::is_sorted(order.begin(), order.end()))
+        return joined;
+    std::vector<int64_t> inverse(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        inverse[std::size_t(order[i])] = int64_t(i);
+    return joined.index_select(0, torch::tensor(inverse, torch::kLong).to(x.device()));
+}
+
+torch::Tensor DenoiserImpl::forwardRows(const torch::Tensor &x, const torch::Tensor &t,
+                                        const torch::Tensor &text, const torch::Tensor &textPadding)
+{
     const auto B = x.size(0);
     const int C = config.channels, P = config.patch, N = config.frames / config.patch;
     // [B, C, T] -> [B, N, C*P]
@@ -158,9 +212,13 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor &x, const torch::Tensor 
     auto padding = torch::cat({torch::zeros({B, 1}, textPadding.options()), textPadding,
                                torch::zeros({B, N}, textPadding.options())},
                               1);
-    for (auto &block : *blocks)
-        h = block->as<TransformerBlock>()->forward(h, padding);
-    auto out = output(norm(h.narrow(1, h.size(1) - N, N))); // [B, N, C*P]
+    // Only the latent tokens' outputs are read: the last block computes just those.
+    const std::size_t last = blocks->size() - 1;
+    for (std::size_t i = 0; i < blocks->size(); ++i)
+        h = blocks[i]->as<TransformerBlock>()->forward(h, padding, i == last ? h.size(1) - N : 0);
+    if (h.size(1) != N) // no blocks
+        h = h.narrow(1, h.size(1) - N, N);
+    auto out = output(norm(h)); // [B, N, C*P]
     return out.view({B, N, C, P}).permute({0, 2, 1, 3}).reshape({B, C, N * P});
 }
 

@@ -21,10 +21,11 @@ struct PocketModelConfig
     int mlpRatio = 4;
 
     std::string toJson() const;
-    // Multiply-adds x 2 of one denoiser forward pass for one sample (text tokens included), and
-    // of one text-encoder pass, with `textTokens` caption tokens (-1: maxTokens, the padded
-    // length; the pocket generator runs only as many as the batch's longest prompt has): for
-    // model FLOP utilisation reports.
+    // Multiply-adds x 2 of one denoiser forward pass for one sample as DenoiserImpl executes it
+    // (text tokens included, the last block on the latent tokens only), and of one text-encoder
+    // pass, with `textTokens` caption tokens besides the learned first one (-1: maxTokens; the
+    // pocket generator runs only as many as the batch's longest prompt has, and 0 for the
+    // unconditional rows of a guided batch): for model FLOP utilisation reports.
     double denoiserFlops(int textTokens = -1) const;
     double textEncoderFlops(int textTokens = -1) const;
     static PocketModelConfig fromJson(const std::string &json); // throws std::runtime_error
@@ -35,7 +36,10 @@ struct PocketModelConfig
 struct TransformerBlockImpl : torch::nn::Module
 {
     TransformerBlockImpl(int width, int heads, int mlpRatio);
-    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &keyPadding);
+    // x [B, N, D] -> [B, N - queryStart, D]: every token is a key, only the tokens from
+    // queryStart on are computed further (a last block whose earlier outputs nobody reads).
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &keyPadding,
+                          int64_t queryStart = 0);
 
     int heads;
     torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
@@ -64,8 +68,14 @@ struct DenoiserImpl : torch::nn::Module
 {
     explicit DenoiserImpl(const PocketModelConfig &config);
     // x_t [B, C, T], t [B] in [0, 1), text [B, L, D], textPadding [B, L] -> v [B, C, T]
+    // Rows whose caption needs at most half the text columns of the batch's longest (the
+    // unconditional half of a guided batch: the learned first token only) run as their own
+    // batch with the padding columns cut: masked keys add nothing, so only the work changes.
     torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &t, const torch::Tensor &text,
                           const torch::Tensor &textPadding);
+    // forward() on rows that share one text width.
+    torch::Tensor forwardRows(const torch::Tensor &x, const torch::Tensor &t,
+                              const torch::Tensor &text, const torch::Tensor &textPadding);
 
     PocketModelConfig config;
     torch::nn::Linear input{nullptr}, output{nullptr}, time1{nullptr}, time2{nullptr};

@@ -1,6 +1,7 @@
 #include "model/Pretrainer.h"
 
 #include "model/ArchiveFile.h"
+#include "model/ComputeThreads.h"
 #include "model/PocketGenerator.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -53,8 +54,8 @@ void Pretrainer::run(const PretrainConfig &c, const Callback &callback,
                      const std::atomic<bool> *stop)
 {
     fs::create_directories(c.outDir);
-    torch::set_num_threads(c.threads > 0 ? c.threads
-                                         : std::max(1u, std::thread::hardware_concurrency()));
+    ComputeThreads::use(c.threads > 0 ? c.threads
+                                      : int(std::max(1u, std::thread::hardware_concurrency())));
     torch::manual_seed(c.seed);
     PocketGenerator model;
     PocketGenerator ema;

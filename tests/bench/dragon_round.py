@@ -4,11 +4,18 @@ pocket model's architecture and shapes (text encoder + transformer denoiser, v-p
 cosine schedule), DDIM with classifier-free guidance (cond and uncond in one batch), pocket
 CLAP's audio tower on log-mel, per-song FAD with scipy's sqrtm (as fadtk computes it), and
 the Diffusion-DPO update on the guided (CFG) prediction with the passes' gradients accumulated
-into one AdamW step (policy forward/backward, frozen reference forward), as `dragon train` does.
+into one AdamW step (policy forward/backward, frozen reference forward), as `dragon train` does;
+with CONFIG_JSON's anchorWeight > 0 also the pretraining anchor (anchorBatch corpus rows per pass,
+the plain conditional denoising loss, weighted into each pass's loss; random latents stand in for
+the corpus clips that our round renders, so Python's anchor data costs it nothing).
 Weights are random (timing only). The synthesiser decode exists only in C++, so the decode
 phase is not compared. Prints one JSON line with median seconds per phase.
-usage: dragon_round.py CONFIG_JSON [REPEAT] [THREADS]
+Threads as ours (core/model/ComputeThreads): with OpenBLAS's own pthread pool, torch's operators
+on one thread and OpenBLAS on THREADS; "plain" instead runs torch.set_num_threads(THREADS) with
+OpenBLAS left at its default (both pools on all cores, the oversubscribed set-up).
+usage: dragon_round.py CONFIG_JSON [REPEAT] [THREADS] [plain]
 """
+import ctypes
 import json
 import math
 import sys
@@ -118,10 +125,24 @@ def fad(mu1, s1, frames):
     return float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean.real))
 
 
+def use_threads(n, plain):
+    if not plain:
+        try:
+            blas = ctypes.CDLL("libopenblas.so.0")
+            if blas.openblas_get_parallel() == 1:
+                blas.openblas_set_num_threads(n)
+                torch.set_num_threads(1)
+                return f"torch 1 + OpenBLAS {n} (own pool)"
+        except OSError:
+            pass
+    torch.set_num_threads(n)
+    return f"torch {n}" + (" (plain)" if plain else "")
+
+
 def main():
     cfg = json.load(open(sys.argv[1]))
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 2)
+    threads = use_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 2, len(sys.argv) > 4 and sys.argv[4] == "plain")
     torch.manual_seed(0)
     c = cfg["model"]
     policy, reference = Pocket(c), Pocket(c)
@@ -141,6 +162,8 @@ def main():
         ids = torch.tensor([cfg["ids"][p] for p in range(cfg["prompts"]) for _ in range(cfg["seeds"])])
     else:
         ids = torch.randint(1, c["vocabulary"], (B, c["maxTokens"]))
+    anchor_weight, anchor_batch = cfg.get("anchorWeight", 0.0), cfg.get("anchorBatch", 8)
+    anchor_ids = torch.tensor(cfg["anchorIds"]) if anchor_weight > 0 else None
     ref_frames = np.random.default_rng(0).standard_normal((16 * 71, 128))
     mu_ref, s_ref = ref_frames.mean(0), np.cov(ref_frames, rowvar=False)
     times = {"sample": [], "encode": [], "reward": [], "update": []}
@@ -200,14 +223,26 @@ def main():
                 ref = guided_mse(reference)
             mod = guided_mse(policy)
             inside = -0.5 * 5000.0 * ((mod[:P] - mod[P:]) - (ref[:P] - ref[P:]))
-            loss = -F.logsigmoid(inside).mean() / passes
+            loss = -F.logsigmoid(inside).mean()
+            if anchor_ids is not None:
+                rows = torch.randint(0, anchor_ids.shape[0], (anchor_batch,))
+                z0 = torch.randn(anchor_batch, c["channels"], c["frames"])
+                ta = torch.randint(0, 1000, (anchor_batch,))
+                na = torch.randn_like(z0)
+                aa = acp[ta].view(-1, 1, 1)
+                tx, tp = policy.text(anchor_ids[rows])
+                va = policy.denoise(aa.sqrt() * z0 + (1 - aa).sqrt() * na, ta / 1000.0, tx, tp)
+                anchor = (va - (aa.sqrt() * na - (1 - aa).sqrt() * z0)).pow(2).flatten(1).mean(1)
+                loss = loss + anchor_weight * anchor.mean()
+            loss = loss / passes
             loss.backward()
         torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
         opt.step()
         times["update"].append(time.perf_counter() - t0)
     med = {k: sorted(v)[len(v) // 2] for k, v in times.items()}
     med["torch"] = torch.__version__
-    med["threads"] = torch.get_num_threads()
+    med["threads"] = threads
+    med["anchor"] = anchor_weight
     print(json.dumps(med))
 
 

@@ -1,14 +1,18 @@
 // The pocket text-to-music model: corpus determinism and variety, latent round trip, the
 // synthesiser's speed and headroom, the tokenizer, sampler determinism and clamps, checkpoints
-// (round trip, NaN weights, other architecture, truncated file) and a tiny training run.
+// (round trip, NaN weights, other architecture, truncated file), a tiny training run, and the
+// fast paths of the forward pass (batched BLAS matmul, last block, short-text rows) against the
+// plain computation.
 #include "WavFixture.h"
 #include "audio/Loudness.h"
 #include "facade/GeneratorService.h"
+#include "model/BatchedMatmul.h"
 #include "model/CorpusGenerator.h"
 #include "model/DdimSampler.h"
 #include "model/HalfPrecisionCheckpoint.h"
 #include "model/LatentCodec.h"
 #include "model/PocketGenerator.h"
+#include "model/PocketModel.h"
 #include "model/Pretrainer.h"
 #include "model/Synthesizer.h"
 #include "model/TextTokenizer.h"
@@ -64,6 +68,9 @@ private Q_SLOTS:
     void badCheckpoints();
     void flippedWeightBytesAreRefused();
     void tinyTrainingReducesLoss();
+    void batchedMatmulMatchesTorch();
+    void lastBlockComputesOnlyTheQueriesAsked();
+    void denoiserSplitsShortTextRows();
 };
 
 void TestPocketModel::corpusIsDeterministicAndVaried()
@@ -483,6 +490,106 @@ void TestPocketModel::tinyTrainingReducesLoss()
                      QString(e.what()).contains("damaged"),
                  e.what());
     }
+}
+
+// Forward values and both gradients of BatchedMatmul against torch::matmul, on the strided
+// views attention hands it (a permuted qkv projection, a transposed key), with a scale and a
+// permuted output layout; and the fallbacks (another dtype, unequal batch sizes).
+void TestPocketModel::batchedMatmulMatchesTorch()
+{
+    torch::manual_seed(3);
+    const auto qkv = torch::randn({3, 7, 3, 2, 5}).permute({2, 0, 3, 1, 4}); // [3, B, H, N, dh]
+    // Leaves that keep the permuted strides: q [B, H, N, dh] with rows 3 * H * dh apart.
+    const auto q = qkv[0].detach().requires_grad_(), k = qkv[1].detach().requires_grad_();
+    const auto qView = q, kT = k.transpose(-2, -1);
+    QVERIFY(!qView.is_contiguous());
+    QVERIFY(BatchedMatmul::direct(qView, kT)); // the BLAS path, not the fallback
+    const auto fast = BatchedMatmul::apply(qView, kT, 0.5, {0, 2, 1, 3});
+    QCOMPARE(fast.sizes().vec(), (std::vector<int64_t>{3, 2, 7, 7}));
+    QCOMPARE(fast.stride(1), int64_t(7)); // heads inside rows: [B, N, H, N] in memory
+    const auto plain = torch::matmul(qView, kT) * 0.5;
+    QVERIFY(torch::allclose(fast, plain, 1e-5, 1e-6));
+    const auto weight = torch::randn({3, 2, 7, 7});
+    (fast * weight).sum().backward();
+    const auto gq = q.grad().clone(), gk = k.grad().clone();
+    q.grad().zero_();
+    k.grad().zero_();
+    (plain * weight).sum().backward();
+    QVERIFY(torch::allclose(gq, q.grad(), 1e-5, 1e-6));
+    QVERIFY(torch::allclose(gk, k.grad(), 1e-5, 1e-6));
+    QVERIFY(gq.abs().sum().item<double>() > 0);
+    // Without gradients the same values; a double operand and mismatched batches fall back.
+    {
+        torch::NoGradGuard noGrad;
+        QVERIFY(torch::equal(BatchedMatmul::apply(qView, kT, 0.5, {0, 2, 1, 3}), fast.detach()));
+    }
+    const auto a64 = torch::randn({2, 3, 4}, torch::kFloat64),
+               b64 = torch::randn({2, 4, 5}, torch::kFloat64);
+    QVERIFY(!BatchedMatmul::direct(a64, b64));
+    QVERIFY(torch::allclose(BatchedMatmul::apply(a64, b64), torch::matmul(a64, b64)));
+    const auto a = torch::randn({2, 3, 4}), b = torch::randn({1, 4, 5});
+    QVERIFY(!BatchedMatmul::direct(a, b));
+    QVERIFY(torch::allclose(BatchedMatmul::apply(a, b), torch::matmul(a, b)));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             BatchedMatmul::product(a, torch::randn({2, 4, 5}), 1.0, {0, 2, 1}));
+}
+
+// A block asked for the tokens from queryStart on gives exactly those rows of the full block,
+// keys from every token (the padding mask still applies).
+void TestPocketModel::lastBlockComputesOnlyTheQueriesAsked()
+{
+    torch::manual_seed(4);
+    TransformerBlock block(32, 2, 4);
+    const auto x = torch::randn({3, 9, 32});
+    auto padding = torch::zeros({3, 9}, torch::kBool);
+    padding.index_put_({1, torch::indexing::Slice(2, 4)}, true);
+    const auto full = block->forward(x, padding);
+    const auto tail = block->forward(x, padding, 5);
+    QCOMPARE(tail.sizes().vec(), (std::vector<int64_t>{3, 4, 32}));
+    QVERIFY(torch::allclose(tail, full.narrow(1, 5, 4), 1e-5, 1e-6));
+    // Keys are all tokens: changing an early, unmasked token changes the tail.
+    auto changed = x.clone();
+    changed.index_put_({0, 0}, torch::randn({32}));
+    QVERIFY(!torch::allclose(block->forward(changed, padding, 5)[0], tail[0], 1e-4, 1e-5));
+}
+
+// Rows with text much shorter than the longest (unconditional rows) run as their own batch with
+// the padding cut, in any order in the batch: the values and gradients are those of the one-batch
+// computation at full width.
+void TestPocketModel::denoiserSplitsShortTextRows()
+{
+    torch::manual_seed(5);
+    PocketModelConfig c = tinyConfig();
+    c.layers = 2;
+    PocketModel model(c);
+    {
+        torch::NoGradGuard noGrad; // the output layer starts at zero: give it weights
+        model->denoiser->output->weight.normal_(0, 0.1);
+    }
+    const int64_t B = 4, L = 9;
+    const auto x = torch::randn({B, c.channels, c.frames});
+    const auto t = torch::rand({B});
+    const auto text = torch::randn({B, L, c.width});
+    auto padding = torch::zeros({B, L}, torch::kBool);
+    padding.index_put_({0, torch::indexing::Slice(1, L)}, true); // row 0: first token only
+    padding.index_put_({2, torch::indexing::Slice(1, L)}, true); // row 2: first token only
+    padding.index_put_({3, torch::indexing::Slice(6, L)}, true); // row 3: 6 columns
+    const auto split = model->denoiser->forward(x, t, text, padding);
+    const auto whole = model->denoiser->forwardRows(x, t, text, padding);
+    QCOMPARE(split.sizes().vec(), x.sizes().vec());
+    QVERIFY(torch::allclose(split, whole, 1e-4, 1e-5));
+    QVERIFY(whole.abs().sum().item<double>() > 0);
+    // Gradients through the split (index_select / cat) reach the same parameters equally.
+    const auto weight = torch::randn_like(x);
+    model->zero_grad();
+    (split * weight).sum().backward();
+    const auto viaSplit = model->denoiser->input->weight.grad().clone();
+    model->zero_grad();
+    (whole * weight).sum().backward();
+    // Sums over many rows: compared as a whole (float rounding, relative 1e-5 of the norm).
+    const auto viaWhole = model->denoiser->input->weight.grad();
+    QVERIFY((viaSplit - viaWhole).norm().item<double>() < 1e-5 * viaWhole.norm().item<double>());
+    QVERIFY(viaWhole.norm().item<double>() > 0);
 }
 
 QTEST_GUILESS_MAIN(TestPocketModel)
