@@ -67,7 +67,8 @@ int benchRewards(const Args &input)
     }
     if (out.empty() || !args.empty() || budget.rounds < 1 || budget.evalPrompts < 1 ||
         budget.evalSeeds < 1 || budget.trainPrompts < 1 || budget.clipsPerSet < 2 ||
-        (!budget.half.empty() && budget.half != "tuned" && budget.half != "held-out"))
+        (!budget.half.empty() && budget.half != "tuned" && budget.half != "held-out" &&
+         budget.half != "extra"))
         return usageError("bench-rewards");
     // The overrides are checked by the engine's own rules, before any clip is cut.
     DragonConfig probe;
@@ -89,14 +90,18 @@ int benchRewards(const Args &input)
                   << missing << "\n";
         return 2;
     }
-    const auto &rewards = RewardSuite::rewards();
+    const auto &rewards = RewardSuite::candidates(budget.half);
     if (std::none_of(rewards.begin(), rewards.end(),
                      [&](const SuiteReward &r) { return budget.selects(r); })) {
         std::cerr << "dragon bench rewards: no reward "
                   << (budget.half.empty() ? "" : "of the " + budget.half + " half ")
                   << "has a name containing '" << budget.only << "'; the names:\n";
         for (const SuiteReward &r : rewards)
-            std::cerr << "  " << r.name << (r.tuned ? "  (tuned)" : "  (held-out)") << "\n";
+            std::cerr << "  " << r.name
+                      << (r.extra   ? "  (extra)"
+                          : r.tuned ? "  (tuned)"
+                                    : "  (held-out)")
+                      << "\n";
         return 2;
     }
     std::signal(SIGINT, onSignal);

@@ -43,7 +43,7 @@ const std::map<std::string, const char *> &table()
          "usage: dragon bench rewards --out DIR [--rounds 24] [--eval-prompts 32] [--eval-seeds "
          "2]\n"
          "                            [--train-prompts 64] [--clips 24] [--seed 1] [--threads T]\n"
-         "                            [--only TEXT] [--half tuned|held-out]\n"
+         "                            [--only TEXT] [--half tuned|held-out|extra]\n"
          "                            [--loss dpo|kto] [--beta B] [--lr LR] [--anchor-weight W]\n"
          "                            [--prompts-per-round N] [--seeds-per-prompt N]\n"
          "The reward suite: 20 rewards (loudness, CLAP, exemplar similarity, per-song FAD over\n"
@@ -53,7 +53,9 @@ const std::map<std::string, const char *> &table()
          "cell. Needs Debian's drascula-music and asc-music (tests/bench/reward_suite.sh installs\n"
          "them). Resumable: finished rewards are skipped. Writes DIR/table.md and DIR/table.csv.\n"
          "--only: just the rewards whose name contains TEXT (a full name: that one alone).\n"
-         "--half: just that half (the tuned half is the one settings may be chosen on).\n"
+         "--half: just that half (the tuned half is the one settings may be chosen on);\n"
+         "extra: instead of the 20, 4 exemplar-similarity rewards outside them, for choosing\n"
+         "that kind's settings (the tuned half has none).\n"
          "--loss ... --seeds-per-prompt override the per-kind suggestion for every reward run\n"
          "(a settings sweep; one folder per choice).\n"},
         {"compare",

@@ -94,6 +94,36 @@ const std::vector<SuiteReward> &RewardSuite::rewards()
     return all;
 }
 
+const std::vector<SuiteReward> &RewardSuite::extras()
+{
+    static const std::vector<SuiteReward> all = [] {
+        std::vector<SuiteReward> r;
+        const auto extra = [&r](const std::string &encoder, const std::string &set, int topK,
+                                bool away) {
+            SuiteReward e = entry(encoder, "exemplar-similarity", set, true);
+            e.extra = true;
+            e.reward.terms[0].topK = topK;
+            e.reward.terms[0].away = away;
+            if (topK > 0)
+                e.name += "/top-" + std::to_string(topK);
+            if (away)
+                e.name += "/away";
+            r.push_back(e);
+        };
+        extra("mel-stats", "drascula", 0, false);
+        extra("music-features", "drascula", 5, false);
+        extra("pocket-clap", "asc", 5, false);
+        extra("pocket-clap", "asc", 0, true);
+        return r;
+    }();
+    return all;
+}
+
+const std::vector<SuiteReward> &RewardSuite::candidates(const std::string &half)
+{
+    return half == "extra" ? extras() : rewards();
+}
+
 std::vector<ExemplarSet>
 RewardSuite::projectSets(const std::vector<std::pair<std::string, std::vector<std::string>>> &clips)
 {

@@ -27,6 +27,9 @@ struct SuiteReward
     std::string name;   // "per-song-fad/pocket-clap/drascula"
     std::string kind;   // RewardTypeInfo::kind of its term
     bool tuned = false; // in the half the per-kind settings were chosen on (else held out)
+    // Not one of the 20: a reward of a kind the tuned half lacks (exemplar similarity), run only
+    // to choose that kind's settings (`--half extra`); never in the 20's averages.
+    bool extra = false;
     RewardDefinition reward;
     std::string fadCell; // "pocket-clap x drascula" for per-song and dataset FAD, else ""
 };
@@ -37,6 +40,12 @@ class RewardSuite
 public:
     static const std::vector<SuiteSet> &sets();
     static const std::vector<SuiteReward> &rewards();
+    // The tuning extras (SuiteReward::extra): exemplar-similarity rewards other than the held-out
+    // half's (other sets, encoders and modes), for choosing that kind's settings without
+    // looking at the held-out rows.
+    static const std::vector<SuiteReward> &extras();
+    // What a call with `--half HALF` runs over: the extras for "extra", else the 20.
+    static const std::vector<SuiteReward> &candidates(const std::string &half);
     // Sets as a project holds them, with the given clips for the audio sets (set id -> files).
     static std::vector<ExemplarSet>
     projectSets(const std::vector<std::pair<std::string, std::vector<std::string>>> &clips);

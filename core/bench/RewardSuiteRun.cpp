@@ -175,7 +175,7 @@ std::vector<SuiteOutcome> RewardSuiteRun::run(const std::atomic<bool> *stop)
 {
     const std::string projectPath = prepare();
     std::vector<SuiteOutcome> outcomes;
-    const auto &rewards = RewardSuite::rewards();
+    const auto &rewards = RewardSuite::candidates(m_budget.half);
     for (std::size_t i = 0; i < rewards.size(); ++i) {
         if (!m_budget.selects(rewards[i]))
             continue;

@@ -27,7 +27,9 @@ struct SuiteBudget
     // Run only rewards whose name contains this ("" all); a reward's full name selects just
     // that reward ("fad/mel-stats/asc" not also "per-song-fad/mel-stats/asc").
     std::string only;
-    std::string half; // "tuned" or "held-out": only that half ("" both)
+    // "tuned" or "held-out": only that half of the 20 ("" both); "extra": the tuning extras
+    // (RewardSuite::extras) instead of the 20.
+    std::string half;
     // Set fields override the settings suggested for each reward's kind, for every reward run
     // (a settings sweep on the tuned half); unset ones keep the suggestion. Part of the budget:
     // a folder holds one choice.
@@ -39,9 +41,11 @@ struct SuiteBudget
             return false;
         if (half == "held-out" && reward.tuned)
             return false;
+        if ((half == "extra") != reward.extra)
+            return false;
         if (only.empty() || reward.name == only)
             return true;
-        for (const SuiteReward &r : RewardSuite::rewards())
+        for (const SuiteReward &r : RewardSuite::candidates(half))
             if (r.name == only)
                 return false; // a full name: that reward alone
         return reward.name.find(only) != std::string::npos;

@@ -34,11 +34,23 @@ std::string SuiteTable::hackingReason(const EvalStats &e)
     return reason;
 }
 
+std::string SuiteTable::halfOf(const SuiteReward &reward)
+{
+    return reward.extra ? "extra" : reward.tuned ? "tuned" : "held-out";
+}
+
 SuiteTable::Averages SuiteTable::averages(const std::vector<SuiteOutcome> &outcomes)
 {
     Averages a;
     for (const SuiteOutcome &o : outcomes) {
         const double rate = o.eval.winRate.rate;
+        a.significant += o.eval.winRate.lower > 0.5;
+        a.hacked += !hackingReason(o.eval).empty();
+        if (o.reward.extra) {
+            ++a.extraCount;
+            a.extra += rate;
+            continue;
+        }
         ++a.count;
         a.all += rate;
         if (o.reward.tuned) {
@@ -48,12 +60,11 @@ SuiteTable::Averages SuiteTable::averages(const std::vector<SuiteOutcome> &outco
             ++a.heldOutCount;
             a.heldOut += rate;
         }
-        a.significant += o.eval.winRate.lower > 0.5;
-        a.hacked += !hackingReason(o.eval).empty();
     }
     a.all = a.count ? a.all / a.count : 0;
     a.tuned = a.tunedCount ? a.tuned / a.tunedCount : 0;
     a.heldOut = a.heldOutCount ? a.heldOut / a.heldOutCount : 0;
+    a.extra = a.extraCount ? a.extra / a.extraCount : 0;
     return a;
 }
 
@@ -73,9 +84,8 @@ std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
     for (const SuiteOutcome &o : outcomes) {
         const EvalStats &e = o.eval;
         const std::string hacked = hackingReason(e);
-        md << "| " << o.reward.name << " | " << (o.reward.tuned ? "tuned" : "held out") << " | "
-           << o.settings << " | " << winText(e.winRate) << " | "
-           << format("%.3g", e.winRate.signTestP) << " | "
+        md << "| " << o.reward.name << " | " << halfOf(o.reward) << " | " << o.settings << " | "
+           << winText(e.winRate) << " | " << format("%.3g", e.winRate.signTestP) << " | "
            << format("%.4g -> %.4g", e.rewardBase, e.rewardPolicy) << " | "
            << format("%+.3g [%+.3g, %+.3g]", e.deltaMean, e.deltaLower, e.deltaUpper) << " | "
            << format("%.2f -> %.2f", e.vendiBase, e.vendiPolicy) << " | "
@@ -89,7 +99,11 @@ std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
     md << "\nAverage win rate: " << percentOf(a.all, a.count) << " over " << a.count
        << " rewards (tuned half " << percentOf(a.tuned, a.tunedCount) << " over " << a.tunedCount
        << ", held-out half " << percentOf(a.heldOut, a.heldOutCount) << " over " << a.heldOutCount
-       << "; the paper: 81.45 %). Lower bound above 0.5: " << a.significant << " of " << a.count
+       << "; the paper: 81.45 %)";
+    if (a.extraCount)
+        md << "; tuning extras (not of the 20) " << percentOf(a.extra, a.extraCount) << " over "
+           << a.extraCount;
+    md << ". Lower bound above 0.5: " << a.significant << " of " << a.count + a.extraCount
        << "; guardrail falls (reward hacking): " << a.hacked << ".\n";
 
     const bool anyFad = std::any_of(outcomes.begin(), outcomes.end(), [](const SuiteOutcome &o) {
@@ -121,13 +135,12 @@ std::string SuiteTable::csv(const std::vector<SuiteOutcome> &outcomes)
     for (const SuiteOutcome &o : outcomes) {
         const EvalStats &e = o.eval;
         out.precision(6);
-        out << o.reward.name << "," << o.reward.kind << ","
-            << (o.reward.tuned ? "tuned" : "held-out") << ",\"" << o.settings << "\","
-            << e.winRate.rate << "," << e.winRate.lower << "," << e.winRate.upper << ","
-            << e.winRate.signTestP << "," << e.rewardBase << "," << e.rewardPolicy << ","
-            << e.deltaMean << "," << e.deltaLower << "," << e.deltaUpper << "," << e.vendiBase
-            << "," << e.vendiPolicy << "," << e.clapBase << "," << e.clapPolicy << ",\""
-            << hackingReason(e) << "\"," << o.crossReward << ",";
+        out << o.reward.name << "," << o.reward.kind << "," << halfOf(o.reward) << ",\""
+            << o.settings << "\"," << e.winRate.rate << "," << e.winRate.lower << ","
+            << e.winRate.upper << "," << e.winRate.signTestP << "," << e.rewardBase << ","
+            << e.rewardPolicy << "," << e.deltaMean << "," << e.deltaLower << "," << e.deltaUpper
+            << "," << e.vendiBase << "," << e.vendiPolicy << "," << e.clapBase << ","
+            << e.clapPolicy << ",\"" << hackingReason(e) << "\"," << o.crossReward << ",";
         if (o.crossed)
             out << o.cross.winRate.rate << "," << o.cross.winRate.lower << ","
                 << o.cross.winRate.upper;

@@ -21,11 +21,14 @@ public:
     static std::string hackingReason(const EvalStats &eval);
     struct Averages
     {
-        int count = 0, tunedCount = 0, heldOutCount = 0;
-        double all = 0, tuned = 0, heldOut = 0; // mean win rates
-        int significant = 0;                    // lower bound above 0.5
+        int count = 0, tunedCount = 0, heldOutCount = 0; // rewards of the 20
+        double all = 0, tuned = 0, heldOut = 0;          // their mean win rates
+        int extraCount = 0; // tuning extras (SuiteReward::extra), not in the figures above
+        double extra = 0;
+        int significant = 0; // lower bound above 0.5
         int hacked = 0;
     };
+    static std::string halfOf(const SuiteReward &reward); // "tuned", "held-out", "extra"
     static Averages averages(const std::vector<SuiteOutcome> &outcomes);
     static std::string markdown(const std::vector<SuiteOutcome> &outcomes,
                                 const SuiteBudget &budget, double wallSeconds);

@@ -52,6 +52,29 @@ private Q_SLOTS:
             QVERIFY2(types.count(info.key), info.key.c_str());
     }
 
+    // The tuning extras: exemplar similarity only (the kind the tuned half lacks), none of them
+    // one of the 20 (else choosing on it would be choosing on a held-out reward).
+    void tuningExtrasAreExemplarSimilarityOutsideTheTwenty()
+    {
+        std::set<std::string> twenty;
+        for (const auto &r : RewardSuite::rewards()) {
+            twenty.insert(r.name);
+            QVERIFY(!r.extra);
+        }
+        const auto &extras = RewardSuite::extras();
+        QCOMPARE(int(extras.size()), 4);
+        std::set<std::string> names;
+        for (const auto &r : extras) {
+            QVERIFY(r.extra && r.tuned);
+            QCOMPARE(r.reward.terms.at(0).type, std::string("exemplar-similarity"));
+            QVERIFY2(!twenty.count(r.name), r.name.c_str());
+            QVERIFY2(names.insert(r.name).second, r.name.c_str());
+        }
+        QVERIFY(names.count("exemplar-similarity/pocket-clap/asc/away"));
+        QCOMPARE(&RewardSuite::candidates("extra"), &extras);
+        QCOMPARE(&RewardSuite::candidates("held-out"), &RewardSuite::rewards());
+    }
+
     void fadGridsCoverTwoEncodersByTwoRealMusicSets()
     {
         std::map<std::string, std::set<std::string>> cellsOf; // type -> cells
@@ -195,8 +218,11 @@ private Q_SLOTS:
         outcomes.back().eval.clapPolicy = 0.1; // adherence halved: hacking
         QVERIFY(outcomes[0].reward.tuned && outcomes[1].reward.tuned);
         QVERIFY(!outcomes[2].reward.tuned);
+        outcomes.push_back(outcome(RewardSuite::extras().at(0), 0.2, 0.1));
 
         const SuiteTable::Averages a = SuiteTable::averages(outcomes);
+        QCOMPARE(a.extraCount, 1); // the extra is in none of the 20's figures
+        QVERIFY(std::abs(a.extra - 0.2) < 1e-12);
         QCOMPARE(a.count, 3);
         QCOMPARE(a.tunedCount, 2);
         QCOMPARE(a.heldOutCount, 1);
@@ -220,10 +246,15 @@ private Q_SLOTS:
                          "0.625 [0.45, 0.78] |") != std::string::npos,
                  md.c_str());
         QVERIFY(md.find("reward hacking: Vendi") != std::string::npos);
-        QVERIFY(md.find("Average win rate: 70.0 % over 3 rewards (tuned half 80.0 % over 2, "
-                        "held-out half 50.0 % over 1") != std::string::npos);
+        QVERIFY2(md.find("Average win rate: 70.0 % over 3 rewards (tuned half 80.0 % over 2, "
+                         "held-out half 50.0 % over 1; the paper: 81.45 %); tuning extras (not of "
+                         "the 20) 20.0 % over 1. Lower bound above 0.5: 1 of 4;") !=
+                     std::string::npos,
+                 md.c_str());
+        QVERIFY(md.find("| exemplar-similarity/mel-stats/drascula | extra |") != std::string::npos);
+        QVERIFY(md.find("| vendi/pocket-clap | held-out |") != std::string::npos);
         const std::string csv = SuiteTable::csv(outcomes);
-        QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 4L);
+        QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 5L);
         QVERIFY(csv.find("per-song-fad/pocket-clap/drascula,instance-to-distribution,tuned,") !=
                 std::string::npos);
         QCOMPARE(RewardSuiteRun::folderName("loudness/-14 LUFS"), std::string("loudness_-14_LUFS"));
@@ -251,6 +282,21 @@ private Q_SLOTS:
         QCOMPARE(count(), 4);
         b.only = "fad/mel-stats/asc"; // a full name: that reward, not per-song-fad/mel-stats/asc
         QCOMPARE(count(), 1);
+        // "extra" selects the tuning extras and none of the 20; the others none of the extras.
+        const auto countExtras = [&b] {
+            const auto &all = RewardSuite::extras();
+            return int(std::count_if(all.begin(), all.end(),
+                                     [&b](const SuiteReward &r) { return b.selects(r); }));
+        };
+        b.only = "";
+        QCOMPARE(countExtras(), 0);
+        b.half = "tuned";
+        QCOMPARE(countExtras(), 0);
+        b.half = "extra";
+        QCOMPARE(countExtras(), 4);
+        QCOMPARE(count(), 0);
+        b.only = "exemplar-similarity/pocket-clap/asc/top-5"; // full names work among the extras
+        QCOMPARE(countExtras(), 1);
     }
 
     // The suite's run logic on the shipped engine, at a tiny budget and on synthetic tracks (CI
