@@ -93,8 +93,10 @@ int benchRewards(const Args &input)
     const auto &rewards = RewardSuite::candidates(budget.half);
     if (std::none_of(rewards.begin(), rewards.end(),
                      [&](const SuiteReward &r) { return budget.selects(r); })) {
-        std::cerr << "dragon bench rewards: no reward "
-                  << (budget.half.empty() ? "" : "of the " + budget.half + " half ")
+        std::cerr << "dragon bench rewards: no "
+                  << (budget.half == "extra" ? "tuning extra "
+                      : budget.half.empty()  ? "reward "
+                                             : "reward of the " + budget.half + " half ")
                   << "has a name containing '" << budget.only << "'; the names:\n";
         for (const SuiteReward &r : rewards)
             std::cerr << "  " << r.name

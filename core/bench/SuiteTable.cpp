@@ -96,13 +96,17 @@ std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
     const auto percentOf = [](double rate, int count) {
         return count ? format("%.1f %%", 100 * rate) : std::string("n/a");
     };
-    md << "\nAverage win rate: " << percentOf(a.all, a.count) << " over " << a.count
-       << " rewards (tuned half " << percentOf(a.tuned, a.tunedCount) << " over " << a.tunedCount
-       << ", held-out half " << percentOf(a.heldOut, a.heldOutCount) << " over " << a.heldOutCount
-       << "; the paper: 81.45 %)";
+    md << "\n";
+    if (!a.count && !a.extraCount)
+        md << "No reward has finished yet";
+    if (a.count)
+        md << "Average win rate: " << percentOf(a.all, a.count) << " over " << a.count
+           << " rewards (tuned half " << percentOf(a.tuned, a.tunedCount) << " over "
+           << a.tunedCount << ", held-out half " << percentOf(a.heldOut, a.heldOutCount) << " over "
+           << a.heldOutCount << "; the paper: 81.45 %)" << (a.extraCount ? "; " : "");
     if (a.extraCount)
-        md << "; tuning extras (not of the 20) " << percentOf(a.extra, a.extraCount) << " over "
-           << a.extraCount;
+        md << (a.count ? "tuning" : "Tuning") << " extras (not of the 20) "
+           << percentOf(a.extra, a.extraCount) << " over " << a.extraCount;
     md << ". Lower bound above 0.5: " << a.significant << " of " << a.count + a.extraCount
        << "; guardrail falls (reward hacking): " << a.hacked << ".\n";
 

@@ -366,6 +366,16 @@ private Q_SLOTS:
         QCOMPARE(set.seedsPerPrompt, 2);
         QCOMPARE(set.beta, 50.0); // explicit: kept
         QCOMPARE(set.learningRate, 2e-5);
+        // Exemplar similarity has its own rate (chosen on the suite's tuning extras); per-song
+        // FAD keeps the other exemplar rewards' one.
+        const DragonConfig similar = DragonConfig::fromJson(
+            R"({"reward": {"terms": [{"type": "exemplar-similarity", "exemplarSet": "s"}]}})");
+        QCOMPARE(similar.learningRate, 2e-5);
+        QCOMPARE(similar.beta, 5000.0);
+        QVERIFY(similar.loss == PreferenceLoss::Dpo);
+        const DragonConfig perSong = DragonConfig::fromJson(
+            R"({"reward": {"terms": [{"type": "per-song-fad", "exemplarSet": "s"}]}})");
+        QCOMPARE(perSong.learningRate, 5e-5);
         // No reward: the engine's defaults.
         const DragonConfig none = DragonConfig::fromJson("{}");
         const DragonConfig defaults;

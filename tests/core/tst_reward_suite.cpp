@@ -253,6 +253,12 @@ private Q_SLOTS:
                  md.c_str());
         QVERIFY(md.find("| exemplar-similarity/mel-stats/drascula | extra |") != std::string::npos);
         QVERIFY(md.find("| vendi/pocket-clap | held-out |") != std::string::npos);
+        // A sweep over the extras alone: their line, no average of the 20.
+        const std::string extrasOnly = SuiteTable::markdown({outcomes.back()}, budget, 60);
+        QVERIFY2(extrasOnly.find("\nTuning extras (not of the 20) 20.0 % over 1. Lower bound "
+                                 "above 0.5: 0 of 1;") != std::string::npos,
+                 extrasOnly.c_str());
+        QVERIFY(extrasOnly.find("Average win rate") == std::string::npos);
         const std::string csv = SuiteTable::csv(outcomes);
         QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 5L);
         QVERIFY(csv.find("per-song-fad/pocket-clap/drascula,instance-to-distribution,tuned,") !=
