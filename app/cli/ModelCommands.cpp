@@ -7,11 +7,13 @@
 #include "model/ComputeThreads.h"
 #include "model/CorpusGenerator.h"
 #include "model/DdimSampler.h"
+#include "model/ParallelShards.h"
 #include "model/PocketEvaluator.h"
 #include "model/PocketGenerator.h"
 #include "model/Pretrainer.h"
 #include "model/Synthesizer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -166,24 +168,35 @@ int benchGenerate(const Args &input)
     // FLOPs the sampler executes: the prompts' text at the longest prompt's token count
     // (tokenize() drops the all-padding columns), the unconditional half of each guided step at
     // the learned first token alone (the denoiser runs those rows as their own batch), and the
-    // last block on the latent tokens only (PocketModelConfig::denoiserFlops).
-    const int textTokens = int(g->tokenize(prompts).size(1));
+    // last block on the latent tokens only (PocketModelConfig::denoiserFlops). On the CPU the
+    // sampler runs the batch as shards side by side (ParallelShards), each padded to its own
+    // longest prompt: counted per shard.
     const auto &model = g->config();
-    const double flops =
-        double(settings.steps) * batch *
-            (model.denoiserFlops(textTokens) + (guided ? model.denoiserFlops(0) : 0.0)) +
-        batch * (guided ? 2 : 1) * model.textEncoderFlops(textTokens);
+    const int shards = g->device().is_cpu() ? ParallelShards::count(batch) : 1;
+    double flops = 0;
+    int textTokens = 0;
+    for (const auto &[begin, end] : ParallelShards::ranges(batch, shards)) {
+        const int rows = end - begin;
+        const int tokens = int(
+            g->tokenize(std::vector<std::string>(prompts.begin() + begin, prompts.begin() + end))
+                .size(1));
+        textTokens = std::max(textTokens, tokens);
+        flops += double(settings.steps) * rows *
+                     (model.denoiserFlops(tokens) + (guided ? model.denoiserFlops(0) : 0.0)) +
+                 rows * (guided ? 2 : 1) * model.textEncoderFlops(tokens);
+    }
     const double wall = sampling + decoding;
     const double audio = batch * clips.front().durationSeconds();
     std::cout << std::fixed << std::setprecision(3) << "threads " << ComputeThreads::describe()
-              << "\nparameters " << g->parameterCount() << "\nbatch " << batch << " clips of "
-              << clips.front().durationSeconds() << " s, " << settings.steps << " steps, guidance "
-              << settings.guidance << "\nwall_seconds " << wall << " (sampling " << sampling
-              << ", decode " << decoding << ")\nreal_time_factor " << audio / wall
-              << "x\ntext_tokens " << textTokens << " of " << model.maxTokens << "\nmodel_gflop "
-              << flops / 1e9 << "\nmatmul_peak_gflops " << peak / 1e9
-              << "\nachieved_gflops_sampling " << flops / sampling / 1e9 << "\nmfu_sampling "
-              << flops / (sampling * peak) << "\nmfu_wall " << flops / (wall * peak) << "\n";
+              << "\nsampling_shards " << shards << "\nparameters " << g->parameterCount()
+              << "\nbatch " << batch << " clips of " << clips.front().durationSeconds() << " s, "
+              << settings.steps << " steps, guidance " << settings.guidance << "\nwall_seconds "
+              << wall << " (sampling " << sampling << ", decode " << decoding
+              << ")\nreal_time_factor " << audio / wall << "x\ntext_tokens " << textTokens << " of "
+              << model.maxTokens << "\nmodel_gflop " << flops / 1e9 << "\nmatmul_peak_gflops "
+              << peak / 1e9 << "\nachieved_gflops_sampling " << flops / sampling / 1e9
+              << "\nmfu_sampling " << flops / (sampling * peak) << "\nmfu_wall "
+              << flops / (wall * peak) << "\n";
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "dragon/DistributedGroup.h"
 #include "dragon/DragonLoss.h"
 #include "dragon/SeedMix.h"
+#include "model/ParallelShards.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <cmath>
@@ -191,10 +192,7 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
             const auto steps = torch::cat(stepParts).to(device);
             const auto noise = torch::cat(noiseParts).to(device);
             const auto rows = count == 1 ? x0 : repeatRows(x0, count);
-            {
-                torch::NoGradGuard noGrad;
-                r.refMse = mse(m_reference, rows, steps, noise, repeated(refCondition, count));
-            }
+            r.refMse = referenceMse(rows, steps, noise, repeated(refCondition, count));
             const TextCondition condition =
                 frozenCondition.tokens.defined() ? frozenCondition : policyCondition();
             r.modelMse = mse(m_policy, rows, steps, noise, repeated(condition, count));
@@ -263,6 +261,8 @@ void PreferenceUpdate::apply(const Demonstrations &demos, const torch::Tensor &l
         if (!accumulate)
             m_optimizer->zero_grad();
         const PassRows rows = forward(group);
+        if (stop && stop->load())
+            break; // the backward (about twice the forward) would be thrown away with the round
         std::vector<int> kept;
         std::vector<double> meanGaps;
         std::vector<torch::Tensor> objectives;
@@ -385,6 +385,39 @@ TextCondition PreferenceUpdate::repeated(const TextCondition &c, int64_t count) 
     };
     return TextCondition::cat(repeat(half(c.tokens, 0), half(c.padding, 0)),
                               repeat(half(c.tokens, n), half(c.padding, n)));
+}
+
+TextCondition PreferenceUpdate::conditionRows(const TextCondition &c, int64_t begin,
+                                              int64_t end) const
+{
+    auto rows = [&](const torch::Tensor &t, int64_t start) {
+        return t.defined() ? t.narrow(0, start + begin, end - begin) : t;
+    };
+    if (!guidedLoss())
+        return {rows(c.tokens, 0), rows(c.padding, 0)};
+    const int64_t n = c.tokens.size(0) / 2; // [cond; uncond]
+    return TextCondition::cat({rows(c.tokens, 0), rows(c.padding, 0)},
+                              {rows(c.tokens, n), rows(c.padding, n)});
+}
+
+torch::Tensor PreferenceUpdate::referenceMse(const torch::Tensor &x0, const torch::Tensor &steps,
+                                             const torch::Tensor &noise,
+                                             const TextCondition &condition) const
+{
+    torch::NoGradGuard noGrad;
+    const int rows = int(x0.size(0));
+    const int shards = m_reference.device().is_cpu() ? ParallelShards::count(rows) : 1;
+    if (shards <= 1)
+        return mse(m_reference, x0, steps, noise, condition);
+    const auto ranges = ParallelShards::ranges(rows, shards);
+    std::vector<torch::Tensor> parts(ranges.size());
+    ParallelShards::run(ranges, [&](int shard, ParallelShards::Range r) {
+        const int64_t length = r.second - r.first;
+        parts[std::size_t(shard)] =
+            mse(m_reference, x0.narrow(0, r.first, length), steps.narrow(0, r.first, length),
+                noise.narrow(0, r.first, length), conditionRows(condition, r.first, r.second));
+    });
+    return torch::cat(parts);
 }
 
 // The pretraining objective on this rank's rows of a fresh corpus batch (rows split over ranks

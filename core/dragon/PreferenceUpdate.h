@@ -59,6 +59,12 @@ private:
     // A condition for `count` passes' rows at once (mse() on rows repeated pass after pass).
     TextCondition repeated(const TextCondition &c, int64_t count) const;
     AnchorRows anchorRows(std::uint64_t roundSeed, int pass);
+    // The frozen reference's per-sample MSE (mse() without gradients). On the CPU its rows run
+    // as parallel shards (model/ParallelShards): a row's value does not depend on the others.
+    torch::Tensor referenceMse(const torch::Tensor &x0, const torch::Tensor &steps,
+                               const torch::Tensor &noise, const TextCondition &condition) const;
+    // Rows [begin, end) of a condition for mse()'s rows ([cond; uncond] when the loss is guided).
+    TextCondition conditionRows(const TextCondition &c, int64_t begin, int64_t end) const;
     // The anchor's part of the objective: its rows' MSE summed, over the batch size (undefined
     // without rows).
     torch::Tensor anchorPart(const torch::Tensor &anchorMse) const;

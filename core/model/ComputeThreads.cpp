@@ -1,6 +1,7 @@
 #include "model/ComputeThreads.h"
 
 #include <algorithm>
+#include <atomic>
 #include <dlfcn.h>
 #include <thread>
 #include <torch/torch.h>
@@ -32,6 +33,8 @@ bool openBlasOwnPool()
     return parallel && openBlasSetThreads() && parallel() == 1;
 }
 
+std::atomic<int> g_cores{1};
+
 } // namespace
 
 int ComputeThreads::defaultCount()
@@ -44,6 +47,7 @@ int ComputeThreads::use(int cores)
 {
     if (cores <= 0)
         cores = defaultCount();
+    g_cores = cores;
     if (openBlasOwnPool()) {
         openBlasSetThreads()(cores);
         torch::set_num_threads(1);
@@ -61,6 +65,28 @@ std::string ComputeThreads::describe()
     const auto get = reinterpret_cast<GetInt>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
     return torchThreads + " + OpenBLAS " + (get ? std::to_string(get()) : std::string("?")) +
            " (own pool)";
+}
+
+int ComputeThreads::cores()
+{
+    return g_cores;
+}
+
+bool ComputeThreads::blasHasOwnPool()
+{
+    return openBlasOwnPool();
+}
+
+ComputeThreads::SingleThreadedBlas::SingleThreadedBlas()
+{
+    if (openBlasOwnPool())
+        openBlasSetThreads()(1);
+}
+
+ComputeThreads::SingleThreadedBlas::~SingleThreadedBlas()
+{
+    if (openBlasOwnPool())
+        openBlasSetThreads()(g_cores);
 }
 
 } // namespace dragon

@@ -23,6 +23,21 @@ public:
     static int use(int cores);
     // What use() sets, for benchmark output: "torch 1 + OpenBLAS 2 (own pool)".
     static std::string describe();
+    // The cores the last use() set (1 before any call).
+    static int cores();
+    // Whether OpenBLAS runs its own pthread pool (the set-up use() gives it the cores in).
+    static bool blasHasOwnPool();
+
+    // While it lives, OpenBLAS computes each product on its caller's thread (ParallelShards:
+    // one shard per core); it restores the pool to cores() after.
+    class SingleThreadedBlas
+    {
+    public:
+        SingleThreadedBlas();
+        ~SingleThreadedBlas();
+        SingleThreadedBlas(const SingleThreadedBlas &) = delete;
+        SingleThreadedBlas &operator=(const SingleThreadedBlas &) = delete;
+    };
 };
 
 } // namespace dragon

@@ -26,11 +26,20 @@ public:
     static SamplerSettings clamped(const SamplerSettings &s, int trainSteps);
 
     // Returns latents [B, C, T]; an empty tensor if `cancel` became true (checked every step).
+    // On the CPU the rows run as parallel shards when the job has several cores
+    // (ParallelShards); a clip is the same, to float rounding, whatever the batch.
     static torch::Tensor sample(Generator &generator, const std::vector<std::string> &prompts,
                                 const std::vector<std::uint64_t> &seeds,
                                 const SamplerSettings &settings, const Progress &progress = {},
                                 const std::atomic<bool> *cancel = nullptr);
     static torch::Tensor initialNoise(const std::vector<int64_t> &shape, std::uint64_t seed);
+
+private:
+    // The DDIM loop over one batch on the calling thread.
+    static torch::Tensor sampleRows(Generator &generator, const std::vector<std::string> &prompts,
+                                    const std::vector<std::uint64_t> &seeds,
+                                    const SamplerSettings &settings, const Progress &progress,
+                                    const std::atomic<bool> *cancel);
 };
 
 } // namespace dragon

@@ -2,6 +2,7 @@
 
 #include "model/CorpusGenerator.h"
 #include "model/HalfPrecisionCheckpoint.h"
+#include "model/ParallelShards.h"
 
 #include <filesystem>
 #include <random>
@@ -83,9 +84,17 @@ torch::Tensor PocketGenerator::denoise(const torch::Tensor &xt, const torch::Ten
 std::vector<AudioBuffer> PocketGenerator::decode(const torch::Tensor &latents) const
 {
     const auto z = latents.detach().to(torch::kCPU).to(torch::kFloat32).contiguous();
-    std::vector<AudioBuffer> out;
-    for (int64_t b = 0; b < z.size(0); ++b)
-        out.push_back(m_synth.render(m_codec.decode(z[b].data_ptr<float>())));
+    const int clips = int(z.size(0));
+    std::vector<AudioBuffer> out(static_cast<std::size_t>(clips));
+    // Each clip renders alone (plain C++, no torch), so the clips split over the job's cores.
+    const float *base = z.data_ptr<float>();
+    const int64_t stride = clips > 0 ? z[0].numel() : 0;
+    ParallelShards::run(ParallelShards::ranges(clips, ParallelShards::count(clips)),
+                        [&](int, ParallelShards::Range r) {
+                            for (int b = r.first; b < r.second; ++b)
+                                out[std::size_t(b)] =
+                                    m_synth.render(m_codec.decode(base + b * stride));
+                        });
     return out;
 }
 

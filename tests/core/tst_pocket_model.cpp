@@ -2,15 +2,17 @@
 // synthesiser's speed and headroom, the tokenizer, sampler determinism and clamps, checkpoints
 // (round trip, NaN weights, other architecture, truncated file), a tiny training run, and the
 // fast paths of the forward pass (batched BLAS matmul, last block, short-text rows) against the
-// plain computation.
+// plain computation, and the sampler's parallel shards against one batch.
 #include "WavFixture.h"
 #include "audio/Loudness.h"
 #include "facade/GeneratorService.h"
 #include "model/BatchedMatmul.h"
+#include "model/ComputeThreads.h"
 #include "model/CorpusGenerator.h"
 #include "model/DdimSampler.h"
 #include "model/HalfPrecisionCheckpoint.h"
 #include "model/LatentCodec.h"
+#include "model/ParallelShards.h"
 #include "model/PocketGenerator.h"
 #include "model/PocketModel.h"
 #include "model/Pretrainer.h"
@@ -22,10 +24,12 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <stdexcept>
 #include <unistd.h>
 
 using namespace dragon;
@@ -71,6 +75,9 @@ private Q_SLOTS:
     void batchedMatmulMatchesTorch();
     void lastBlockComputesOnlyTheQueriesAsked();
     void denoiserSplitsShortTextRows();
+    void shardRangesCoverTheBatch();
+    void shardErrorsReachTheCaller();
+    void samplerShardsMatchOneBatch(); // last: it changes the process's thread set-up
 };
 
 void TestPocketModel::corpusIsDeterministicAndVaried()
@@ -590,6 +597,71 @@ void TestPocketModel::denoiserSplitsShortTextRows()
     const auto viaWhole = model->denoiser->input->weight.grad();
     QVERIFY((viaSplit - viaWhole).norm().item<double>() < 1e-5 * viaWhole.norm().item<double>());
     QVERIFY(viaWhole.norm().item<double>() > 0);
+}
+
+void TestPocketModel::shardRangesCoverTheBatch()
+{
+    using R = ParallelShards::Range;
+    QCOMPARE(ParallelShards::ranges(5, 2), (std::vector<R>{{0, 3}, {3, 5}}));
+    QCOMPARE(ParallelShards::ranges(1, 4), (std::vector<R>{{0, 1}})); // never an empty shard
+    QCOMPARE(ParallelShards::ranges(4, 4), (std::vector<R>{{0, 1}, {1, 2}, {2, 3}, {3, 4}}));
+    QCOMPARE(ParallelShards::ranges(7, 3), (std::vector<R>{{0, 3}, {3, 5}, {5, 7}}));
+    QCOMPARE(ParallelShards::ranges(3, 0), (std::vector<R>{{0, 3}}));
+}
+
+void TestPocketModel::shardErrorsReachTheCaller()
+{
+    std::atomic<int> ran{0};
+    try {
+        ParallelShards::run(ParallelShards::ranges(6, 3), [&](int shard, ParallelShards::Range) {
+            ++ran;
+            if (shard == 2)
+                throw std::runtime_error("shard 2 failed");
+        });
+        QFAIL("a shard's exception was lost");
+    } catch (const std::runtime_error &e) {
+        QCOMPARE(std::string(e.what()), std::string("shard 2 failed"));
+    }
+    QCOMPARE(ran.load(), 3); // the others ran to the end before it was rethrown
+}
+
+void TestPocketModel::samplerShardsMatchOneBatch()
+{
+    torch::manual_seed(0);
+    PocketGenerator g(tinyConfig());
+    SamplerSettings s;
+    s.steps = 4;
+    const std::vector<std::string> prompts = {"fast techno", "slow ambient with soft pads", "",
+                                              "jazz", "a bright folk tune"};
+    const std::vector<std::uint64_t> seeds = {1, 2, 3, 4, 5};
+    ComputeThreads::use(1);
+    QCOMPARE(ParallelShards::count(5), 1);
+    const auto one = DdimSampler::sample(g, prompts, seeds, s);
+    ComputeThreads::use(2);
+    if (!ComputeThreads::blasHasOwnPool())
+        QSKIP("the BLAS has no pool of its own here: the sampler runs one batch");
+    QCOMPARE(ParallelShards::count(5), 2);
+    QCOMPARE(ParallelShards::count(1), 1);
+    int calls = 0;
+    const auto sharded = DdimSampler::sample(g, prompts, seeds, s, [&](int, int) { ++calls; });
+    QCOMPARE(calls, s.steps); // shard 0 alone reports
+    QCOMPARE(sharded.sizes(), one.sizes());
+    QVERIFY2(torch::allclose(sharded, one, 1e-4, 1e-5),
+             std::to_string((sharded - one).abs().max().item<float>()).c_str());
+    QVERIFY(torch::equal(sharded, DdimSampler::sample(g, prompts, seeds, s))); // deterministic
+    QVERIFY2(ComputeThreads::describe().find("OpenBLAS 2") != std::string::npos,
+             ComputeThreads::describe().c_str()); // the pool is back after the shards
+    // A cancel seen by the shards gives no latents.
+    std::atomic<bool> cancel{false};
+    s.steps = 50;
+    const auto cancelled = DdimSampler::sample(
+        g, prompts, seeds, s,
+        [&](int done, int) {
+            if (done == 2)
+                cancel = true;
+        },
+        &cancel);
+    QVERIFY(!cancelled.defined());
 }
 
 QTEST_GUILESS_MAIN(TestPocketModel)

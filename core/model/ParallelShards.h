@@ -1,0 +1,32 @@
+#pragma once
+
+#include <functional>
+#include <utility>
+#include <vector>
+
+namespace dragon {
+
+// Runs the independent rows of a CPU batch as shards on their own threads. With OpenBLAS's own
+// pthread pool (ComputeThreads), one batch on N cores runs torch's element-wise operators on
+// one thread while OpenBLAS's workers wait for the next product; N shards, each on its own
+// thread with single-threaded BLAS, keep every core busy with both (bench-generate, 2 cores:
+// see core/model/README.md). Used for inference only (sampling): no autograd state is shared.
+class ParallelShards
+{
+public:
+    using Range = std::pair<int, int>; // [begin, end) of the batch's rows
+    // How many shards a CPU batch of `rows` rows gets: the cores ComputeThreads gave the job,
+    // at most one per row, when OpenBLAS runs its own pool; else 1 (torch's pool already
+    // spreads each operator over the cores).
+    static int count(int rows);
+    // `shards` contiguous ranges covering [0, rows), the first ones one row longer when rows
+    // do not divide evenly.
+    static std::vector<Range> ranges(int rows, int shards);
+    // Calls work(shard, range) for each range: shard 0 on the calling thread, the others on
+    // threads of their own (torch at one thread, gradients off), with OpenBLAS at one thread
+    // meanwhile (restored after). Waits for all, then rethrows the first exception.
+    static void run(const std::vector<Range> &ranges,
+                    const std::function<void(int shard, Range range)> &work);
+};
+
+} // namespace dragon
