@@ -41,16 +41,22 @@ void ParallelShards::run(const std::vector<Range> &ranges,
     std::vector<std::exception_ptr> errors(ranges.size());
     std::vector<std::thread> workers;
     const bool gradients = torch::GradMode::is_enabled();
-    for (std::size_t k = 1; k < ranges.size(); ++k)
-        workers.emplace_back([&, k] {
-            try {
-                torch::set_num_threads(1);
-                torch::AutoGradMode mode(gradients);
-                work(int(k), ranges[k]);
-            } catch (...) {
-                errors[k] = std::current_exception();
-            }
-        });
+    try {
+        for (std::size_t k = 1; k < ranges.size(); ++k)
+            workers.emplace_back([&, k] {
+                try {
+                    torch::set_num_threads(1);
+                    torch::AutoGradMode mode(gradients);
+                    work(int(k), ranges[k]);
+                } catch (...) {
+                    errors[k] = std::current_exception();
+                }
+            });
+    } catch (...) { // no thread to be had: wait for those started, then report it
+        for (auto &w : workers)
+            w.join();
+        throw;
+    }
     try {
         work(0, ranges[0]);
     } catch (...) {
