@@ -99,11 +99,7 @@ int benchRewards(const Args &input)
                                              : "reward of the " + budget.half + " half ")
                   << "has a name containing '" << budget.only << "'; the names:\n";
         for (const SuiteReward &r : rewards)
-            std::cerr << "  " << r.name
-                      << (r.extra   ? "  (extra)"
-                          : r.tuned ? "  (tuned)"
-                                    : "  (held-out)")
-                      << "\n";
+            std::cerr << "  " << r.name << "  (" << SuiteTable::halfOf(r) << ")\n";
         return 2;
     }
     std::signal(SIGINT, onSignal);

@@ -172,7 +172,7 @@ int benchGenerate(const Args &input)
     // sampler runs the batch as shards side by side (ParallelShards), each padded to its own
     // longest prompt: counted per shard.
     const auto &model = g->config();
-    const int shards = g->device().is_cpu() ? ParallelShards::count(batch) : 1;
+    const int shards = ParallelShards::count(batch, g->device());
     double flops = 0;
     int textTokens = 0;
     for (const auto &[begin, end] : ParallelShards::ranges(batch, shards)) {

@@ -405,19 +405,13 @@ torch::Tensor PreferenceUpdate::referenceMse(const torch::Tensor &x0, const torc
                                              const TextCondition &condition) const
 {
     torch::NoGradGuard noGrad;
-    const int rows = int(x0.size(0));
-    const int shards = m_reference.device().is_cpu() ? ParallelShards::count(rows) : 1;
-    if (shards <= 1)
-        return mse(m_reference, x0, steps, noise, condition);
-    const auto ranges = ParallelShards::ranges(rows, shards);
-    std::vector<torch::Tensor> parts(ranges.size());
-    ParallelShards::run(ranges, [&](int shard, ParallelShards::Range r) {
-        const int64_t length = r.second - r.first;
-        parts[std::size_t(shard)] =
-            mse(m_reference, x0.narrow(0, r.first, length), steps.narrow(0, r.first, length),
-                noise.narrow(0, r.first, length), conditionRows(condition, r.first, r.second));
-    });
-    return torch::cat(parts);
+    return ParallelShards::concatRows(
+        int(x0.size(0)), m_reference.device(), [&](int, ParallelShards::Range r) {
+            const int64_t length = r.second - r.first;
+            return mse(m_reference, x0.narrow(0, r.first, length), steps.narrow(0, r.first, length),
+                       noise.narrow(0, r.first, length),
+                       conditionRows(condition, r.first, r.second));
+        });
 }
 
 // The pretraining objective on this rank's rows of a fresh corpus batch (rows split over ranks

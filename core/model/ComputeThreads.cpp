@@ -20,6 +20,11 @@ GetInt openBlasParallel()
     return reinterpret_cast<GetInt>(dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
 }
 
+GetInt openBlasGetThreads()
+{
+    return reinterpret_cast<GetInt>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+}
+
 SetInt openBlasSetThreads()
 {
     return reinterpret_cast<SetInt>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
@@ -62,7 +67,7 @@ std::string ComputeThreads::describe()
     const std::string torchThreads = "torch " + std::to_string(torch::get_num_threads());
     if (!openBlasOwnPool())
         return torchThreads;
-    const auto get = reinterpret_cast<GetInt>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    const GetInt get = openBlasGetThreads();
     return torchThreads + " + OpenBLAS " + (get ? std::to_string(get()) : std::string("?")) +
            " (own pool)";
 }
@@ -79,14 +84,17 @@ bool ComputeThreads::blasHasOwnPool()
 
 ComputeThreads::SingleThreadedBlas::SingleThreadedBlas()
 {
-    if (openBlasOwnPool())
+    const GetInt get = openBlasGetThreads();
+    if (openBlasOwnPool() && get) {
+        m_previous = get();
         openBlasSetThreads()(1);
+    }
 }
 
 ComputeThreads::SingleThreadedBlas::~SingleThreadedBlas()
 {
-    if (openBlasOwnPool())
-        openBlasSetThreads()(g_cores);
+    if (m_previous > 0)
+        openBlasSetThreads()(m_previous);
 }
 
 } // namespace dragon

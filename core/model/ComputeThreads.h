@@ -29,7 +29,7 @@ public:
     static bool blasHasOwnPool();
 
     // While it lives, OpenBLAS computes each product on its caller's thread (ParallelShards:
-    // one shard per core); it restores the pool to cores() after.
+    // one shard per core); it gives the pool back the threads it had.
     class SingleThreadedBlas
     {
     public:
@@ -37,6 +37,9 @@ public:
         ~SingleThreadedBlas();
         SingleThreadedBlas(const SingleThreadedBlas &) = delete;
         SingleThreadedBlas &operator=(const SingleThreadedBlas &) = delete;
+
+    private:
+        int m_previous = 0; // 0: nothing to give back
     };
 };
 

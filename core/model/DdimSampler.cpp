@@ -30,24 +30,14 @@ torch::Tensor DdimSampler::sample(Generator &g, const std::vector<std::string> &
 {
     if (prompts.size() != seeds.size() || prompts.empty())
         throw std::invalid_argument("sample: need one seed per prompt and at least one prompt");
-    const int rows = int(prompts.size());
-    const int shards = g.device().is_cpu() ? ParallelShards::count(rows) : 1;
-    if (shards <= 1)
-        return sampleRows(g, prompts, seeds, settings, progress, cancel);
     // Each clip depends only on its own prompt and seed, so the rows split into shards that run
     // side by side (ParallelShards); shard 0 reports the progress, every shard sees `cancel`.
-    const auto ranges = ParallelShards::ranges(rows, shards);
-    std::vector<torch::Tensor> parts(ranges.size());
-    ParallelShards::run(ranges, [&](int shard, ParallelShards::Range r) {
-        const std::vector<std::string> p(prompts.begin() + r.first, prompts.begin() + r.second);
-        const std::vector<std::uint64_t> s(seeds.begin() + r.first, seeds.begin() + r.second);
-        parts[std::size_t(shard)] =
-            sampleRows(g, p, s, settings, shard == 0 ? progress : Progress{}, cancel);
-    });
-    for (const auto &part : parts)
-        if (!part.defined())
-            return {}; // cancelled
-    return torch::cat(parts, 0);
+    return ParallelShards::concatRows(
+        int(prompts.size()), g.device(), [&](int shard, ParallelShards::Range r) {
+            const std::vector<std::string> p(prompts.begin() + r.first, prompts.begin() + r.second);
+            const std::vector<std::uint64_t> s(seeds.begin() + r.first, seeds.begin() + r.second);
+            return sampleRows(g, p, s, settings, shard == 0 ? progress : Progress{}, cancel);
+        });
 }
 
 torch::Tensor DdimSampler::sampleRows(Generator &g, const std::vector<std::string> &prompts,

@@ -9,9 +9,9 @@
 
 namespace dragon {
 
-int ParallelShards::count(int rows)
+int ParallelShards::count(int rows, const c10::Device &device)
 {
-    if (!ComputeThreads::blasHasOwnPool())
+    if (!device.is_cpu() || !ComputeThreads::blasHasOwnPool())
         return 1;
     return std::max(1, std::min(rows, ComputeThreads::cores()));
 }
@@ -67,6 +67,20 @@ void ParallelShards::run(const std::vector<Range> &ranges,
     for (const auto &e : errors)
         if (e)
             std::rethrow_exception(e);
+}
+
+at::Tensor ParallelShards::concatRows(int rows, const c10::Device &device,
+                                      const std::function<at::Tensor(int, Range)> &part)
+{
+    const auto shards = ranges(rows, count(rows, device));
+    if (shards.size() == 1)
+        return part(0, shards[0]);
+    std::vector<at::Tensor> parts(shards.size());
+    run(shards, [&](int shard, Range r) { parts[std::size_t(shard)] = part(shard, r); });
+    for (const auto &p : parts)
+        if (!p.defined())
+            return {};
+    return torch::cat(parts, 0);
 }
 
 } // namespace dragon

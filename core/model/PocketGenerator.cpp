@@ -89,7 +89,7 @@ std::vector<AudioBuffer> PocketGenerator::decode(const torch::Tensor &latents) c
     // Each clip renders alone (plain C++, no torch), so the clips split over the job's cores.
     const float *base = z.data_ptr<float>();
     const int64_t stride = clips > 0 ? z[0].numel() : 0;
-    ParallelShards::run(ParallelShards::ranges(clips, ParallelShards::count(clips)),
+    ParallelShards::run(ParallelShards::ranges(clips, ParallelShards::count(clips, torch::kCPU)),
                         [&](int, ParallelShards::Range r) {
                             for (int b = r.first; b < r.second; ++b)
                                 out[std::size_t(b)] =

@@ -635,13 +635,14 @@ void TestPocketModel::samplerShardsMatchOneBatch()
                                               "jazz", "a bright folk tune"};
     const std::vector<std::uint64_t> seeds = {1, 2, 3, 4, 5};
     ComputeThreads::use(1);
-    QCOMPARE(ParallelShards::count(5), 1);
+    QCOMPARE(ParallelShards::count(5, torch::kCPU), 1);
     const auto one = DdimSampler::sample(g, prompts, seeds, s);
     ComputeThreads::use(2);
     if (!ComputeThreads::blasHasOwnPool())
         QSKIP("the BLAS has no pool of its own here: the sampler runs one batch");
-    QCOMPARE(ParallelShards::count(5), 2);
-    QCOMPARE(ParallelShards::count(1), 1);
+    QCOMPARE(ParallelShards::count(5, torch::kCPU), 2);
+    QCOMPARE(ParallelShards::count(1, torch::kCPU), 1);
+    QCOMPARE(ParallelShards::count(5, torch::Device(torch::kCUDA, 0)), 1); // never on a GPU
     int calls = 0;
     const auto sharded = DdimSampler::sample(g, prompts, seeds, s, [&](int, int) { ++calls; });
     QCOMPARE(calls, s.steps); // shard 0 alone reports
