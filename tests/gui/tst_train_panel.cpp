@@ -123,6 +123,39 @@ private Q_SLOTS:
                  qPrintable(panel.startBlockedReason()));
     }
 
+    void idleStatusSaysWhatStartWouldDo()
+    {
+        ProjectDocument document;
+        TrainingController training;
+        PlaybackController playback;
+        TrainPanel panel(&document, &training, &playback);
+        // A new project has neither reward nor prompts: say where to set them.
+        QVERIFY2(panel.status().startsWith("Set the reward in the Reward tab"),
+                 qPrintable(panel.status()));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("p.dragon");
+        ProjectFile::save(trainableProject(), path.toStdString());
+        document.reset(ProjectFile::load(path.toStdString()), path);
+        // Ready: the line names the reward and the prompts Start would use.
+        QCOMPARE(panel.status(), QString("Ready: Loudness target (LUFS), 8 training prompts, 4 "
+                                         "eval prompts. Press Start (F5)."));
+        Project noPrompts = trainableProject();
+        noPrompts.trainPrompts.clear();
+        document.reset(noPrompts, path);
+        QVERIFY2(panel.status().startsWith("Set the reward in the Reward tab"),
+                 qPrintable(panel.status()));
+        // Blocked for another reason (not saved): point at the reason beside Start.
+        document.reset(trainableProject(), QString());
+        QCOMPARE(panel.status(), QString("Not ready to train yet: see the reason above."));
+        // A message of an action stays until another project is opened; form edits keep it.
+        QVERIFY(!panel.startRun());
+        QVERIFY2(panel.status().contains("Save the project first"), qPrintable(panel.status()));
+        panel.findChild<QSpinBox *>("roundsSpin")->setValue(7);
+        QVERIFY2(panel.status().contains("Save the project first"), qPrintable(panel.status()));
+        document.reset(ProjectFile::load(path.toStdString()), path);
+        QVERIFY2(panel.status().startsWith("Ready: "), qPrintable(panel.status()));
+    }
+
     void formFollowsTheProjectsSettings()
     {
         Fixture f(3, 0);

@@ -217,6 +217,8 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     });
     connect(m_runs, &QTableWidget::currentCellChanged, this, [this](int row) { showRun(row); });
     connect(document, &ProjectDocument::documentReset, this, [this] {
+        if (!isTraining())
+            m_idleStatus = true; // another project: the last one's messages no longer apply
         loadForm();
         updateStartState();
     });
@@ -235,8 +237,6 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     connect(document, &ProjectDocument::rewardChanged, this, &TrainPanel::updateSuggestion);
     connect(m_useSuggested, &QPushButton::clicked, this, &TrainPanel::applySuggestion);
     setRunning(false);
-    setStatus(
-        tr("Set the reward in the Reward tab and the prompts in the Prompts tab, then Start."));
     loadForm();
     updateStartState();
     refreshRuns();
@@ -386,6 +386,29 @@ void TrainPanel::updateStartState()
         m_startHint->setStyleSheet("color: #8a5a00");
         m_startHint->setText(warnings.isEmpty() ? QString() : tr("Note: %1.").arg(m_warning));
     }
+    if (m_idleStatus && !isTraining())
+        showIdleStatus();
+}
+
+void TrainPanel::showIdleStatus()
+{
+    const auto &project = m_document->project();
+    QString text;
+    if (!m_blocked.isEmpty()) {
+        text = project.reward.terms.empty() || project.trainPrompts.empty()
+                   ? tr("Set the reward in the Reward tab and the prompts in the Prompts tab, "
+                        "then Start.")
+                   : tr("Not ready to train yet: see the reason above.");
+    } else {
+        // Plurals by hand: tr()'s %n needs a loaded translation to say "prompts".
+        const auto train = project.trainPrompts.size(), eval = project.evalPrompts.size();
+        text = tr("Ready: %1, %2, %3. Press Start (F5).")
+                   .arg(QString::fromStdString(dragon::RunHistory::describeReward(project)),
+                        train == 1 ? tr("1 training prompt") : tr("%1 training prompts").arg(train),
+                        eval == 1 ? tr("1 eval prompt") : tr("%1 eval prompts").arg(eval));
+    }
+    m_status->setStyleSheet(QString());
+    m_status->setText(text);
 }
 
 bool TrainPanel::isTraining() const
@@ -630,6 +653,7 @@ int TrainPanel::auditionCount() const
 
 void TrainPanel::setStatus(const QString &text, bool error)
 {
+    m_idleStatus = false;
     m_status->setStyleSheet(error ? "color: #b00020" : QString());
     m_status->setText(text);
 }

@@ -96,6 +96,9 @@ private:
     void onFinished(int rounds, bool stopped, const QString &error);
     void setRunning(bool running);
     void setStatus(const QString &text, bool error = false);
+    // Until a run or an action says something, the status line says what Start would do (or
+    // what is still missing) for the project as it is now.
+    void showIdleStatus();
     // The progress bar: rounds done of the total, the phase, the ETA; a final state at the end.
     void updateProgress();
 
@@ -115,6 +118,7 @@ private:
     QPushButton *m_useSuggested;
     QString m_blocked, m_warning;
     bool m_loadingForm = false;
+    bool m_idleStatus = true; // the status line shows showIdleStatus()'s text
     AuditionView *m_auditions;
     QVector<AuditionEntry> m_plus, m_minus; // each round's best and worst, newest round first
     QString m_runDir;
