@@ -18,8 +18,11 @@
 #include <QTest>
 #include <QTimer>
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 #include <vector>
 
 int main(int argc, char **argv)
@@ -49,36 +52,84 @@ int main(int argc, char **argv)
     auto *training = w.findChild<TrainingController *>();
     QElapsedTimer sinceStart;
     std::vector<double> lateness;
+    // The longest stalls with the time they ended and the last event before them, so a stall
+    // can be traced to what the window was doing.
+    struct Stall
+    {
+        double ms, at;
+        QString after;
+    };
+    std::vector<Stall> stalls;
+    QString lastEvent = "start";
     QElapsedTimer last;
     QTimer probe;
     probe.setInterval(10);
     QObject::connect(&probe, &QTimer::timeout, [&] {
-        lateness.push_back(std::max(0.0, double(last.nsecsElapsed()) / 1e6 - 10.0));
+        const double late = std::max(0.0, double(last.nsecsElapsed()) / 1e6 - 10.0);
+        lateness.push_back(late);
+        if (late > 20.0)
+            stalls.push_back({late, double(sinceStart.elapsed()) / 1000.0, lastEvent});
         last.restart();
     });
+    // A control: a plain thread that sleeps 10 ms at a time and records its own lateness. A
+    // window stall that this thread saw too at the same moment is the machine not running our
+    // threads (other load, a virtual machine's steal time), not work on the event loop.
+    std::atomic<bool> controlRunning{true};
+    std::vector<std::pair<double, double>> controlStalls; // (ms late, ended at s)
+    double controlMax = 0;
+    const auto controlLoop = [&] {
+        while (controlRunning.load()) {
+            const auto before = std::chrono::steady_clock::now();
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            const double late =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - before)
+                    .count() -
+                10.0;
+            controlMax = std::max(controlMax, late);
+            if (late > 20.0)
+                controlStalls.emplace_back(late, double(sinceStart.elapsed()) / 1000.0);
+        }
+    };
+    const auto mark = [&](const QString &event) {
+        lastEvent =
+            QString("%1 at %2 s").arg(event).arg(double(sinceStart.elapsed()) / 1000.0, 0, 'f', 2);
+    };
+    QObject::connect(training, &TrainingController::progress,
+                     [&](const QString &phase, int, int) { mark("progress " + phase); });
+    QObject::connect(training, &TrainingController::audition,
+                     [&](const dragon::AuditionClip &) { mark("audition"); });
     double firstPass = -1;
     std::vector<double> roundSeconds;
     QObject::connect(training, &TrainingController::roundFinished,
-                     [&](const dragon::RoundStats &s) { roundSeconds.push_back(s.secondsTotal); });
+                     [&](const dragon::RoundStats &s) {
+                         roundSeconds.push_back(s.secondsTotal);
+                         mark(QString("round %1").arg(s.round));
+                     });
     QObject::connect(training, &TrainingController::evalFinished, [&](const dragon::EvalStats &e) {
         const double at = double(sinceStart.elapsed()) / 1000.0;
         std::printf("eval @ round %d at %.0f s: win rate %.3f [%.3f, %.3f]\n", e.round, at,
                     e.winRate.rate, e.winRate.lower, e.winRate.upper);
         if (firstPass < 0 && e.winRate.lower > 0.5)
             firstPass = at;
+        mark(QString("eval %1").arg(e.round));
     });
     bool done = false;
     QObject::connect(panel, &TrainPanel::runFinished, [&] { done = true; });
     sinceStart.start();
     last.start();
     probe.start();
+    std::thread control(controlLoop);
     if (!panel->startRun()) {
         std::fprintf(stderr, "Start refused: %s\n", qPrintable(panel->status()));
+        controlRunning = false;
+        control.join();
         return 1;
     }
     while (!done)
         QTest::qWait(50);
     probe.stop();
+    controlRunning = false;
+    control.join();
     std::sort(lateness.begin(), lateness.end());
     const double total = double(sinceStart.elapsed()) / 1000.0;
     double mean = 0;
@@ -93,6 +144,23 @@ int main(int argc, char **argv)
                     lateness.size(), lateness.back(),
                     lateness[std::size_t(double(lateness.size() - 1) * 0.99)],
                     lateness[lateness.size() / 2]);
+    std::sort(stalls.begin(), stalls.end(),
+              [](const Stall &a, const Stall &b) { return a.ms > b.ms; });
+    for (std::size_t i = 0; i < std::min<std::size_t>(5, stalls.size()); ++i) {
+        // The control thread's stall that overlaps this one, if any.
+        double seen = 0;
+        for (const auto &[ms, at] : controlStalls)
+            if (at <= stalls[i].at + 0.02 &&
+                at - ms / 1000.0 >= stalls[i].at - stalls[i].ms / 1000.0 - 0.02)
+                seen = std::max(seen, ms);
+        std::printf("stall %.1f ms ending at %.2f s, after %s; control thread at that moment: "
+                    "%s\n",
+                    stalls[i].ms, stalls[i].at, qPrintable(stalls[i].after),
+                    seen > 0 ? qPrintable(QString("%1 ms late").arg(seen, 0, 'f', 1)) : "on time");
+    }
+    std::printf("control thread (sleeps 10 ms, not the event loop): max %.1f ms late, %zu times "
+                "over 20 ms\n",
+                controlMax, controlStalls.size());
     std::printf("progress bar: %s\n", qPrintable(panel->progressText()));
     return 0;
 }
