@@ -471,8 +471,12 @@ private Q_SLOTS:
         QCOMPARE(stats.skippedPasses, 2);
         QVERIFY(stats.warning.find("non-finite loss: pass skipped") != std::string::npos);
         QCOMPARE(maxDifference(before, snapshot(*policy)), 0.0);
+        // No gradient is left behind for a later step (an unset gradient holds nothing).
+        double leftOver = 0;
         for (const auto &p : policy->parameters())
-            QVERIFY(!p.grad().defined() || p.grad().abs().sum().item<double>() == 0);
+            if (p.grad().defined())
+                leftOver += p.grad().abs().sum().item<double>();
+        QCOMPARE(leftOver, 0.0);
     }
 
     // The passes of a round run as one batch; when one of them turns non-finite, its rows must
