@@ -149,9 +149,9 @@ int main(int argc, char **argv)
     for (std::size_t i = 0; i < std::min<std::size_t>(5, stalls.size()); ++i) {
         // The control thread's stall that overlaps this one, if any.
         double seen = 0;
+        const double begins = stalls[i].at - stalls[i].ms / 1000.0;
         for (const auto &[ms, at] : controlStalls)
-            if (at <= stalls[i].at + 0.02 &&
-                at - ms / 1000.0 >= stalls[i].at - stalls[i].ms / 1000.0 - 0.02)
+            if (at >= begins && at - ms / 1000.0 <= stalls[i].at) // the two intervals meet
                 seen = std::max(seen, ms);
         std::printf("stall %.1f ms ending at %.2f s, after %s; control thread at that moment: "
                     "%s\n",
