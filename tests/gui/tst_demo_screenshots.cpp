@@ -54,6 +54,12 @@ private Q_SLOTS:
         QCOMPARE(train->runList()->item(0, 4)->text(), QString("finished"));
         QCOMPARE(train->progressText(), QString("Finished: 2 rounds"));
         QTest::qWait(300);
+        // A demo laptop's screen (1366 x 768, less a 28-px panel and a 30-px title bar) holds
+        // the window after a run, with the runs list, the auditions and the clip view filled.
+        QVERIFY2(
+            w.minimumSizeHint().height() <= 710,
+            qPrintable(
+                QString("the window needs %1 px of height").arg(w.minimumSizeHint().height())));
         QVERIFY(w.grab().save(shots + "/demo-train.png"));
 
         // "Compare with base…" on the selected run: the Compare tab with that run.

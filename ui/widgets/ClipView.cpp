@@ -29,7 +29,7 @@ QRgb ramp(double t)
 ClipView::ClipView(QWidget *parent) : QWidget(parent)
 {
     setObjectName("clipView");
-    setMinimumHeight(140);
+    setMinimumHeight(110); // waveform and spectrogram still readable; fits a 768-px screen
     connect(&m_watcher, &QFutureWatcher<Analysis>::finished, this, &ClipView::onAnalysed);
 }
 

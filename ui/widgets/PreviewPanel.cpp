@@ -79,7 +79,7 @@ PreviewPanel::PreviewPanel(ProjectDocument *document, PlaybackController *playba
     m_colourBy->setObjectName("previewMapColouring");
     m_colourBy->addItems({tr("Colour by set"), tr("Colour by reward")});
     m_map->setObjectName("previewMap");
-    m_map->setMinimumSize(300, 260);
+    m_map->setMinimumSize(300, 200);
     m_map->xAxis->setLabel(tr("PC 1"));
     m_map->yAxis->setLabel(tr("PC 2"));
     m_map->legend->setVisible(true);

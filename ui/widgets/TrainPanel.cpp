@@ -29,6 +29,8 @@
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QUrl>
@@ -179,17 +181,31 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
             });
     m_export->setMenu(exports);
     runsLayout->addLayout(runButtons);
-    auto *left = new QVBoxLayout;
+    // Settings, runs and auditions scroll as one column: stacked, they are taller than a
+    // laptop screen (the window's minimum height was 1,115 px after a run), and a window
+    // taller than the screen hides Start and the status line.
+    auto *leftPane = new QWidget;
+    auto *left = new QVBoxLayout(leftPane);
+    left->setContentsMargins(0, 0, 0, 0);
     left->addWidget(settings);
     left->addWidget(runsBox);
     left->addWidget(
         new QLabel(tr("<b>Audition</b>: each round's best (D+) beside its worst (D−)")));
     left->addWidget(m_auditions, 1);
+    auto *leftScroll = new QScrollArea;
+    leftScroll->setObjectName("trainSettingsScroll");
+    leftScroll->setWidget(leftPane);
+    leftScroll->setWidgetResizable(true);
+    leftScroll->setFrameShape(QFrame::NoFrame);
+    leftScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Only heights scroll: the column keeps the width its form needs, beside the scroll bar.
+    leftScroll->setMinimumWidth(leftPane->minimumSizeHint().width() +
+                                leftScroll->verticalScrollBar()->sizeHint().width());
 
     auto *plots = new QVBoxLayout;
     plots->addWidget(m_dashboard);
     auto *layout = new QHBoxLayout(this);
-    layout->addLayout(left, 2);
+    layout->addWidget(leftScroll, 2);
     layout->addLayout(plots, 3);
 
     connect(m_start, &QPushButton::clicked, this, &TrainPanel::startRun);

@@ -14,7 +14,7 @@ namespace {
 QCustomPlot *makePlot(const QString &title, const QString &yLabel)
 {
     auto *p = new QCustomPlot;
-    p->setMinimumHeight(150);
+    p->setMinimumHeight(120); // four of them fit a laptop screen's height with the tab
     p->plotLayout()->insertRow(0);
     p->plotLayout()->addElement(0, 0, new QCPTextElement(p, title, QFont("sans", 9, QFont::Bold)));
     p->xAxis->setLabel(QObject::tr("round"));
