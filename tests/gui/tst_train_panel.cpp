@@ -490,6 +490,18 @@ private Q_SLOTS:
                                             .arg(graph->valueAxis()->range().upper)));
             }
         }
+        // The guardrails share one scale relative to their base: Vendi fell 6.25 %, CLAP 10 %,
+        // so CLAP's line ends lower in the plot than Vendi's, and both bases sit mid-plot.
+        QCustomPlot *guard = dashboard.plots()[3].first;
+        const auto heightOf = [](const QCPAxis *axis, double value) {
+            return (value - axis->range().lower) / axis->range().size();
+        };
+        QCOMPARE(heightOf(guard->yAxis, 8.0), 0.5);
+        QCOMPARE(heightOf(guard->yAxis2, 0.2), 0.5);
+        QVERIFY2(heightOf(guard->yAxis2, 0.18) < heightOf(guard->yAxis, 7.5) - 0.1,
+                 qPrintable(QString("CLAP at %1, Vendi at %2 of the height")
+                                .arg(heightOf(guard->yAxis2, 0.18))
+                                .arg(heightOf(guard->yAxis, 7.5))));
         // A new run starts from empty plots.
         dashboard.clear(5);
         QCOMPARE(dashboard.plottedRounds(), 0);

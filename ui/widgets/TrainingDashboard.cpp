@@ -217,9 +217,27 @@ void TrainingDashboard::addEval(const dragon::EvalStats &e)
         g->data()->clear();
     m_vendiBase->addData({0.0, double(m_totalRounds)}, {e.vendiBase, e.vendiBase});
     m_clapBase->addData({0.0, double(m_totalRounds)}, {e.clapBase, e.clapBase});
-    fitY(m_guard);
-    fitY(m_guard, true);
+    fitGuardrails(e.vendiBase, e.clapBase);
     m_guard->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainingDashboard::fitGuardrails(double vendiBase, double clapBase)
+{
+    // A base near zero has no relative scale: fit that plot's axes each on its own instead.
+    if (!(std::abs(vendiBase) > 1e-9) || !(std::abs(clapBase) > 1e-9)) {
+        fitY(m_guard);
+        fitY(m_guard, true);
+        return;
+    }
+    double moved = 0; // the largest change of either guardrail, as a fraction of its base
+    for (const auto &[graph, base] : {std::pair{m_vendi, vendiBase}, std::pair{m_clap, clapBase}})
+        for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
+            moved = std::max(moved, std::abs(it->value / base - 1.0));
+    const double span = std::max(0.05, 1.15 * moved); // at least +-5 %, lines never at the edge
+    m_guard->yAxis->setRange(vendiBase - span * std::abs(vendiBase),
+                             vendiBase + span * std::abs(vendiBase));
+    m_guard->yAxis2->setRange(clapBase - span * std::abs(clapBase),
+                              clapBase + span * std::abs(clapBase));
 }
 
 int TrainingDashboard::plottedRounds() const

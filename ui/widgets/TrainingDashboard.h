@@ -35,6 +35,10 @@ private:
     void redrawReward();
     void fitX(QCustomPlot *plot) const;
     static void fitY(QCustomPlot *plot, bool rightAxis = false);
+    // Both guardrail axes on one scale relative to their base model's value, so each line shows
+    // how far that guardrail moved (fitted each on its own, two lines of two points always drew
+    // the same diagonal, one hiding the other).
+    void fitGuardrails(double vendiBase, double clapBase);
 
     QComboBox *m_term;
     QCustomPlot *m_reward, *m_win, *m_loss, *m_guard;
