@@ -10,6 +10,7 @@
 #include "widgets/MainWindow.h"
 #include "widgets/QCustomPlotInclude.h"
 #include "widgets/TrainPanel.h"
+#include "widgets/TrainingDashboard.h"
 #include "workers/TrainingController.h"
 
 #include <QElapsedTimer>
@@ -168,15 +169,9 @@ int main(int argc, char **argv)
                 "over 20 ms\n",
                 controlMax, controlStalls.size());
     // What one replot of each dashboard plot costs on the event loop (QCustomPlot's own timing).
-    for (const QCustomPlot *plot : panel->findChildren<QCustomPlot *>())
-        std::printf(
-            "plot \"%s\": replot %.1f ms on average, %.1f ms the last time\n",
-            qPrintable(
-                plot->plotLayout()->elementCount() > 0 &&
-                        qobject_cast<QCPTextElement *>(plot->plotLayout()->element(0, 0))
-                    ? qobject_cast<QCPTextElement *>(plot->plotLayout()->element(0, 0))->text()
-                    : plot->objectName()),
-            plot->replotTime(true), plot->replotTime(false));
+    for (const auto &[plot, name] : panel->findChild<TrainingDashboard *>()->plots())
+        std::printf("plot %s: replot %.1f ms on average, %.1f ms the last time\n", qPrintable(name),
+                    plot->replotTime(true), plot->replotTime(false));
     std::printf("progress bar: %s\n", qPrintable(panel->progressText()));
     return 0;
 }

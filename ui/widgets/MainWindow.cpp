@@ -23,14 +23,17 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QUndoStack>
+#include <algorithm>
 
 namespace {
 constexpr int kMaxRecent = 8;
@@ -104,8 +107,13 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(audioStatus);
 
     QSettings settings;
-    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
-        resize(1100, 700);
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
+        // First start: most of the screen, up to 1400 x 950 (the plots and the settings column
+        // need the height; the window's minimum fits a 1366 x 768 screen).
+        const QScreen *screen = QGuiApplication::primaryScreen();
+        const QSize room = screen ? screen->availableGeometry().size() * 0.9 : QSize(1100, 700);
+        resize(std::min(1400, room.width()), std::min(950, room.height()));
+    }
     restoreState(settings.value("window/state").toByteArray());
     updateTitle();
 }

@@ -423,8 +423,8 @@ void TrainPanel::showIdleStatus()
                         train == 1 ? tr("1 training prompt") : tr("%1 training prompts").arg(train),
                         eval == 1 ? tr("1 eval prompt") : tr("%1 eval prompts").arg(eval));
     }
-    m_status->setStyleSheet(QString());
-    m_status->setText(text);
+    setStatus(text);
+    m_idleStatus = true; // setStatus marks an action's message; this one follows the project
 }
 
 bool TrainPanel::isTraining() const
