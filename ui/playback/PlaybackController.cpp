@@ -3,6 +3,7 @@
 #include "audio/AudioError.h"
 #include "audio/AudioFileReader.h"
 #include "audio/PlaybackEngine.h"
+#include "workers/ThreadHandover.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
@@ -70,15 +71,18 @@ void PlaybackController::startDecode(const QString &path)
 {
     m_futurePath = path;
     const std::string file = path.toStdString();
-    m_decoder.setFuture(QtConcurrent::run([file]() -> std::shared_ptr<dragon::AudioBuffer> {
-        dragon::AudioReadOptions options;
-        options.mixdownToMono = false;
-        return std::make_shared<dragon::AudioBuffer>(dragon::AudioFileReader::read(file, options));
-    }));
+    m_decoder.setFuture(QtConcurrent::run(
+        ThreadHandover::task(&m_decoder, [file]() -> std::shared_ptr<dragon::AudioBuffer> {
+            dragon::AudioReadOptions options;
+            options.mixdownToMono = false;
+            return std::make_shared<dragon::AudioBuffer>(
+                dragon::AudioFileReader::read(file, options));
+        })));
 }
 
 void PlaybackController::onDecoded()
 {
+    ThreadHandover::receive(&m_decoder);
     try {
         m_cache.append({m_futurePath, m_decoder.result()});
         while (m_cache.size() > kCached)

@@ -3,6 +3,7 @@
 #include "audio/AudioFileReader.h"
 #include "audio/WaveformPeaks.h"
 #include "facade/Spectrogram.h"
+#include "workers/ThreadHandover.h"
 
 #include <QPainter>
 #include <QtConcurrent/QtConcurrentRun>
@@ -89,15 +90,18 @@ void ClipView::setClip(const QString &path)
         return;
     if (m_watcher.isRunning())
         return; // onAnalysed starts the newest clip
-    m_watcher.setFuture(QtConcurrent::run(&ClipView::analyse, path));
+    m_watcher.setFuture(
+        QtConcurrent::run(ThreadHandover::task(&m_watcher, [path] { return analyse(path); })));
 }
 
 void ClipView::onAnalysed()
 {
+    ThreadHandover::receive(&m_watcher);
     Analysis a = m_watcher.result();
     if (a.path != m_path) {
         if (!m_path.isEmpty())
-            m_watcher.setFuture(QtConcurrent::run(&ClipView::analyse, m_path));
+            m_watcher.setFuture(QtConcurrent::run(
+                ThreadHandover::task(&m_watcher, [path = m_path] { return analyse(path); })));
         return;
     }
     m_minima = a.minima;

@@ -7,6 +7,7 @@
 #include "playback/PlaybackController.h"
 #include "widgets/GeneratorPicker.h"
 #include "workers/GenerationController.h"
+#include "workers/ThreadHandover.h"
 
 #include <QDesktopServices>
 #include <QDir>
@@ -338,16 +339,17 @@ void GeneratePanel::requestThumbnails(const QStringList &paths)
         return;
     const QStringList batch = m_thumbnailQueue;
     m_thumbnailQueue.clear();
-    m_thumbnails.setFuture(QtConcurrent::run([batch] {
+    m_thumbnails.setFuture(QtConcurrent::run(ThreadHandover::task(&m_thumbnails, [batch] {
         QVector<QPair<QString, QImage>> images;
         for (const QString &path : batch)
             images.append({path, thumbnailOf(path)});
         return images;
-    }));
+    })));
 }
 
 void GeneratePanel::onThumbnails()
 {
+    ThreadHandover::receive(&m_thumbnails);
     const auto images = m_thumbnails.result();
     for (int row = 0; row < m_results->count(); ++row) {
         QListWidgetItem *item = m_results->item(row);

@@ -1,5 +1,7 @@
 #include "workers/CompareController.h"
 
+#include "workers/ThreadHandover.h"
+
 #include <QtConcurrent/QtConcurrentRun>
 #include <exception>
 
@@ -22,14 +24,19 @@ bool CompareController::start(const dragon::CompareRequest &request)
     m_cancel = false;
     auto service = m_service;
     std::atomic<bool> *cancelFlag = &m_cancel;
-    m_watcher.setFuture(QtConcurrent::run([=]() {
+    m_watcher.setFuture(QtConcurrent::run(ThreadHandover::task(&m_watcher, [=]() {
         Outcome outcome;
         // Posted to this object: the destructor waits for this task, and posted calls die
         // with the object.
         const auto report = [this](const std::string &stage, int done, int total) {
             const QString text = QString::fromStdString(stage);
+            ThreadHandover::send(this);
             QMetaObject::invokeMethod(
-                this, [this, text, done, total] { Q_EMIT progress(text, done, total); },
+                this,
+                [this, text, done, total] {
+                    ThreadHandover::receive(this);
+                    Q_EMIT progress(text, done, total);
+                },
                 Qt::QueuedConnection);
         };
         try {
@@ -39,12 +46,13 @@ bool CompareController::start(const dragon::CompareRequest &request)
             outcome.error = error.what();
         }
         return outcome;
-    }));
+    })));
     return true;
 }
 
 void CompareController::onFinished()
 {
+    ThreadHandover::receive(&m_watcher);
     const Outcome outcome = m_watcher.result();
     if (!outcome.error.empty())
         Q_EMIT failed(QString::fromStdString(outcome.error));

@@ -1,6 +1,7 @@
 #include "workers/ImportController.h"
 
 #include "workers/ImportWorker.h"
+#include "workers/ThreadHandover.h"
 
 ImportController::ImportController(QObject *parent) : QObject(parent), m_worker(new ImportWorker)
 {
@@ -8,12 +9,30 @@ ImportController::ImportController(QObject *parent) : QObject(parent), m_worker(
     qRegisterMetaType<QVector<ImportedFile>>();
     m_thread.setObjectName("import");
     m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // The worker thread's last act, received by the destructor (see GenerationController).
+    connect(
+        &m_thread, &QThread::finished, &m_thread,
+        [worker = m_worker] { ThreadHandover::send(worker); }, Qt::DirectConnection);
     connect(this, &ImportController::requestProcess, m_worker, &ImportWorker::process);
-    connect(m_worker, &ImportWorker::filesReady, this, &ImportController::filesReady);
-    connect(m_worker, &ImportWorker::fileFailed, this, &ImportController::fileFailed);
-    connect(m_worker, &ImportWorker::progress, this, &ImportController::progress);
-    connect(m_worker, &ImportWorker::finished, this, &ImportController::finished);
+    // Every report from the worker is received (ThreadHandover) before it is passed on.
+    connect(m_worker, &ImportWorker::filesReady, this,
+            [this](int jobId, const QVector<ImportedFile> &files) {
+                ThreadHandover::receive(m_worker);
+                Q_EMIT filesReady(jobId, files);
+            });
+    connect(m_worker, &ImportWorker::fileFailed, this,
+            [this](int jobId, const QString &path, const QString &reason) {
+                ThreadHandover::receive(m_worker);
+                Q_EMIT fileFailed(jobId, path, reason);
+            });
+    connect(m_worker, &ImportWorker::progress, this, [this](int jobId, int done, int total) {
+        ThreadHandover::receive(m_worker);
+        Q_EMIT progress(jobId, done, total);
+    });
+    connect(m_worker, &ImportWorker::finished, this, [this](int jobId, bool cancelled) {
+        ThreadHandover::receive(m_worker);
+        Q_EMIT finished(jobId, cancelled);
+    });
     m_thread.start(QThread::LowPriority);
 }
 
@@ -22,11 +41,15 @@ ImportController::~ImportController()
     m_worker->cancelUpTo(m_nextJob);
     m_thread.quit();
     m_thread.wait();
+    // Deleted here, once its thread has ended (see GenerationController).
+    ThreadHandover::receive(m_worker);
+    delete m_worker;
 }
 
 int ImportController::start(const QStringList &paths)
 {
     const int id = m_nextJob++;
+    ThreadHandover::send(m_worker);
     Q_EMIT requestProcess(id, paths);
     return id;
 }

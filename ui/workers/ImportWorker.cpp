@@ -3,6 +3,7 @@
 #include "audio/AudioError.h"
 #include "audio/AudioFileTypes.h"
 #include "audio/WaveformPeaks.h"
+#include "workers/ThreadHandover.h"
 
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -16,6 +17,7 @@ bool ImportWorker::isAudioExtension(const QString &path)
 
 void ImportWorker::process(int jobId, const QStringList &paths)
 {
+    ThreadHandover::receive(this);
     const auto cancelled = [&] { return jobId <= m_cancelUpTo.load(); };
     // Expand folders first so progress has a total. Files named directly are always tried;
     // inside folders, files that are not audio by extension are reported, not silently dropped.
@@ -31,8 +33,10 @@ void ImportWorker::process(int jobId, const QStringList &paths)
                 const QString file = it.next();
                 if (isAudioExtension(file))
                     found << file;
-                else if (!QFileInfo(file).fileName().startsWith('.'))
+                else if (!QFileInfo(file).fileName().startsWith('.')) {
+                    ThreadHandover::send(this);
                     Q_EMIT fileFailed(jobId, file, tr("skipped: not an audio file type"));
+                }
             }
             found.sort();
             files << found;
@@ -43,6 +47,7 @@ void ImportWorker::process(int jobId, const QStringList &paths)
             break;
     }
     const int total = int(files.size());
+    ThreadHandover::send(this);
     Q_EMIT progress(jobId, 0, total);
 
     QVector<ImportedFile> batch;
@@ -66,21 +71,30 @@ void ImportWorker::process(int jobId, const QStringList &paths)
             imported.maxima = QVector<float>(peaks.maxima.begin(), peaks.maxima.end());
             batch.push_back(std::move(imported));
         } catch (const dragon::AudioError &e) {
+            ThreadHandover::send(this);
             Q_EMIT fileFailed(jobId, file, QString::fromStdString(e.cause()));
         } catch (const std::exception &e) {
+            ThreadHandover::send(this);
             Q_EMIT fileFailed(jobId, file, QString::fromStdString(e.what()));
         }
         ++done;
         if (!batch.isEmpty() && (first || sinceFlush.elapsed() > 100)) {
+            ThreadHandover::send(this);
             Q_EMIT filesReady(jobId, batch);
             Q_EMIT progress(jobId, done, total);
-            batch.clear();
+            // A new list, not clear(): once the GUI thread has dropped its copy, clear() would
+            // refill the block it has just read, and Qt's "still shared?" check is a relaxed
+            // load that orders nothing (ThreadSanitizer reports it as a race).
+            batch = QVector<ImportedFile>();
             sinceFlush.restart();
             first = false;
         }
     }
-    if (!batch.isEmpty())
+    if (!batch.isEmpty()) {
+        ThreadHandover::send(this);
         Q_EMIT filesReady(jobId, batch);
+    }
+    ThreadHandover::send(this);
     Q_EMIT progress(jobId, done, total);
     Q_EMIT finished(jobId, cancelled());
 }

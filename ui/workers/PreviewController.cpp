@@ -1,5 +1,7 @@
 #include "workers/PreviewController.h"
 
+#include "workers/ThreadHandover.h"
+
 #include <QtConcurrent/QtConcurrentRun>
 #include <exception>
 
@@ -24,14 +26,19 @@ bool PreviewController::start(const dragon::Project &project, const QString &cac
     auto service = m_service;
     const std::string cache = cacheDir.toStdString(), previews = previewsDir.toStdString();
     std::atomic<bool> *cancelFlag = &m_cancel;
-    m_watcher.setFuture(QtConcurrent::run([=]() {
+    m_watcher.setFuture(QtConcurrent::run(ThreadHandover::task(&m_watcher, [=]() {
         Outcome outcome;
         // Posted to this object: the destructor waits for this task, and posted calls die
         // with the object.
         const auto report = [this](const std::string &stage, int done, int total) {
             const QString text = QString::fromStdString(stage);
+            ThreadHandover::send(this);
             QMetaObject::invokeMethod(
-                this, [this, text, done, total] { Q_EMIT progress(text, done, total); },
+                this,
+                [this, text, done, total] {
+                    ThreadHandover::receive(this);
+                    Q_EMIT progress(text, done, total);
+                },
                 Qt::QueuedConnection);
         };
         try {
@@ -41,12 +48,13 @@ bool PreviewController::start(const dragon::Project &project, const QString &cac
             outcome.error = error.what();
         }
         return outcome;
-    }));
+    })));
     return true;
 }
 
 void PreviewController::onFinished()
 {
+    ThreadHandover::receive(&m_watcher);
     const Outcome outcome = m_watcher.result();
     if (!outcome.error.empty())
         Q_EMIT failed(QString::fromStdString(outcome.error));

@@ -1,6 +1,7 @@
 #include "workers/TrainingController.h"
 
 #include "facade/TrainingService.h"
+#include "workers/ThreadHandover.h"
 
 #include <QDateTime>
 #include <QMetaObject>
@@ -42,9 +43,18 @@ bool TrainingController::start(const dragon::DragonConfig &config, const QString
     // Callbacks run on the training thread: hop to the GUI thread with queued calls. QPointer
     // guards against a controller destroyed before the queue drains.
     QPointer<TrainingController> self(this);
-    auto post = [self](auto fn) {
-        if (self)
-            QMetaObject::invokeMethod(self.data(), fn, Qt::QueuedConnection);
+    const void *channel = this;
+    auto post = [self, channel](auto fn) {
+        if (!self)
+            return;
+        ThreadHandover::send(channel);
+        QMetaObject::invokeMethod(
+            self.data(),
+            [channel, fn] {
+                ThreadHandover::receive(channel);
+                fn();
+            },
+            Qt::QueuedConnection);
     };
     dragon::DragonCallbacks callbacks;
     callbacks.round = [=](const dragon::RoundStats &s) {
