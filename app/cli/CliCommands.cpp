@@ -195,8 +195,9 @@ int makeDemoProject(const Args &args)
     ExemplarSet text;
     text.id = project.newSetId();
     text.name = "Target descriptions";
-    text.items = {ExemplarItem::textItem("a slow dreamy pad in D minor with soft drums"),
-                  ExemplarItem::textItem("warm analog chords, lo-fi, relaxed tempo")};
+    // In words pocket CLAP knows (the Reward tab names any it does not).
+    text.items = {ExemplarItem::textItem("a slow dreamy ambient piece in d minor with soft drums"),
+                  ExemplarItem::textItem("relaxed lo-fi music with electric piano, no drums")};
     project.exemplarSets.push_back(text);
     // Prompts in the pocket model's caption grammar (every word known to it): 8 to train on,
     // and 16 others to judge on, so a win rate over prompts can reach significance (16 of 16

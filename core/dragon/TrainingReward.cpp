@@ -46,6 +46,10 @@ TrainingReward::TrainingReward(const Project &project, const std::string &cacheD
         for (const auto &[item, why] : embedded.problems)
             if (log)
                 log("exemplar skipped: " + item + ": " + why);
+        const std::string unknown =
+            ExemplarSetEmbedder::unknownWordsNote(embedded, definition.encoder);
+        if (log && !unknown.empty())
+            log("exemplar set '" + set->name + "': " + unknown);
         if (embedded.empty()) // named here, where the set's name is known
             throw std::runtime_error("exemplar set '" + set->name + "' has no usable embeddings" +
                                      (embedded.problems.empty()

@@ -68,4 +68,9 @@ std::vector<std::vector<float>> Encoder::embedText(const std::vector<std::string
                                        "cross-modal encoder such as pocket-clap");
 }
 
+std::vector<std::string> Encoder::unknownWords(const std::string &) const
+{
+    return {};
+}
+
 } // namespace dragon

@@ -42,6 +42,10 @@ public:
     std::vector<Embedding> embedBatch(const std::vector<AudioBuffer> &audio);
     // [texts][dimension]. Throws EncoderError when the encoder has no text tower.
     virtual std::vector<std::vector<float>> embedText(const std::vector<std::string> &texts);
+    // The words of `text` the text tower has no token for, each once, in order (they still
+    // embed, as shared hashed buckets that carry little meaning). Empty when all are known or
+    // the encoder cannot tell.
+    virtual std::vector<std::string> unknownWords(const std::string &text) const;
 
 protected:
     // Mono samples at sampleRate(), at least one sample.

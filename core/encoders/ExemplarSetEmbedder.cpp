@@ -5,6 +5,8 @@
 #include "encoders/Encoder.h"
 #include "project/Project.h"
 
+#include <algorithm>
+
 namespace dragon {
 
 ExemplarEmbeddings ExemplarSetEmbedder::embed(const ExemplarSet &set, Encoder &encoder,
@@ -29,8 +31,12 @@ ExemplarEmbeddings ExemplarSetEmbedder::embed(const ExemplarSet &set, Encoder &e
                                           "text exemplar: " + encoder.displayName() +
                                               " has no text tower (choose pocket-clap or a "
                                               "plug-in with embed_text)");
-            else
+            else {
                 texts.push_back(item.text);
+                auto unknown = encoder.unknownWords(item.text);
+                if (!unknown.empty())
+                    out.unknownWords.emplace_back(item.text, std::move(unknown));
+            }
         } else {
             try {
                 bool hit = false;
@@ -72,6 +78,34 @@ ExemplarEmbeddings ExemplarSetEmbedder::embed(const ExemplarSet &set, Encoder &e
         }
     }
     return out;
+}
+
+std::string ExemplarSetEmbedder::unknownWordsNote(const ExemplarEmbeddings &embedded,
+                                                  const std::string &encoderName)
+{
+    if (embedded.unknownWords.empty())
+        return {};
+    std::vector<std::string> words;
+    for (const auto &[item, unknown] : embedded.unknownWords)
+        for (const auto &w : unknown)
+            if (std::find(words.begin(), words.end(), w) == words.end())
+                words.push_back(w);
+    std::string named;
+    for (std::size_t i = 0; i < words.size() && i < 8; ++i)
+        named += (i ? ", \"" : "\"") + words[i] + "\"";
+    if (words.size() > 8)
+        named += ", ... (" + std::to_string(words.size()) + " words)";
+    std::string note = std::to_string(embedded.unknownWords.size()) + " of " +
+                       std::to_string(embedded.texts.empty() ? embedded.unknownWords.size()
+                                                             : embedded.texts.size()) +
+                       " text items use words " + encoderName + " does not know (" + named +
+                       "): they carry little meaning";
+    if (encoderName.rfind("pocket-clap", 0) == 0)
+        note += "; it knows styles (ambient, lo-fi, techno, chiptune, 8-bit, folk, acoustic, "
+                "cinematic, orchestral, epic film score, jazz, house), tempos (slow, relaxed, "
+                "steady, fast, upbeat, energetic), instruments (synth, square lead, sine, "
+                "electric piano, keys, plucked strings), keys, bpm and drums";
+    return note;
 }
 
 } // namespace dragon

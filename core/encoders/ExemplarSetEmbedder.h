@@ -24,6 +24,9 @@ struct ExemplarEmbeddings
     std::vector<std::vector<float>> text;
     std::vector<std::string> texts;
     std::vector<std::pair<std::string, std::string>> problems; // item, reason
+    // Text items with words the text tower does not know (Encoder::unknownWords): embedded, but
+    // those words carry little meaning. Item, its unknown words.
+    std::vector<std::pair<std::string, std::vector<std::string>>> unknownWords;
     bool cancelled = false;
     int cacheHits = 0;
     bool empty() const { return audio.empty() && text.empty(); }
@@ -37,7 +40,8 @@ struct EmbeddingProgress
 
 // Embeds an exemplar set item by item (cache first). A file that cannot be read or encoded is
 // listed in problems and skipped; text items on an encoder without a text tower are one
-// problem each with that reason. Cancel is checked between items.
+// problem each with that reason; text items with unknown words are listed in unknownWords.
+// Cancel is checked between items.
 class ExemplarSetEmbedder
 {
 public:
@@ -45,6 +49,10 @@ public:
     static ExemplarEmbeddings embed(const ExemplarSet &set, Encoder &encoder, EmbeddingCache *cache,
                                     const Progress &progress = {},
                                     const std::atomic<bool> *cancel = nullptr);
+    // One line for users about embedded.unknownWords ("" when there are none): how many text
+    // items, the words (the first eight) and which words the encoder does know.
+    static std::string unknownWordsNote(const ExemplarEmbeddings &embedded,
+                                        const std::string &encoderName);
 };
 
 } // namespace dragon

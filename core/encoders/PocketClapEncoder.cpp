@@ -85,4 +85,9 @@ std::vector<std::vector<float>> PocketClapEncoder::embedText(const std::vector<s
     return out;
 }
 
+std::vector<std::string> PocketClapEncoder::unknownWords(const std::string &text) const
+{
+    return m_clap->tokenizer().encode(text).unknown;
+}
+
 } // namespace dragon

@@ -26,6 +26,7 @@ public:
     int dimension() const override;
     bool hasTextTower() const override { return true; }
     std::vector<std::vector<float>> embedText(const std::vector<std::string> &texts) override;
+    std::vector<std::string> unknownWords(const std::string &text) const override;
 
 protected:
     Embedding embedMono(const std::vector<float> &mono) override;

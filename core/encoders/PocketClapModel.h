@@ -73,6 +73,7 @@ public:
     // Normalised log-mel [B, M, T] of a batch of equal-length clips (training and tests).
     torch::Tensor normalisedLogMel(const torch::Tensor &audio) const;
     torch::Tensor tokenize(const std::vector<std::string> &texts) const;
+    const TextTokenizer &tokenizer() const { return m_tokenizer; }
 
     PocketClapNet &net() { return m_net; }
     const PocketClapConfig &config() const { return m_config; }

@@ -284,6 +284,11 @@ private Q_SLOTS:
         QVERIFY(clap.hasTextTower());
         QCOMPARE(clap.dimension(), 128);
         QVERIFY(QString::fromStdString(clap.id()).startsWith("pocket-clap-1:"));
+        // Words outside the caption grammar are named, each once, in order.
+        QCOMPARE(clap.unknownWords("an orchestral adventure soundtrack, an adventure"),
+                 (std::vector<std::string>{"an", "adventure", "soundtrack"}));
+        QVERIFY(
+            clap.unknownWords("a slow dreamy ambient piece in d minor with soft drums").empty());
         // Held-out clips of two contrasting styles: each clip is closer to its own style's word.
         const CorpusGenerator corpus;
         const Synthesizer synth;

@@ -129,6 +129,15 @@ private Q_SLOTS:
             QVERIFY2(problems.empty(),
                      (r.name + ": " + (problems.empty() ? "" : problems[0])).c_str());
         }
+        // The text set's captions are in words pocket CLAP knows (else they embed as a few
+        // hashed buckets and the text rewards measure nothing).
+        const auto clap = createEncoder("pocket-clap");
+        for (const SuiteSet &s : RewardSuite::sets())
+            for (const auto &caption : s.texts) {
+                const auto unknown = clap->unknownWords(caption);
+                QVERIFY2(unknown.empty(),
+                         (caption + ": " + (unknown.empty() ? "" : unknown[0])).c_str());
+            }
     }
 
     // The real-music sets are cut from whole tracks: the asked number of clips, each of the

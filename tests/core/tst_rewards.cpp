@@ -68,6 +68,15 @@ public:
             out.push_back(t == "x" ? std::vector<float>{1, 0} : std::vector<float>{0, 1});
         return out;
     }
+    // Knows only "x".
+    std::vector<std::string> unknownWords(const std::string &text) const override
+    {
+        std::vector<std::string> out;
+        for (const auto &w : {"y", "z"})
+            if (text.find(w) != std::string::npos)
+                out.push_back(w);
+        return out;
+    }
 
 protected:
     Embedding embedMono(const std::vector<float> &) override { return clipOf({1, 1}); }
@@ -310,6 +319,22 @@ private Q_SLOTS:
         const auto embedded = ExemplarSetEmbedder::embed(set, withText, nullptr);
         QCOMPARE(embedded.text.size(), std::size_t(2));
         QVERIFY(embedded.problems.empty());
+        QVERIFY(embedded.unknownWords.empty());
+        QCOMPARE(ExemplarSetEmbedder::unknownWordsNote(embedded, "fake"), std::string());
+        // Unknown words are noted, the item still embeds.
+        ExemplarSet mixed{"set-2",
+                          "Mixed",
+                          {ExemplarItem::textItem("x"), ExemplarItem::textItem("x y"),
+                           ExemplarItem::textItem("z y")}};
+        const auto noted = ExemplarSetEmbedder::embed(mixed, withText, nullptr);
+        QCOMPARE(noted.text.size(), std::size_t(3));
+        QCOMPARE(noted.unknownWords.size(), std::size_t(2));
+        QCOMPARE(noted.unknownWords[1].first, std::string("z y"));
+        QCOMPARE(noted.unknownWords[1].second, (std::vector<std::string>{"y", "z"}));
+        const std::string note = ExemplarSetEmbedder::unknownWordsNote(noted, "fake");
+        QVERIFY2(note.find("2 of 3 text items use words fake does not know (\"y\", \"z\")") == 0,
+                 note.c_str());
+        QVERIFY(note.find("it knows") == std::string::npos); // only pocket-clap's words are listed
         const auto refused = ExemplarSetEmbedder::embed(set, withoutText, nullptr);
         QVERIFY(refused.empty());
         QCOMPARE(refused.problems.size(), std::size_t(2));

@@ -120,6 +120,12 @@ private Q_SLOTS:
         QVERIFY(idle.wait(60000));
         QVERIFY2(panel.setStatus("set-3").startsWith("2 embedded (2 text)"),
                  qPrintable(panel.setStatus("set-3")));
+        // "warm analog pads" is outside pocket CLAP's words; "slow ambient" is not.
+        QVERIFY2(panel.setStatus("set-3").contains(
+                     "1 of 2 text items use words pocket-clap does not know (\"warm\", "
+                     "\"analog\", \"pads\")"),
+                 qPrintable(panel.setStatus("set-3")));
+        QVERIFY(!panel.setStatus("set-1").contains("does not know"));
     }
 
     void cancelStopsWithinASecond()

@@ -177,6 +177,8 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
         if (!s.problems.isEmpty())
             text +=
                 tr("; %n problem(s): ", nullptr, int(s.problems.size())) + s.problems.join("; ");
+        if (!s.unknownWords.isEmpty())
+            text += "; " + s.unknownWords;
         const auto *set = m_document->project().findSet(s.setId.toStdString());
         if (set && set->items.empty())
             text = tr("Empty set: add audio or text");

@@ -67,6 +67,8 @@ void EmbeddingWorker::embedSet(const dragon::ExemplarSet &set, const QString &en
         for (const auto &[item, reason] : result.problems)
             summary.problems << QString::fromStdString(item) + ": " +
                                     QString::fromStdString(reason);
+        summary.unknownWords = QString::fromStdString(
+            dragon::ExemplarSetEmbedder::unknownWordsNote(result, encoderSpec.toStdString()));
         summary.seconds = timer.elapsed() / 1000.0;
         ThreadHandover::send(this);
         Q_EMIT finished(summary);

@@ -23,6 +23,7 @@ struct EmbeddingSummary
     int texts = 0;    // text items embedded by the text tower
     int cacheHits = 0;
     QStringList problems; // "item: reason"
+    QString unknownWords; // ExemplarSetEmbedder::unknownWordsNote, "" when none
     double seconds = 0.0;
 };
 Q_DECLARE_METATYPE(EmbeddingSummary)
