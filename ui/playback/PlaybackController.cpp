@@ -20,8 +20,7 @@ PlaybackController::PlaybackController(QObject *parent)
         if (!m_engine->isPlaying())
             stop();
     });
-    connect(&m_decoder, &QFutureWatcher<std::shared_ptr<dragon::AudioBuffer>>::finished, this,
-            &PlaybackController::onDecoded);
+    ThreadHandover::onTaskFinished(&m_decoder, this, &PlaybackController::onDecoded);
 }
 
 PlaybackController::~PlaybackController()
@@ -82,7 +81,6 @@ void PlaybackController::startDecode(const QString &path)
 
 void PlaybackController::onDecoded()
 {
-    ThreadHandover::receive(&m_decoder);
     try {
         m_cache.append({m_futurePath, m_decoder.result()});
         while (m_cache.size() > kCached)

@@ -31,7 +31,7 @@ ClipView::ClipView(QWidget *parent) : QWidget(parent)
 {
     setObjectName("clipView");
     setMinimumHeight(110); // waveform and spectrogram still readable; fits a 768-px screen
-    connect(&m_watcher, &QFutureWatcher<Analysis>::finished, this, &ClipView::onAnalysed);
+    ThreadHandover::onTaskFinished(&m_watcher, this, &ClipView::onAnalysed);
 }
 
 ClipView::~ClipView()
@@ -96,7 +96,6 @@ void ClipView::setClip(const QString &path)
 
 void ClipView::onAnalysed()
 {
-    ThreadHandover::receive(&m_watcher);
     Analysis a = m_watcher.result();
     if (a.path != m_path) {
         if (!m_path.isEmpty())

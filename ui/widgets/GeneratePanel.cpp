@@ -165,8 +165,7 @@ GeneratePanel::GeneratePanel(PlaybackController *playback, QWidget *parent)
     m_setTargets->setDragDropMode(QAbstractItemView::DropOnly);
     m_setTargets->setMaximumWidth(220);
     m_setTargets->setToolTip(tr("Drop clips on a set to add them to it"));
-    connect(&m_thumbnails, &QFutureWatcher<QVector<QPair<QString, QImage>>>::finished, this,
-            &GeneratePanel::onThumbnails);
+    ThreadHandover::onTaskFinished(&m_thumbnails, this, &GeneratePanel::onThumbnails);
 
     m_picker = new GeneratorPicker;
     connect(m_picker, &GeneratorPicker::specChanged, this,
@@ -349,7 +348,6 @@ void GeneratePanel::requestThumbnails(const QStringList &paths)
 
 void GeneratePanel::onThumbnails()
 {
-    ThreadHandover::receive(&m_thumbnails);
     const auto images = m_thumbnails.result();
     for (int row = 0; row < m_results->count(); ++row) {
         QListWidgetItem *item = m_results->item(row);

@@ -8,7 +8,7 @@
 CompareController::CompareController(QObject *parent)
     : QObject(parent), m_service(std::make_shared<dragon::CompareService>())
 {
-    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &CompareController::onFinished);
+    ThreadHandover::onTaskFinished(&m_watcher, this, &CompareController::onFinished);
 }
 
 CompareController::~CompareController()
@@ -30,14 +30,8 @@ bool CompareController::start(const dragon::CompareRequest &request)
         // with the object.
         const auto report = [this](const std::string &stage, int done, int total) {
             const QString text = QString::fromStdString(stage);
-            ThreadHandover::send(this);
-            QMetaObject::invokeMethod(
-                this,
-                [this, text, done, total] {
-                    ThreadHandover::receive(this);
-                    Q_EMIT progress(text, done, total);
-                },
-                Qt::QueuedConnection);
+            ThreadHandover::post(this,
+                                 [this, text, done, total] { Q_EMIT progress(text, done, total); });
         };
         try {
             outcome.done =
@@ -52,7 +46,6 @@ bool CompareController::start(const dragon::CompareRequest &request)
 
 void CompareController::onFinished()
 {
-    ThreadHandover::receive(&m_watcher);
     const Outcome outcome = m_watcher.result();
     if (!outcome.error.empty())
         Q_EMIT failed(QString::fromStdString(outcome.error));

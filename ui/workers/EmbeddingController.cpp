@@ -12,43 +12,37 @@ EmbeddingController::EmbeddingController(QObject *parent)
     qRegisterMetaType<dragon::ExemplarSet>();
     m_thread.setObjectName("embedding");
     m_worker->moveToThread(&m_thread);
-    // The worker thread's last act, received by the destructor (see GenerationController).
-    connect(
-        &m_thread, &QThread::finished, &m_thread,
-        [worker = m_worker] { ThreadHandover::send(worker); }, Qt::DirectConnection);
-    connect(this, &EmbeddingController::requestLoad, m_worker, &EmbeddingWorker::loadEncoder);
-    connect(this, &EmbeddingController::requestEmbed, m_worker, &EmbeddingWorker::embedSet);
-    // Every report from the worker is received (ThreadHandover) before it is passed on.
-    connect(m_worker, &EmbeddingWorker::encoderLoaded, this, [this](const EncoderInfo &info) {
-        ThreadHandover::receive(m_worker);
-        Q_EMIT encoderLoaded(info);
-    });
-    connect(m_worker, &EmbeddingWorker::encoderFailed, this,
-            [this](const QString &spec, const QString &message) {
-                ThreadHandover::receive(m_worker);
-                Q_EMIT encoderFailed(spec, message);
-            });
-    connect(m_worker, &EmbeddingWorker::progress, this,
-            [this](const QString &setId, int done, int total, int cacheHits) {
-                ThreadHandover::receive(m_worker);
-                Q_EMIT progress(setId, done, total, cacheHits);
-            });
-    connect(m_worker, &EmbeddingWorker::finished, this, [this](const EmbeddingSummary &s) {
-        ThreadHandover::receive(m_worker);
-        Q_EMIT finished(s);
-        next();
-    });
-    connect(m_worker, &EmbeddingWorker::failed, this,
-            [this](const QString &setId, const QString &message) {
-                ThreadHandover::receive(m_worker);
-                Q_EMIT failed(setId, message);
-                next();
-            });
-    connect(m_worker, &EmbeddingWorker::cancelled, this, [this](const QString &setId) {
-        ThreadHandover::receive(m_worker);
-        Q_EMIT cancelled(setId);
-        next();
-    });
+    ThreadHandover::watchThreadEnd(&m_thread, m_worker);
+    // Requests to the worker and its reports back cross threads through ThreadHandover::relay.
+    ThreadHandover::relay(this, &EmbeddingController::requestLoad, m_worker,
+                          &EmbeddingWorker::loadEncoder);
+    ThreadHandover::relay(this, &EmbeddingController::requestEmbed, m_worker,
+                          &EmbeddingWorker::embedSet);
+    ThreadHandover::relay(m_worker, &EmbeddingWorker::encoderLoaded, this,
+                          [this](const EncoderInfo &info) { Q_EMIT encoderLoaded(info); });
+    ThreadHandover::relay(m_worker, &EmbeddingWorker::encoderFailed, this,
+                          [this](const QString &spec, const QString &message) {
+                              Q_EMIT encoderFailed(spec, message);
+                          });
+    ThreadHandover::relay(m_worker, &EmbeddingWorker::progress, this,
+                          [this](const QString &setId, int done, int total, int cacheHits) {
+                              Q_EMIT progress(setId, done, total, cacheHits);
+                          });
+    ThreadHandover::relay(m_worker, &EmbeddingWorker::finished, this,
+                          [this](const EmbeddingSummary &s) {
+                              Q_EMIT finished(s);
+                              next();
+                          });
+    ThreadHandover::relay(m_worker, &EmbeddingWorker::failed, this,
+                          [this](const QString &setId, const QString &message) {
+                              Q_EMIT failed(setId, message);
+                              next();
+                          });
+    ThreadHandover::relay(m_worker, &EmbeddingWorker::cancelled, this,
+                          [this](const QString &setId) {
+                              Q_EMIT cancelled(setId);
+                              next();
+                          });
     m_thread.start();
 }
 
@@ -59,13 +53,11 @@ EmbeddingController::~EmbeddingController()
     m_thread.quit();
     m_thread.wait();
     // Deleted here, once its thread has ended (see GenerationController).
-    ThreadHandover::receive(m_worker);
-    delete m_worker;
+    ThreadHandover::destroy(m_worker);
 }
 
 void EmbeddingController::loadEncoder(const QString &spec)
 {
-    ThreadHandover::send(m_worker);
     Q_EMIT requestLoad(spec);
 }
 
@@ -87,7 +79,6 @@ void EmbeddingController::next()
     m_busy = true;
     const Job job = m_queue.dequeue();
     m_worker->resetCancel(); // before queuing, so an early cancel is not lost
-    ThreadHandover::send(m_worker);
     Q_EMIT requestEmbed(job.set, job.spec, job.cacheDir);
 }
 

@@ -3,7 +3,6 @@
 #include "encoders/EmbeddingCache.h"
 #include "encoders/EncoderFactory.h"
 #include "encoders/ExemplarSetEmbedder.h"
-#include "workers/ThreadHandover.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -21,16 +20,13 @@ dragon::Encoder *EmbeddingWorker::encoder(const QString &spec)
 
 void EmbeddingWorker::loadEncoder(const QString &spec)
 {
-    ThreadHandover::receive(this);
     try {
         dragon::Encoder *e = encoder(spec);
-        ThreadHandover::send(this);
         Q_EMIT encoderLoaded({spec, QString::fromStdString(e->id()),
                               QString::fromStdString(e->displayName()), e->dimension(),
                               e->hasTextTower(), QString::fromStdString(e->integrityWarning())});
     } catch (const std::exception &e) {
         m_encoders.erase(spec.toStdString());
-        ThreadHandover::send(this);
         Q_EMIT encoderFailed(spec, QString::fromUtf8(e.what()));
     }
 }
@@ -38,7 +34,6 @@ void EmbeddingWorker::loadEncoder(const QString &spec)
 void EmbeddingWorker::embedSet(const dragon::ExemplarSet &set, const QString &encoderSpec,
                                const QString &cacheDir)
 {
-    ThreadHandover::receive(this);
     const QString setId = QString::fromStdString(set.id);
     QElapsedTimer timer;
     timer.start();
@@ -49,12 +44,10 @@ void EmbeddingWorker::embedSet(const dragon::ExemplarSet &set, const QString &en
         const auto result = dragon::ExemplarSetEmbedder::embed(
             set, *e, &cache,
             [&](const dragon::EmbeddingProgress &p) {
-                ThreadHandover::send(this);
                 Q_EMIT progress(setId, p.done, p.total, p.cacheHits);
             },
             &m_cancel);
         if (result.cancelled) {
-            ThreadHandover::send(this);
             Q_EMIT cancelled(setId);
             return;
         }
@@ -70,10 +63,8 @@ void EmbeddingWorker::embedSet(const dragon::ExemplarSet &set, const QString &en
         summary.unknownWords = QString::fromStdString(
             dragon::ExemplarSetEmbedder::unknownWordsNote(result, encoderSpec.toStdString()));
         summary.seconds = timer.elapsed() / 1000.0;
-        ThreadHandover::send(this);
         Q_EMIT finished(summary);
     } catch (const std::exception &e) {
-        ThreadHandover::send(this);
         Q_EMIT failed(setId, QString::fromUtf8(e.what()));
     }
 }

@@ -1,7 +1,6 @@
 #include "workers/GenerationWorker.h"
 
 #include "facade/GeneratorService.h"
-#include "workers/ThreadHandover.h"
 
 GenerationWorker::GenerationWorker() = default;
 GenerationWorker::~GenerationWorker() = default;
@@ -10,7 +9,6 @@ void GenerationWorker::generate(const QString &checkpoint, const QString &output
                                 const QString &prompt, quint64 seed, int steps, double guidance,
                                 int count)
 {
-    ThreadHandover::receive(this);
     try {
         if (!m_service || m_loadedCheckpoint != checkpoint) {
             m_service = dragon::GeneratorService::load(checkpoint.toStdString());
@@ -26,14 +24,8 @@ void GenerationWorker::generate(const QString &checkpoint, const QString &output
         for (const auto &m : m_service->check(request).messages)
             notes << QString::fromStdString(m);
         const auto clips = m_service->generate(
-            request,
-            [this](int done, int total) {
-                ThreadHandover::send(this);
-                Q_EMIT progress(done, total);
-            },
-            &m_cancel);
+            request, [this](int done, int total) { Q_EMIT progress(done, total); }, &m_cancel);
         if (clips.empty()) {
-            ThreadHandover::send(this);
             Q_EMIT cancelled();
             return;
         }
@@ -50,10 +42,8 @@ void GenerationWorker::generate(const QString &checkpoint, const QString &output
             item.path = QString::fromStdString(paths[i]);
             items << item;
         }
-        ThreadHandover::send(this);
         Q_EMIT finished(items, notes);
     } catch (const std::exception &e) {
-        ThreadHandover::send(this);
         Q_EMIT failed(QString::fromStdString(e.what()));
     }
 }

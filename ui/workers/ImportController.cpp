@@ -9,30 +9,22 @@ ImportController::ImportController(QObject *parent) : QObject(parent), m_worker(
     qRegisterMetaType<QVector<ImportedFile>>();
     m_thread.setObjectName("import");
     m_worker->moveToThread(&m_thread);
-    // The worker thread's last act, received by the destructor (see GenerationController).
-    connect(
-        &m_thread, &QThread::finished, &m_thread,
-        [worker = m_worker] { ThreadHandover::send(worker); }, Qt::DirectConnection);
-    connect(this, &ImportController::requestProcess, m_worker, &ImportWorker::process);
-    // Every report from the worker is received (ThreadHandover) before it is passed on.
-    connect(m_worker, &ImportWorker::filesReady, this,
-            [this](int jobId, const QVector<ImportedFile> &files) {
-                ThreadHandover::receive(m_worker);
-                Q_EMIT filesReady(jobId, files);
-            });
-    connect(m_worker, &ImportWorker::fileFailed, this,
-            [this](int jobId, const QString &path, const QString &reason) {
-                ThreadHandover::receive(m_worker);
-                Q_EMIT fileFailed(jobId, path, reason);
-            });
-    connect(m_worker, &ImportWorker::progress, this, [this](int jobId, int done, int total) {
-        ThreadHandover::receive(m_worker);
-        Q_EMIT progress(jobId, done, total);
-    });
-    connect(m_worker, &ImportWorker::finished, this, [this](int jobId, bool cancelled) {
-        ThreadHandover::receive(m_worker);
-        Q_EMIT finished(jobId, cancelled);
-    });
+    ThreadHandover::watchThreadEnd(&m_thread, m_worker);
+    // Requests to the worker and its reports back cross threads through ThreadHandover::relay.
+    ThreadHandover::relay(this, &ImportController::requestProcess, m_worker,
+                          &ImportWorker::process);
+    ThreadHandover::relay(
+        m_worker, &ImportWorker::filesReady, this,
+        [this](int jobId, const QVector<ImportedFile> &files) { Q_EMIT filesReady(jobId, files); });
+    ThreadHandover::relay(m_worker, &ImportWorker::fileFailed, this,
+                          [this](int jobId, const QString &path, const QString &reason) {
+                              Q_EMIT fileFailed(jobId, path, reason);
+                          });
+    ThreadHandover::relay(
+        m_worker, &ImportWorker::progress, this,
+        [this](int jobId, int done, int total) { Q_EMIT progress(jobId, done, total); });
+    ThreadHandover::relay(m_worker, &ImportWorker::finished, this,
+                          [this](int jobId, bool cancelled) { Q_EMIT finished(jobId, cancelled); });
     m_thread.start(QThread::LowPriority);
 }
 
@@ -42,14 +34,12 @@ ImportController::~ImportController()
     m_thread.quit();
     m_thread.wait();
     // Deleted here, once its thread has ended (see GenerationController).
-    ThreadHandover::receive(m_worker);
-    delete m_worker;
+    ThreadHandover::destroy(m_worker);
 }
 
 int ImportController::start(const QStringList &paths)
 {
     const int id = m_nextJob++;
-    ThreadHandover::send(m_worker);
     Q_EMIT requestProcess(id, paths);
     return id;
 }

@@ -3,7 +3,6 @@
 #include "audio/AudioError.h"
 #include "audio/AudioFileTypes.h"
 #include "audio/WaveformPeaks.h"
-#include "workers/ThreadHandover.h"
 
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -17,7 +16,6 @@ bool ImportWorker::isAudioExtension(const QString &path)
 
 void ImportWorker::process(int jobId, const QStringList &paths)
 {
-    ThreadHandover::receive(this);
     const auto cancelled = [&] { return jobId <= m_cancelUpTo.load(); };
     // Expand folders first so progress has a total. Files named directly are always tried;
     // inside folders, files that are not audio by extension are reported, not silently dropped.
@@ -34,7 +32,6 @@ void ImportWorker::process(int jobId, const QStringList &paths)
                 if (isAudioExtension(file))
                     found << file;
                 else if (!QFileInfo(file).fileName().startsWith('.')) {
-                    ThreadHandover::send(this);
                     Q_EMIT fileFailed(jobId, file, tr("skipped: not an audio file type"));
                 }
             }
@@ -47,7 +44,6 @@ void ImportWorker::process(int jobId, const QStringList &paths)
             break;
     }
     const int total = int(files.size());
-    ThreadHandover::send(this);
     Q_EMIT progress(jobId, 0, total);
 
     QVector<ImportedFile> batch;
@@ -71,15 +67,12 @@ void ImportWorker::process(int jobId, const QStringList &paths)
             imported.maxima = QVector<float>(peaks.maxima.begin(), peaks.maxima.end());
             batch.push_back(std::move(imported));
         } catch (const dragon::AudioError &e) {
-            ThreadHandover::send(this);
             Q_EMIT fileFailed(jobId, file, QString::fromStdString(e.cause()));
         } catch (const std::exception &e) {
-            ThreadHandover::send(this);
             Q_EMIT fileFailed(jobId, file, QString::fromStdString(e.what()));
         }
         ++done;
         if (!batch.isEmpty() && (first || sinceFlush.elapsed() > 100)) {
-            ThreadHandover::send(this);
             Q_EMIT filesReady(jobId, batch);
             Q_EMIT progress(jobId, done, total);
             // A new list, not clear(): once the GUI thread has dropped its copy, clear() would
@@ -91,10 +84,8 @@ void ImportWorker::process(int jobId, const QStringList &paths)
         }
     }
     if (!batch.isEmpty()) {
-        ThreadHandover::send(this);
         Q_EMIT filesReady(jobId, batch);
     }
-    ThreadHandover::send(this);
     Q_EMIT progress(jobId, done, total);
     Q_EMIT finished(jobId, cancelled());
 }

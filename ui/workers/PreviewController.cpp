@@ -8,7 +8,7 @@
 PreviewController::PreviewController(QObject *parent)
     : QObject(parent), m_service(std::make_shared<dragon::PreviewService>())
 {
-    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &PreviewController::onFinished);
+    ThreadHandover::onTaskFinished(&m_watcher, this, &PreviewController::onFinished);
 }
 
 PreviewController::~PreviewController()
@@ -32,14 +32,8 @@ bool PreviewController::start(const dragon::Project &project, const QString &cac
         // with the object.
         const auto report = [this](const std::string &stage, int done, int total) {
             const QString text = QString::fromStdString(stage);
-            ThreadHandover::send(this);
-            QMetaObject::invokeMethod(
-                this,
-                [this, text, done, total] {
-                    ThreadHandover::receive(this);
-                    Q_EMIT progress(text, done, total);
-                },
-                Qt::QueuedConnection);
+            ThreadHandover::post(this,
+                                 [this, text, done, total] { Q_EMIT progress(text, done, total); });
         };
         try {
             outcome.done = service->run(project, cache, previews, request, report, cancelFlag,
@@ -54,7 +48,6 @@ bool PreviewController::start(const dragon::Project &project, const QString &cac
 
 void PreviewController::onFinished()
 {
-    ThreadHandover::receive(&m_watcher);
     const Outcome outcome = m_watcher.result();
     if (!outcome.error.empty())
         Q_EMIT failed(QString::fromStdString(outcome.error));

@@ -21,3 +21,9 @@ void ThreadHandover::receive(const void *channel)
     (void)channel;
 #endif
 }
+
+void ThreadHandover::watchThreadEnd(QThread *thread, const QObject *worker)
+{
+    QObject::connect(
+        thread, &QThread::finished, thread, [worker] { send(worker); }, Qt::DirectConnection);
+}

@@ -43,18 +43,9 @@ bool TrainingController::start(const dragon::DragonConfig &config, const QString
     // Callbacks run on the training thread: hop to the GUI thread with queued calls. QPointer
     // guards against a controller destroyed before the queue drains.
     QPointer<TrainingController> self(this);
-    const void *channel = this;
-    auto post = [self, channel](auto fn) {
-        if (!self)
-            return;
-        ThreadHandover::send(channel);
-        QMetaObject::invokeMethod(
-            self.data(),
-            [channel, fn] {
-                ThreadHandover::receive(channel);
-                fn();
-            },
-            Qt::QueuedConnection);
+    auto post = [self](auto fn) {
+        if (self)
+            ThreadHandover::post(self.data(), std::move(fn));
     };
     dragon::DragonCallbacks callbacks;
     callbacks.round = [=](const dragon::RoundStats &s) {
