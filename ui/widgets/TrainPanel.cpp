@@ -134,7 +134,12 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     m_runs->setHorizontalHeaderLabels(
         {tr("Started"), tr("Reward"), tr("Rounds"), tr("Last win rate"), tr("State")});
     m_runs->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_runs->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    // The reward's name keeps room to be read (the table scrolls sideways before it goes; the
+    // whole name is in the tooltip); the state takes what is left.
+    m_runs->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Interactive);
+    m_runs->horizontalHeader()->resizeSection(1, 150);
+    m_runs->horizontalHeader()->setStretchLastSection(true);
+    m_runs->setWordWrap(false);
     m_runs->verticalHeader()->hide();
     m_runs->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_runs->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -191,6 +196,8 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     left->addWidget(runsBox);
     left->addWidget(
         new QLabel(tr("<b>Audition</b>: each round's best (D+) beside its worst (D−)")));
+    // Tall enough for a few rounds of D+/D- even where the column has to scroll to show them.
+    m_auditions->setMinimumHeight(180);
     left->addWidget(m_auditions, 1);
     auto *leftScroll = new QScrollArea;
     leftScroll->setObjectName("trainSettingsScroll");
@@ -202,11 +209,17 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     leftScroll->setMinimumWidth(leftPane->minimumSizeHint().width() +
                                 leftScroll->verticalScrollBar()->sizeHint().width());
 
-    auto *plots = new QVBoxLayout;
-    plots->addWidget(m_dashboard);
+    // The plots scroll too: each keeps a readable height (TrainingDashboard) instead of being
+    // squeezed on a small window.
+    auto *plotScroll = new QScrollArea;
+    plotScroll->setObjectName("trainPlotsScroll");
+    plotScroll->setWidget(m_dashboard);
+    plotScroll->setWidgetResizable(true);
+    plotScroll->setFrameShape(QFrame::NoFrame);
+    plotScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *layout = new QHBoxLayout(this);
     layout->addWidget(leftScroll, 2);
-    layout->addLayout(plots, 3);
+    layout->addWidget(plotScroll, 3);
 
     connect(m_start, &QPushButton::clicked, this, &TrainPanel::startRun);
     connect(m_pause, &QPushButton::clicked, this, &TrainPanel::togglePause);
@@ -446,8 +459,10 @@ void TrainPanel::refreshRuns()
              dragon::RunHistory::list(dragon::ProjectFolder::runsDir(project.toStdString()))) {
             const int row = m_runs->rowCount();
             m_runs->insertRow(row);
-            auto *started = new QTableWidgetItem(
-                QString::fromStdString(dragon::ProjectFolder::displayStamp(run.name)));
+            // To the minute here, to the second in the tooltip.
+            const QString stamp =
+                QString::fromStdString(dragon::ProjectFolder::displayStamp(run.name));
+            auto *started = new QTableWidgetItem(stamp.left(16));
             started->setData(Qt::UserRole, QString::fromStdString(run.folder));
             started->setData(Qt::UserRole + 1, run.resumable);
             m_runs->setItem(row, 0, started);
@@ -455,16 +470,22 @@ void TrainPanel::refreshRuns()
             m_runs->setItem(row, 2,
                             new QTableWidgetItem(
                                 QString("%1 / %2").arg(run.roundsDone).arg(run.roundsPlanned)));
+            // The round of the last evaluation is in the tooltip: the column stays narrow
+            // enough for the reward's name beside it.
             m_runs->setItem(row, 3,
-                            new QTableWidgetItem(run.evaluated ? tr("%1 [%2, %3] at round %4")
+                            new QTableWidgetItem(run.evaluated ? tr("%1 [%2, %3]")
                                                                      .arg(run.winRate, 0, 'f', 2)
                                                                      .arg(run.winLower, 0, 'f', 2)
                                                                      .arg(run.winUpper, 0, 'f', 2)
-                                                                     .arg(run.lastEvalRound)
                                                                : tr("—")));
             m_runs->setItem(row, 4, new QTableWidgetItem(QString::fromStdString(run.state)));
+            const QString tip =
+                stamp + "\n" + QString::fromStdString(run.reward) + "\n" +
+                (run.evaluated ? tr("Last evaluation at round %1").arg(run.lastEvalRound) + "\n"
+                               : QString()) +
+                QString::fromStdString(run.folder);
             for (int c = 0; c < 5; ++c)
-                m_runs->item(row, c)->setToolTip(QString::fromStdString(run.folder));
+                m_runs->item(row, c)->setToolTip(tip);
             if (QString::fromStdString(run.folder) == QFileInfo(selected).absoluteFilePath())
                 m_runs->setCurrentCell(row, 0);
         }

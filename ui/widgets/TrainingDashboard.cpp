@@ -14,7 +14,11 @@ namespace {
 QCustomPlot *makePlot(const QString &title, const QString &yLabel)
 {
     auto *p = new QCustomPlot;
-    p->setMinimumHeight(120); // four of them fit a laptop screen's height with the tab
+    // Tall enough that the tick labels of a value axis do not touch (the dashboard scrolls
+    // below that), and four ticks a value axis, so a short plot is not a column of numbers.
+    p->setMinimumHeight(170);
+    p->yAxis->ticker()->setTickCount(4);
+    p->yAxis2->ticker()->setTickCount(4);
     p->plotLayout()->insertRow(0);
     p->plotLayout()->addElement(0, 0, new QCPTextElement(p, title, QFont("sans", 9, QFont::Bold)));
     p->xAxis->setLabel(QObject::tr("round"));
@@ -27,7 +31,10 @@ void legendBelow(QCustomPlot *p)
 {
     p->legend->setVisible(true);
     p->legend->setFont(QFont("sans", 7));
+    // Two entries a row: four in one row made the plot wider than a small window's column.
+    p->legend->setWrap(2); // before the fill order, which rearranges the entries by it
     p->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    p->setMinimumHeight(p->minimumHeight() + 20 * ((p->legend->itemCount() + 1) / 2));
     auto *row = new QCPLayoutGrid;
     p->plotLayout()->addElement(2, 0, row);
     row->setMargins(QMargins(0, 0, 0, 2));
@@ -56,6 +63,8 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
     setObjectName("trainingDashboard");
     m_term->setObjectName("rewardTerm");
     m_term->setToolTip(tr("A multi-term reward: each term in its own units"));
+    m_term->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_term->setMinimumContentsLength(16);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto *termRow = new QHBoxLayout;
