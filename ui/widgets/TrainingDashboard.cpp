@@ -22,6 +22,12 @@ QCustomPlot *makePlot(const QString &title, const QString &yLabel)
     p->plotLayout()->insertRow(0);
     p->plotLayout()->addElement(0, 0, new QCPTextElement(p, title, QFont("sans", 9, QFont::Bold)));
     p->xAxis->setLabel(QObject::tr("round"));
+    // Rounds are whole numbers: ticks at 1, 2, 5, 10, ... rounds apart, never at 0.5.
+    QSharedPointer<QCPAxisTickerFixed> rounds(new QCPAxisTickerFixed);
+    rounds->setTickStep(1);
+    rounds->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    p->xAxis->setTicker(rounds);
+    p->xAxis->setSubTicks(false);
     p->yAxis->setLabel(yLabel);
     return p;
 }
