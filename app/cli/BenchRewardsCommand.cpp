@@ -36,7 +36,7 @@ int benchRewards(const Args &input)
     Args args = input;
     SuiteBudget budget;
     const std::string out = takeOption(args, "--out", "");
-    budget.rounds = toInt(takeOption(args, "--rounds", "24"), "--rounds");
+    budget.rounds = toInt(takeOption(args, "--rounds", "40"), "--rounds");
     budget.trainPrompts = toInt(takeOption(args, "--train-prompts", "64"), "--train-prompts");
     budget.evalPrompts = toInt(takeOption(args, "--eval-prompts", "32"), "--eval-prompts");
     budget.evalSeeds = toInt(takeOption(args, "--eval-seeds", "2"), "--eval-seeds");

@@ -40,7 +40,7 @@ const std::map<std::string, const char *> &table()
          "--profile: libtorch's profiler over the rounds, a chrome trace (sum it per operator\n"
          "with tests/bench/profile_summary.py); slower, so time without it.\n"},
         {"bench-rewards",
-         "usage: dragon bench rewards --out DIR [--rounds 24] [--eval-prompts 32] [--eval-seeds "
+         "usage: dragon bench rewards --out DIR [--rounds 40] [--eval-prompts 32] [--eval-seeds "
          "2]\n"
          "                            [--train-prompts 64] [--clips 24] [--seed 1] [--threads T]\n"
          "                            [--only TEXT] [--half tuned|held-out|extra]\n"

@@ -61,7 +61,7 @@ Benchmarks and fixtures (not run by CI):
   bench-metrics --out DIR              FAD / Vendi / leave-one-out timings (see tests/bench)
   bench-encoders [--clips N]           encoding throughput of the built-in encoders
   bench-round --out DIR [--repeat N]   one DRAGON round by phase (tests/bench/dragon_round.sh)
-  bench rewards --out DIR [--rounds 24]  the 20-reward suite: win rates, FAD table (resumable)
+  bench rewards --out DIR [--rounds 40]  the 20-reward suite: win rates, FAD table (resumable)
   make-fixtures DIR                    reference clips named rate-channels-bits
 )";
 }

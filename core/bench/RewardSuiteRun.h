@@ -16,7 +16,7 @@ namespace dragon {
 // The fixed budget every reward of the suite gets (the same for all; stated in the table).
 struct SuiteBudget
 {
-    int rounds = 24;
+    int rounds = 40;
     int trainPrompts = 64; // captions of training-split corpus seeds
     int evalPrompts = 32;  // captions of held-out corpus seeds (kHeldOutSeedStart and up)
     int evalSeeds = 2;     // generations per eval prompt

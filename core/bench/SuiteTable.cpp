@@ -51,19 +51,29 @@ SuiteTable::Averages SuiteTable::averages(const std::vector<SuiteOutcome> &outco
             a.extra += rate;
             continue;
         }
+        const bool hacked = !hackingReason(o.eval).empty();
+        const double tie = hacked ? 0.5 : rate;
+        a.hackedOfTwenty += hacked;
         ++a.count;
         a.all += rate;
+        a.allTie += tie;
         if (o.reward.tuned) {
             ++a.tunedCount;
             a.tuned += rate;
+            a.tunedTie += tie;
         } else {
             ++a.heldOutCount;
             a.heldOut += rate;
+            a.heldOutTie += tie;
         }
     }
-    a.all = a.count ? a.all / a.count : 0;
-    a.tuned = a.tunedCount ? a.tuned / a.tunedCount : 0;
-    a.heldOut = a.heldOutCount ? a.heldOut / a.heldOutCount : 0;
+    const auto mean = [](double sum, int n) { return n ? sum / n : 0.0; };
+    a.all = mean(a.all, a.count);
+    a.allTie = mean(a.allTie, a.count);
+    a.tuned = mean(a.tuned, a.tunedCount);
+    a.tunedTie = mean(a.tunedTie, a.tunedCount);
+    a.heldOut = mean(a.heldOut, a.heldOutCount);
+    a.heldOutTie = mean(a.heldOutTie, a.heldOutCount);
     a.extra = a.extraCount ? a.extra / a.extraCount : 0;
     return a;
 }
@@ -109,6 +119,10 @@ std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
            << percentOf(a.extra, a.extraCount) << " over " << a.extraCount;
     md << ". Lower bound above 0.5: " << a.significant << " of " << a.count + a.extraCount
        << "; guardrail falls (reward hacking): " << a.hacked << ".\n";
+    if (a.hackedOfTwenty)
+        md << "With a reward-hacking row counted as a tie (0.5) instead of a win: "
+           << percentOf(a.allTie, a.count) << " (tuned half " << percentOf(a.tunedTie, a.tunedCount)
+           << ", held-out half " << percentOf(a.heldOutTie, a.heldOutCount) << ").\n";
 
     const bool anyFad = std::any_of(outcomes.begin(), outcomes.end(), [](const SuiteOutcome &o) {
         return !o.reward.fadCell.empty();

@@ -17,12 +17,16 @@ class SuiteTable
 public:
     // A guardrail fell: Vendi below 80 % of the base's, or the CLAP score below 75 % of the
     // base's. Such a win is reward hacking: flagged in its row and counted in the summary line
-    // (the averages still include its win rate). Returns the reason ("" when both held).
+    // (the averages still include its win rate; the "hacking as a tie" averages count it as
+    // 0.5 instead). Returns the reason ("" when both held).
     static std::string hackingReason(const EvalStats &eval);
     struct Averages
     {
         int count = 0, tunedCount = 0, heldOutCount = 0; // rewards of the 20
         double all = 0, tuned = 0, heldOut = 0;          // their mean win rates
+        // The same with a reward-hacking row's win rate counted as 0.5 (a tie).
+        double allTie = 0, tunedTie = 0, heldOutTie = 0;
+        int hackedOfTwenty = 0; // reward-hacking rows among the 20 (not extras)
         int extraCount = 0; // tuning extras (SuiteReward::extra), not in the figures above
         double extra = 0;
         int significant = 0; // lower bound above 0.5

@@ -2,7 +2,7 @@
 # The 20-reward suite (issue 14): installs the two soundtrack packages its real-music sets come
 # from when they are missing, then runs `dragon bench rewards` (resumable: run it again after an
 # interruption and finished rewards are skipped). Progress goes to stdout and DIR/progress.log.
-#   tests/bench/reward_suite.sh BUILD_DIR OUT_DIR [bench options, e.g. --rounds 24]
+#   tests/bench/reward_suite.sh BUILD_DIR OUT_DIR [bench options, e.g. --rounds 40]
 # Unattended:  nohup tests/bench/reward_suite.sh build suite > /dev/null 2>&1 &
 set -euo pipefail
 build="${1:?usage: reward_suite.sh BUILD_DIR OUT_DIR [options]}"

@@ -268,6 +268,21 @@ private Q_SLOTS:
                                  "above 0.5: 0 of 1;") != std::string::npos,
                  extrasOnly.c_str());
         QVERIFY(extrasOnly.find("Average win rate") == std::string::npos);
+        QVERIFY(extrasOnly.find("counted as a tie") == std::string::npos);
+        // A reward-hacking win counts in the averages as it is, and as a tie (0.5) in the
+        // second set of averages.
+        outcomes[2].eval.winRate.rate = 0.9;
+        const SuiteTable::Averages hacked = SuiteTable::averages(outcomes);
+        QCOMPARE(hacked.hackedOfTwenty, 1);
+        QVERIFY(std::abs(hacked.all - 2.5 / 3) < 1e-12);
+        QVERIFY(std::abs(hacked.heldOut - 0.9) < 1e-12);
+        QVERIFY(std::abs(hacked.allTie - 0.7) < 1e-12);
+        QVERIFY(std::abs(hacked.tunedTie - 0.8) < 1e-12);
+        QVERIFY(std::abs(hacked.heldOutTie - 0.5) < 1e-12);
+        const std::string tie = SuiteTable::markdown(outcomes, budget, 600);
+        QVERIFY2(tie.find("With a reward-hacking row counted as a tie (0.5) instead of a win: "
+                          "70.0 % (tuned half 80.0 %, held-out half 50.0 %).") != std::string::npos,
+                 tie.c_str());
         const std::string csv = SuiteTable::csv(outcomes);
         QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 5L);
         QVERIFY(csv.find("per-song-fad/pocket-clap/drascula,instance-to-distribution,tuned,") !=
