@@ -27,7 +27,7 @@ public:
         // The same with a reward-hacking row's win rate counted as 0.5 (a tie).
         double allTie = 0, tunedTie = 0, heldOutTie = 0;
         int hackedOfTwenty = 0; // reward-hacking rows among the 20 (not extras)
-        int extraCount = 0; // tuning extras (SuiteReward::extra), not in the figures above
+        int extraCount = 0;     // tuning extras (SuiteReward::extra), not in the figures above
         double extra = 0;
         int significant = 0; // lower bound above 0.5
         int hacked = 0;
