@@ -80,9 +80,13 @@ private Q_SLOTS:
         document.reset(m_project, m_projectPath);
         PlaybackController playback;
         PreviewPanel panel(&document, &playback);
+        // Before any preview the histogram area says what will appear there.
+        auto *hint = panel.findChild<QLabel *>("previewHistogramHint");
+        QVERIFY(hint && hint->isVisibleTo(&panel) && hint->text().contains("Ctrl+P"));
         runPreview(panel, 6);
         const PreviewResult &r = panel.result();
         QCOMPARE(panel.histogramCount(), 1);
+        QVERIFY(!hint->isVisibleTo(&panel));
         QVERIFY(!panel.readingLabel()->text().isEmpty());
         // The same clips, read from the files the preview saved, scored by core.
         std::vector<PreviewClip> clips;

@@ -85,6 +85,14 @@ PreviewPanel::PreviewPanel(ProjectDocument *document, PlaybackController *playba
     m_map->legend->setVisible(true);
     m_map->legend->setFont(QFont("sans", 7));
     m_histogramArea->setObjectName("previewHistograms");
+    m_histogramHint = new QLabel(tr("Press Preview (Ctrl+P): a batch is generated with the current "
+                                    "model and scored with the reward, and its spread is drawn "
+                                    "here beside your exemplars'."));
+    m_histogramHint->setObjectName("previewHistogramHint");
+    m_histogramHint->setWordWrap(true);
+    m_histogramHint->setAlignment(Qt::AlignCenter);
+    m_histogramHint->setStyleSheet("color: gray");
+    m_histogramGrid->addWidget(m_histogramHint, 0, 0);
 
     auto *layout = new QVBoxLayout(this);
     auto *controls = new QHBoxLayout;
@@ -268,6 +276,7 @@ void PreviewPanel::rebuildHistograms()
     m_histograms.clear();
     const auto &r = m_result;
     const int plots = int(r.terms.size()) + (r.combined() ? 1 : 0);
+    m_histogramHint->setVisible(plots == 0 || r.points.empty());
     for (int k = 0; k < plots && !r.points.empty(); ++k) {
         const bool isCombined = k == int(r.terms.size());
         Histogram h;

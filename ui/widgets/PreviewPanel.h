@@ -95,6 +95,7 @@ private:
     QLabel *m_status, *m_reading;
     QWidget *m_histogramArea;
     QGridLayout *m_histogramGrid;
+    QLabel *m_histogramHint; // in the empty histogram area until a preview is shown
     QVector<Histogram> m_histograms;
     QCustomPlot *m_map;
     QComboBox *m_colourBy;
