@@ -46,6 +46,9 @@ public:
     // embed, as shared hashed buckets that carry little meaning). Empty when all are known or
     // the encoder cannot tell.
     virtual std::vector<std::string> unknownWords(const std::string &text) const;
+    // What the text tower does know, for users who used unknown words ("it knows styles (...)");
+    // empty when the encoder cannot say.
+    virtual std::string knownWordsHint() const { return {}; }
 
 protected:
     // Mono samples at sampleRate(), at least one sample.

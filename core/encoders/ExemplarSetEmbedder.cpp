@@ -3,6 +3,7 @@
 #include "audio/AudioFileReader.h"
 #include "encoders/EmbeddingCache.h"
 #include "encoders/Encoder.h"
+#include "model/TextTokenizer.h"
 #include "project/Project.h"
 
 #include <algorithm>
@@ -69,6 +70,8 @@ ExemplarEmbeddings ExemplarSetEmbedder::embed(const ExemplarSet &set, Encoder &e
                 out.problems.emplace_back(t, e.what());
         }
     }
+    if (!out.unknownWords.empty())
+        out.knownWordsHint = encoder.knownWordsHint();
     out.cacheHits = p.cacheHits;
     if (cache) {
         try {
@@ -90,21 +93,14 @@ std::string ExemplarSetEmbedder::unknownWordsNote(const ExemplarEmbeddings &embe
         for (const auto &w : unknown)
             if (std::find(words.begin(), words.end(), w) == words.end())
                 words.push_back(w);
-    std::string named;
-    for (std::size_t i = 0; i < words.size() && i < 8; ++i)
-        named += (i ? ", \"" : "\"") + words[i] + "\"";
-    if (words.size() > 8)
-        named += ", ... (" + std::to_string(words.size()) + " words)";
+    const std::string named = TextTokenizer::quoteWords(words);
     std::string note = std::to_string(embedded.unknownWords.size()) + " of " +
                        std::to_string(embedded.texts.empty() ? embedded.unknownWords.size()
                                                              : embedded.texts.size()) +
                        " text items use words " + encoderName + " does not know (" + named +
                        "): they carry little meaning";
-    if (encoderName.rfind("pocket-clap", 0) == 0)
-        note += "; it knows styles (ambient, lo-fi, techno, chiptune, 8-bit, folk, acoustic, "
-                "cinematic, orchestral, epic film score, jazz, house), tempos (slow, relaxed, "
-                "steady, fast, upbeat, energetic), instruments (synth, square lead, sine, "
-                "electric piano, keys, plucked strings), keys, bpm and drums";
+    if (!embedded.knownWordsHint.empty())
+        note += "; " + embedded.knownWordsHint;
     return note;
 }
 

@@ -27,6 +27,7 @@ struct ExemplarEmbeddings
     // Text items with words the text tower does not know (Encoder::unknownWords): embedded, but
     // those words carry little meaning. Item, its unknown words.
     std::vector<std::pair<std::string, std::vector<std::string>>> unknownWords;
+    std::string knownWordsHint; // Encoder::knownWordsHint, set when unknownWords is not empty
     bool cancelled = false;
     int cacheHits = 0;
     bool empty() const { return audio.empty() && text.empty(); }
@@ -50,7 +51,8 @@ public:
                                     const Progress &progress = {},
                                     const std::atomic<bool> *cancel = nullptr);
     // One line for users about embedded.unknownWords ("" when there are none): how many text
-    // items, the words (the first eight) and which words the encoder does know.
+    // items, the words (the first eight) and which words the encoder does know
+    // (embedded.knownWordsHint).
     static std::string unknownWordsNote(const ExemplarEmbeddings &embedded,
                                         const std::string &encoderName);
 };

@@ -2,6 +2,7 @@
 
 #include "encoders/EmbeddingTensors.h"
 #include "encoders/PocketClapModel.h"
+#include "model/CorpusGenerator.h"
 #include "util/BundledResource.h"
 #include "util/ContentHash.h"
 
@@ -88,6 +89,12 @@ std::vector<std::vector<float>> PocketClapEncoder::embedText(const std::vector<s
 std::vector<std::string> PocketClapEncoder::unknownWords(const std::string &text) const
 {
     return m_clap->tokenizer().encode(text).unknown;
+}
+
+std::string PocketClapEncoder::knownWordsHint() const
+{
+    // The text tower was trained on the corpus captions: it knows their words.
+    return "it knows " + CorpusGenerator::vocabularySummary();
 }
 
 } // namespace dragon

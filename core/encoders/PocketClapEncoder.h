@@ -27,6 +27,7 @@ public:
     bool hasTextTower() const override { return true; }
     std::vector<std::vector<float>> embedText(const std::vector<std::string> &texts) override;
     std::vector<std::string> unknownWords(const std::string &text) const override;
+    std::string knownWordsHint() const override;
 
 protected:
     Embedding embedMono(const std::vector<float> &mono) override;

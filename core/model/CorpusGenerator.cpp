@@ -549,4 +549,24 @@ std::vector<std::string> CorpusGenerator::vocabulary()
     return {words.begin(), words.end()};
 }
 
+std::string CorpusGenerator::vocabularySummary()
+{
+    auto list = [](const std::vector<std::string> &items) {
+        std::string out;
+        for (const auto &item : items)
+            out += (out.empty() ? "" : ", ") + item;
+        return out;
+    };
+    std::vector<std::string> styles, tempos, instruments;
+    for (const auto &group : styleWords())
+        styles.push_back(group.front());
+    for (const auto &group : tempoWords())
+        tempos.insert(tempos.end(), group.begin(), group.end());
+    for (int t = 0; t < kTimbreCount; ++t)
+        instruments.push_back(timbreWord(static_cast<Timbre>(t), 0));
+    return "styles (" + list(styles) + "), tempos (" + list(tempos) + "), instruments (" +
+           list(instruments) +
+           "), keys (C major, F# minor), bpm (50-180) and drums (busy, soft, no)";
+}
+
 } // namespace dragon

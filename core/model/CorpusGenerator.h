@@ -28,6 +28,9 @@ public:
     static int phrasingCount();
     // Every word the caption grammar can produce (the text encoder's vocabulary).
     static std::vector<std::string> vocabulary();
+    // The kinds of words captions use, for messages: "styles (ambient, lo-fi, ...), tempos
+    // (...), instruments (...), keys, bpm and drums".
+    static std::string vocabularySummary();
 
 private:
     Score build(std::mt19937_64 &rng, Style style) const;

@@ -109,16 +109,12 @@ PromptCheck PocketGenerator::checkPrompt(const std::string &prompt) const
         c.messages.push_back("the prompt is longer than " + std::to_string(c.maxWords) +
                              " words; only the first " + std::to_string(c.maxWords) + " are used");
     if (c.unknownWords > 0) {
-        // Name the words (the first eight), so the user knows which to rephrase.
-        std::string named;
-        for (std::size_t i = 0; i < tokens.unknown.size() && i < 8; ++i)
-            named += (i ? ", \"" : "\"") + tokens.unknown[i] + "\"";
-        if (tokens.unknown.size() > 8)
-            named += ", ...";
+        // Name the words, so the user knows which to rephrase, and say which words it knows.
         c.messages.push_back(std::to_string(c.unknownWords) +
                              " word(s) are outside the pocket model's vocabulary and carry little "
                              "meaning: " +
-                             named);
+                             TextTokenizer::quoteWords(tokens.unknown) + "; it knows " +
+                             CorpusGenerator::vocabularySummary());
     }
     return c;
 }

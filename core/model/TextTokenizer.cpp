@@ -28,6 +28,16 @@ std::vector<std::string> TextTokenizer::words(const std::string &text)
     return out;
 }
 
+std::string TextTokenizer::quoteWords(const std::vector<std::string> &words, std::size_t shown)
+{
+    std::string named;
+    for (std::size_t i = 0; i < words.size() && i < shown; ++i)
+        named += (i ? ", \"" : "\"") + words[i] + "\"";
+    if (words.size() > shown)
+        named += ", ... (" + std::to_string(words.size()) + " words)";
+    return named;
+}
+
 TextTokenizer::Result TextTokenizer::encode(const std::string &text) const
 {
     Result result;

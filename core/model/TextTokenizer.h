@@ -27,6 +27,9 @@ public:
     };
     Result encode(const std::string &text) const;
     static std::vector<std::string> words(const std::string &text);
+    // Words for a message: the first `shown` quoted and comma-separated, then ", ... (N words)"
+    // when there are more ("" for none).
+    static std::string quoteWords(const std::vector<std::string> &words, std::size_t shown = 8);
 
     int vocabularySize() const { return 1 + int(m_vocabulary.size()) + kHashBuckets; }
     int maxTokens() const { return m_maxTokens; }

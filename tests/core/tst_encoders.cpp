@@ -289,6 +289,16 @@ private Q_SLOTS:
                  (std::vector<std::string>{"an", "adventure", "soundtrack"}));
         QVERIFY(
             clap.unknownWords("a slow dreamy ambient piece in d minor with soft drums").empty());
+        // Every example word the hint gives (inside its parentheses) is one the tower knows.
+        const std::string hint = clap.knownWordsHint();
+        QVERIFY2(hint.rfind("it knows styles (", 0) == 0, hint.c_str());
+        int examples = 0;
+        for (std::size_t open = hint.find('('); open != std::string::npos;
+             open = hint.find('(', open + 1), ++examples) {
+            const std::string inside = hint.substr(open + 1, hint.find(')', open) - open - 1);
+            QVERIFY2(clap.unknownWords(inside).empty(), inside.c_str());
+        }
+        QCOMPARE(examples, 6);
         // Held-out clips of two contrasting styles: each clip is closer to its own style's word.
         const CorpusGenerator corpus;
         const Synthesizer synth;

@@ -71,6 +71,7 @@ private Q_SLOTS:
     void checkpointRoundTrip();
     void badCheckpoints();
     void flippedWeightBytesAreRefused();
+    void promptCheckNamesUnknownWords();
     void tinyTrainingReducesLoss();
     void batchedMatmulMatchesTorch();
     void lastBlockComputesOnlyTheQueriesAsked();
@@ -216,6 +217,10 @@ void TestPocketModel::tokenizer()
     QCOMPARE(known.length, 4);
     QCOMPARE(known.unknownWords, 1); // "pad" is not in the caption grammar
     QCOMPARE(known.unknown, std::vector<std::string>{"pad"});
+    QCOMPARE(TextTokenizer::quoteWords({"pad", "x"}), std::string("\"pad\", \"x\""));
+    QCOMPARE(TextTokenizer::quoteWords({"a", "b", "c"}, 2),
+             std::string("\"a\", \"b\", ... (3 words)"));
+    QCOMPARE(TextTokenizer::quoteWords({}), std::string());
     QVERIFY(!known.truncated);
     QCOMPARE(t.encode("zzzqqq").ids, t.encode("ZZZQQQ").ids); // stable hashed bucket
     QVERIFY(t.encode("zzzqqq").ids[0] > int64_t(CorpusGenerator::vocabulary().size()));
@@ -447,6 +452,20 @@ void TestPocketModel::flippedWeightBytesAreRefused()
     QCOMPARE(int(HalfPrecisionCheckpoint::integrity(copyPath)),
              int(ChecksummedFile::Integrity::None));
     QVERIFY(PocketGenerator::load(copyPath) != nullptr);
+}
+
+void TestPocketModel::promptCheckNamesUnknownWords()
+{
+    const auto shipped = PocketGenerator::load(GeneratorService::defaultPocketCheckpoint());
+    QVERIFY(shipped->checkPrompt("a slow ambient piece in d minor").messages.empty());
+    // The message names the unknown words and says which words the model knows.
+    const PromptCheck prompt = shipped->checkPrompt("a lush pad for the sunset");
+    QCOMPARE(prompt.unknownWords, 5);
+    QCOMPARE(int(prompt.messages.size()), 1);
+    QVERIFY2(prompt.messages[0].find(
+                 "\"lush\", \"pad\", \"for\", \"the\", \"sunset\"; it knows styles (ambient, ") !=
+                 std::string::npos,
+             prompt.messages[0].c_str());
 }
 
 void TestPocketModel::tinyTrainingReducesLoss()
