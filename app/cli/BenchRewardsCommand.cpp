@@ -40,6 +40,9 @@ int benchRewards(const Args &input)
     budget.trainPrompts = toInt(takeOption(args, "--train-prompts", "64"), "--train-prompts");
     budget.evalPrompts = toInt(takeOption(args, "--eval-prompts", "32"), "--eval-prompts");
     budget.evalSeeds = toInt(takeOption(args, "--eval-seeds", "2"), "--eval-seeds");
+    budget.validationPrompts =
+        toInt(takeOption(args, "--validation-prompts", "16"), "--validation-prompts");
+    budget.validateEvery = toInt(takeOption(args, "--validate-every", "10"), "--validate-every");
     budget.clipsPerSet = toInt(takeOption(args, "--clips", "24"), "--clips");
     budget.seed = std::uint64_t(toInt(takeOption(args, "--seed", "1"), "--seed"));
     budget.threads = toInt(takeOption(args, "--threads", "0"), "--threads");
@@ -67,6 +70,7 @@ int benchRewards(const Args &input)
     }
     if (out.empty() || !args.empty() || budget.rounds < 1 || budget.evalPrompts < 1 ||
         budget.evalSeeds < 1 || budget.trainPrompts < 1 || budget.clipsPerSet < 2 ||
+        budget.validationPrompts < 0 || budget.validateEvery < 0 ||
         (!budget.half.empty() && budget.half != "tuned" && budget.half != "held-out" &&
          budget.half != "extra"))
         return usageError("bench-rewards");

@@ -46,6 +46,7 @@ const std::map<std::string, const char *> &table()
          "                            [--only TEXT] [--half tuned|held-out|extra]\n"
          "                            [--loss dpo|kto] [--beta B] [--lr LR] [--anchor-weight W]\n"
          "                            [--prompts-per-round N] [--seeds-per-prompt N]\n"
+         "                            [--validation-prompts 16] [--validate-every 10]\n"
          "The reward suite: 20 rewards (loudness, CLAP, exemplar similarity, per-song FAD over\n"
          "2 encoders x 2 soundtracks, dataset FAD, KID, FAD-inf, Vendi), each fine-tuned from the\n"
          "shipped pocket model for --rounds rounds with the settings suggested for its kind and\n"
@@ -57,7 +58,10 @@ const std::map<std::string, const char *> &table()
          "extra: instead of the 20, 4 exemplar-similarity rewards outside them, for choosing\n"
          "that kind's settings (the tuned half has none).\n"
          "--loss ... --seeds-per-prompt override the per-kind suggestion for every reward run\n"
-         "(a settings sweep; one folder per choice).\n"},
+         "(a settings sweep; one folder per choice).\n"
+         "--validation-prompts, --validate-every: every N rounds each run is evaluated on other\n"
+         "held-out prompts, and the checkpoint with the best validation win rate (guardrails\n"
+         "held) is the one tested; 0 tests the final policy.\n"},
         {"compare",
          "usage: dragon compare RUN [--model newest|best|FILE] [--prompt TEXT] [--seed S]\n"
          "         [--seeds K] [--prompts N] [--steps N] [--device auto|cpu|cuda[:N]] [--threads "

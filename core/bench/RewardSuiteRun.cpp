@@ -1,6 +1,7 @@
 #include "bench/RewardSuiteRun.h"
 
 #include "bench/SuiteClipCutter.h"
+#include "bench/ValidationChoice.h"
 #include "dragon/DragonConfig.h"
 #include "dragon/DragonTrainer.h"
 #include "dragon/RunFolder.h"
@@ -17,6 +18,7 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -72,6 +74,8 @@ nlohmann::json budgetJson(const SuiteBudget &b)
                         {"trainPrompts", b.trainPrompts},
                         {"evalPrompts", b.evalPrompts},
                         {"evalSeeds", b.evalSeeds},
+                        {"validationPrompts", b.validationPrompts},
+                        {"validateEvery", b.validateEvery},
                         {"clipsPerSet", b.clipsPerSet},
                         {"clipSeconds", b.clipSeconds},
                         {"seed", b.seed}};
@@ -130,6 +134,18 @@ std::string RewardSuiteRun::folderName(const std::string &rewardName)
     for (char c : rewardName)
         name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
     return name;
+}
+
+std::vector<std::string> RewardSuiteRun::validationPrompts(const SuiteBudget &budget)
+{
+    // Eval prompts use held-out seeds from +7000 (at most a few hundred of them): +9000 on.
+    const CorpusGenerator corpus(budget.clipSeconds);
+    std::vector<std::string> prompts;
+    for (int i = 0; i < budget.validationPrompts; ++i)
+        prompts.push_back(CorpusGenerator::caption(
+            corpus.generate(CorpusGenerator::kHeldOutSeedStart + 9000 + std::uint64_t(i)),
+            std::uint64_t(i)));
+    return prompts;
 }
 
 std::string RewardSuiteRun::prepare()
@@ -195,9 +211,13 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
                             SuiteOutcome &out, const std::atomic<bool> *stop)
 {
     const std::string name = folderName(reward.name);
-    const fs::path runDir = m_out / "runs" / name, crossDir = m_out / "cross" / name;
+    // runs/NAME: the training run (validated on the validation prompts when the budget says so);
+    // test/NAME: the kept checkpoint on the eval prompts; cross/NAME: under the other FAD.
+    const fs::path runDir = m_out / "runs" / name, testDir = m_out / "test" / name,
+                   crossDir = m_out / "cross" / name;
     const fs::path resultFile = m_out / "results" / (name + ".json");
     const SuiteReward *cross = crossOf(reward);
+    const bool validate = m_budget.validationPrompts > 0 && m_budget.validateEvery > 0;
     out.reward = reward;
     out.crossed = cross != nullptr;
     out.crossReward = cross ? cross->name : "";
@@ -214,16 +234,37 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
         c.auditionEvery = std::max(1, m_budget.rounds / 4);
         return c;
     };
-    const DragonConfig config = configFor(reward);
+    DragonConfig config = configFor(reward);
     out.settings = config.settingsSummary(); // what it trains with, not what was suggested
+    if (validate) {
+        config.project.evalPrompts = validationPrompts(m_budget);
+        config.evalEvery = m_budget.validateEvery;
+    }
+    // The validation evaluations so far and the one kept (its policy in kept-policy.pt).
+    const fs::path keptPolicy = runDir / "kept-policy.pt", keptFile = runDir / "kept.json";
+    const auto keptOf = [&](const std::vector<EvalStats> &evals) {
+        std::ifstream in(keptFile);
+        const auto j = nlohmann::json::parse(in, nullptr, false);
+        const int round = j.is_object() ? j.value("round", 0) : 0;
+        for (const EvalStats &e : evals)
+            if (e.round == round && round > 0)
+                return std::optional<EvalStats>(e);
+        return std::optional<EvalStats>();
+    };
 
     std::error_code ec;
     if (fs::exists(resultFile, ec)) {
         // Done before: the figures are the runs' own eval rows.
-        const auto evals = RunHistory::evaluations(runDir.string());
+        const auto tested = RunHistory::evaluations((validate ? testDir : runDir).string());
         const auto crossEvals = RunHistory::evaluations(crossDir.string());
-        if (!evals.empty() && (!cross || !crossEvals.empty())) {
-            out.eval = evals.back();
+        if (!tested.empty() && (!cross || !crossEvals.empty())) {
+            out.eval = tested.back();
+            out.keptRound = out.eval.round;
+            if (validate)
+                if (const auto kept = keptOf(RunHistory::evaluations(runDir.string()))) {
+                    out.validated = true;
+                    out.validation = *kept;
+                }
             if (cross)
                 out.cross = crossEvals.back();
             std::ifstream in(resultFile);
@@ -235,9 +276,12 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
     }
 
     const auto started = std::chrono::steady_clock::now();
-    const fs::path baseCache = m_out / "eval-base";
-    shareBaseCache(baseCache, runDir / "eval-base");
+    const fs::path baseCache = m_out / "eval-base", validationCache = m_out / "validation-base";
+    shareBaseCache(validate ? validationCache : baseCache, runDir / "eval-base");
+    std::optional<EvalStats> kept =
+        validate ? keptOf(RunHistory::evaluations(runDir.string())) : std::optional<EvalStats>();
     bool evaluated = false;
+    DragonTrainer *training = nullptr;
     DragonCallbacks callbacks;
     callbacks.round = [&](const RoundStats &s) {
         std::ostringstream line;
@@ -247,45 +291,88 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
         m_log(line.str());
     };
     callbacks.eval = [&](const EvalStats &e) {
-        if (e.round == config.rounds) {
-            out.eval = e;
-            evaluated = true;
+        if (!validate) {
+            if (e.round == config.rounds) {
+                out.eval = e;
+                evaluated = true;
+            }
+            return;
         }
+        std::ostringstream line;
+        line.precision(3);
+        line << "  validation at round " << e.round << ": win rate " << e.winRate.rate;
+        if (ValidationChoice::better(e, kept ? &*kept : nullptr)) {
+            // The policy first, then the note that names it: a stop between the two keeps the
+            // earlier choice (its round in kept.json, its weights overwritten only with care).
+            const std::string fresh = keptPolicy.string() + ".new";
+            training->policy().save(fresh);
+            fs::rename(fresh, keptPolicy);
+            AtomicFileWriter::write(keptFile.string(), nlohmann::json{{"round", e.round}}.dump());
+            kept = e;
+            line << " (kept)";
+        }
+        m_log(line.str());
     };
     DragonTrainer trainer(config, runDir.string(), callbacks);
+    training = &trainer;
     trainer.run(stop);
     if (trainer.completedRounds() < config.rounds)
         return false; // stopped: resumes from its checkpoint next time
-    if (!evaluated)   // finished before but its result was not recorded
-        out.eval = trainer.evaluate(stop);
     if (stop && *stop)
         return false;
-    shareBaseCache(runDir / "eval-base", baseCache);
+    shareBaseCache(runDir / "eval-base", validate ? validationCache : baseCache);
+
+    // The policy tested: the kept checkpoint, else the final one.
+    std::unique_ptr<Generator> keptGenerator;
+    if (validate && kept && fs::exists(keptPolicy, ec))
+        keptGenerator = createGenerator(keptPolicy.string());
+    Generator &tested = keptGenerator ? *keptGenerator : trainer.policy();
+    out.keptRound = keptGenerator ? kept->round : config.rounds;
+    out.validated = keptGenerator != nullptr;
+    if (keptGenerator)
+        out.validation = *kept;
+    // The tested policy evaluated with reward r's config (eval prompts) in its own folder.
+    const auto judgeUnder = [&](const SuiteReward &r, const fs::path &dir, EvalStats &stats) {
+        shareBaseCache(baseCache, dir / "eval-base");
+        DragonTrainer judge(configFor(r), dir.string());
+        judge.policy().copyParametersFrom(tested);
+        stats = judge.evaluate(stop, out.keptRound);
+        if (stop && *stop)
+            return false;
+        AtomicFileWriter::write((dir / "eval.jsonl").string(),
+                                RunFolder::evalRow(stats).dump() + "\n");
+        shareBaseCache(dir / "eval-base", baseCache);
+        return true;
+    };
+    if (validate) {
+        if (!judgeUnder(reward, testDir, out.eval))
+            return false;
+    } else if (!evaluated) { // finished before but its result was not recorded
+        out.eval = trainer.evaluate(stop);
+        if (stop && *stop)
+            return false;
+        shareBaseCache(runDir / "eval-base", baseCache);
+    }
     {
         std::ostringstream line;
         line.precision(3);
-        line << "  eval: win rate " << out.eval.winRate.rate << " [" << out.eval.winRate.lower
-             << ", " << out.eval.winRate.upper << "]";
+        line << "  eval (round " << out.keptRound << "): win rate " << out.eval.winRate.rate << " ["
+             << out.eval.winRate.lower << ", " << out.eval.winRate.upper << "]";
         m_log(line.str());
     }
     if (cross) {
-        shareBaseCache(baseCache, crossDir / "eval-base");
-        DragonTrainer judge(configFor(*cross), crossDir.string());
-        judge.policy().copyParametersFrom(trainer.policy());
-        out.cross = judge.evaluate(stop, config.rounds);
-        if (stop && *stop)
+        if (!judgeUnder(*cross, crossDir, out.cross))
             return false;
-        AtomicFileWriter::write((crossDir / "eval.jsonl").string(),
-                                RunFolder::evalRow(out.cross).dump() + "\n");
         std::ostringstream line;
         line.precision(3);
         line << "  under " << cross->name << ": win rate " << out.cross.winRate.rate;
         m_log(line.str());
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    AtomicFileWriter::write(
-        resultFile.string(),
-        nlohmann::json{{"reward", reward.name}, {"seconds", out.seconds}}.dump());
+    AtomicFileWriter::write(resultFile.string(), nlohmann::json{{"reward", reward.name},
+                                                                {"seconds", out.seconds},
+                                                                {"keptRound", out.keptRound}}
+                                                     .dump());
     return true;
 }
 

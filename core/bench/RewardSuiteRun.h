@@ -20,7 +20,13 @@ struct SuiteBudget
     int trainPrompts = 64; // captions of training-split corpus seeds
     int evalPrompts = 32;  // captions of held-out corpus seeds (kHeldOutSeedStart and up)
     int evalSeeds = 2;     // generations per eval prompt
-    int clipsPerSet = 24;  // clips cut from each real-music set
+    // Early stopping without peeking: every `validateEvery` rounds the run is evaluated on
+    // `validationPrompts` captions of other held-out seeds (evalSeeds each), and the checkpoint
+    // ValidationChoice prefers is the one tested on the eval prompts. 0 in either: the final
+    // policy is tested.
+    int validationPrompts = 16;
+    int validateEvery = 10;
+    int clipsPerSet = 24; // clips cut from each real-music set
     double clipSeconds = 6.0;
     std::uint64_t seed = 1;
     int threads = 0;
@@ -62,6 +68,11 @@ struct SuiteOutcome
     bool crossed = false;
     std::string crossReward; // the name of the reward `cross` is measured under
     EvalStats cross;
+    // The checkpoint tested: its round (the budget's rounds when it is the final policy) and,
+    // when the run was validated, its validation evaluation.
+    int keptRound = 0;
+    bool validated = false;
+    EvalStats validation;
     double seconds = 0; // wall time of its training, evaluation and cross-evaluation
 };
 
@@ -92,6 +103,8 @@ public:
     std::vector<SuiteOutcome> run(const std::atomic<bool> *stop = nullptr);
     // "per-song-fad/pocket-clap/drascula" -> "per-song-fad_pocket-clap_drascula"
     static std::string folderName(const std::string &rewardName);
+    // The validation prompts: captions of held-out corpus seeds the eval prompts do not use.
+    static std::vector<std::string> validationPrompts(const SuiteBudget &budget);
 
 private:
     std::string prepare(); // returns the bench project's path

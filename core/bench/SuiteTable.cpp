@@ -85,16 +85,25 @@ std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
     md << "Budget per reward: " << budget.rounds << " rounds from the shipped pocket model; "
        << "evaluation on " << budget.evalPrompts << " held-out prompts x " << budget.evalSeeds
        << " seeds; "
+       << (budget.validationPrompts > 0 && budget.validateEvery > 0
+               ? "the checkpoint tested is the one kept by validation every " +
+                     std::to_string(budget.validateEvery) + " rounds on " +
+                     std::to_string(budget.validationPrompts) +
+                     " other held-out prompts (the best validation win rate with the guardrails "
+                     "held); "
+               : std::string("the final policy is tested; "))
        << (budget.overrides.empty() ? "settings suggested for the reward's kind (frozen)"
                                     : "settings overridden for every reward (a sweep)")
        << ". Wall time " << format("%.1f", wallSeconds / 60.0) << " min.\n\n";
-    md << "| reward | half | settings | win rate [95 % CI] | p | reward base -> tuned | "
-          "paired difference [95 % CI] | Vendi | CLAP | guardrails |\n";
-    md << "|---|---|---|---|---|---|---|---|---|---|\n";
+    md << "| reward | half | settings | kept round (validation) | win rate [95 % CI] | p | "
+          "reward base -> tuned | paired difference [95 % CI] | Vendi | CLAP | guardrails |\n";
+    md << "|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const SuiteOutcome &o : outcomes) {
         const EvalStats &e = o.eval;
         const std::string hacked = hackingReason(e);
         md << "| " << o.reward.name << " | " << halfOf(o.reward) << " | " << o.settings << " | "
+           << o.keptRound
+           << (o.validated ? format(" (%.3f)", o.validation.winRate.rate) : std::string()) << " | "
            << winText(e.winRate) << " | " << format("%.3g", e.winRate.signTestP) << " | "
            << format("%.4g -> %.4g", e.rewardBase, e.rewardPolicy) << " | "
            << format("%+.3g [%+.3g, %+.3g]", e.deltaMean, e.deltaLower, e.deltaUpper) << " | "
@@ -147,18 +156,22 @@ std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
 std::string SuiteTable::csv(const std::vector<SuiteOutcome> &outcomes)
 {
     std::ostringstream out;
-    out << "reward,kind,half,settings,win_rate,win_lower,win_upper,p,reward_base,reward_tuned,"
+    out << "reward,kind,half,settings,kept_round,validation_win_rate,win_rate,win_lower,win_upper,"
+           "p,reward_base,reward_tuned,"
            "delta,delta_lower,delta_upper,vendi_base,vendi_tuned,clap_base,clap_tuned,hacking,"
            "cross_reward,cross_win_rate,cross_win_lower,cross_win_upper,seconds\n";
     for (const SuiteOutcome &o : outcomes) {
         const EvalStats &e = o.eval;
         out.precision(6);
         out << o.reward.name << "," << o.reward.kind << "," << halfOf(o.reward) << ",\""
-            << o.settings << "\"," << e.winRate.rate << "," << e.winRate.lower << ","
-            << e.winRate.upper << "," << e.winRate.signTestP << "," << e.rewardBase << ","
-            << e.rewardPolicy << "," << e.deltaMean << "," << e.deltaLower << "," << e.deltaUpper
-            << "," << e.vendiBase << "," << e.vendiPolicy << "," << e.clapBase << ","
-            << e.clapPolicy << ",\"" << hackingReason(e) << "\"," << o.crossReward << ",";
+            << o.settings << "\"," << o.keptRound << ",";
+        if (o.validated)
+            out << o.validation.winRate.rate;
+        out << "," << e.winRate.rate << "," << e.winRate.lower << "," << e.winRate.upper << ","
+            << e.winRate.signTestP << "," << e.rewardBase << "," << e.rewardPolicy << ","
+            << e.deltaMean << "," << e.deltaLower << "," << e.deltaUpper << "," << e.vendiBase
+            << "," << e.vendiPolicy << "," << e.clapBase << "," << e.clapPolicy << ",\""
+            << hackingReason(e) << "\"," << o.crossReward << ",";
         if (o.crossed)
             out << o.cross.winRate.rate << "," << o.cross.winRate.lower << ","
                 << o.cross.winRate.upper;

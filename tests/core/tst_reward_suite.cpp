@@ -10,14 +10,18 @@
 #include "bench/RewardSuiteRun.h"
 #include "bench/SuiteClipCutter.h"
 #include "bench/SuiteTable.h"
+#include "bench/ValidationChoice.h"
 #include "dragon/DragonConfig.h"
+#include "dragon/RunHistory.h"
 #include "encoders/EncoderFactory.h"
+#include "project/ProjectFile.h"
 #include "rewards/RewardDefinition.h"
 
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -30,6 +34,18 @@ using namespace dragon;
 class TestRewardSuite : public QObject
 {
     Q_OBJECT
+
+    // A budget small enough for a test: 4 train prompts, one seed per eval prompt, 4 clips.
+    static SuiteBudget tinyBudget(int rounds, int evalPrompts)
+    {
+        SuiteBudget budget;
+        budget.rounds = rounds;
+        budget.trainPrompts = 4;
+        budget.evalPrompts = evalPrompts;
+        budget.evalSeeds = 1;
+        budget.clipsPerSet = 4;
+        return budget;
+    }
 
 private Q_SLOTS:
     void twentyRewardsOfEveryKindInTwoHalves()
@@ -222,7 +238,11 @@ private Q_SLOTS:
         outcomes.back().cross.winRate.rate = 0.625;
         outcomes.back().cross.winRate.lower = 0.45;
         outcomes.back().cross.winRate.upper = 0.78;
+        outcomes.back().keptRound = 30; // kept by validation
+        outcomes.back().validated = true;
+        outcomes.back().validation.winRate.rate = 0.8125;
         outcomes.push_back(outcome(find("loudness/-14 LUFS"), 0.7, 0.45));
+        outcomes.back().keptRound = 40; // the final policy
         outcomes.push_back(outcome(find("vendi/pocket-clap"), 0.5, 0.3));
         outcomes.back().eval.clapPolicy = 0.1; // adherence halved: hacking
         QVERIFY(outcomes[0].reward.tuned && outcomes[1].reward.tuned);
@@ -248,9 +268,15 @@ private Q_SLOTS:
         SuiteBudget budget;
         const std::string md = SuiteTable::markdown(outcomes, budget, 600);
         QVERIFY2(
-            md.find("| per-song-fad/pocket-clap/drascula | tuned | DPO | 0.900 [0.70, 1.00] |") !=
-                std::string::npos,
+            md.find("| per-song-fad/pocket-clap/drascula | tuned | DPO | 30 (0.812) | 0.900 [0.70, "
+                    "1.00] |") != std::string::npos,
             md.c_str());
+        QVERIFY2(md.find("| loudness/-14 LUFS | tuned | DPO | 40 | 0.700 [0.45, 0.80] |") !=
+                     std::string::npos,
+                 md.c_str());
+        QVERIFY2(md.find("the checkpoint tested is the one kept by validation every 10 rounds on "
+                         "16 other held-out prompts") != std::string::npos,
+                 md.c_str());
         QVERIFY2(md.find("| pocket-clap x drascula | per-song FAD | 0.900 [0.70, 1.00] | "
                          "0.625 [0.45, 0.78] |") != std::string::npos,
                  md.c_str());
@@ -285,8 +311,9 @@ private Q_SLOTS:
                  tie.c_str());
         const std::string csv = SuiteTable::csv(outcomes);
         QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 5L);
-        QVERIFY(csv.find("per-song-fad/pocket-clap/drascula,instance-to-distribution,tuned,") !=
-                std::string::npos);
+        QVERIFY(csv.find("per-song-fad/pocket-clap/drascula,instance-to-distribution,tuned,"
+                         "\"DPO\",30,0.8125,0.9,") != std::string::npos);
+        QVERIFY(csv.find("loudness/-14 LUFS,instance,tuned,\"DPO\",40,,0.7,") != std::string::npos);
         QCOMPARE(RewardSuiteRun::folderName("loudness/-14 LUFS"), std::string("loudness_-14_LUFS"));
     }
 
@@ -329,6 +356,119 @@ private Q_SLOTS:
         QCOMPARE(countExtras(), 1);
     }
 
+    // Which validated checkpoint is kept: guardrails held first, then the win rate, then the
+    // reward improvement, then the earlier one; the base (round 0) never.
+    void validationChoicePrefersHeldGuardrailsThenWinRate()
+    {
+        const auto eval = [](int round, double rate, double delta, double vendi) {
+            EvalStats e;
+            e.round = round;
+            e.winRate.rate = rate;
+            e.deltaMean = delta;
+            e.vendiBase = 8.0;
+            e.vendiPolicy = vendi;
+            e.clapBase = e.clapPolicy = 0.3;
+            return e;
+        };
+        const EvalStats base = eval(0, 0.5, 0.0, 8.0), early = eval(10, 0.7, 0.1, 8.0);
+        QVERIFY(!ValidationChoice::better(base, nullptr));
+        QVERIFY(ValidationChoice::better(early, nullptr));
+        QVERIFY(ValidationChoice::better(eval(20, 0.8, 0.0, 7.0), &early));
+        QVERIFY(!ValidationChoice::better(eval(20, 0.6, 0.5, 8.0), &early));
+        // Diversity collapsed (below 80 % of the base's): not kept over a lower held one...
+        const EvalStats collapsed = eval(30, 0.95, 0.3, 6.0);
+        QVERIFY(!SuiteTable::hackingReason(collapsed).empty());
+        QVERIFY(!ValidationChoice::better(collapsed, &early));
+        // ...but kept when nothing held, and replaced by any held one.
+        QVERIFY(ValidationChoice::better(collapsed, nullptr));
+        QVERIFY(ValidationChoice::better(eval(40, 0.55, 0.0, 8.0), &collapsed));
+        QVERIFY(!ValidationChoice::better(eval(40, 0.9, 0.2, 6.0), &collapsed));
+        // The same win rate: the larger reward improvement; a full tie keeps the earlier one.
+        QVERIFY(ValidationChoice::better(eval(20, 0.7, 0.2, 8.0), &early));
+        QVERIFY(!ValidationChoice::better(eval(20, 0.7, 0.1, 8.0), &early));
+    }
+
+    // Validation during training: every validateEvery rounds the run is evaluated on prompts
+    // the eval prompts do not contain; the checkpoint ValidationChoice keeps is the one tested
+    // (test/NAME) and judged under the other FAD; a second call reports the same.
+    void runTestsTheCheckpointValidationKept()
+    {
+        QTemporaryDir dir;
+        const auto path = [&](const std::string &name) {
+            return dir.filePath(QString::fromStdString(name)).toStdString();
+        };
+        const double notes[] = {220.0, 277.18, 329.63};
+        std::filesystem::create_directories(path("tracks"));
+        AudioFileWriter::write(path("tracks/track.wav"),
+                               SignalGenerator::chord(notes, 3, 14.0, 16000),
+                               {AudioContainer::Wav});
+        SuiteBudget budget = tinyBudget(3, 3);
+        budget.validationPrompts = 2;
+        budget.validateEvery = 1;
+        budget.only = "per-song-fad/mel-stats/drascula";
+        const std::string out = path("suite");
+        std::string log;
+        const auto suiteOn = [&] {
+            auto suite = std::make_unique<RewardSuiteRun>(
+                out, budget, [&log](const std::string &line) { log += line + "\n"; });
+            suite->useTracksFrom("drascula", path("tracks"));
+            suite->useTracksFrom("asc", path("tracks"));
+            return suite;
+        };
+        const auto first = suiteOn()->run();
+        QCOMPARE(int(first.size()), 1);
+        const SuiteOutcome &o = first[0];
+        const std::string name = RewardSuiteRun::folderName(o.reward.name);
+        // The validation prompts are captions the eval prompts do not contain.
+        const auto validation = RewardSuiteRun::validationPrompts(budget);
+        QCOMPARE(int(validation.size()), 2);
+        const Project project = ProjectFile::load(path("suite/bench.dragon"));
+        QCOMPARE(int(project.evalPrompts.size()), 3);
+        for (const auto &prompt : validation)
+            QVERIFY2(std::find(project.evalPrompts.begin(), project.evalPrompts.end(), prompt) ==
+                         project.evalPrompts.end(),
+                     prompt.c_str());
+        // The run's evaluations are the validation ones (2 prompts each); the kept one is the
+        // one ValidationChoice prefers among them.
+        const auto evals = RunHistory::evaluations(path("suite/runs/" + name));
+        QCOMPARE(int(evals.size()), 4); // rounds 0..3
+        const EvalStats *preferred = nullptr;
+        for (const EvalStats &e : evals) {
+            QCOMPARE(e.winRate.trials, 2);
+            if (ValidationChoice::better(e, preferred))
+                preferred = &e;
+        }
+        QVERIFY(preferred);
+        QVERIFY(o.validated);
+        QCOMPARE(o.keptRound, preferred->round);
+        QCOMPARE(o.validation.round, preferred->round);
+        QCOMPARE(o.validation.winRate.rate, preferred->winRate.rate);
+        QVERIFY2(log.find("validation at round 3: win rate") != std::string::npos, log.c_str());
+        QVERIFY(std::filesystem::exists(path("suite/runs/" + name + "/kept-policy.pt")));
+        // The test: the kept checkpoint on the 3 eval prompts, labelled with its round.
+        const auto tested = RunHistory::evaluations(path("suite/test/" + name));
+        QCOMPARE(int(tested.size()), 1);
+        QCOMPARE(tested[0].round, o.keptRound);
+        QCOMPARE(tested[0].winRate.trials, 3);
+        QCOMPARE(o.eval.winRate.rate, tested[0].winRate.rate);
+        QVERIFY(o.crossed);
+        QCOMPARE(o.cross.round, o.keptRound);
+        char kept[48];
+        std::snprintf(kept, sizeof kept, "| %d (%.3f) |", o.keptRound, o.validation.winRate.rate);
+        const std::string md = SuiteTable::markdown(first, budget, 60);
+        QVERIFY2(md.find(kept) != std::string::npos, md.c_str());
+
+        log.clear();
+        const auto again = suiteOn()->run();
+        QCOMPARE(int(again.size()), 1);
+        QVERIFY2(log.find("done before") != std::string::npos, log.c_str());
+        QCOMPARE(again[0].keptRound, o.keptRound);
+        QVERIFY(again[0].validated);
+        QCOMPARE(again[0].validation.winRate.rate, o.validation.winRate.rate);
+        QCOMPARE(again[0].eval.winRate.rate, o.eval.winRate.rate);
+        QCOMPARE(again[0].cross.winRate.rate, o.cross.winRate.rate);
+    }
+
     // The suite's run logic on the shipped engine, at a tiny budget and on synthetic tracks (CI
     // has no soundtrack packages): the two FAD rewards of one cell train, are evaluated, and
     // each is judged under the other; results/ marks them done, so a second call trains
@@ -350,13 +490,9 @@ private Q_SLOTS:
                     SignalGenerator::chord(notes + shift + t, 2, 14.0, 16000),
                     {AudioContainer::Wav});
         }
-        SuiteBudget budget;
-        budget.rounds = 1;
-        budget.trainPrompts = 4;
-        budget.evalPrompts = 4;
-        budget.evalSeeds = 1;
-        budget.clipsPerSet = 4;
+        SuiteBudget budget = tinyBudget(1, 4);
         budget.only = "mel-stats/drascula";
+        budget.validationPrompts = 0;   // the final policy is tested (validation: the test above)
         budget.overrides.beta = 1234.0; // a sweep's overrides: every reward trains with them
         budget.overrides.loss = "kto";  // (both rewards' kinds suggest DPO)
         const std::string out = path("suite");

@@ -1,0 +1,23 @@
+#include "bench/ValidationChoice.h"
+
+#include "bench/SuiteTable.h"
+
+namespace dragon {
+
+bool ValidationChoice::better(const EvalStats &candidate, const EvalStats *kept)
+{
+    if (candidate.round <= 0)
+        return false;
+    if (!kept)
+        return true;
+    const bool candidateHeld = SuiteTable::hackingReason(candidate).empty();
+    const bool keptHeld = SuiteTable::hackingReason(*kept).empty();
+    if (candidateHeld != keptHeld)
+        return candidateHeld;
+    if (candidate.winRate.rate != kept->winRate.rate)
+        return candidate.winRate.rate > kept->winRate.rate;
+    // The same win rate (often 1.000 for distribution rewards): the larger reward improvement.
+    return candidate.deltaMean > kept->deltaMean;
+}
+
+} // namespace dragon
