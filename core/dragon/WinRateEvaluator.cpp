@@ -186,13 +186,23 @@ EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base,
         RewardBatch joint = baseBatch;
         joint.append(mine);
         const auto u = reward.utilities(joint);
-        const auto rawBase = reward.scoreEach(baseBatch), rawMine = reward.scoreEach(mine);
         const std::size_t clips = m_plan.size();
-        e.rewardBase = std::accumulate(rawBase.begin(), rawBase.end(), 0.0) / double(clips);
-        e.rewardPolicy = std::accumulate(rawMine.begin(), rawMine.end(), 0.0) / double(clips);
-        // A prompt's outcome: its seeds' mean utility, policy against base (same seeds).
         const std::vector<double> uBase(u.begin(), u.begin() + long(clips)),
             uMine(u.begin() + long(clips), u.end());
+        const auto mean = [](const std::vector<double> &v) {
+            return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+        };
+        if (training.needsScales()) {
+            // A combined reward whose scales no training round froze (an evaluation-only run):
+            // scored batch by batch each would average 0, so both means come from the joint
+            // standardisation the outcomes use.
+            e.rewardBase = mean(uBase);
+            e.rewardPolicy = mean(uMine);
+        } else {
+            e.rewardBase = mean(reward.scoreEach(baseBatch));
+            e.rewardPolicy = mean(reward.scoreEach(mine));
+        }
+        // A prompt's outcome: its seeds' mean utility, policy against base (same seeds).
         const Paired paired = comparePaired(uBase, uMine, clipsOf);
         outcomes = paired.outcomes;
         e.deltaMean = paired.mean;

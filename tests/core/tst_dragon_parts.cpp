@@ -339,6 +339,37 @@ private Q_SLOTS:
         QVERIFY(completeFile() != before);
     }
 
+    // A combined reward evaluated before any training round froze its scales (the reward
+    // suite's test and cross evaluations): the reported means share the outcomes' joint scale,
+    // so they differ by the paired difference instead of both reading 0.
+    void unfrozenCombinedRewardReportsJointMeans()
+    {
+        QTemporaryDir dir;
+        Project project;
+        project.reward.encoder = "mel-stats";
+        project.reward.terms = {{"loudness", "", true}}; // away: a one-term WeightedReward
+        const TrainingReward reward(project, dir.filePath("cache").toStdString(), {});
+        QVERIFY(reward.needsScales());
+        const ClipSampler sampler(3.0f, {});
+        const RoundPlan plan = RoundPlan::forEvaluation(pool(2), 2, 1, 5);
+        auto base = createGenerator(m_tiny);
+        auto louder = createGenerator(m_tiny);
+        {
+            torch::NoGradGuard noGrad;
+            for (auto &p : louder->parameters())
+                p.mul_(3.0);
+        }
+        WinRateEvaluator evaluator(plan, 2, 20, 5, dir.filePath("base").toStdString(), nullptr);
+        const EvalStats e = evaluator.evaluate(*louder, *base, reward, sampler, 1, nullptr);
+        QVERIFY2(std::abs(e.deltaMean) > 1e-3, qPrintable(QString::number(e.deltaMean)));
+        QVERIFY2(std::abs((e.rewardPolicy - e.rewardBase) - e.deltaMean) < 1e-9,
+                 qPrintable(QString("%1 -> %2, paired %3")
+                                .arg(e.rewardBase)
+                                .arg(e.rewardPolicy)
+                                .arg(e.deltaMean)));
+        QVERIFY(reward.needsScales()); // evaluating froze nothing
+    }
+
     void checkpointStoreKeepsTheNewestAndFallsBack()
     {
         QTemporaryDir dir;
