@@ -240,8 +240,11 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
         config.project.evalPrompts = validationPrompts(m_budget);
         config.evalEvery = m_budget.validateEvery;
     }
-    // The validation evaluations so far and the one kept (its policy in kept-policy.pt).
-    const fs::path keptPolicy = runDir / "kept-policy.pt", keptFile = runDir / "kept.json";
+    // The kept checkpoint: its round in kept.json, its policy in kept-round-NNNNNN.pt.
+    const fs::path keptFile = runDir / "kept.json";
+    const auto keptPolicy = [&](int round) {
+        return runDir / ("kept-" + RunFolder::roundName(round) + ".pt");
+    };
     const auto keptOf = [&](const std::vector<EvalStats> &evals) {
         std::ifstream in(keptFile);
         const auto j = nlohmann::json::parse(in, nullptr, false);
@@ -302,12 +305,14 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
         line.precision(3);
         line << "  validation at round " << e.round << ": win rate " << e.winRate.rate;
         if (ValidationChoice::better(e, kept ? &*kept : nullptr)) {
-            // The policy first, then the note that names it: a stop between the two keeps the
-            // earlier choice (its round in kept.json, its weights overwritten only with care).
-            const std::string fresh = keptPolicy.string() + ".new";
-            training->policy().save(fresh);
-            fs::rename(fresh, keptPolicy);
+            // The new policy first, then the note that names it, then the old policy goes: a
+            // stop at any point leaves kept.json naming a complete file.
+            const fs::path fresh = keptPolicy(e.round), partial = fresh.string() + ".part";
+            training->policy().save(partial.string());
+            fs::rename(partial, fresh);
             AtomicFileWriter::write(keptFile.string(), nlohmann::json{{"round", e.round}}.dump());
+            if (kept && kept->round != e.round)
+                fs::remove(keptPolicy(kept->round), ec);
             kept = e;
             line << " (kept)";
         }
@@ -324,8 +329,8 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
 
     // The policy tested: the kept checkpoint, else the final one.
     std::unique_ptr<Generator> keptGenerator;
-    if (validate && kept && fs::exists(keptPolicy, ec))
-        keptGenerator = createGenerator(keptPolicy.string());
+    if (validate && kept && fs::exists(keptPolicy(kept->round), ec))
+        keptGenerator = createGenerator(keptPolicy(kept->round).string());
     Generator &tested = keptGenerator ? *keptGenerator : trainer.policy();
     out.keptRound = keptGenerator ? kept->round : config.rounds;
     out.validated = keptGenerator != nullptr;

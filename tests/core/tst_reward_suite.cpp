@@ -444,7 +444,14 @@ private Q_SLOTS:
         QCOMPARE(o.validation.round, preferred->round);
         QCOMPARE(o.validation.winRate.rate, preferred->winRate.rate);
         QVERIFY2(log.find("validation at round 3: win rate") != std::string::npos, log.c_str());
-        QVERIFY(std::filesystem::exists(path("suite/runs/" + name + "/kept-policy.pt")));
+        // Only the kept checkpoint's policy is on disk.
+        int keptFiles = 0;
+        for (const auto &entry : std::filesystem::directory_iterator(path("suite/runs/" + name)))
+            keptFiles += entry.path().filename().string().rfind("kept-round-", 0) == 0;
+        QCOMPARE(keptFiles, 1);
+        char keptName[40];
+        std::snprintf(keptName, sizeof keptName, "/kept-round-%06d.pt", o.keptRound);
+        QVERIFY(std::filesystem::exists(path("suite/runs/" + name + keptName)));
         // The test: the kept checkpoint on the 3 eval prompts, labelled with its round.
         const auto tested = RunHistory::evaluations(path("suite/test/" + name));
         QCOMPARE(int(tested.size()), 1);
