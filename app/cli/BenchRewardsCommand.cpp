@@ -4,6 +4,7 @@
 #include "CommandUsage.h"
 #include "bench/RewardSuite.h"
 #include "bench/RewardSuiteRun.h"
+#include "bench/SuiteSeedsTable.h"
 #include "bench/SuiteTable.h"
 #include "dragon/DragonConfig.h"
 #include "util/AtomicFileWriter.h"
@@ -16,6 +17,8 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
+#include <stdexcept>
 #include <utility>
 
 namespace dragon::cli {
@@ -27,6 +30,60 @@ std::atomic<bool> g_stop{false};
 void onSignal(int)
 {
     g_stop = true; // the reward in progress resumes from its last checkpoint next time
+}
+
+// "1-3" or "1,2,5": the run seeds of --seeds, each at least 1, none twice.
+std::vector<std::uint64_t> parseSeeds(const std::string &text)
+{
+    std::vector<std::uint64_t> seeds;
+    const auto dash = text.find('-');
+    if (dash != std::string::npos && dash > 0) {
+        const int first = toInt(text.substr(0, dash), "--seeds"),
+                  last = toInt(text.substr(dash + 1), "--seeds");
+        if (first < 1 || last < first || last - first >= 100)
+            throw std::invalid_argument("--seeds FIRST-LAST needs 1 <= FIRST <= LAST (at most 100 "
+                                        "seeds), got '" +
+                                        text + "'");
+        for (int seed = first; seed <= last; ++seed)
+            seeds.push_back(std::uint64_t(seed));
+        return seeds;
+    }
+    std::istringstream list(text);
+    for (std::string item; std::getline(list, item, ',');) {
+        const int seed = toInt(item, "--seeds");
+        if (seed < 1 || std::find(seeds.begin(), seeds.end(), std::uint64_t(seed)) != seeds.end())
+            throw std::invalid_argument("--seeds needs distinct seeds of at least 1, got '" + text +
+                                        "'");
+        seeds.push_back(std::uint64_t(seed));
+    }
+    if (seeds.empty())
+        throw std::invalid_argument("--seeds needs a list (1,2,3) or a range (1-3)");
+    return seeds;
+}
+
+// Runs (or resumes) the suite with `budget` in `dir`, writes its table.md and table.csv and
+// prints the table.
+SuiteSeedsTable::SeedRun runSuiteIn(const fs::path &dir, const SuiteBudget &budget)
+{
+    const auto started = std::chrono::steady_clock::now();
+    RewardSuiteRun suite(dir, budget,
+                         [](const std::string &line) { std::cout << line << std::endl; });
+    SuiteSeedsTable::SeedRun run{budget.seed, suite.run(&g_stop), 0};
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    // The wall time of this call plus what earlier calls spent on the rewards they finished.
+    double total = 0;
+    for (const SuiteOutcome &o : run.outcomes)
+        total += o.seconds;
+    run.wallSeconds = std::max(total, seconds);
+    const std::string table = SuiteTable::markdown(run.outcomes, budget, run.wallSeconds);
+    AtomicFileWriter::write((dir / "table.md").string(), table);
+    AtomicFileWriter::write((dir / "table.csv").string(), SuiteTable::csv(run.outcomes));
+    std::cout << "\n" << table << "\n";
+    std::cout << run.outcomes.size() << " rewards in the table (" << dir.string()
+              << "/table.md, table.csv); this call " << int(seconds) << " s"
+              << (g_stop ? " (stopped: run it again to resume)" : "") << std::endl;
+    return run;
 }
 
 } // namespace
@@ -44,7 +101,17 @@ int benchRewards(const Args &input)
         toInt(takeOption(args, "--validation-prompts", "16"), "--validation-prompts");
     budget.validateEvery = toInt(takeOption(args, "--validate-every", "10"), "--validate-every");
     budget.clipsPerSet = toInt(takeOption(args, "--clips", "24"), "--clips");
-    budget.seed = std::uint64_t(toInt(takeOption(args, "--seed", "1"), "--seed"));
+    const std::string seedText = takeOption(args, "--seed", "");
+    const std::string seedsText = takeOption(args, "--seeds", "");
+    budget.seed = std::uint64_t(toInt(seedText.empty() ? "1" : seedText, "--seed"));
+    std::vector<std::uint64_t> seeds;
+    try {
+        if (!seedsText.empty())
+            seeds = parseSeeds(seedsText);
+    } catch (const std::invalid_argument &e) {
+        std::cerr << "dragon bench rewards: " << e.what() << "\n";
+        return 2;
+    }
     budget.threads = toInt(takeOption(args, "--threads", "0"), "--threads");
     budget.only = takeOption(args, "--only", "");
     budget.half = takeOption(args, "--half", "");
@@ -68,9 +135,10 @@ int benchRewards(const Args &input)
         if (!value.empty())
             *field = toInt(value, flag);
     }
-    if (out.empty() || !args.empty() || budget.rounds < 1 || budget.evalPrompts < 1 ||
-        budget.evalSeeds < 1 || budget.trainPrompts < 1 || budget.clipsPerSet < 2 ||
-        budget.validationPrompts < 0 || budget.validateEvery < 0 ||
+    if (out.empty() || !args.empty() || (!seedText.empty() && !seedsText.empty()) ||
+        budget.rounds < 1 || budget.evalPrompts < 1 || budget.evalSeeds < 1 ||
+        budget.trainPrompts < 1 || budget.clipsPerSet < 2 || budget.validationPrompts < 0 ||
+        budget.validateEvery < 0 ||
         (!budget.half.empty() && budget.half != "tuned" && budget.half != "held-out" &&
          budget.half != "extra"))
         return usageError("bench-rewards");
@@ -108,23 +176,25 @@ int benchRewards(const Args &input)
     }
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
-    const auto started = std::chrono::steady_clock::now();
-    RewardSuiteRun suite(out, budget,
-                         [](const std::string &line) { std::cout << line << std::endl; });
-    const std::vector<SuiteOutcome> outcomes = suite.run(&g_stop);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    // The wall time of this call plus what earlier calls spent on the rewards they finished.
-    double total = 0;
-    for (const SuiteOutcome &o : outcomes)
-        total += o.seconds;
-    const std::string table = SuiteTable::markdown(outcomes, budget, std::max(total, seconds));
-    AtomicFileWriter::write((fs::path(out) / "table.md").string(), table);
-    AtomicFileWriter::write((fs::path(out) / "table.csv").string(), SuiteTable::csv(outcomes));
-    std::cout << "\n" << table << "\n";
-    std::cout << outcomes.size() << " rewards in the table (" << out
-              << "/table.md, table.csv); this call " << int(seconds) << " s"
-              << (g_stop ? " (stopped: run it again to resume)" : "") << std::endl;
+    if (seeds.empty()) {
+        runSuiteIn(out, budget);
+        return g_stop ? 1 : 0;
+    }
+    // Several run seeds: each a full suite in OUT/seed-N, then the table over the seeds.
+    std::vector<SuiteSeedsTable::SeedRun> runs;
+    for (const std::uint64_t seed : seeds) {
+        budget.seed = seed;
+        std::cout << "== run seed " << seed << " (" << out << "/seed-" << seed << ")" << std::endl;
+        runs.push_back(runSuiteIn(fs::path(out) / ("seed-" + std::to_string(seed)), budget));
+        if (g_stop)
+            return 1;
+    }
+    const std::string table = SuiteSeedsTable::markdown(runs, budget);
+    AtomicFileWriter::write((fs::path(out) / "seeds.md").string(), table);
+    AtomicFileWriter::write((fs::path(out) / "seeds.csv").string(), SuiteSeedsTable::csv(runs));
+    std::cout << "\n"
+              << table << "\nover " << runs.size() << " run seeds (" << out
+              << "/seeds.md, seeds.csv)" << std::endl;
     return g_stop ? 1 : 0;
 }
 

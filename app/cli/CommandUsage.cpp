@@ -42,7 +42,8 @@ const std::map<std::string, const char *> &table()
         {"bench-rewards",
          "usage: dragon bench rewards --out DIR [--rounds 40] [--eval-prompts 32] [--eval-seeds "
          "2]\n"
-         "                            [--train-prompts 64] [--clips 24] [--seed 1] [--threads T]\n"
+         "                            [--train-prompts 64] [--clips 24] [--seed 1 | --seeds 1-3]\n"
+         "                            [--threads T]\n"
          "                            [--only TEXT] [--half tuned|held-out|extra]\n"
          "                            [--loss dpo|kto] [--beta B] [--lr LR] [--anchor-weight W]\n"
          "                            [--prompts-per-round N] [--seeds-per-prompt N]\n"
@@ -61,7 +62,10 @@ const std::map<std::string, const char *> &table()
          "(a settings sweep; one folder per choice).\n"
          "--validation-prompts, --validate-every: every N rounds each run is evaluated on other\n"
          "held-out prompts, and the checkpoint with the best validation win rate (guardrails\n"
-         "held) is the one tested; 0 tests the final policy.\n"},
+         "held) is the one tested; 0 tests the final policy.\n"
+         "--seeds: a full suite per run seed (a range 1-3 or a list 1,2,5) in DIR/seed-N, then\n"
+         "DIR/seeds.md and seeds.csv: each reward's win rate per seed, mean, range and sd, and\n"
+         "the average win rate per seed with its mean and sd over the seeds.\n"},
         {"compare",
          "usage: dragon compare RUN [--model newest|best|FILE] [--prompt TEXT] [--seed S]\n"
          "         [--seeds K] [--prompts N] [--steps N] [--device auto|cpu|cuda[:N]] [--threads "

@@ -78,23 +78,30 @@ SuiteTable::Averages SuiteTable::averages(const std::vector<SuiteOutcome> &outco
     return a;
 }
 
+std::string SuiteTable::budgetText(const SuiteBudget &budget)
+{
+    std::ostringstream text;
+    text << "Budget per reward: " << budget.rounds << " rounds from the shipped pocket model; "
+         << "evaluation on " << budget.evalPrompts << " held-out prompts x " << budget.evalSeeds
+         << " seeds; "
+         << (budget.validationPrompts > 0 && budget.validateEvery > 0
+                 ? "the checkpoint tested is the one kept by validation every " +
+                       std::to_string(budget.validateEvery) + " rounds on " +
+                       std::to_string(budget.validationPrompts) +
+                       " other held-out prompts (the best validation win rate with the "
+                       "guardrails held); "
+                 : std::string("the final policy is tested; "))
+         << (budget.overrides.empty() ? "settings suggested for the reward's kind (frozen)"
+                                      : "settings overridden for every reward (a sweep)")
+         << ".";
+    return text.str();
+}
+
 std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
                                  const SuiteBudget &budget, double wallSeconds)
 {
     std::ostringstream md;
-    md << "Budget per reward: " << budget.rounds << " rounds from the shipped pocket model; "
-       << "evaluation on " << budget.evalPrompts << " held-out prompts x " << budget.evalSeeds
-       << " seeds; "
-       << (budget.validationPrompts > 0 && budget.validateEvery > 0
-               ? "the checkpoint tested is the one kept by validation every " +
-                     std::to_string(budget.validateEvery) + " rounds on " +
-                     std::to_string(budget.validationPrompts) +
-                     " other held-out prompts (the best validation win rate with the guardrails "
-                     "held); "
-               : std::string("the final policy is tested; "))
-       << (budget.overrides.empty() ? "settings suggested for the reward's kind (frozen)"
-                                    : "settings overridden for every reward (a sweep)")
-       << ". Wall time " << format("%.1f", wallSeconds / 60.0) << " min.\n\n";
+    md << budgetText(budget) << " Wall time " << format("%.1f", wallSeconds / 60.0) << " min.\n\n";
     md << "| reward | half | settings | kept round (validation) | win rate [95 % CI] | p | "
           "reward base -> tuned | paired difference [95 % CI] | Vendi | CLAP | guardrails |\n";
     md << "|---|---|---|---|---|---|---|---|---|---|---|\n";

@@ -33,6 +33,8 @@ public:
         int hacked = 0;
     };
     static std::string halfOf(const SuiteReward &reward); // "tuned", "held-out", "extra"
+    // "Budget per reward: ... (frozen)." : the budget and the settings, one sentence.
+    static std::string budgetText(const SuiteBudget &budget);
     static Averages averages(const std::vector<SuiteOutcome> &outcomes);
     static std::string markdown(const std::vector<SuiteOutcome> &outcomes,
                                 const SuiteBudget &budget, double wallSeconds);

@@ -9,6 +9,7 @@
 #include "bench/RewardSuite.h"
 #include "bench/RewardSuiteRun.h"
 #include "bench/SuiteClipCutter.h"
+#include "bench/SuiteSeedsTable.h"
 #include "bench/SuiteTable.h"
 #include "bench/ValidationChoice.h"
 #include "dragon/DragonConfig.h"
@@ -45,6 +46,28 @@ class TestRewardSuite : public QObject
         budget.evalSeeds = 1;
         budget.clipsPerSet = 4;
         return budget;
+    }
+
+    static SuiteReward rewardNamed(const std::string &name)
+    {
+        for (const auto &r : RewardSuite::rewards())
+            if (r.name == name)
+                return r;
+        throw std::runtime_error("no reward " + name);
+    }
+
+    // An outcome with the guardrails held (Vendi 8 -> 8, CLAP 0.2 -> 0.2).
+    static SuiteOutcome outcomeOf(const SuiteReward &r, double rate, double lower)
+    {
+        SuiteOutcome o;
+        o.reward = r;
+        o.settings = "DPO";
+        o.eval.winRate.rate = rate;
+        o.eval.winRate.lower = lower;
+        o.eval.winRate.upper = std::min(1.0, rate + 0.1);
+        o.eval.vendiBase = o.eval.vendiPolicy = 8.0;
+        o.eval.clapBase = o.eval.clapPolicy = 0.2;
+        return o;
     }
 
 private Q_SLOTS:
@@ -213,26 +236,8 @@ private Q_SLOTS:
     // per-song vs dataset FAD table with each policy under both FADs of its cell.
     void tableAveragesHalvesFlagsHackingAndCrossesFad()
     {
-        const auto &rewards = RewardSuite::rewards();
-        const auto find = [&](const std::string &name) {
-            for (const auto &r : rewards)
-                if (r.name == name)
-                    return r;
-            throw std::runtime_error("no reward " + name);
-        };
-        const auto outcome = [](const SuiteReward &r, double rate, double lower) {
-            SuiteOutcome o;
-            o.reward = r;
-            o.settings = "DPO";
-            o.eval.winRate.rate = rate;
-            o.eval.winRate.lower = lower;
-            o.eval.winRate.upper = std::min(1.0, rate + 0.1);
-            o.eval.vendiBase = o.eval.vendiPolicy = 8.0;
-            o.eval.clapBase = o.eval.clapPolicy = 0.2;
-            return o;
-        };
         std::vector<SuiteOutcome> outcomes;
-        outcomes.push_back(outcome(find("per-song-fad/pocket-clap/drascula"), 0.9, 0.7));
+        outcomes.push_back(outcomeOf(rewardNamed("per-song-fad/pocket-clap/drascula"), 0.9, 0.7));
         outcomes.back().crossed = true;
         outcomes.back().crossReward = "fad/pocket-clap/drascula";
         outcomes.back().cross.winRate.rate = 0.625;
@@ -241,13 +246,13 @@ private Q_SLOTS:
         outcomes.back().keptRound = 30; // kept by validation
         outcomes.back().validated = true;
         outcomes.back().validation.winRate.rate = 0.8125;
-        outcomes.push_back(outcome(find("loudness/-14 LUFS"), 0.7, 0.45));
+        outcomes.push_back(outcomeOf(rewardNamed("loudness/-14 LUFS"), 0.7, 0.45));
         outcomes.back().keptRound = 40; // the final policy
-        outcomes.push_back(outcome(find("vendi/pocket-clap"), 0.5, 0.3));
+        outcomes.push_back(outcomeOf(rewardNamed("vendi/pocket-clap"), 0.5, 0.3));
         outcomes.back().eval.clapPolicy = 0.1; // adherence halved: hacking
         QVERIFY(outcomes[0].reward.tuned && outcomes[1].reward.tuned);
         QVERIFY(!outcomes[2].reward.tuned);
-        outcomes.push_back(outcome(RewardSuite::extras().at(0), 0.2, 0.1));
+        outcomes.push_back(outcomeOf(RewardSuite::extras().at(0), 0.2, 0.1));
 
         const SuiteTable::Averages a = SuiteTable::averages(outcomes);
         QCOMPARE(a.extraCount, 1); // the extra is in none of the 20's figures
@@ -315,6 +320,80 @@ private Q_SLOTS:
                          "\"DPO\",30,0.8125,0.9,") != std::string::npos);
         QVERIFY(csv.find("loudness/-14 LUFS,instance,tuned,\"DPO\",40,,0.7,") != std::string::npos);
         QCOMPARE(RewardSuiteRun::folderName("loudness/-14 LUFS"), std::string("loudness_-14_LUFS"));
+    }
+
+    // Several run seeds (SuiteSeedsTable): each reward's win rate per seed with its mean, range
+    // and sd, a seed that has not finished a reward shown as "-", and the per-seed averages
+    // with their mean and sd over the seeds.
+    void seedsTableSpreadsRewardsAndAveragesSeeds()
+    {
+        const SuiteReward loud = rewardNamed("loudness/-14 LUFS"),
+                          vendi = rewardNamed("vendi/pocket-clap"),
+                          perSong = rewardNamed("per-song-fad/pocket-clap/drascula");
+        QVERIFY(loud.tuned && perSong.tuned && !vendi.tuned);
+        SuiteSeedsTable::SeedRun one{
+            1, {outcomeOf(loud, 0.9, 0.7), outcomeOf(vendi, 0.6, 0.45)}, 60};
+        SuiteSeedsTable::SeedRun three{
+            3,
+            {outcomeOf(loud, 0.7, 0.45), outcomeOf(vendi, 0.8, 0.6), outcomeOf(perSong, 0.5, 0.3)},
+            120};
+        three.outcomes[1].eval.clapPolicy = 0.1; // adherence halved: reward hacking
+        const std::vector<SuiteSeedsTable::SeedRun> runs = {one, three};
+
+        const SuiteSeedsTable::Spread s = SuiteSeedsTable::spreadOf({0.9, 0.7});
+        QCOMPARE(s.count, 2);
+        QVERIFY(std::abs(s.mean - 0.8) < 1e-12);
+        QVERIFY(std::abs(s.sd - std::sqrt(0.02)) < 1e-12);
+        QVERIFY(std::abs(s.min - 0.7) < 1e-12 && std::abs(s.max - 0.9) < 1e-12);
+        QCOMPARE(SuiteSeedsTable::spreadOf({0.4}).sd, 0.0);
+        QCOMPARE(SuiteSeedsTable::spreadOf({}).count, 0);
+
+        SuiteBudget budget;
+        const std::string md = SuiteSeedsTable::markdown(runs, budget);
+        for (const char *line :
+             {"Run seeds 1 / 3, each a full suite (folder seed-N) with the same budget. Budget "
+              "per reward: 40 rounds",
+              "Wall time 3.0 min in all.",
+              "| loudness/-14 LUFS | tuned | 0.900 / 0.700 | 0.800 | 0.700-0.900 | 0.141 | 1 of 2 "
+              "| 0 of 2 |",
+              "| vendi/pocket-clap | held-out | 0.600 / 0.800* | 0.700 | 0.600-0.800 | 0.141 | 1 "
+              "of 2 | 1 of 2 |",
+              "| per-song-fad/pocket-clap/drascula | tuned | - / 0.500 | 0.500 | 0.500-0.500 | "
+              "0.000 | 0 of 1 | 0 of 1 |",
+              "| 1 | 2 | 75.0 % | 90.0 % | 60.0 % | 75.0 % | 1 | 0 | 1.0 min |",
+              "| 3 | 3 | 66.7 % | 60.0 % | 80.0 % | 56.7 % | 1 | 1 | 2.0 min |",
+              "| mean (sd) over 2 seeds | | 70.8 % (5.9) | 75.0 % (21.2) | 70.0 % (14.1) | 65.8 % "
+              "(13.0) |",
+              "Mean over 2 run seeds of the average win rate: 70.8 % (sd 5.9 points, range 66.7 % "
+              "to 75.0 %; tuned half 75.0 %, held-out half 70.0 %; the paper: 81.45 %)."})
+            QVERIFY2(md.find(line) != std::string::npos, (std::string(line) + "\n" + md).c_str());
+
+        QVERIFY(md.find("(* a guardrail fell: reward hacking") != std::string::npos);
+        // A half no seed has finished reads n/a, not 0 %, and has no average row in the CSV.
+        const std::vector<SuiteSeedsTable::SeedRun> tunedOnly = {
+            {1, {outcomeOf(loud, 0.9, 0.7)}, 60}, {2, {outcomeOf(loud, 0.7, 0.45)}, 60}};
+        const std::string partial = SuiteSeedsTable::markdown(tunedOnly, budget);
+        QVERIFY2(partial.find("| 1 | 1 | 90.0 % | 90.0 % | n/a | 90.0 % | 1 | 0 | 1.0 min |") !=
+                     std::string::npos,
+                 partial.c_str());
+        QVERIFY2(
+            partial.find("| mean (sd) over 2 seeds | | 80.0 % (14.1) | 80.0 % (14.1) | n/a |") !=
+                std::string::npos,
+            partial.c_str());
+        QVERIFY(partial.find("held-out half n/a; the paper") != std::string::npos);
+        QVERIFY(partial.find("(* a guardrail fell") == std::string::npos);
+        QVERIFY(SuiteSeedsTable::csv(tunedOnly).find("average,,held-out") == std::string::npos);
+
+        const std::string csv = SuiteSeedsTable::csv(runs);
+        QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 7L); // header, 3 rewards, 3 averages
+        for (const char *line :
+             {"reward,kind,half,seeds,mean,sd,min,max,significant,hacked,win_rate_seed_1,"
+              "win_rate_seed_3\n",
+              "\nloudness/-14 LUFS,instance,tuned,2,0.8,0.141421,0.7,0.9,1,0,0.9,0.7\n",
+              "\nper-song-fad/pocket-clap/drascula,instance-to-distribution,tuned,1,0.5,0,0.5,0.5,"
+              "0,0,,0.5\n",
+              "\naverage,,held-out,2,0.7,0.141421,0.6,0.8,,,0.6,0.8\n"})
+            QVERIFY2(csv.find(line) != std::string::npos, (std::string(line) + csv).c_str());
     }
 
     // --only and --half pick rewards; the halves split the suite 10 / 10.
