@@ -1,6 +1,7 @@
 #include "bench/SuiteSeedsTable.h"
 
 #include "bench/SuiteTable.h"
+#include "dragon/GuardrailCheck.h"
 
 #include <algorithm>
 #include <cmath>
@@ -70,7 +71,7 @@ bool significant(const SuiteOutcome &o)
 
 bool hacked(const SuiteOutcome &o)
 {
-    return !SuiteTable::hackingReason(o.eval).empty();
+    return !GuardrailCheck::fallReason(o.eval).empty();
 }
 
 // The per-seed averages of the 20 as named columns: all, tuned half, held-out half, and all
@@ -89,10 +90,7 @@ struct SeedAverages
         const double values[kColumns] = {of.all, of.tuned, of.heldOut, of.allTie};
         return values[column];
     }
-    std::string text(int column) const
-    {
-        return has(column) ? percent(value(column)) : "n/a";
-    }
+    std::string text(int column) const { return has(column) ? percent(value(column)) : "n/a"; }
 };
 
 // Column `column` of every seed that has it.
@@ -156,11 +154,10 @@ std::string SuiteSeedsTable::markdown(const std::vector<SeedRun> &runs, const Su
             perSeed += (perSeed.empty() ? "" : " / ") +
                        (o ? fixed(o->eval.winRate.rate, 3) + (hacked(*o) ? "*" : "") : "-");
         const Spread s = spreadOf(winRatesOf(row));
-        md << "| " << row.reward.name << " | " << SuiteTable::halfOf(row.reward) << " | "
-           << perSeed << " | " << fixed(s.mean, 3) << " | " << fixed(s.min, 3) << "-"
-           << fixed(s.max, 3) << " | " << fixed(s.sd, 3) << " | "
-           << countWhere(row, significant) << " of " << s.count << " | "
-           << countWhere(row, hacked) << " of " << s.count << " |\n";
+        md << "| " << row.reward.name << " | " << SuiteTable::halfOf(row.reward) << " | " << perSeed
+           << " | " << fixed(s.mean, 3) << " | " << fixed(s.min, 3) << "-" << fixed(s.max, 3)
+           << " | " << fixed(s.sd, 3) << " | " << countWhere(row, significant) << " of " << s.count
+           << " | " << countWhere(row, hacked) << " of " << s.count << " |\n";
     }
     if (std::any_of(runs.begin(), runs.end(), [](const SeedRun &run) {
             return std::any_of(run.outcomes.begin(), run.outcomes.end(), hacked);
@@ -193,11 +190,11 @@ std::string SuiteSeedsTable::markdown(const std::vector<SeedRun> &runs, const Su
         md << "No reward of the 20 has finished yet.\n";
         return md.str();
     }
-    md << "Mean over " << columns[0].count << " run seeds of the average win rate: "
-       << percent(columns[0].mean) << " (sd " << fixed(100 * columns[0].sd, 1)
-       << " points, range " << percent(columns[0].min) << " to " << percent(columns[0].max)
-       << "; tuned half " << meanText(columns[1]) << ", held-out half " << meanText(columns[2])
-       << "; the paper: 81.45 %).\n";
+    md << "Mean over " << columns[0].count
+       << " run seeds of the average win rate: " << percent(columns[0].mean) << " (sd "
+       << fixed(100 * columns[0].sd, 1) << " points, range " << percent(columns[0].min) << " to "
+       << percent(columns[0].max) << "; tuned half " << meanText(columns[1]) << ", held-out half "
+       << meanText(columns[2]) << "; the paper: 81.45 %).\n";
     return md.str();
 }
 
@@ -212,8 +209,8 @@ std::string SuiteSeedsTable::csv(const std::vector<SeedRun> &runs)
     for (const SeedsRow &row : rowsOf(runs)) {
         const Spread s = spreadOf(winRatesOf(row));
         out << row.reward.name << "," << row.reward.kind << "," << SuiteTable::halfOf(row.reward)
-            << "," << s.count << "," << s.mean << "," << s.sd << "," << s.min << "," << s.max
-            << "," << countWhere(row, significant) << "," << countWhere(row, hacked);
+            << "," << s.count << "," << s.mean << "," << s.sd << "," << s.min << "," << s.max << ","
+            << countWhere(row, significant) << "," << countWhere(row, hacked);
         for (const SuiteOutcome *o : row.perSeed) {
             out << ",";
             if (o)

@@ -1,5 +1,7 @@
 #include "bench/SuiteTable.h"
 
+#include "dragon/GuardrailCheck.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -23,17 +25,6 @@ std::string winText(const WinRate &w)
 
 } // namespace
 
-std::string SuiteTable::hackingReason(const EvalStats &e)
-{
-    std::string reason;
-    if (e.vendiBase > 0 && e.vendiPolicy < 0.8 * e.vendiBase)
-        reason = format("Vendi %.2f -> %.2f", e.vendiBase, e.vendiPolicy);
-    if (e.clapBase > 0 && e.clapPolicy < 0.75 * e.clapBase)
-        reason +=
-            (reason.empty() ? "" : ", ") + format("CLAP %.3f -> %.3f", e.clapBase, e.clapPolicy);
-    return reason;
-}
-
 std::string SuiteTable::halfOf(const SuiteReward &reward)
 {
     return reward.extra ? "extra" : reward.tuned ? "tuned" : "held-out";
@@ -45,13 +36,13 @@ SuiteTable::Averages SuiteTable::averages(const std::vector<SuiteOutcome> &outco
     for (const SuiteOutcome &o : outcomes) {
         const double rate = o.eval.winRate.rate;
         a.significant += o.eval.winRate.lower > 0.5;
-        a.hacked += !hackingReason(o.eval).empty();
+        a.hacked += !GuardrailCheck::fallReason(o.eval).empty();
         if (o.reward.extra) {
             ++a.extraCount;
             a.extra += rate;
             continue;
         }
-        const bool hacked = !hackingReason(o.eval).empty();
+        const bool hacked = !GuardrailCheck::fallReason(o.eval).empty();
         const double tie = hacked ? 0.5 : rate;
         a.hackedOfTwenty += hacked;
         ++a.count;
@@ -107,7 +98,7 @@ std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
     md << "|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const SuiteOutcome &o : outcomes) {
         const EvalStats &e = o.eval;
-        const std::string hacked = hackingReason(e);
+        const std::string hacked = GuardrailCheck::fallReason(e);
         md << "| " << o.reward.name << " | " << halfOf(o.reward) << " | " << o.settings << " | "
            << o.keptRound
            << (o.validated ? format(" (%.3f)", o.validation.winRate.rate) : std::string()) << " | "
@@ -178,7 +169,7 @@ std::string SuiteTable::csv(const std::vector<SuiteOutcome> &outcomes)
             << e.winRate.signTestP << "," << e.rewardBase << "," << e.rewardPolicy << ","
             << e.deltaMean << "," << e.deltaLower << "," << e.deltaUpper << "," << e.vendiBase
             << "," << e.vendiPolicy << "," << e.clapBase << "," << e.clapPolicy << ",\""
-            << hackingReason(e) << "\"," << o.crossReward << ",";
+            << GuardrailCheck::fallReason(e) << "\"," << o.crossReward << ",";
         if (o.crossed)
             out << o.cross.winRate.rate << "," << o.cross.winRate.lower << ","
                 << o.cross.winRate.upper;

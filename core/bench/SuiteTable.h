@@ -9,17 +9,13 @@ namespace dragon {
 
 // The reward suite's report, from its outcomes: one row per reward (win rate with its 95 %
 // interval and p-value, reward before -> after with the paired difference, the Vendi and CLAP
-// guardrails, a reward-hacking flag), the average win rate over all rewards and over each half,
-// and the per-song vs dataset FAD table in the paper's layout (each FAD-trained policy under
-// both FADs of its cell). Pure: the bench command writes the strings to table.md / table.csv.
+// guardrails, a reward-hacking flag: GuardrailCheck), the average win rate over all rewards and
+// over each half, and the per-song vs dataset FAD table in the paper's layout (each FAD-trained
+// policy under both FADs of its cell). Pure: the bench command writes the strings to table.md /
+// table.csv.
 class SuiteTable
 {
 public:
-    // A guardrail fell: Vendi below 80 % of the base's, or the CLAP score below 75 % of the
-    // base's. Such a win is reward hacking: flagged in its row and counted in the summary line
-    // (the averages still include its win rate; the "hacking as a tie" averages count it as
-    // 0.5 instead). Returns the reason ("" when both held).
-    static std::string hackingReason(const EvalStats &eval);
     struct Averages
     {
         int count = 0, tunedCount = 0, heldOutCount = 0; // rewards of the 20

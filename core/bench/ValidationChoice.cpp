@@ -1,6 +1,6 @@
 #include "bench/ValidationChoice.h"
 
-#include "bench/SuiteTable.h"
+#include "dragon/GuardrailCheck.h"
 
 namespace dragon {
 
@@ -10,8 +10,8 @@ bool ValidationChoice::better(const EvalStats &candidate, const EvalStats *kept)
         return false;
     if (!kept)
         return true;
-    const bool candidateHeld = SuiteTable::hackingReason(candidate).empty();
-    const bool keptHeld = SuiteTable::hackingReason(*kept).empty();
+    const bool candidateHeld = GuardrailCheck::fallReason(candidate).empty();
+    const bool keptHeld = GuardrailCheck::fallReason(*kept).empty();
     if (candidateHeld != keptHeld)
         return candidateHeld;
     if (candidate.winRate.rate != kept->winRate.rate)

@@ -7,7 +7,7 @@ namespace dragon {
 // Which evaluated checkpoint of a run the reward suite keeps when the run is evaluated during
 // training on validation prompts of its own (never the test prompts the table reports): the one
 // with the highest validation win rate among those whose guardrails held
-// (SuiteTable::hackingReason), else the highest of all; at the same win rate (distribution
+// (GuardrailCheck::fallReason), else the highest of all; at the same win rate (distribution
 // rewards often reach 1.000) the larger paired reward improvement; on a full tie the earlier
 // one (it drifted less from the base).
 class ValidationChoice

@@ -13,6 +13,7 @@
 #include "bench/SuiteTable.h"
 #include "bench/ValidationChoice.h"
 #include "dragon/DragonConfig.h"
+#include "dragon/GuardrailCheck.h"
 #include "dragon/RunHistory.h"
 #include "encoders/EncoderFactory.h"
 #include "project/ProjectFile.h"
@@ -265,10 +266,10 @@ private Q_SLOTS:
         QVERIFY(std::abs(a.heldOut - 0.5) < 1e-12);
         QCOMPARE(a.significant, 1);
         QCOMPARE(a.hacked, 1);
-        QVERIFY(SuiteTable::hackingReason(outcomes[0].eval).empty());
-        QCOMPARE(SuiteTable::hackingReason(outcomes[2].eval), std::string("CLAP 0.200 -> 0.100"));
+        QVERIFY(GuardrailCheck::fallReason(outcomes[0].eval).empty());
+        QCOMPARE(GuardrailCheck::fallReason(outcomes[2].eval), std::string("CLAP 0.200 -> 0.100"));
         outcomes[2].eval.vendiPolicy = 6.0; // below 80 % of 8
-        QVERIFY(SuiteTable::hackingReason(outcomes[2].eval).find("Vendi 8.00 -> 6.00") == 0);
+        QVERIFY(GuardrailCheck::fallReason(outcomes[2].eval).find("Vendi 8.00 -> 6.00") == 0);
 
         SuiteBudget budget;
         const std::string md = SuiteTable::markdown(outcomes, budget, 600);
@@ -456,7 +457,7 @@ private Q_SLOTS:
         QVERIFY(!ValidationChoice::better(eval(20, 0.6, 0.5, 8.0), &early));
         // Diversity collapsed (below 80 % of the base's): not kept over a lower held one...
         const EvalStats collapsed = eval(30, 0.95, 0.3, 6.0);
-        QVERIFY(!SuiteTable::hackingReason(collapsed).empty());
+        QVERIFY(!GuardrailCheck::fallReason(collapsed).empty());
         QVERIFY(!ValidationChoice::better(collapsed, &early));
         // ...but kept when nothing held, and replaced by any held one.
         QVERIFY(ValidationChoice::better(collapsed, nullptr));

@@ -502,8 +502,42 @@ private Q_SLOTS:
                  qPrintable(QString("CLAP at %1, Vendi at %2 of the height")
                                 .arg(heightOf(guard->yAxis2, 0.18))
                                 .arg(heightOf(guard->yAxis, 7.5))));
+        // The note above the guardrails: held, then a fall named with both values, then held
+        // again with the fall remembered; the plots stay where they were while it changes.
+        dashboard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+        QLabel *note = dashboard.guardrailNote();
+        QVERIFY2(note->text().startsWith("Guardrails held at round 3 (Vendi 7.50 vs base 8.00, "
+                                         "CLAP 0.180 vs base 0.200)."),
+                 qPrintable(note->text()));
+        const QRect guardPlace = guard->geometry();
+        e.round = 6;
+        e.clapPolicy = 0.14; // below 75 % of 0.2
+        dashboard.addEval(e);
+        QCoreApplication::processEvents();
+        QVERIFY2(note->text().startsWith(
+                     "Guardrail fell at round 6: CLAP 0.200 -> 0.140. The win rate may be reward "
+                     "hacking"),
+                 qPrintable(note->text()));
+        QCOMPARE(guard->geometry(), guardPlace);
+        e.round = 9;
+        e.clapPolicy = 0.16; // 80 %: held
+        dashboard.addEval(e);
+        QCoreApplication::processEvents();
+        QVERIFY2(note->text().startsWith("Guardrails held at round 9") &&
+                     note->text().endsWith("They fell at round 6 before."),
+                 qPrintable(note->text()));
+        QCOMPARE(guard->geometry(), guardPlace);
+        EvalStats unmeasured; // a run without a guardrail encoder
+        unmeasured.round = 10;
+        dashboard.addEval(unmeasured);
+        QCOMPARE(note->text(), QString("Guardrails not measured at round 10 (the run has no "
+                                       "guardrail encoder)."));
         // A new run starts from empty plots.
         dashboard.clear(5);
+        QVERIFY2(note->text().startsWith("Guardrails: checked at each evaluation. A fall (Vendi "
+                                         "below 80 % or CLAP below 75 %"),
+                 qPrintable(note->text()));
         QCOMPARE(dashboard.plottedRounds(), 0);
         QCOMPARE(dashboard.plottedEvaluations(), 0);
         QCOMPARE(term->count(), 1);

@@ -1,5 +1,6 @@
 #include "widgets/TrainingDashboard.h"
 
+#include "dragon/GuardrailCheck.h"
 #include "widgets/QCustomPlotInclude.h"
 
 #include <QComboBox>
@@ -60,7 +61,7 @@ QCPGraph *line(QCustomPlot *p, QCPAxis *y, const QColor &colour, const QString &
 } // namespace
 
 TrainingDashboard::TrainingDashboard(QWidget *parent)
-    : QWidget(parent), m_term(new QComboBox),
+    : QWidget(parent), m_term(new QComboBox), m_guardNote(new QLabel),
       m_reward(makePlot(tr("Round reward (median, 10-90 % band)"), tr("reward"))),
       m_win(makePlot(tr("Eval win rate vs base (95 % interval)"), tr("win rate"))),
       m_loss(makePlot(tr("Loss and implicit accuracy"), tr("loss"))),
@@ -77,8 +78,16 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
     termRow->addWidget(new QLabel(tr("Reward shown:")));
     termRow->addWidget(m_term, 1);
     layout->addLayout(termRow);
-    for (QCustomPlot *p : {m_reward, m_win, m_loss, m_guard})
+    for (QCustomPlot *p : {m_reward, m_win, m_loss})
         layout->addWidget(p, 1);
+    // Two lines tall whatever it says, so the plots do not move when the note changes.
+    m_guardNote->setObjectName("guardrailNote");
+    m_guardNote->setWordWrap(true);
+    m_guardNote->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_guardNote->setFixedHeight(2 * m_guardNote->fontMetrics().lineSpacing() + 4);
+    m_guardNote->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    layout->addWidget(m_guardNote);
+    layout->addWidget(m_guard, 1);
 
     const QColor blue(30, 70, 170), green(20, 130, 60), orange(170, 90, 20), purple(120, 40, 150);
     m_p10 = line(m_reward, m_reward->yAxis, QColor(120, 150, 220, 90), tr("p10"), Qt::SolidLine, 1);
@@ -142,6 +151,14 @@ void TrainingDashboard::clear(int totalRounds)
         m_term->addItem(tr("The reward"));
     }
     m_term->setEnabled(false);
+    m_guardFellAt.clear();
+    m_guardNote->setStyleSheet(QString());
+    m_guardNote->setText(
+        tr("Guardrails: checked at each evaluation. A fall (Vendi below %1 % or CLAP below %2 % "
+           "of the base model's) means the win rate may be reward hacking.")
+            .arg(qRound(100 * dragon::GuardrailCheck::kVendiFloor))
+            .arg(qRound(100 * dragon::GuardrailCheck::kClapFloor)));
+    m_guardNote->setToolTip(m_guardNote->text());
     setTotalRounds(totalRounds);
 }
 
@@ -234,6 +251,46 @@ void TrainingDashboard::addEval(const dragon::EvalStats &e)
     m_clapBase->addData({0.0, double(m_totalRounds)}, {e.clapBase, e.clapBase});
     fitGuardrails(e.vendiBase, e.clapBase);
     m_guard->replot(QCustomPlot::rpQueuedReplot);
+    noteGuardrails(e);
+}
+
+void TrainingDashboard::noteGuardrails(const dragon::EvalStats &e)
+{
+    const QString fell = QString::fromStdString(dragon::GuardrailCheck::fallReason(e));
+    if (!fell.isEmpty() && !m_guardFellAt.contains(e.round))
+        m_guardFellAt << e.round;
+    QString text;
+    if (!fell.isEmpty()) {
+        text = tr("Guardrail fell at round %1: %2. The win rate may be reward hacking: listen "
+                  "to the D+ clips before trusting it.")
+                   .arg(e.round)
+                   .arg(fell);
+        m_guardNote->setStyleSheet("color: #a03000;");
+    } else if (!(e.vendiBase > 0) && !(e.clapBase > 0)) {
+        text = tr("Guardrails not measured at round %1 (the run has no guardrail encoder).")
+                   .arg(e.round);
+        m_guardNote->setStyleSheet(QString());
+    } else {
+        text = tr("Guardrails held at round %1 (Vendi %2 vs base %3, CLAP %4 vs base %5).")
+                   .arg(e.round)
+                   .arg(e.vendiPolicy, 0, 'f', 2)
+                   .arg(e.vendiBase, 0, 'f', 2)
+                   .arg(e.clapPolicy, 0, 'f', 3)
+                   .arg(e.clapBase, 0, 'f', 3);
+        QStringList rounds;
+        for (int r : m_guardFellAt)
+            if (r < e.round)
+                rounds << QString::number(r);
+        if (!rounds.isEmpty())
+            text += " " + tr("They fell at round %1 before.").arg(rounds.join(", "));
+        m_guardNote->setStyleSheet(QString());
+    }
+    m_guardNote->setText(text);
+    m_guardNote->setToolTip(
+        fell.isEmpty() ? text
+                       : text + "\n" +
+                             tr("Vendi diversity falling means fewer kinds of output; CLAP "
+                                "adherence falling means the prompts are being given up."));
 }
 
 void TrainingDashboard::fitGuardrails(double vendiBase, double clapBase)

@@ -7,6 +7,7 @@
 
 class QComboBox;
 class QCustomPlot;
+class QLabel;
 class QCPGraph;
 
 // The live plots of a DRAGON run: the round reward (median with the 10-90 % band; for a
@@ -14,6 +15,8 @@ class QCPGraph;
 // base model with its 95 % band and the 0.5 line, loss with implicit accuracy (own axis), and
 // the guardrails (Vendi diversity and CLAP adherence, each on its own axis, base values as
 // dashed lines). Legends sit below the data; axes span the run's rounds from the first point.
+// A line above the guardrails says at each evaluation whether they held (GuardrailCheck) and,
+// when one fell, that the win rate may be reward hacking.
 class TrainingDashboard : public QWidget
 {
     Q_OBJECT
@@ -28,6 +31,7 @@ public:
     int plottedRounds() const;
     int plottedEvaluations() const;
     QComboBox *termChooser() const { return m_term; }
+    QLabel *guardrailNote() const { return m_guardNote; }
     // The plots with a file-name stem each: "reward", "win-rate", "loss", "guardrails".
     QVector<QPair<QCustomPlot *, QString>> plots() const;
 
@@ -39,13 +43,16 @@ private:
     // how far that guardrail moved (fitted each on its own, two lines of two points always drew
     // the same diagonal, one hiding the other).
     void fitGuardrails(double vendiBase, double clapBase);
+    void noteGuardrails(const dragon::EvalStats &stats);
 
     QComboBox *m_term;
+    QLabel *m_guardNote;
     QCustomPlot *m_reward, *m_win, *m_loss, *m_guard;
     QCPGraph *m_p10, *m_p90, *m_median;
     QCPGraph *m_winRate, *m_winLower, *m_winUpper;
     QCPGraph *m_lossLine, *m_accuracy;
     QCPGraph *m_vendi, *m_clap, *m_vendiBase, *m_clapBase;
     QVector<dragon::RoundStats> m_rounds;
+    QVector<int> m_guardFellAt; // rounds of this run's evaluations whose guardrails fell
     int m_totalRounds = 1;
 };
