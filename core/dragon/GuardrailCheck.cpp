@@ -4,15 +4,25 @@
 
 namespace dragon {
 
+namespace {
+
+// Below `floor` of `base`, with a margin of rounding (75 % of 0.4 is 0.30000000000000004).
+bool below(double value, double floor, double base)
+{
+    return value < floor * base * (1.0 - 1e-9);
+}
+
+} // namespace
+
 std::string GuardrailCheck::fallReason(const EvalStats &e)
 {
     char text[96];
     std::string reason;
-    if (e.vendiBase > 0 && e.vendiPolicy < kVendiFloor * e.vendiBase) {
+    if (e.vendiBase > 0 && below(e.vendiPolicy, kVendiFloor, e.vendiBase)) {
         std::snprintf(text, sizeof text, "Vendi %.2f -> %.2f", e.vendiBase, e.vendiPolicy);
         reason = text;
     }
-    if (e.clapBase > 0 && e.clapPolicy < kClapFloor * e.clapBase) {
+    if (e.clapBase > 0 && below(e.clapPolicy, kClapFloor, e.clapBase)) {
         std::snprintf(text, sizeof text, "CLAP %.3f -> %.3f", e.clapBase, e.clapPolicy);
         reason += (reason.empty() ? "" : ", ") + std::string(text);
     }

@@ -323,6 +323,26 @@ private Q_SLOTS:
         QCOMPARE(RewardSuiteRun::folderName("loudness/-14 LUFS"), std::string("loudness_-14_LUFS"));
     }
 
+    // GuardrailCheck: a guardrail at exactly its floor holds, just below it falls; one not
+    // measured (base 0) holds; both named when both fell.
+    void guardrailFloorsHoldAtTheirValue()
+    {
+        EvalStats e;
+        e.vendiBase = 10.0;
+        e.vendiPolicy = 8.0; // exactly 80 %
+        e.clapBase = 0.4;
+        e.clapPolicy = 0.3; // exactly 75 %
+        QCOMPARE(GuardrailCheck::fallReason(e), std::string());
+        e.vendiPolicy = 7.99;
+        QCOMPARE(GuardrailCheck::fallReason(e), std::string("Vendi 10.00 -> 7.99"));
+        e.clapPolicy = 0.299;
+        QCOMPARE(GuardrailCheck::fallReason(e),
+                 std::string("Vendi 10.00 -> 7.99, CLAP 0.400 -> 0.299"));
+        EvalStats unmeasured;
+        unmeasured.vendiPolicy = unmeasured.clapPolicy = -1.0;
+        QCOMPARE(GuardrailCheck::fallReason(unmeasured), std::string());
+    }
+
     // Several run seeds (SuiteSeedsTable): each reward's win rate per seed with its mean, range
     // and sd, a seed that has not finished a reward shown as "-", and the per-seed averages
     // with their mean and sd over the seeds.
