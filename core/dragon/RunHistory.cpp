@@ -1,6 +1,7 @@
 #include "dragon/RunHistory.h"
 
 #include "dragon/DragonConfig.h"
+#include "dragon/GuardrailCheck.h"
 #include "dragon/RunFolder.h"
 #include "project/Project.h"
 #include "rewards/RewardDefinition.h"
@@ -65,14 +66,15 @@ RunSummary RunHistory::summarise(const std::string &folder)
     s.name = fs::path(folder).filename().string();
     for (const auto &row : rowsOf(fs::path(folder) / "metrics.jsonl"))
         s.roundsDone = std::max(s.roundsDone, row.value("round", 0));
-    const auto evals = rowsOf(fs::path(folder) / "eval.jsonl");
+    const auto evals = evaluations(folder);
     if (!evals.empty()) {
-        const auto &last = evals.back();
+        const EvalStats &last = evals.back();
         s.evaluated = true;
-        s.lastEvalRound = last.value("round", 0);
-        s.winRate = number(last, "win_rate");
-        s.winLower = number(last, "win_lower");
-        s.winUpper = number(last, "win_upper");
+        s.lastEvalRound = last.round;
+        s.winRate = last.winRate.rate;
+        s.winLower = last.winRate.lower;
+        s.winUpper = last.winRate.upper;
+        s.guardrailFell = GuardrailCheck::fallReason(last);
     }
     try {
         const DragonConfig config =

@@ -21,8 +21,9 @@ struct RunSummary
     bool evaluated = false;
     int lastEvalRound = 0;
     double winRate = 0, winLower = 0, winUpper = 0;
-    bool resumable = false; // a readable config and fewer rounds done than planned
-    std::string state;      // "finished", "stopped at round N", "no round finished", "damaged: ..."
+    std::string guardrailFell; // GuardrailCheck::fallReason of the last evaluation ("" held)
+    bool resumable = false;    // a readable config and fewer rounds done than planned
+    std::string state; // "finished", "stopped at round N", "no round finished", "damaged: ..."
 };
 
 class RunHistory

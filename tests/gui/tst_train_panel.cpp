@@ -370,10 +370,23 @@ private Q_SLOTS:
         QCOMPARE(runs->item(0, 4)->text(), QString("finished"));
         QCOMPARE(runs->item(0, 2)->text(), QString("3 / 3"));
         QVERIFY(!panel.continueButton()->isEnabled());
+        // An evaluation whose CLAP guardrail fell (as eval.jsonl stores it) marks the run's win
+        // rate in the list, and its tooltip names the fall.
+        {
+            QFile eval(QDir(folder).filePath("eval.jsonl"));
+            QVERIFY(eval.open(QIODevice::Append));
+            eval.write(R"({"round":3,"win_rate":0.75,"win_lower":0.51,"win_upper":0.9,)"
+                       R"("vendi_base":8.0,"vendi_policy":7.9,"clap_base":0.2,"clap_policy":0.1})"
+                       "\n");
+        }
         // A second panel on the same project shows the run from its files: plots and clips.
         TrainingController other;
         TrainPanel again(&f.document, &other, &f.playback);
         QCOMPARE(again.runList()->rowCount(), 1);
+        QCOMPARE(again.runList()->item(0, 3)->text(), QString("0.75 [0.51, 0.90] !"));
+        QVERIFY2(again.runList()->item(0, 3)->toolTip().contains(
+                     "Guardrail fell there: CLAP 0.200 -> 0.100 (the win may be reward hacking)"),
+                 qPrintable(again.runList()->item(0, 3)->toolTip()));
         again.runList()->setCurrentCell(0, 0);
         again.showRun(0);
         QCOMPARE(again.plottedRounds(), 3);

@@ -14,6 +14,7 @@
 #include "widgets/TrainingDashboard.h"
 #include "workers/TrainingController.h"
 
+#include <QColor>
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QDir>
@@ -472,17 +473,26 @@ void TrainPanel::refreshRuns()
                                 QString("%1 / %2").arg(run.roundsDone).arg(run.roundsPlanned)));
             // The round of the last evaluation is in the tooltip: the column stays narrow
             // enough for the reward's name beside it.
-            m_runs->setItem(row, 3,
-                            new QTableWidgetItem(run.evaluated ? tr("%1 [%2, %3]")
-                                                                     .arg(run.winRate, 0, 'f', 2)
-                                                                     .arg(run.winLower, 0, 'f', 2)
-                                                                     .arg(run.winUpper, 0, 'f', 2)
-                                                               : tr("—")));
+            // A win whose guardrails fell is marked "!" (the tooltip says which fell).
+            const bool fell = !run.guardrailFell.empty();
+            auto *win = new QTableWidgetItem(run.evaluated ? tr("%1 [%2, %3]%4")
+                                                                 .arg(run.winRate, 0, 'f', 2)
+                                                                 .arg(run.winLower, 0, 'f', 2)
+                                                                 .arg(run.winUpper, 0, 'f', 2)
+                                                                 .arg(fell ? " !" : "")
+                                                           : tr("—"));
+            if (fell)
+                win->setForeground(QColor(0xa0, 0x30, 0x00));
+            m_runs->setItem(row, 3, win);
             m_runs->setItem(row, 4, new QTableWidgetItem(QString::fromStdString(run.state)));
             const QString tip =
                 stamp + "\n" + QString::fromStdString(run.reward) + "\n" +
                 (run.evaluated ? tr("Last evaluation at round %1").arg(run.lastEvalRound) + "\n"
                                : QString()) +
+                (fell ? tr("Guardrail fell there: %1 (the win may be reward hacking)")
+                                .arg(QString::fromStdString(run.guardrailFell)) +
+                            "\n"
+                      : QString()) +
                 QString::fromStdString(run.folder);
             for (int c = 0; c < 5; ++c)
                 m_runs->item(row, c)->setToolTip(tip);
