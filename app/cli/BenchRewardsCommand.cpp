@@ -100,6 +100,8 @@ int benchRewards(const Args &input)
     budget.validationPrompts =
         toInt(takeOption(args, "--validation-prompts", "16"), "--validation-prompts");
     budget.validateEvery = toInt(takeOption(args, "--validate-every", "10"), "--validate-every");
+    budget.validationGuardMargin =
+        toDouble(takeOption(args, "--validation-guard-margin", "0"), "--validation-guard-margin");
     budget.clipsPerSet = toInt(takeOption(args, "--clips", "24"), "--clips");
     const std::string seedText = takeOption(args, "--seed", "");
     const std::string seedsText = takeOption(args, "--seeds", "");
@@ -138,7 +140,8 @@ int benchRewards(const Args &input)
     if (out.empty() || !args.empty() || (!seedText.empty() && !seedsText.empty()) ||
         budget.rounds < 1 || budget.evalPrompts < 1 || budget.evalSeeds < 1 ||
         budget.trainPrompts < 1 || budget.clipsPerSet < 2 || budget.validationPrompts < 0 ||
-        budget.validateEvery < 0 ||
+        budget.validateEvery < 0 || !(budget.validationGuardMargin >= 0.0) ||
+        budget.validationGuardMargin >= 0.2 ||
         (!budget.half.empty() && budget.half != "tuned" && budget.half != "held-out" &&
          budget.half != "extra"))
         return usageError("bench-rewards");

@@ -48,6 +48,7 @@ const std::map<std::string, const char *> &table()
          "                            [--loss dpo|kto] [--beta B] [--lr LR] [--anchor-weight W]\n"
          "                            [--prompts-per-round N] [--seeds-per-prompt N]\n"
          "                            [--validation-prompts 16] [--validate-every 10]\n"
+         "                            [--validation-guard-margin 0]\n"
          "The reward suite: 20 rewards (loudness, CLAP, exemplar similarity, per-song FAD over\n"
          "2 encoders x 2 soundtracks, dataset FAD, KID, FAD-inf, Vendi), each fine-tuned from the\n"
          "shipped pocket model for --rounds rounds with the settings suggested for its kind and\n"
@@ -63,6 +64,9 @@ const std::map<std::string, const char *> &table()
          "--validation-prompts, --validate-every: every N rounds each run is evaluated on other\n"
          "held-out prompts, and the checkpoint with the best validation win rate (guardrails\n"
          "held) is the one tested; 0 tests the final policy.\n"
+         "--validation-guard-margin M: validation counts a guardrail as held only M above its\n"
+         "floor (0.05: Vendi 85 %, CLAP 80 % of the base's; below 0.2); the table's flags keep\n"
+         "the plain floors.\n"
          "--seeds: a full suite per run seed (a range 1-3 or a list 1,2,5) in DIR/seed-N, then\n"
          "DIR/seeds.md and seeds.csv: each reward's win rate per seed, mean, range and sd, and\n"
          "the average win rate per seed with its mean and sd over the seeds.\n"},

@@ -79,6 +79,8 @@ nlohmann::json budgetJson(const SuiteBudget &b)
                         {"clipsPerSet", b.clipsPerSet},
                         {"clipSeconds", b.clipSeconds},
                         {"seed", b.seed}};
+    if (b.validationGuardMargin != 0.0) // only then: older folders keep their budget
+        j["validationGuardMargin"] = b.validationGuardMargin;
     if (!b.overrides.empty()) // only then: folders of the suggested settings keep their budget
         j["overrides"] = TrainingSettingsJson::write(b.overrides);
     return j;
@@ -304,7 +306,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
         std::ostringstream line;
         line.precision(3);
         line << "  validation at round " << e.round << ": win rate " << e.winRate.rate;
-        if (ValidationChoice::better(e, kept ? &*kept : nullptr)) {
+        if (ValidationChoice::better(e, kept ? &*kept : nullptr, m_budget.validationGuardMargin)) {
             // The new policy first, then the note that names it, then the old policy goes: a
             // stop at any point leaves kept.json naming a complete file.
             const fs::path fresh = keptPolicy(e.round), partial = fresh.string() + ".part";

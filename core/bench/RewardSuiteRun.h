@@ -26,6 +26,9 @@ struct SuiteBudget
     // policy is tested.
     int validationPrompts = 16;
     int validateEvery = 10;
+    // Raises the guardrail floors when validation judges a checkpoint (ValidationChoice); the
+    // test table's flags keep the plain floors. 0: the plain floors.
+    double validationGuardMargin = 0.0;
     int clipsPerSet = 24; // clips cut from each real-music set
     double clipSeconds = 6.0;
     std::uint64_t seed = 1;

@@ -80,7 +80,12 @@ std::string SuiteTable::budgetText(const SuiteBudget &budget)
                        std::to_string(budget.validateEvery) + " rounds on " +
                        std::to_string(budget.validationPrompts) +
                        " other held-out prompts (the best validation win rate with the "
-                       "guardrails held); "
+                       "guardrails held" +
+                       (budget.validationGuardMargin != 0.0
+                            ? format(" by a margin of %.3g of the base",
+                                     budget.validationGuardMargin)
+                            : std::string()) +
+                       "); "
                  : std::string("the final policy is tested; "))
          << (budget.overrides.empty() ? "settings suggested for the reward's kind (frozen)"
                                       : "settings overridden for every reward (a sweep)")

@@ -4,14 +4,14 @@
 
 namespace dragon {
 
-bool ValidationChoice::better(const EvalStats &candidate, const EvalStats *kept)
+bool ValidationChoice::better(const EvalStats &candidate, const EvalStats *kept, double guardMargin)
 {
     if (candidate.round <= 0)
         return false;
     if (!kept)
         return true;
-    const bool candidateHeld = GuardrailCheck::fallReason(candidate).empty();
-    const bool keptHeld = GuardrailCheck::fallReason(*kept).empty();
+    const bool candidateHeld = GuardrailCheck::fallReason(candidate, guardMargin).empty();
+    const bool keptHeld = GuardrailCheck::fallReason(*kept, guardMargin).empty();
     if (candidateHeld != keptHeld)
         return candidateHeld;
     if (candidate.winRate.rate != kept->winRate.rate)

@@ -9,13 +9,15 @@ namespace dragon {
 // with the highest validation win rate among those whose guardrails held
 // (GuardrailCheck::fallReason), else the highest of all; at the same win rate (distribution
 // rewards often reach 1.000) the larger paired reward improvement; on a full tie the earlier
-// one (it drifted less from the base).
+// one (it drifted less from the base). `guardMargin` raises the guardrail floors for the
+// validation's reading (GuardrailCheck::fallReason's margin): a checkpoint just above the floor
+// on the validation prompts often falls below it on the test prompts.
 class ValidationChoice
 {
 public:
     // True when `candidate` should replace `kept` (null: nothing kept yet). Round 0 (the base
     // model itself) is never a candidate.
-    static bool better(const EvalStats &candidate, const EvalStats *kept);
+    static bool better(const EvalStats &candidate, const EvalStats *kept, double guardMargin = 0.0);
 };
 
 } // namespace dragon

@@ -14,15 +14,15 @@ bool below(double value, double floor, double base)
 
 } // namespace
 
-std::string GuardrailCheck::fallReason(const EvalStats &e)
+std::string GuardrailCheck::fallReason(const EvalStats &e, double margin)
 {
     char text[96];
     std::string reason;
-    if (e.vendiBase > 0 && below(e.vendiPolicy, kVendiFloor, e.vendiBase)) {
+    if (e.vendiBase > 0 && below(e.vendiPolicy, kVendiFloor + margin, e.vendiBase)) {
         std::snprintf(text, sizeof text, "Vendi %.2f -> %.2f", e.vendiBase, e.vendiPolicy);
         reason = text;
     }
-    if (e.clapBase > 0 && below(e.clapPolicy, kClapFloor, e.clapBase)) {
+    if (e.clapBase > 0 && below(e.clapPolicy, kClapFloor + margin, e.clapBase)) {
         std::snprintf(text, sizeof text, "CLAP %.3f -> %.3f", e.clapBase, e.clapPolicy);
         reason += (reason.empty() ? "" : ", ") + std::string(text);
     }

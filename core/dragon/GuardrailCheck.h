@@ -18,7 +18,9 @@ public:
     static constexpr double kClapFloor = 0.75;  // of the base model's CLAP adherence
 
     // What fell, "Vendi 8.00 -> 6.00" and/or "CLAP 0.200 -> 0.100"; "" when both held.
-    static std::string fallReason(const EvalStats &eval);
+    // `margin` raises both floors by that fraction of the base (0.05: Vendi below 85 %, CLAP
+    // below 80 % fall): a stricter reading for a noisy, small evaluation.
+    static std::string fallReason(const EvalStats &eval, double margin = 0.0);
 };
 
 } // namespace dragon

@@ -287,6 +287,12 @@ private Q_SLOTS:
                          "0.625 [0.45, 0.78] |") != std::string::npos,
                  md.c_str());
         QVERIFY(md.find("reward hacking: Vendi") != std::string::npos);
+        QVERIFY(md.find("margin") == std::string::npos);
+        SuiteBudget strict = budget;
+        strict.validationGuardMargin = 0.05;
+        QVERIFY(SuiteTable::markdown(outcomes, strict, 600)
+                    .find("(the best validation win rate with the guardrails held by a margin of "
+                          "0.05 of the base); ") != std::string::npos);
         QVERIFY2(md.find("Average win rate: 70.0 % over 3 rewards (tuned half 80.0 % over 2, "
                          "held-out half 50.0 % over 1; the paper: 81.45 %); tuning extras (not of "
                          "the 20) 20.0 % over 1. Lower bound above 0.5: 1 of 4;") !=
@@ -338,6 +344,15 @@ private Q_SLOTS:
         e.clapPolicy = 0.299;
         QCOMPARE(GuardrailCheck::fallReason(e),
                  std::string("Vendi 10.00 -> 7.99, CLAP 0.400 -> 0.299"));
+        // A margin raises both floors: 0.05 makes them 85 % and 80 %.
+        e.vendiPolicy = 8.5;
+        e.clapPolicy = 0.32;
+        QCOMPARE(GuardrailCheck::fallReason(e, 0.05), std::string());
+        e.vendiPolicy = 8.49;
+        e.clapPolicy = 0.319;
+        QCOMPARE(GuardrailCheck::fallReason(e, 0.05),
+                 std::string("Vendi 10.00 -> 8.49, CLAP 0.400 -> 0.319"));
+        QCOMPARE(GuardrailCheck::fallReason(e), std::string());
         EvalStats unmeasured;
         unmeasured.vendiPolicy = unmeasured.clapPolicy = -1.0;
         QCOMPARE(GuardrailCheck::fallReason(unmeasured), std::string());
@@ -486,6 +501,12 @@ private Q_SLOTS:
         // The same win rate: the larger reward improvement; a full tie keeps the earlier one.
         QVERIFY(ValidationChoice::better(eval(20, 0.7, 0.2, 8.0), &early));
         QVERIFY(!ValidationChoice::better(eval(20, 0.7, 0.1, 8.0), &early));
+        // With a guard margin of 0.05 a checkpoint at 82.5 % of the base's Vendi no longer
+        // counts as held: the lower, held one stays kept; without it, it replaces it.
+        const EvalStats nearFloor = eval(20, 0.9, 0.3, 6.6);
+        QVERIFY(ValidationChoice::better(nearFloor, &early));
+        QVERIFY(!ValidationChoice::better(nearFloor, &early, 0.05));
+        QVERIFY(ValidationChoice::better(eval(20, 0.9, 0.3, 6.8), &early, 0.05)); // 85 %
     }
 
     // Validation during training: every validateEvery rounds the run is evaluated on prompts
