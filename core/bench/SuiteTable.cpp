@@ -35,14 +35,14 @@ SuiteTable::Averages SuiteTable::averages(const std::vector<SuiteOutcome> &outco
     Averages a;
     for (const SuiteOutcome &o : outcomes) {
         const double rate = o.eval.winRate.rate;
+        const bool hacked = !GuardrailCheck::fallReason(o.eval).empty();
         a.significant += o.eval.winRate.lower > 0.5;
-        a.hacked += !GuardrailCheck::fallReason(o.eval).empty();
+        a.hacked += hacked;
         if (o.reward.extra) {
             ++a.extraCount;
             a.extra += rate;
             continue;
         }
-        const bool hacked = !GuardrailCheck::fallReason(o.eval).empty();
         const double tie = hacked ? 0.5 : rate;
         a.hackedOfTwenty += hacked;
         ++a.count;

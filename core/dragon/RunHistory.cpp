@@ -1,7 +1,6 @@
 #include "dragon/RunHistory.h"
 
 #include "dragon/DragonConfig.h"
-#include "dragon/GuardrailCheck.h"
 #include "dragon/RunFolder.h"
 #include "project/Project.h"
 #include "rewards/RewardDefinition.h"
@@ -68,13 +67,8 @@ RunSummary RunHistory::summarise(const std::string &folder)
         s.roundsDone = std::max(s.roundsDone, row.value("round", 0));
     const auto evals = evaluations(folder);
     if (!evals.empty()) {
-        const EvalStats &last = evals.back();
         s.evaluated = true;
-        s.lastEvalRound = last.round;
-        s.winRate = last.winRate.rate;
-        s.winLower = last.winRate.lower;
-        s.winUpper = last.winRate.upper;
-        s.guardrailFell = GuardrailCheck::fallReason(last);
+        s.lastEval = evals.back();
     }
     try {
         const DragonConfig config =

@@ -19,11 +19,9 @@ struct RunSummary
     std::string reward; // the reward in words, sets by name ("" when the config is unreadable)
     int roundsDone = 0, roundsPlanned = 0;
     bool evaluated = false;
-    int lastEvalRound = 0;
-    double winRate = 0, winLower = 0, winUpper = 0;
-    std::string guardrailFell; // GuardrailCheck::fallReason of the last evaluation ("" held)
-    bool resumable = false;    // a readable config and fewer rounds done than planned
-    std::string state; // "finished", "stopped at round N", "no round finished", "damaged: ..."
+    EvalStats lastEval;     // the newest row of eval.jsonl, when evaluated
+    bool resumable = false; // a readable config and fewer rounds done than planned
+    std::string state;      // "finished", "stopped at round N", "no round finished", "damaged: ..."
 };
 
 class RunHistory

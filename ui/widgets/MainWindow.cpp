@@ -229,25 +229,24 @@ void MainWindow::buildMenus()
 
 QString MainWindow::gettingStarted()
 {
-    return tr(
-        "<h3>DRAGON Studio in six steps</h3><ol>"
-        "<li><b>Exemplar sets</b> (Ctrl+1): drop audio files or folders, or type "
-        "descriptions, into one set per sound you want (or want to avoid).</li>"
-        "<li><b>Prompts</b> (Ctrl+2): the train prompts the model practises on and the "
-        "eval prompts it is judged on (8 or more, so a win rate can mean something).</li>"
-        "<li><b>Reward</b> (Ctrl+3): choose an encoder, compute embeddings (Ctrl+E), and "
-        "add terms: a kind, a set, toward or away, a weight.</li>"
-        "<li><b>Preview</b> (Ctrl+4, Ctrl+P): generate a batch, see the reward's "
-        "distribution beside your exemplars, click any bar or point to hear it, and A/B "
-        "the best against the worst (Space, A, L).</li>"
-        "<li><b>Train</b> (Ctrl+5, F5): DRAGON fine-tunes in the background; watch the win "
-        "rate against the base model and listen to each round's best and worst clip; "
-        "a win whose guardrails fell (diversity or prompt adherence) may be reward "
-        "hacking. Stopped runs continue from the runs list. Then <b>Compare</b> (Ctrl+6): the base "
-        "model against any checkpoint on the same prompts and seeds, A/B at the same "
-        "position, and how many eval prompts the tuned model wins.</li>"
-        "<li><b>Generate</b> (Ctrl+7, Ctrl+G): make clips with the base or a fine-tuned "
-        "model (Load… a run's policy.pt) and add the ones you like to a set.</li></ol>");
+    return tr("<h3>DRAGON Studio in six steps</h3><ol>"
+              "<li><b>Exemplar sets</b> (Ctrl+1): drop audio files or folders, or type "
+              "descriptions, into one set per sound you want (or want to avoid).</li>"
+              "<li><b>Prompts</b> (Ctrl+2): the train prompts the model practises on and the "
+              "eval prompts it is judged on (8 or more, so a win rate can mean something).</li>"
+              "<li><b>Reward</b> (Ctrl+3): choose an encoder, compute embeddings (Ctrl+E), and "
+              "add terms: a kind, a set, toward or away, a weight.</li>"
+              "<li><b>Preview</b> (Ctrl+4, Ctrl+P): generate a batch, see the reward's "
+              "distribution beside your exemplars, click any bar or point to hear it, and A/B "
+              "the best against the worst (Space, A, L).</li>"
+              "<li><b>Train</b> (Ctrl+5, F5): DRAGON fine-tunes in the background; watch the win "
+              "rate against the base model and listen to each round's best and worst clip; "
+              "a win whose guardrails fell (diversity or prompt adherence) may be reward "
+              "hacking. Stopped runs continue from the runs list. Then <b>Compare</b> "
+              "(Ctrl+6): the base model against any checkpoint on the same prompts and seeds, "
+              "A/B at the same position, and how many eval prompts the tuned model wins.</li>"
+              "<li><b>Generate</b> (Ctrl+7, Ctrl+G): make clips with the base or a fine-tuned "
+              "model (Load… a run's policy.pt) and add the ones you like to a set.</li></ol>");
 }
 
 QString MainWindow::aboutText()

@@ -3,6 +3,7 @@
 #include "audio/AudioFileReader.h"
 #include "audio/AudioFileWriter.h"
 #include "document/ProjectDocument.h"
+#include "dragon/GuardrailCheck.h"
 #include "dragon/RunHistory.h"
 #include "dragon/SuggestedSettings.h"
 #include "encoders/EncoderFactory.h"
@@ -474,11 +475,14 @@ void TrainPanel::refreshRuns()
             // The round of the last evaluation is in the tooltip: the column stays narrow
             // enough for the reward's name beside it.
             // A win whose guardrails fell is marked "!" (the tooltip says which fell).
-            const bool fell = !run.guardrailFell.empty();
+            const dragon::WinRate &rate = run.lastEval.winRate;
+            const QString fall = QString::fromStdString(
+                run.evaluated ? dragon::GuardrailCheck::fallReason(run.lastEval) : "");
+            const bool fell = !fall.isEmpty();
             auto *win = new QTableWidgetItem(run.evaluated ? tr("%1 [%2, %3]%4")
-                                                                 .arg(run.winRate, 0, 'f', 2)
-                                                                 .arg(run.winLower, 0, 'f', 2)
-                                                                 .arg(run.winUpper, 0, 'f', 2)
+                                                                 .arg(rate.rate, 0, 'f', 2)
+                                                                 .arg(rate.lower, 0, 'f', 2)
+                                                                 .arg(rate.upper, 0, 'f', 2)
                                                                  .arg(fell ? " !" : "")
                                                            : tr("—"));
             if (fell)
@@ -487,10 +491,9 @@ void TrainPanel::refreshRuns()
             m_runs->setItem(row, 4, new QTableWidgetItem(QString::fromStdString(run.state)));
             const QString tip =
                 stamp + "\n" + QString::fromStdString(run.reward) + "\n" +
-                (run.evaluated ? tr("Last evaluation at round %1").arg(run.lastEvalRound) + "\n"
+                (run.evaluated ? tr("Last evaluation at round %1").arg(run.lastEval.round) + "\n"
                                : QString()) +
-                (fell ? tr("Guardrail fell there: %1 (the win may be reward hacking)")
-                                .arg(QString::fromStdString(run.guardrailFell)) +
+                (fell ? tr("Guardrail fell there: %1 (the win may be reward hacking)").arg(fall) +
                             "\n"
                       : QString()) +
                 QString::fromStdString(run.folder);

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""How far the guardrails of the reward suite's kept checkpoints move between the validation
+prompts (where ValidationChoice judged them) and the eval prompts (where the table reports them).
+
+  tests/bench/suite_guardrail_drift.py DIR [DIR...]
+
+DIR: a suite folder (`dragon bench rewards --out DIR`, with validation on) or a `--seeds` folder
+(its seed-N subfolders are read). Prints, over every validated row, the mean and sample sd of
+(eval ratio - validation ratio) for Vendi and CLAP (ratio: tuned / base), how often the eval ratio
+is the lower one, and the rows flagged on the eval prompts with their validation ratios.
+Not a test: a reading of finished benchmark folders.
+"""
+import csv
+import json
+import statistics
+import sys
+from pathlib import Path
+
+
+def suite_folders(paths):
+    for p in map(Path, paths):
+        seeds = sorted(p.glob("seed-*"))
+        yield from (seeds if seeds else [p])
+
+
+def folder_name(reward):
+    return "".join(c if c.isalnum() or c in "-." else "_" for c in reward)
+
+
+def main(paths):
+    vendi, clap, flagged = [], [], []
+    for folder in suite_folders(paths):
+        for row in csv.DictReader(open(folder / "table.csv")):
+            if not row["validation_win_rate"]:
+                continue  # the final policy was tested: no validation reading
+            kept = int(row["kept_round"])
+            evals = [json.loads(line) for line in open(folder / "runs" / folder_name(row["reward"]) / "eval.jsonl")]
+            v = next(e for e in evals if e["round"] == kept)
+            val_vendi = v["vendi_policy"] / v["vendi_base"]
+            val_clap = v["clap_policy"] / v["clap_base"]
+            test_vendi = float(row["vendi_tuned"]) / float(row["vendi_base"])
+            test_clap = float(row["clap_tuned"]) / float(row["clap_base"])
+            vendi.append(test_vendi - val_vendi)
+            clap.append(test_clap - val_clap)
+            if row["hacking"]:
+                flagged.append(f"  {folder.name} {row['reward']} (round {kept}): Vendi {val_vendi:.0%} -> "
+                               f"{test_vendi:.0%}, CLAP {val_clap:.0%} -> {test_clap:.0%}")
+    if len(vendi) < 2:
+        sys.exit("fewer than two validated rows in " + ", ".join(paths))
+    for name, d in (("Vendi", vendi), ("CLAP", clap)):
+        print(f"{name} ratio, eval minus validation, over {len(d)} rows: mean {statistics.mean(d):+.3f}, "
+              f"sd {statistics.stdev(d):.3f}; eval lower in {sum(x < 0 for x in d)}")
+    print(f"{len(flagged)} rows flagged on the eval prompts (validation -> eval ratio):")
+    print("\n".join(flagged))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    main(sys.argv[1:])
