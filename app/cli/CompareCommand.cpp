@@ -3,6 +3,7 @@
 #include "CliOptions.h"
 #include "CommandUsage.h"
 #include "facade/CompareService.h"
+#include "preview/WinsByBaseLevel.h"
 
 #include <cmath>
 #include <cstdio>
@@ -82,6 +83,13 @@ int compare(const Args &argsIn)
     std::printf("prompts: tuned wins %.1f of %d = %.3f [%.3f, %.3f], sign test p = %.2g\n",
                 result.wins, result.prompts, result.rate, result.lower, result.upper,
                 result.signTestP);
+    for (std::size_t g = 0; g < result.byBaseLevel.size(); ++g) {
+        const BaseLevelGroup &group = result.byBaseLevel[g];
+        std::printf("%s of the prompts by the base's utility: tuned wins %.1f of %d, utility "
+                    "%.4g -> %.4g\n",
+                    WinsByBaseLevel::label(g, result.byBaseLevel.size()), group.wins, group.prompts,
+                    group.baseMean, group.tunedMean);
+    }
     std::printf("reward: base %.4g -> tuned %.4g\n", result.rewardBase, result.rewardTuned);
     for (const auto &n : result.notes)
         std::printf("note: %s\n", n.c_str());

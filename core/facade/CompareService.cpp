@@ -15,6 +15,7 @@
 #include "model/GeneratorFactory.h"
 #include "model/TorchLoadError.h"
 #include "preview/CompareStore.h"
+#include "preview/WinsByBaseLevel.h"
 #include "project/ProjectFolder.h"
 #include "util/ContentHash.h"
 #include "util/JsonObject.h"
@@ -336,6 +337,8 @@ bool CompareService::run(const CompareRequest &request, const Progress &progress
     result.lower = rate.lower;
     result.upper = rate.upper;
     result.signTestP = rate.signTestP;
+    result.byBaseLevel =
+        WinsByBaseLevel::split(uBase, uTuned, plan.clipsOfPrompt(), paired.outcomes);
 
     const std::string stamp = ProjectFolder::runName(std::time(nullptr));
     folder = StampedFolders::create(CompareStore::compareDir(m.runFolder), stamp);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "preview/WinsByBaseLevel.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -37,6 +39,8 @@ struct CompareResult
     int prompts = 0;
     double wins = 0, rate = 0, lower = 0, upper = 0, signTestP = 1;
     int pairWins = 0, pairLosses = 0, pairTies = 0;
+    // The prompts in thirds by the base model's mean utility, lowest first (WinsByBaseLevel).
+    std::vector<BaseLevelGroup> byBaseLevel;
     double rewardBase = 0, rewardTuned = 0; // mean raw value (instance) or the set's value
     double seconds = 0;
     std::vector<std::string> notes;

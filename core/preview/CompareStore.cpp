@@ -53,6 +53,12 @@ void CompareStore::save(const CompareResult &r, const std::string &folder)
                          {"baseUtility", finiteOrNull(p.baseUtility)},
                          {"tunedUtility", finiteOrNull(p.tunedUtility)},
                          {"outcome", p.outcome}});
+    nlohmann::json levels = nlohmann::json::array();
+    for (const auto &g : r.byBaseLevel)
+        levels.push_back({{"prompts", g.prompts},
+                          {"wins", g.wins},
+                          {"baseMean", finiteOrNull(g.baseMean)},
+                          {"tunedMean", finiteOrNull(g.tunedMean)}});
     const nlohmann::json doc{{"format", kFormat},
                              {"model", r.model},
                              {"modelLabel", r.modelLabel},
@@ -71,6 +77,7 @@ void CompareStore::save(const CompareResult &r, const std::string &folder)
                              {"pairWins", r.pairWins},
                              {"pairLosses", r.pairLosses},
                              {"pairTies", r.pairTies},
+                             {"byBaseLevel", levels},
                              {"rewardBase", finiteOrNull(r.rewardBase)},
                              {"rewardTuned", finiteOrNull(r.rewardTuned)},
                              {"seconds", r.seconds},
@@ -120,6 +127,16 @@ CompareResult CompareStore::load(const std::string &folder)
             r.pairWins = o.integer("pairWins", 0, 0, 1 << 20);
             r.pairLosses = o.integer("pairLosses", 0, 0, 1 << 20);
             r.pairTies = o.integer("pairTies", 0, 0, 1 << 20);
+            index = 0;
+            for (const auto &gj : o.array("byBaseLevel")) { // absent in files before it
+                const JsonObject g(gj, "prompt group " + std::to_string(++index));
+                BaseLevelGroup group;
+                group.prompts = g.integer("prompts", 0, 0, 1 << 20);
+                group.wins = g.number("wins", 0.0, 0.0, 1e9);
+                group.baseMean = nullableNumber(gj, g, "baseMean");
+                group.tunedMean = nullableNumber(gj, g, "tunedMean");
+                r.byBaseLevel.push_back(group);
+            }
             r.rewardBase = nullableNumber(doc, o, "rewardBase");
             r.rewardTuned = nullableNumber(doc, o, "rewardTuned");
             r.seconds = o.number("seconds", 0.0, 0.0);

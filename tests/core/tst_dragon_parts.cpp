@@ -15,6 +15,7 @@
 #include "model/DeviceSpec.h"
 #include "model/GeneratorFactory.h"
 #include "model/PocketGenerator.h"
+#include "preview/WinsByBaseLevel.h"
 #include "project/Project.h"
 #include "project/ProjectFolder.h"
 
@@ -282,6 +283,45 @@ private Q_SLOTS:
         const auto same = WinRateEvaluator::comparePaired({0, 0}, {2, 2}, {{0}, {1}});
         QCOMPARE(same.mean, 2.0);
         QCOMPARE(same.lower, 2.0);
+    }
+
+    // Where the tuned model wins, by how well the base did: 7 prompts (2 seeds each) sorted by
+    // the base's mean utility into thirds of 3, 2 and 2, the lowest first; ties count half;
+    // equal base means keep the prompts' order.
+    void winsAreSplitByTheBasesLevel()
+    {
+        // base means per prompt: 4, -3, 0, -3, 10, 1, -8 -> order 6, 1, 3, 2, 5, 0, 4
+        const std::vector<double> base = {3, 5, -2, -4, 0, 0, -3, -3, 10, 10, 1, 1, -9, -7};
+        const std::vector<double> tuned = {3, 5, 1, -1, 0, 0, -1, -3, 9, 9, 2, 2, -1, -1};
+        std::vector<std::vector<std::size_t>> clips;
+        for (std::size_t p = 0; p < 7; ++p)
+            clips.push_back({2 * p, 2 * p + 1});
+        const std::vector<int> outcomes = {0, 1, 0, 1, -1, 1, 1};
+        const auto groups = WinsByBaseLevel::split(base, tuned, clips, outcomes);
+        QCOMPARE(int(groups.size()), 3);
+        // lowest: prompts 6 (-8 -> -1, won), 1 (-3 -> 0, won), 3 (-3 -> -2, won)
+        QCOMPARE(groups[0].prompts, 3);
+        QCOMPARE(groups[0].wins, 3.0);
+        QCOMPARE(groups[0].baseMean, (-8.0 - 3.0 - 3.0) / 3);
+        QCOMPARE(groups[0].tunedMean, (-1.0 + 0.0 - 2.0) / 3);
+        // middle: prompts 2 (0, tie) and 5 (1 -> 2, won)
+        QCOMPARE(groups[1].prompts, 2);
+        QCOMPARE(groups[1].wins, 1.5);
+        QCOMPARE(groups[1].baseMean, 0.5);
+        // highest: prompts 0 (4, tie) and 4 (10 -> 9, lost)
+        QCOMPARE(groups[2].prompts, 2);
+        QCOMPARE(groups[2].wins, 0.5);
+        QCOMPARE(groups[2].tunedMean, 6.5);
+        QCOMPARE(std::string(WinsByBaseLevel::label(2, 3)), std::string("highest third"));
+        // Fewer prompts than groups: one group per prompt.
+        QCOMPARE(int(WinsByBaseLevel::split({1, 2}, {2, 1}, {{0}, {1}}, {1, -1}).size()), 2);
+        QCOMPARE(std::string(WinsByBaseLevel::label(0, 2)), std::string("lower half"));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 WinsByBaseLevel::split({1, 2}, {2, 1}, {{0}, {1}}, {1}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 WinsByBaseLevel::split({1, 2}, {2, 1}, {{0}, {}}, {1, -1}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 WinsByBaseLevel::split({1, 2}, {2, 1}, {{0}, {5}}, {1, -1}));
     }
 
     // The base clips' cache is reused only for the base model, plan and steps that made it: a

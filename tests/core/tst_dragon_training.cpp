@@ -554,12 +554,24 @@ private:
             wins += p.outcome > 0;
         }
         QCOMPARE(wins, first.pairWins);
+        // The prompts in thirds by the base's utility (16: 6, 5, 5), lowest first; their wins
+        // add up to the prompt wins.
+        QCOMPARE(int(first.byBaseLevel.size()), 3);
+        QCOMPARE(first.byBaseLevel[0].prompts, 6);
+        QCOMPARE(first.byBaseLevel[2].prompts, 5);
+        QVERIFY(first.byBaseLevel[0].baseMean <= first.byBaseLevel[1].baseMean);
+        QVERIFY(first.byBaseLevel[1].baseMean <= first.byBaseLevel[2].baseMean);
+        QCOMPARE(first.byBaseLevel[0].wins + first.byBaseLevel[1].wins + first.byBaseLevel[2].wins,
+                 first.wins);
         // Stored and read back.
         const CompareResult loaded = CompareStore::load(folder);
         QCOMPARE(loaded.wins, first.wins);
         QCOMPARE(int(loaded.pairs.size()), 32);
         QCOMPARE(loaded.pairs[5].seed, first.pairs[5].seed);
         QCOMPARE(loaded.pairs[5].tunedPath, first.pairs[5].tunedPath);
+        QCOMPARE(int(loaded.byBaseLevel.size()), 3);
+        QCOMPARE(loaded.byBaseLevel[1].wins, first.byBaseLevel[1].wins);
+        QCOMPARE(loaded.byBaseLevel[2].baseMean, first.byBaseLevel[2].baseMean);
         QCOMPARE(CompareStore::latest(run.string()), secondFolder);
         // A damaged compare.json is refused naming the file.
         std::ofstream(fs::path(folder) / "compare.json") << "{\"format\": 1, \"pairs\": [{}]";

@@ -24,6 +24,7 @@
 #include <QTest>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 using namespace dragon;
 namespace fs = std::filesystem;
@@ -120,6 +121,9 @@ private Q_SLOTS:
         }
         QVERIFY2(panel.summaryLabel()->text().contains("of 1 prompt"),
                  qPrintable(panel.summaryLabel()->text()));
+        // One prompt: no split by the base's level.
+        QVERIFY2(!panel.summaryLabel()->text().contains("how well the base did"),
+                 qPrintable(panel.summaryLabel()->text()));
         QVERIFY(panel.folder().startsWith(m_run + "/compare/"));
         QVERIFY(QFileInfo::exists(panel.folder() + "/compare.json"));
 
@@ -162,6 +166,23 @@ private Q_SLOTS:
             ComparePanel panel(&document, &playback);
             QCOMPARE(panel.folder(), QString::fromStdString(latest));
             QCOMPARE(panel.audition()->positiveList()->count(), 2);
+        }
+        {
+            // A comparison over two prompts shows where the tuned model won (read back from
+            // compare.json's byBaseLevel).
+            const fs::path file = fs::path(latest) / "compare.json";
+            std::ifstream in(file);
+            nlohmann::json doc = nlohmann::json::parse(in);
+            in.close();
+            doc["byBaseLevel"] = {
+                {{"prompts", 1}, {"wins", 1.0}, {"baseMean", -3.0}, {"tunedMean", -1.0}},
+                {{"prompts", 1}, {"wins", 0.5}, {"baseMean", 0.0}, {"tunedMean", 0.0}}};
+            std::ofstream(file) << doc.dump();
+            ComparePanel panel(&document, &playback);
+            QVERIFY2(panel.summaryLabel()->text().contains(
+                         "Wins by how well the base did on the prompt: lower half 1 of 1, upper "
+                         "half 0.5 of 1."),
+                     qPrintable(panel.summaryLabel()->text()));
         }
         // A damaged compare.json: a message naming the file, nothing listed, still usable.
         std::ofstream(fs::path(latest) / "compare.json") << "{\"format\": 1, \"pairs\": [";

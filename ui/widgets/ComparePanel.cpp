@@ -6,6 +6,7 @@
 #include "facade/CompareService.h"
 #include "playback/PlaybackController.h"
 #include "preview/CompareStore.h"
+#include "preview/WinsByBaseLevel.h"
 #include "project/ProjectFolder.h"
 #include "widgets/AuditionView.h"
 #include "workers/CompareController.h"
@@ -281,6 +282,15 @@ void ComparePanel::showResult(const dragon::CompareResult &r, const QString &fol
             .arg(r.pairTies)
             .arg(r.rewardBase, 0, 'g', 4)
             .arg(r.rewardTuned, 0, 'g', 4);
+    QStringList levels;
+    for (std::size_t g = 0; g < r.byBaseLevel.size(); ++g)
+        levels << tr("%1 %2 of %3")
+                      .arg(QString::fromLatin1(
+                          dragon::WinsByBaseLevel::label(g, r.byBaseLevel.size())))
+                      .arg(r.byBaseLevel[g].wins, 0, 'g', 3)
+                      .arg(r.byBaseLevel[g].prompts);
+    if (levels.size() > 1)
+        text += " " + tr("Wins by how well the base did on the prompt: %1.").arg(levels.join(", "));
     for (const auto &n : r.notes)
         text += " " + QString::fromStdString(n).toHtmlEscaped() + ".";
     m_summary->setText(text);
