@@ -17,7 +17,9 @@ struct BaseLevelGroup
 // utility over each prompt's seeds, the lowest first, with the tuned model's wins in each. A
 // reward the base already meets on some prompts (a loudness target at the base's median
 // loudness) shows wins where there was room and coin flips elsewhere; one that lifts every
-// prompt shows wins in every group.
+// prompt shows wins in every group. The groups are drawn from the same base clips the wins
+// compare, so with a reward that is noisy between seeds the lowest group wins more even for an
+// unchanged model (regression to the mean): read it beside the overall rate.
 class WinsByBaseLevel
 {
 public:
@@ -26,10 +28,10 @@ public:
     // groups (fewer with fewer prompts), sizes differing by at most one, the larger first;
     // prompts with equal base means keep their order. Throws std::invalid_argument when the
     // sizes disagree or a prompt has no clips.
-    static std::vector<BaseLevelGroup> split(const std::vector<double> &base,
-                                             const std::vector<double> &tuned,
-                                             const std::vector<std::vector<std::size_t>> &clipsOfPrompt,
-                                             const std::vector<int> &outcomes, int groups = 3);
+    static std::vector<BaseLevelGroup>
+    split(const std::vector<double> &base, const std::vector<double> &tuned,
+          const std::vector<std::vector<std::size_t>> &clipsOfPrompt,
+          const std::vector<int> &outcomes, int groups = 3);
     // "lowest third", "middle third", "highest third"; "lower half", "upper half"; "all".
     static const char *label(std::size_t group, std::size_t groups);
 };
