@@ -356,7 +356,7 @@ private Q_SLOTS:
         const char *clap = R"({"reward": {"encoder": "pocket-clap", "terms": [{"type": "clap"}]}})";
         const DragonConfig c = DragonConfig::fromJson(clap);
         QVERIFY(c.loss == PreferenceLoss::Dpo);
-        QCOMPARE(c.promptsPerRound, 4);
+        QCOMPARE(c.promptsPerRound, 8);
         QCOMPARE(c.seedsPerPrompt, 8);
         QCOMPARE(c.beta, 5000.0);
         QCOMPARE(c.learningRate, 5e-5);
