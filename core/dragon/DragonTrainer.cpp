@@ -6,6 +6,7 @@
 #include "dragon/DemoBuilder.h"
 #include "dragon/DistributedBatch.h"
 #include "dragon/DistributedGroup.h"
+#include "dragon/GuardrailCheck.h"
 #include "dragon/PreferenceUpdate.h"
 #include "dragon/RewardTerms.h"
 #include "dragon/RoundPlan.h"
@@ -338,9 +339,10 @@ struct DragonTrainer::Impl
         const EvalStats e = evaluate(stop);
         if (stop && stop->load())
             return;
-        // Keep the policy with the best lower win-rate bound so far: a run that later drifts
-        // (the guardrails show it) still has its best model.
-        if (e.round > 0 && e.winRate.lower > bestLowerBound) {
+        // Keep the policy with the best lower win-rate bound so far among the evaluations whose
+        // guardrails held (as the reward suite's validation chooses): a run that later drifts
+        // still has its best model.
+        if (DragonTrainer::becomesBestPolicy(e, bestLowerBound)) {
             bestLowerBound = e.winRate.lower;
             try {
                 policy->save(folder.file("best-policy.pt").string());
@@ -446,6 +448,11 @@ std::pair<double, double> DragonTrainer::parameterChecksum()
         abs += p.to(torch::kFloat64).abs().sum().item<double>();
     }
     return {sum, abs};
+}
+
+bool DragonTrainer::becomesBestPolicy(const EvalStats &e, double bestLower)
+{
+    return e.round > 0 && e.winRate.lower > bestLower && GuardrailCheck::fallReason(e).empty();
 }
 
 EvalStats DragonTrainer::evaluate(const std::atomic<bool> *stop, int asRound)

@@ -23,8 +23,8 @@ class Generator;
 // audition/ (D+ and D- WAVs), checkpoints/round-NNNNNN.pt (atomic; last K kept; policy,
 // optimizer, counters, baseline state; per-round randomness is derived from (seed, round), so
 // no RNG stream needs saving), policy.pt (half precision, loadable by `dragon generate`),
-// best-policy.pt (+ .json) whenever an evaluation's lower win-rate bound beats every earlier one
-// and 0.5.
+// best-policy.pt (+ .json) whenever an evaluation with its guardrails held has a lower win-rate
+// bound above every earlier such one and 0.5 (becomesBestPolicy).
 // Constructing on a folder with checkpoints resumes from the newest readable one (checksums
 // verified); metrics.jsonl is rebuilt from the rows the checkpoint carries (RunCheckpoint's
 // journal), so rows of saved rounds are never lost and rows after it are dropped. Write order
@@ -53,6 +53,10 @@ public:
     // sampled (at round 0 its clips are the base clips), e.g. after policy().copyParametersFrom()
     // put a model trained elsewhere in place (the reward suite's cross-evaluation).
     EvalStats evaluate(const std::atomic<bool> *stop = nullptr, int asRound = -1);
+    // Whether an evaluation's policy replaces best-policy.pt, whose lower bound is `bestLower`
+    // (0.5 before any): a later round, a higher lower bound, and guardrails that held
+    // (GuardrailCheck), so that a win by reward hacking never becomes the best model.
+    static bool becomesBestPolicy(const EvalStats &e, double bestLower);
 
 private:
     struct Impl;

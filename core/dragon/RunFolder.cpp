@@ -55,7 +55,8 @@ void RunFolder::create() const
             "  policy.pt           the newest fine-tuned model: dragon generate --generator\n"
             "                      policy.pt, or Load... on the Generate tab\n"
             "  best-policy.pt      the model of the evaluation with the best lower bound, once\n"
-            "                      it beat the base model (+ .json: which round)\n",
+            "                      it beat the base model with its guardrails held (Vendi and\n"
+            "                      CLAP adherence not fallen; + .json: which round)\n",
             AtomicFileWriter::Durability::Fast);
 }
 

@@ -3,6 +3,7 @@
 #include "dragon/DemoBuilder.h"
 #include "dragon/DragonConfig.h"
 #include "dragon/DragonLoss.h"
+#include "dragon/DragonTrainer.h"
 #include "dragon/SuggestedSettings.h"
 #include "dragon/WinRateStatistics.h"
 #include "project/ProjectFile.h"
@@ -194,6 +195,30 @@ private Q_SLOTS:
         QCOMPARE(r.rate, 0.75);
         QVERIFY(close(r.signTestP, signTestPValue(4, 1), 1e-12));
         QVERIFY(r.lower < r.rate && r.rate < r.upper);
+    }
+
+    // best-policy.pt follows the lower bound only while the guardrails hold: a better bound
+    // whose Vendi or CLAP fell (reward hacking) does not replace it; round 0 (the base) never.
+    void bestPolicyNeedsItsGuardrailsHeld()
+    {
+        EvalStats e;
+        e.round = 10;
+        e.winRate.lower = 0.62;
+        e.vendiBase = 10.0;
+        e.vendiPolicy = 8.0; // at the floor: held
+        e.clapBase = 0.4;
+        e.clapPolicy = 0.35;
+        QVERIFY(DragonTrainer::becomesBestPolicy(e, 0.5));
+        QVERIFY(!DragonTrainer::becomesBestPolicy(e, 0.62)); // not above the best so far
+        e.vendiPolicy = 7.9;
+        QVERIFY(!DragonTrainer::becomesBestPolicy(e, 0.5));
+        e.vendiPolicy = 9.0;
+        e.clapPolicy = 0.29;
+        QVERIFY(!DragonTrainer::becomesBestPolicy(e, 0.5));
+        e.clapBase = e.clapPolicy = 0; // not measured: holds
+        QVERIFY(DragonTrainer::becomesBestPolicy(e, 0.5));
+        e.round = 0;
+        QVERIFY(!DragonTrainer::becomesBestPolicy(e, 0.5));
     }
 
     void configRoundTripAndValidation()
