@@ -1,6 +1,8 @@
 #include "preview/WinsByBaseLevel.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -29,8 +31,12 @@ WinsByBaseLevel::split(const std::vector<double> &base, const std::vector<double
     }
     std::vector<std::size_t> order(prompts);
     std::iota(order.begin(), order.end(), 0);
+    // A non-finite mean sorts first, so the order stays a strict weak ordering.
+    const auto level = [&baseMean](std::size_t p) {
+        return std::isnan(baseMean[p]) ? -std::numeric_limits<double>::infinity() : baseMean[p];
+    };
     std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return baseMean[a] < baseMean[b]; });
+                     [&](std::size_t a, std::size_t b) { return level(a) < level(b); });
     const std::size_t count = std::min(prompts, std::size_t(groups));
     std::vector<BaseLevelGroup> result(count);
     std::size_t next = 0;

@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <numeric>
 #include <set>
 
@@ -316,6 +317,13 @@ private Q_SLOTS:
         // Fewer prompts than groups: one group per prompt.
         QCOMPARE(int(WinsByBaseLevel::split({1, 2}, {2, 1}, {{0}, {1}}, {1, -1}).size()), 2);
         QCOMPARE(std::string(WinsByBaseLevel::label(0, 2)), std::string("lower half"));
+        // A NaN utility sorts first instead of breaking the sort.
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        const auto withNan =
+            WinsByBaseLevel::split({2, nan, 1}, {3, 0, 0}, {{0}, {1}, {2}}, {1, -1, -1});
+        QCOMPARE(withNan[0].wins, 0.0); // the NaN prompt, lost
+        QCOMPARE(withNan[1].baseMean, 1.0);
+        QCOMPARE(withNan[2].wins, 1.0);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  WinsByBaseLevel::split({1, 2}, {2, 1}, {{0}, {1}}, {1}));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
