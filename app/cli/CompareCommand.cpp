@@ -48,7 +48,8 @@ int compare(const Args &argsIn)
                 model = m.path;
         if (model.empty()) {
             std::cerr << "dragon compare: " << request.runFolder
-                      << " has no best-policy.pt (no evaluation beat the base model yet)\n";
+                      << " has no best-policy.pt (no evaluation beat the base model with its "
+                         "guardrails held yet)\n";
             return 1;
         }
     }
