@@ -76,11 +76,12 @@ const std::map<std::string, const char *> &table()
          "T]\n"
          "         [--list]\n"
          "Generates the same prompts and seeds with the run's base model and a fine-tuned model\n"
-         "(newest: the newest round checkpoint; best: best-policy.pt; FILE: a checkpoint or a\n"
-         "model file), scores both with the run's reward and counts the wins, per pair and per\n"
-         "prompt. Without --prompt: the run's eval prompts and seeds (--prompts N: the first N;\n"
-         "--seeds K: K seeds each). --list prints the run's models. Clips and compare.json go\n"
-         "to RUN/compare/STAMP.\n"},
+         "(newest: the newest round checkpoint; best: best-policy.pt, the best evaluation whose\n"
+         "guardrails held; FILE: a checkpoint or a model file), scores both with the run's reward\n"
+         "and counts the wins, per pair, per prompt, and per third of the prompts ranked by the\n"
+         "base's reward (where the wins are). Without --prompt: the run's eval prompts and seeds\n"
+         "(--prompts N: the first N; --seeds K: K seeds each). --list prints the run's models.\n"
+         "Clips and compare.json go to RUN/compare/STAMP.\n"},
         {"convert", "usage: dragon convert IN OUT [--rate HZ] [--mono]\n"},
         {"demo-project", "usage: dragon demo-project DIR\n"},
         {"embed", "usage: dragon embed --encoder E [--csv FILE] [--cache DIR] FILE|FOLDER|LIST...\n"
