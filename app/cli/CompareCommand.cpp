@@ -84,7 +84,8 @@ int compare(const Args &argsIn)
     std::printf("prompts: tuned wins %.1f of %d = %.3f [%.3f, %.3f], sign test p = %.2g\n",
                 result.wins, result.prompts, result.rate, result.lower, result.upper,
                 result.signTestP);
-    for (std::size_t g = 0; g < result.byBaseLevel.size(); ++g) {
+    // As the Compare tab: only when there are groups to compare (two prompts or more).
+    for (std::size_t g = 0; result.byBaseLevel.size() > 1 && g < result.byBaseLevel.size(); ++g) {
         const BaseLevelGroup &group = result.byBaseLevel[g];
         std::printf("%s of the prompts by the base's utility: tuned wins %.1f of %d, utility "
                     "%.4g -> %.4g\n",

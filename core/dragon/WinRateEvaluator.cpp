@@ -107,12 +107,16 @@ WinRateEvaluator::comparePaired(const std::vector<double> &base, const std::vect
     const std::size_t n = clipsOfPrompt.size();
     std::vector<double> deltas;
     for (std::size_t i = 0; i < n; ++i) {
-        double d = 0, scale = 0;
+        double d = 0, scale = 0, b = 0, q = 0;
         for (std::size_t c : clipsOfPrompt[i]) {
             d += (policy[c] - base[c]) / double(clipsOfPrompt[i].size());
             scale += std::abs(base[c]) / double(clipsOfPrompt[i].size());
+            b += base[c] / double(clipsOfPrompt[i].size());
+            q += policy[c] / double(clipsOfPrompt[i].size());
         }
         deltas.push_back(d);
+        p.baseMeans.push_back(b);
+        p.policyMeans.push_back(q);
         p.outcomes.push_back(d > 1e-9 * (1 + scale) ? 1 : d < -1e-9 * (1 + scale) ? -1 : 0);
     }
     if (n == 0)

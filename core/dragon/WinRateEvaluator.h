@@ -47,10 +47,12 @@ public:
                        const ClipSampler &sampler, int round, const std::atomic<bool> *stop);
 
     // Instance rewards: per-prompt paired outcomes of policy against base utilities (clip c of
-    // both under the same prompt and seed), the mean difference and its 95 % t interval.
+    // both under the same prompt and seed), each side's per-prompt mean, the mean difference
+    // and its 95 % t interval.
     struct Paired
     {
-        std::vector<int> outcomes; // +1, 0, -1 per prompt
+        std::vector<int> outcomes;                  // +1, 0, -1 per prompt
+        std::vector<double> baseMeans, policyMeans; // per prompt, over its clips
         double mean = 0, lower = 0, upper = 0;
     };
     static Paired comparePaired(const std::vector<double> &base, const std::vector<double> &policy,

@@ -338,7 +338,7 @@ bool CompareService::run(const CompareRequest &request, const Progress &progress
     result.upper = rate.upper;
     result.signTestP = rate.signTestP;
     result.byBaseLevel =
-        WinsByBaseLevel::split(uBase, uTuned, plan.clipsOfPrompt(), paired.outcomes);
+        WinsByBaseLevel::split(paired.baseMeans, paired.policyMeans, paired.outcomes);
 
     const std::string stamp = ProjectFolder::runName(std::time(nullptr));
     folder = StampedFolders::create(CompareStore::compareDir(m.runFolder), stamp);

@@ -8,27 +8,13 @@
 
 namespace dragon {
 
-std::vector<BaseLevelGroup>
-WinsByBaseLevel::split(const std::vector<double> &base, const std::vector<double> &tuned,
-                       const std::vector<std::vector<std::size_t>> &clipsOfPrompt,
-                       const std::vector<int> &outcomes, int groups)
+std::vector<BaseLevelGroup> WinsByBaseLevel::split(const std::vector<double> &baseMean,
+                                                   const std::vector<double> &tunedMean,
+                                                   const std::vector<int> &outcomes, int groups)
 {
-    const std::size_t prompts = clipsOfPrompt.size();
-    if (base.size() != tuned.size() || outcomes.size() != prompts || groups < 1)
+    const std::size_t prompts = baseMean.size();
+    if (tunedMean.size() != prompts || outcomes.size() != prompts || groups < 1)
         throw std::invalid_argument("WinsByBaseLevel: sizes disagree");
-    std::vector<double> baseMean(prompts), tunedMean(prompts);
-    for (std::size_t p = 0; p < prompts; ++p) {
-        if (clipsOfPrompt[p].empty())
-            throw std::invalid_argument("WinsByBaseLevel: a prompt has no clips");
-        for (const std::size_t i : clipsOfPrompt[p]) {
-            if (i >= base.size())
-                throw std::invalid_argument("WinsByBaseLevel: a clip index is out of range");
-            baseMean[p] += base[i];
-            tunedMean[p] += tuned[i];
-        }
-        baseMean[p] /= double(clipsOfPrompt[p].size());
-        tunedMean[p] /= double(clipsOfPrompt[p].size());
-    }
     std::vector<std::size_t> order(prompts);
     std::iota(order.begin(), order.end(), 0);
     // A non-finite mean sorts first, so the order stays a strict weak ordering.

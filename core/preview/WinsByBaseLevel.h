@@ -23,15 +23,14 @@ struct BaseLevelGroup
 class WinsByBaseLevel
 {
 public:
-    // base, tuned: one utility per clip; clipsOfPrompt: each prompt's clip indices; outcomes:
-    // per prompt +1 (tuned wins), 0 (tie), -1, as the win rate counts them. At most `groups`
-    // groups (fewer with fewer prompts), sizes differing by at most one, the larger first;
-    // prompts with equal base means keep their order. Throws std::invalid_argument when the
-    // sizes disagree or a prompt has no clips.
-    static std::vector<BaseLevelGroup>
-    split(const std::vector<double> &base, const std::vector<double> &tuned,
-          const std::vector<std::vector<std::size_t>> &clipsOfPrompt,
-          const std::vector<int> &outcomes, int groups = 3);
+    // Per prompt: the base's and the tuned model's mean utility and the outcome, +1 (tuned
+    // wins), 0 (tie), -1, as the win rate counts them (WinRateEvaluator::comparePaired gives
+    // all three). At most `groups` groups (fewer with fewer prompts), sizes differing by at most
+    // one, the larger first; prompts with equal base means keep their order. Throws
+    // std::invalid_argument when the sizes disagree.
+    static std::vector<BaseLevelGroup> split(const std::vector<double> &baseMean,
+                                             const std::vector<double> &tunedMean,
+                                             const std::vector<int> &outcomes, int groups = 3);
     // "lowest third", "middle third", "highest third"; "lower half", "upper half"; "all".
     static const char *label(std::size_t group, std::size_t groups);
 };

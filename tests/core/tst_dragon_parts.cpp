@@ -286,19 +286,23 @@ private Q_SLOTS:
         QCOMPARE(same.lower, 2.0);
     }
 
-    // Where the tuned model wins, by how well the base did: 7 prompts (2 seeds each) sorted by
-    // the base's mean utility into thirds of 3, 2 and 2, the lowest first; ties count half;
-    // equal base means keep the prompts' order.
+    // Where the tuned model wins, by how well the base did: 7 prompts sorted by the base's
+    // mean utility into thirds of 3, 2 and 2, the lowest first; ties count half; equal base
+    // means keep the prompts' order. The per-prompt means come from comparePaired.
     void winsAreSplitByTheBasesLevel()
     {
-        // base means per prompt: 4, -3, 0, -3, 10, 1, -8 -> order 6, 1, 3, 2, 5, 0, 4
+        // 2 seeds per prompt; base means 4, -3, 0, -3, 10, 1, -8 -> order 6, 1, 3, 2, 5, 0, 4
         const std::vector<double> base = {3, 5, -2, -4, 0, 0, -3, -3, 10, 10, 1, 1, -9, -7};
         const std::vector<double> tuned = {3, 5, 1, -1, 0, 0, -1, -3, 9, 9, 2, 2, -1, -1};
         std::vector<std::vector<std::size_t>> clips;
         for (std::size_t p = 0; p < 7; ++p)
             clips.push_back({2 * p, 2 * p + 1});
-        const std::vector<int> outcomes = {0, 1, 0, 1, -1, 1, 1};
-        const auto groups = WinsByBaseLevel::split(base, tuned, clips, outcomes);
+        const auto paired = WinRateEvaluator::comparePaired(base, tuned, clips);
+        QCOMPARE(paired.outcomes, (std::vector<int>{0, 1, 0, 1, -1, 1, 1}));
+        QCOMPARE(paired.baseMeans, (std::vector<double>{4, -3, 0, -3, 10, 1, -8}));
+        QCOMPARE(paired.policyMeans, (std::vector<double>{4, 0, 0, -2, 9, 2, -1}));
+        const auto groups =
+            WinsByBaseLevel::split(paired.baseMeans, paired.policyMeans, paired.outcomes);
         QCOMPARE(int(groups.size()), 3);
         // lowest: prompts 6 (-8 -> -1, won), 1 (-3 -> 0, won), 3 (-3 -> -2, won)
         QCOMPARE(groups[0].prompts, 3);
@@ -315,21 +319,18 @@ private Q_SLOTS:
         QCOMPARE(groups[2].tunedMean, 6.5);
         QCOMPARE(std::string(WinsByBaseLevel::label(2, 3)), std::string("highest third"));
         // Fewer prompts than groups: one group per prompt.
-        QCOMPARE(int(WinsByBaseLevel::split({1, 2}, {2, 1}, {{0}, {1}}, {1, -1}).size()), 2);
+        QCOMPARE(int(WinsByBaseLevel::split({1, 2}, {2, 1}, {1, -1}).size()), 2);
         QCOMPARE(std::string(WinsByBaseLevel::label(0, 2)), std::string("lower half"));
         // A NaN utility sorts first instead of breaking the sort.
         const double nan = std::numeric_limits<double>::quiet_NaN();
-        const auto withNan =
-            WinsByBaseLevel::split({2, nan, 1}, {3, 0, 0}, {{0}, {1}, {2}}, {1, -1, -1});
+        const auto withNan = WinsByBaseLevel::split({2, nan, 1}, {3, 0, 0}, {1, -1, -1});
         QCOMPARE(withNan[0].wins, 0.0); // the NaN prompt, lost
         QCOMPARE(withNan[1].baseMean, 1.0);
         QCOMPARE(withNan[2].wins, 1.0);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 WinsByBaseLevel::split({1, 2}, {2, 1}, {{0}, {1}}, {1}));
+                                 WinsByBaseLevel::split({1, 2}, {2, 1}, {1}));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 WinsByBaseLevel::split({1, 2}, {2, 1}, {{0}, {}}, {1, -1}));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 WinsByBaseLevel::split({1, 2}, {2, 1}, {{0}, {5}}, {1, -1}));
+                                 WinsByBaseLevel::split({1, 2}, {2}, {1, -1}));
     }
 
     // The base clips' cache is reused only for the base model, plan and steps that made it: a
