@@ -108,6 +108,14 @@ const std::map<std::string, const char *> &table()
         {"render-corpus",
          "usage: dragon render-corpus --out DIR [--count N] [--first-seed S] [--style NAME]\n"
          "styles: ambient lo-fi techno chiptune folk cinematic jazz house\n"},
+        {"gain-sensitivity",
+         "usage: dragon gain-sensitivity --encoder E [--ref REF] [--gains -12,-6,6] EVAL\n"
+         "Does the encoder see loudness or content? Each clip of EVAL (a folder, a .txt list or\n"
+         "a file) is scaled by each gain in dB (no clipping) and embedded again: the cosine of "
+         "its\n"
+         "clip embedding to its own at 0 dB against the cosine between different clips, how many\n"
+         "clips stay nearest to themselves, and with REF the change of their per-song FAD against\n"
+         "REF in units of its spread over the clips at 0 dB.\n"},
         {"score",
          "usage: dragon score {fad,per-song,fad-inf,kid,vendi,clap} --encoder E [REF] EVAL\n"
          "         [--csv FILE] [--cache DIR] [--q ORDER] [--prompt TEXT] [--steps N] [--min-n N]\n"

@@ -11,15 +11,18 @@
 #include "metrics/VendiScore.h"
 #include "rewards/ClapScoreReward.h"
 #include "rewards/EmbeddingMatrix.h"
+#include "rewards/GainSensitivity.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace dragon::cli {
 namespace fs = std::filesystem;
@@ -112,6 +115,19 @@ std::string promptFor(const std::string &file, const std::string &fallback)
         }
     }
     return fallback;
+}
+
+// The closing line on stderr ("WHAT<seconds> s; N skipped (see above)") and the exit code: 0, or
+// kExitSkipped when files were skipped.
+int finish(const std::string &what, std::chrono::steady_clock::time_point started, int skipped)
+{
+    std::cerr << what << std::fixed << std::setprecision(2)
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+              << " s";
+    if (skipped)
+        std::cerr << "; " << skipped << " skipped (see above)";
+    std::cerr << "\n";
+    return skipped > 0 ? kExitSkipped : 0;
 }
 
 } // namespace
@@ -275,15 +291,84 @@ int score(const Args &input)
             out << "\n";
         }
     }
-    std::cerr << encoder->displayName() << ": " << reference.files.size() << " reference and "
-              << evaluated.files.size() << " evaluated files in " << std::fixed
-              << std::setprecision(2)
-              << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
-              << " s";
-    if (skipped)
-        std::cerr << "; " << skipped << " skipped (see above)";
-    std::cerr << "\n";
-    return skipped > 0 ? kExitSkipped : 0;
+    return finish(encoder->displayName() + ": " + std::to_string(reference.files.size()) +
+                      " reference and " + std::to_string(evaluated.files.size()) +
+                      " evaluated files in ",
+                  started, skipped);
+}
+
+int gainSensitivity(const Args &input)
+{
+    Args args = input;
+    const std::string spec = takeOption(args, "--encoder", "");
+    const std::string referenceSource = takeOption(args, "--ref", "");
+    const std::string gainList = takeOption(args, "--gains", "-12,-6,6");
+    std::vector<double> gains;
+    std::stringstream list(gainList);
+    for (std::string item; std::getline(list, item, ',');)
+        gains.push_back(toDouble(item, "--gains"));
+    if (spec.empty() || args.size() != 1 || gains.empty()) {
+        return usageError("gain-sensitivity");
+    }
+    for (double g : gains)
+        if (!std::isfinite(g) || std::abs(g) > 60)
+            throw std::runtime_error("--gains: each gain must be a number of dB within +-60");
+    auto encoder = createEncoder(spec);
+    const auto started = std::chrono::steady_clock::now();
+    EmbeddedSet reference;
+    if (!referenceSource.empty())
+        reference = embedAll(referenceSource, *encoder, nullptr);
+    std::vector<std::string> files;
+    std::vector<AudioBuffer> clips;
+    int skipped = reference.skipped;
+    AudioReadOptions options;
+    options.targetSampleRate = encoder->sampleRate();
+    for (const auto &file : collectAudio(args.front())) {
+        try {
+            clips.push_back(AudioFileReader::read(file, options));
+            files.push_back(file);
+        } catch (const std::exception &e) {
+            std::cerr << "skipped: " << e.what() << "\n";
+            ++skipped;
+        }
+    }
+    if (clips.empty() || (!referenceSource.empty() && reference.embeddings.empty()))
+        throw std::runtime_error("nothing left to measure after skipping unreadable files");
+    const GainSensitivityResult r =
+        GainSensitivity::measure(*encoder, clips, gains, reference.embeddings);
+
+    std::cout << std::fixed << std::setprecision(3) << encoder->displayName() << ": " << r.clips
+              << " clips";
+    if (r.hasReference)
+        std::cout << "; reference " << reference.files.size() << " clips";
+    std::cout << "\n";
+    if (r.clips > 1)
+        std::cout << "different clips at 0 dB: clip-embedding cosine mean "
+                  << r.betweenClipsMeanCosine << ", max " << r.betweenClipsMaxCosine << "\n";
+    if (r.hasReference)
+        std::cout << std::setprecision(4) << "per-song FAD against the reference at 0 dB: mean "
+                  << r.fadMean << ", sd " << r.fadSpread << " over the clips\n";
+    std::cout << "gain dB  cosine to itself at 0 dB (mean, min)  nearest to itself";
+    if (r.hasReference)
+        std::cout << "  per-song FAD change (mean, mean |change|, mean |change| / sd)";
+    std::cout << "\n";
+    for (const auto &row : r.rows) {
+        std::ostringstream line;
+        line << std::fixed << std::showpos << std::setprecision(1) << std::setw(7) << row.gainDb
+             << std::noshowpos << std::setprecision(3) << "  " << std::setw(6) << row.meanCosine
+             << ", " << std::setw(6) << row.minCosine << std::string(27, ' ') << std::setw(4)
+             << row.nearestIsItself << " of " << std::left << std::setw(7) << r.clips << std::right;
+        if (r.hasReference) {
+            line << std::showpos << std::setprecision(4) << std::setw(11) << row.meanFadChange
+                 << std::noshowpos << ", " << row.meanAbsFadChange << ", ";
+            if (r.fadSpread > 0)
+                line << std::setprecision(3) << row.meanAbsFadChange / r.fadSpread;
+            else
+                line << "n/a";
+        }
+        std::cout << line.str() << "\n";
+    }
+    return finish(encoder->displayName() + ": ", started, skipped);
 }
 
 } // namespace dragon::cli

@@ -42,6 +42,7 @@ Encoders and rewards (encoders: pocket-clap, mel-stats, music-features, or a Tor
                                        fadtk-style scoring; per-song and clap are ranked
   train-clap --out DIR [--steps N] [--batch B] [--pool CLIPS]   train pocket CLAP (resumes)
   evaluate-clap --checkpoint F [--pairs 500]   held-out R@1/R@5 and zero-shot style accuracy
+  gain-sensitivity --encoder E [--ref REF] EVAL   do embeddings and per-song FAD follow gain?
 
 DRAGON training:
   train (--project P.dragon | --config C.json) [--out RUN] [--rounds N] [--loss dpo|kto] ...
@@ -105,6 +106,7 @@ int main(int argc, char **argv)
         {"bench-round", dragon::cli::benchRound},
         {"bench-rewards", dragon::cli::benchRewards},
         {"score", dragon::cli::score},
+        {"gain-sensitivity", dragon::cli::gainSensitivity},
         {"evaluate-clap", dragon::cli::evaluateClap},
         {"verify", dragon::cli::verify},
     };

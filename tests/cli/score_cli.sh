@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `dragon embed` / `dragon score` end to end: metrics on folders and lists, ranked per-song CSV,
 # a set against itself has FAD 0, unreadable files are reported and skipped with exit code 3,
-# bad usage exits 2, a missing text tower exits 1 with a clear message.
+# bad usage exits 2, a missing text tower exits 1 with a clear message; gain-sensitivity reads
+# 0 dB as the clips themselves and mel-stats as following gain.
 set -uo pipefail
 dragon="$1"
 work="$(mktemp -d)"
@@ -41,4 +42,17 @@ echo "$msg" | grep -q "text tower" || fail "clap message: $msg"
 "$dragon" embed --encoder music-features --csv "$work/emb.csv" "$work/ref" >/dev/null 2>&1 || fail "embed"
 head -1 "$work/emb.csv" | grep -q "chroma_A" || fail "embed header"
 [ "$(tail -n +2 "$work/emb.csv" | wc -l)" -eq 12 ] || fail "embed rows"
+# gain-sensitivity: at 0 dB every clip is itself with no FAD change; mel-stats follows gain (a
+# copy 20 dB down is less like itself); the broken file is skipped (exit 3); bad gains exit 1;
+# no EVAL exits 2.
+out=$("$dragon" gain-sensitivity --encoder mel-stats --ref "$work/ref" --gains -20,0 "$work/eval" 2>&1); code=$?
+[ "$code" -eq 3 ] || fail "gain-sensitivity with a broken file: exit $code"
+echo "$out" | grep -q "skipped: .*broken.wav" || fail "gain-sensitivity did not report the broken file: $out"
+echo "$out" | awk '$1=="+0.0" {ok = ($2=="1.000," && $4==6 && $6==6 && $7=="+0.0000,")} END {exit !ok}' \
+  || fail "gain-sensitivity 0 dB row: $out"
+echo "$out" | awk '$1=="-20.0" {ok = ($2+0 < 0.99 && $7+0 != 0)} END {exit !ok}' \
+  || fail "mel-stats did not follow a 20 dB gain: $out"
+msg=$("$dragon" gain-sensitivity --encoder mel-stats --gains -6,x "$work/ref" 2>&1); [ $? -eq 1 ] || fail "bad gain exit"
+echo "$msg" | grep -q -- "--gains" || fail "bad gain message: $msg"
+"$dragon" gain-sensitivity --encoder mel-stats >/dev/null 2>&1; [ $? -eq 2 ] || fail "gain-sensitivity usage exit"
 echo "PASS"

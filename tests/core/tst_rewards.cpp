@@ -1,6 +1,7 @@
 // Rewards on crafted embeddings with hand-computed answers: each kind, its direction, leave-one-
 // out utilities, weighted combinations; reward definitions (validation messages, JSON) and the
-// builder, including text exemplar sets and encoders without a text tower.
+// builder, including text exemplar sets and encoders without a text tower; the gain sensitivity
+// of encoders (a level-reading and a level-blind stand-in with hand-computed answers).
 #include "MetricFixtures.h"
 #include "encoders/Encoder.h"
 #include "encoders/ExemplarSetEmbedder.h"
@@ -9,6 +10,7 @@
 #include "rewards/ClapScoreReward.h"
 #include "rewards/DatasetFadReward.h"
 #include "rewards/ExemplarSimilarityReward.h"
+#include "rewards/GainSensitivity.h"
 #include "rewards/KidReward.h"
 #include "rewards/LoudnessTargetReward.h"
 #include "rewards/PerSongFadReward.h"
@@ -18,7 +20,9 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 using namespace dragon;
@@ -85,6 +89,51 @@ protected:
 private:
     bool m_text;
 };
+
+// Two frames per clip, one per half: [rms of the half, 1] (reads the level), or with
+// `levelBlind` [rms of the half / peak of the clip, 1] (the same at every gain).
+class FakeLevelEncoder : public Encoder
+{
+public:
+    explicit FakeLevelEncoder(bool levelBlind) : m_blind(levelBlind) {}
+    std::string id() const override { return "level"; }
+    std::string displayName() const override { return "level"; }
+    int sampleRate() const override { return 8000; }
+    int dimension() const override { return 2; }
+
+protected:
+    Embedding embedMono(const std::vector<float> &mono) override
+    {
+        const std::size_t half = mono.size() / 2;
+        double peak = 0;
+        for (float v : mono)
+            peak = std::max(peak, double(std::fabs(v)));
+        Embedding e;
+        e.frames = 2;
+        e.dimension = 2;
+        for (std::size_t h = 0; h < 2; ++h) {
+            double squares = 0;
+            for (std::size_t i = h * half; i < (h + 1) * half; ++i)
+                squares += double(mono[i]) * double(mono[i]);
+            const double rms = std::sqrt(squares / double(half));
+            e.frameData.push_back(float(m_blind ? rms / peak : rms));
+            e.frameData.push_back(1.0f);
+        }
+        e.clip = {(e.frameData[0] + e.frameData[2]) / 2, 1.0f};
+        return e;
+    }
+
+private:
+    bool m_blind;
+};
+
+// A clip whose first half holds the value a and second half b (rms a and b).
+AudioBuffer twoLevels(float a, float b)
+{
+    std::vector<float> samples(800, a);
+    std::fill(samples.begin() + 400, samples.end(), b);
+    return AudioBuffer(samples, 1, 8000);
+}
 
 } // namespace
 
@@ -360,6 +409,92 @@ private Q_SLOTS:
             EncoderError, RewardBuilder::build(d, std::make_shared<FakeTextEncoder>(false), {}));
         d.terms = {{"vendi", ""}, {"loudness", ""}};
         QVERIFY(dynamic_cast<WeightedReward *>(RewardBuilder::build(d, encoder, {}).get()));
+    }
+    void gainSensitivityOfALevelReadingEncoder()
+    {
+        // Clip embeddings [m, 1] with m = 0.5, 0.2, 0.8; a gain k makes them [k m, 1].
+        const std::vector<AudioBuffer> clips = {twoLevels(0.5f, 0.5f), twoLevels(0.1f, 0.3f),
+                                                twoLevels(0.9f, 0.7f)};
+        const std::vector<double> m = {0.5, 0.2, 0.8};
+        // Reference frames 0.4 and 0.6 (mean 0.5, unbiased sd 0.1 sqrt 2) in the level
+        // dimension, 1 in the other; a clip's frames have mean k m and sd k s (s = 0 for the
+        // first clip, 0.1 sqrt 2 for the others), so its per-song FAD is
+        // (k m - 0.5)^2 + (k s - 0.1 sqrt 2)^2.
+        Embedding reference;
+        reference.frames = 2;
+        reference.dimension = 2;
+        reference.frameData = {0.4f, 1.0f, 0.6f, 1.0f};
+        reference.clip = {0.5f, 1.0f};
+        const double sr = 0.1 * std::sqrt(2.0);
+        const std::vector<double> s = {0.0, sr, sr};
+        auto fad = [&](double k, std::size_t i) {
+            return (k * m[i] - 0.5) * (k * m[i] - 0.5) + (k * s[i] - sr) * (k * s[i] - sr);
+        };
+        auto cos2 = [](double a, double b) {
+            return (a * b + 1) / std::sqrt((a * a + 1) * (b * b + 1));
+        };
+        FakeLevelEncoder encoder(false);
+        const auto r = GainSensitivity::measure(encoder, clips, {-12, 0, 6}, {reference});
+        QCOMPARE(r.clips, 3);
+        QVERIFY(r.hasReference);
+        QCOMPARE(r.rows.size(), std::size_t(3));
+        const double between = (cos2(0.5, 0.2) + cos2(0.5, 0.8) + cos2(0.2, 0.8)) / 3;
+        QVERIFY(std::fabs(r.betweenClipsMeanCosine - between) < 1e-6);
+        QVERIFY(std::fabs(r.betweenClipsMaxCosine - cos2(0.5, 0.8)) < 1e-6);
+        const double fadMean = (fad(1, 0) + fad(1, 1) + fad(1, 2)) / 3; // 0.02, 0.09, 0.09
+        QVERIFY(std::fabs(r.fadMean - fadMean) < 1e-6);
+        QVERIFY(std::fabs(r.fadSpread - std::sqrt(0.07 * 0.07 / 3)) < 1e-6);
+
+        const double k = std::pow(10.0, -12.0 / 20.0);
+        const auto &quiet = r.rows[0];
+        QCOMPARE(quiet.gainDb, -12.0);
+        const double meanCos = (cos2(k * 0.5, 0.5) + cos2(k * 0.2, 0.2) + cos2(k * 0.8, 0.8)) / 3;
+        QVERIFY(std::fabs(quiet.meanCosine - meanCos) < 1e-6);
+        QVERIFY(std::fabs(quiet.minCosine - cos2(k * 0.8, 0.8)) < 1e-6);
+        // [0.126, 1] is nearest to [0.2, 1] (the second clip's), [0.05, 1] to its own [0.2, 1],
+        // [0.2, 1] to the second clip's: one of three keeps its own.
+        QCOMPARE(quiet.nearestIsItself, 1);
+        double change = 0, absChange = 0;
+        for (std::size_t i = 0; i < 3; ++i) {
+            change += fad(k, i) - fad(1, i);
+            absChange += std::fabs(fad(k, i) - fad(1, i));
+        }
+        QVERIFY(std::fabs(quiet.meanFadChange - change / 3) < 1e-6);
+        QVERIFY(std::fabs(quiet.meanAbsFadChange - absChange / 3) < 1e-6);
+        // 0 dB: every clip is itself.
+        QCOMPARE(r.rows[1].meanCosine, 1.0);
+        QCOMPARE(r.rows[1].nearestIsItself, 3);
+        QCOMPARE(r.rows[1].meanAbsFadChange, 0.0);
+        const double k6 = std::pow(10.0, 6.0 / 20.0);
+        QVERIFY(std::fabs(r.rows[2].meanFadChange -
+                          (fad(k6, 0) + fad(k6, 1) + fad(k6, 2) - 0.2) / 3) < 1e-5);
+    }
+
+    void gainSensitivityOfALevelBlindEncoderAndBadInput()
+    {
+        const std::vector<AudioBuffer> clips = {twoLevels(0.5f, 0.5f), twoLevels(0.1f, 0.3f),
+                                                twoLevels(0.9f, 0.7f)};
+        FakeLevelEncoder blind(true);
+        const auto r = GainSensitivity::measure(blind, clips, {-20, 6}, {});
+        QVERIFY(!r.hasReference);
+        QVERIFY(std::isnan(r.fadMean));
+        for (const auto &row : r.rows) {
+            QVERIFY(std::fabs(row.meanCosine - 1) < 1e-6);
+            QVERIFY(std::fabs(row.minCosine - 1) < 1e-6);
+            QCOMPARE(row.nearestIsItself, 3);
+            QVERIFY(std::isnan(row.meanFadChange));
+        }
+        // One clip: no pairs to compare, no spread.
+        const auto one = GainSensitivity::measure(blind, {clips[1]}, {-6}, {});
+        QVERIFY(std::isnan(one.betweenClipsMeanCosine));
+        QCOMPARE(one.rows[0].nearestIsItself, 1);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 GainSensitivity::measure(blind, {}, {-6}, {}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 GainSensitivity::measure(blind, {AudioBuffer()}, {-6}, {}));
+        QVERIFY_THROWS_EXCEPTION(
+            std::invalid_argument,
+            GainSensitivity::measure(blind, clips, {std::numeric_limits<double>::quiet_NaN()}, {}));
     }
 };
 
