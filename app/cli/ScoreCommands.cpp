@@ -359,10 +359,10 @@ int gainSensitivity(const Args &input)
              << ", " << std::setw(6) << row.minCosine << std::string(27, ' ') << std::setw(4)
              << row.nearestIsItself << " of " << std::left << std::setw(7) << r.clips << std::right;
         if (r.hasReference) {
-            line << std::showpos << std::setprecision(4) << std::setw(11) << row.meanFadChange
-                 << std::noshowpos << ", " << row.meanAbsFadChange << ", ";
-            if (r.fadSpread > 0)
-                line << std::setprecision(3) << row.meanAbsFadChange / r.fadSpread;
+            line << std::showpos << std::setprecision(4) << std::setw(11) << row.fad.meanChange
+                 << std::noshowpos << ", " << row.fad.meanAbsChange << ", ";
+            if (std::isfinite(row.fad.relative()))
+                line << std::setprecision(3) << row.fad.relative();
             else
                 line << "n/a";
         }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "rewards/LevelResponse.h"
+
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -51,6 +53,10 @@ struct PreviewResult
     std::string aucBasis; // "reward" or "embeddings" ("" when there is nothing to separate)
     std::string reading;  // one sentence for the user
     double mapExplained[2] = {0, 0};
+    // The level check (RewardLevelCheck): each generated clip turned down and up, its reward's
+    // change against the spread between the clips; one sentence reading it ("" when none).
+    std::vector<LevelResponse> level;
+    std::string levelReading;
     double seconds = 0;             // generation + scoring
     std::vector<std::string> notes; // exemplars skipped and why, caps applied
 

@@ -67,8 +67,15 @@ void PreviewStore::save(const PreviewResult &r, const std::string &folder)
             j["map"] = {p.mapX, p.mapY};
         points.push_back(j);
     }
+    nlohmann::json level = nlohmann::json::array();
+    for (const auto &l : r.level)
+        level.push_back({{"gainDb", l.gainDb},
+                         {"meanChange", number(l.meanChange)},
+                         {"meanAbsChange", number(l.meanAbsChange)},
+                         {"spread", number(l.spread)}});
     const nlohmann::json doc{
         {"format", kFormat},        {"createdAt", r.createdAt},
+        {"level", level},           {"levelReading", r.levelReading},
         {"generator", r.generator}, {"encoder", r.encoder},
         {"terms", terms},           {"points", points},
         {"auc", number(r.auc)},     {"aucBasis", r.aucBasis},
@@ -90,6 +97,23 @@ PreviewResult PreviewStore::load(const std::string &folder)
             r.encoder = o.text("encoder", "");
             r.aucBasis = o.text("aucBasis", "");
             r.reading = o.text("reading", "");
+            // Previews from before the level check have neither field.
+            r.levelReading = o.text("levelReading", "");
+            std::size_t levelIndex = 0;
+            for (const auto &lj : o.array("level")) {
+                const JsonObject l(lj, "level " + std::to_string(++levelIndex));
+                const auto field = [&](const char *key) {
+                    if (!l.has(key))
+                        throw PreviewError(l.where() + ": field \"" + key + "\" is missing");
+                    return numberOrNone(lj.at(key), l.where() + " " + key);
+                };
+                LevelResponse response;
+                response.gainDb = l.requiredNumber("gainDb", -60.0, 60.0);
+                response.meanChange = field("meanChange");
+                response.meanAbsChange = field("meanAbsChange");
+                response.spread = field("spread");
+                r.level.push_back(response);
+            }
             r.seconds = o.number("seconds", 0.0, 0.0);
             r.notes = o.texts("notes");
             r.auc = o.has("auc") ? numberOrNone(doc.at("auc"), "field \"auc\"")

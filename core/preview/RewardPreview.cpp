@@ -7,6 +7,7 @@
 #include "encoders/ExemplarSetEmbedder.h"
 #include "metrics/PrincipalMap.h"
 #include "metrics/SeparationAuc.h"
+#include "preview/RewardLevelCheck.h"
 #include "project/Project.h"
 #include "rewards/RewardBuilder.h"
 #include "rewards/WeightedReward.h"
@@ -23,6 +24,7 @@ namespace dragon {
 namespace {
 
 constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+constexpr double kLevelCheckDb = 6.0; // the level check turns each clip this far down and up
 
 std::string unitOf(const RewardTypeInfo &info)
 {
@@ -215,6 +217,24 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
                               ? t.reward->utilities(batch)
                               : t.reward->scoreEach(batch));
     const std::vector<double> combinedValues = combined ? scaled.utilities(batch) : perTerm.front();
+    const bool setTerm = [&] {
+        for (const auto &t : terms)
+            if (t.reward->kind() == RewardKind::DistributionToDistribution)
+                return true;
+        return false;
+    }();
+
+    // The level check: each clip 6 dB down and up, scored with the scales frozen above.
+    result.level = RewardLevelCheck::measure(
+        audio, batch, [&](const std::vector<AudioBuffer> &a) { return reward.score(a, prompts); },
+        [&](const RewardBatch &b) {
+            return combined ? scaled.utilities(b) : terms.front().reward->utilities(b);
+        },
+        !setTerm, {-kLevelCheckDb, kLevelCheckDb});
+    bool loudnessTerm = false;
+    for (const auto &t : definition.terms)
+        loudnessTerm |= t.type == "loudness";
+    result.levelReading = RewardLevelCheck::reading(result.level, loudnessTerm);
     for (std::size_t i = 0; i < clips.size(); ++i) {
         PreviewPoint p;
         p.label = "seed " + std::to_string(clips[i].seed);
@@ -325,12 +345,6 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
             allScored = positiveRewards.empty() ? std::isfinite(r) : allScored && std::isfinite(r);
             positiveRewards.push_back(r);
         }
-    const bool setTerm = [&] {
-        for (const auto &t : terms)
-            if (t.reward->kind() == RewardKind::DistributionToDistribution)
-                return true;
-        return false;
-    }();
     if (!positiveRewards.empty() && allScored && !setTerm) {
         result.aucBasis = "reward";
         result.auc = separationAuc(positiveRewards, generationRewards);

@@ -73,16 +73,10 @@ GainSensitivityResult GainSensitivity::measure(Encoder &encoder,
     result.betweenClipsMeanCosine = pairs ? sum / pairs : nan;
     result.betweenClipsMaxCosine = pairs ? best : nan;
     if (fad) {
-        double mean = 0;
+        result.fadMean = 0;
         for (double v : plainFad)
-            mean += v;
-        mean /= double(plainFad.size());
-        double squares = 0;
-        for (double v : plainFad)
-            squares += (v - mean) * (v - mean);
-        result.fadMean = mean;
-        result.fadSpread =
-            plainFad.size() > 1 ? std::sqrt(squares / double(plainFad.size() - 1)) : 0.0;
+            result.fadMean += v / double(plainFad.size());
+        result.fadSpread = LevelResponse::of(0, plainFad, plainFad).spread;
     } else {
         result.fadMean = result.fadSpread = nan;
     }
@@ -96,7 +90,6 @@ GainSensitivityResult GainSensitivity::measure(Encoder &encoder,
         GainSensitivityRow row;
         row.gainDb = g;
         row.minCosine = 1;
-        double fadChange = 0, fadAbsChange = 0;
         for (std::size_t i = 0; i < moved.size(); ++i) {
             const double own = cosine(moved[i].clip, plain[i].clip);
             row.meanCosine += own;
@@ -106,12 +99,9 @@ GainSensitivityResult GainSensitivity::measure(Encoder &encoder,
                 if (j != i && cosine(moved[i].clip, plain[j].clip) > own)
                     itself = false;
             row.nearestIsItself += itself ? 1 : 0;
-            fadChange += movedFad[i] - plainFad[i];
-            fadAbsChange += std::abs(movedFad[i] - plainFad[i]);
         }
         row.meanCosine /= double(moved.size());
-        row.meanFadChange = fadChange / double(moved.size());
-        row.meanAbsFadChange = fadAbsChange / double(moved.size());
+        row.fad = LevelResponse::of(g, plainFad, movedFad);
         result.rows.push_back(row);
     }
     return result;

@@ -2,6 +2,7 @@
 
 #include "audio/AudioBuffer.h"
 #include "encoders/Embedding.h"
+#include "rewards/LevelResponse.h"
 
 #include <vector>
 
@@ -17,9 +18,9 @@ struct GainSensitivityRow
     double meanCosine = 0, minCosine = 0;
     // Clips whose nearest clip at 0 dB (by cosine, over all clips) is the clip itself.
     int nearestIsItself = 0;
-    // Per-song FAD against the reference at this gain minus at 0 dB, over the clips (NaN when
-    // there is no reference).
-    double meanFadChange = 0, meanAbsFadChange = 0;
+    // Per-song FAD against the reference at this gain against at 0 dB (all NaN when there is no
+    // reference).
+    LevelResponse fad;
 };
 
 struct GainSensitivityResult

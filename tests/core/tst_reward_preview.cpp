@@ -1,9 +1,10 @@
 // The reward preview's numbers: the AUC and its reading on hand-made lists, the principal map
 // on points of known shape, a preview of crafted clips against an exemplar set (separable:
 // AUC 1; drawn from the same family: about 0.5), per-clip values equal to the training
-// reward's, exemplars scored leave-one-out, and previews saved and read back (damaged files
-// refused by name).
+// reward's, exemplars scored leave-one-out, the level check (hand-computed on a fake set reward
+// and on loudness targets), and previews saved and read back (damaged files refused by name).
 #include "audio/AudioFileWriter.h"
+#include "audio/Loudness.h"
 #include "audio/SignalGenerator.h"
 #include "dragon/TrainingReward.h"
 #include "encoders/Encoder.h"
@@ -11,6 +12,7 @@
 #include "metrics/PrincipalMap.h"
 #include "metrics/SeparationAuc.h"
 #include "preview/PreviewStore.h"
+#include "preview/RewardLevelCheck.h"
 #include "preview/RewardPreview.h"
 #include "project/Project.h"
 #include "project/ProjectFolder.h"
@@ -229,6 +231,119 @@ private Q_SLOTS:
         QCOMPARE(r.terms[0].scaleSd, weighted->scales()[0].sd);
     }
 
+    void levelCheckTurnsOneClipAtATimeForSetTerms()
+    {
+        // Clips of constant value x = 1, 2, 4 read as that value; utility u_i = x_i - mean(x),
+        // which depends on the other clips as a set term's contribution does.
+        std::vector<AudioBuffer> audio;
+        for (float x : {1.0f, 2.0f, 4.0f})
+            audio.push_back(AudioBuffer(std::vector<float>(4, x), 1, 16000));
+        const auto score = [](const std::vector<AudioBuffer> &a) {
+            RewardBatch b;
+            for (const auto &clip : a)
+                b.loudnessLufs.push_back(clip.interleaved().front());
+            return b;
+        };
+        const auto utilities = [](const RewardBatch &b) {
+            double mean = 0;
+            for (double v : b.loudnessLufs)
+                mean += v / double(b.loudnessLufs.size());
+            std::vector<double> u;
+            for (double v : b.loudnessLufs)
+                u.push_back(v - mean);
+            return u;
+        };
+        const RewardBatch batch = score(audio);
+        const std::vector<double> x = {1, 2, 4}, u0 = {-4.0 / 3, -1.0 / 3, 5.0 / 3};
+        const double k = double(float(std::pow(10.0, 6.0 / 20.0)));
+        // One clip turned, the others as they were: u_i = k x_i - (7 - x_i + k x_i) / 3.
+        std::vector<double> alone, together;
+        for (std::size_t i = 0; i < 3; ++i) {
+            alone.push_back(k * x[i] - (7 - x[i] + k * x[i]) / 3);
+            together.push_back(k * u0[i]); // the whole batch turned: every value scaled by k
+        }
+        const auto perClip = RewardLevelCheck::measure(audio, batch, score, utilities, false, {6});
+        const LevelResponse expected = LevelResponse::of(6, u0, alone);
+        QCOMPARE(perClip.size(), std::size_t(1));
+        QVERIFY(std::abs(perClip[0].meanChange - expected.meanChange) < 1e-6);
+        QVERIFY(std::abs(perClip[0].meanAbsChange - expected.meanAbsChange) < 1e-6);
+        QVERIFY(std::abs(perClip[0].spread - expected.spread) < 1e-12);
+        const auto whole = RewardLevelCheck::measure(audio, batch, score, utilities, true, {6});
+        QVERIFY(std::abs(whole[0].meanAbsChange -
+                         LevelResponse::of(6, u0, together).meanAbsChange) < 1e-6);
+        QVERIFY(std::abs(whole[0].meanAbsChange - perClip[0].meanAbsChange) > 0.1);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 RewardLevelCheck::measure({}, {}, score, utilities, true, {6}));
+    }
+
+    void levelCheckReadings()
+    {
+        const auto responses = [](double relative, double downChange) {
+            LevelResponse down, up;
+            down.gainDb = -6;
+            up.gainDb = 6;
+            down.spread = up.spread = 2;
+            down.meanAbsChange = 2 * relative;
+            up.meanAbsChange = relative; // the larger of the two is read
+            down.meanChange = downChange;
+            return std::vector<LevelResponse>{down, up};
+        };
+        const std::string content = RewardLevelCheck::reading(responses(0.1, -0.1), false);
+        QVERIFY2(content.find("turning a clip 6 dB down or up moves its reward by at most 0.10 "
+                              "of the spread between the clips: the reward follows what the "
+                              "music plays, not its level.") != std::string::npos,
+                 content.c_str());
+        auto uneven = responses(0.1, -0.1);
+        uneven[1].gainDb = 3;
+        QVERIFY2(RewardLevelCheck::reading(uneven, false).find("6 dB down or 3 dB up") !=
+                     std::string::npos,
+                 RewardLevelCheck::reading(uneven, false).c_str());
+        const std::string partly = RewardLevelCheck::reading(responses(0.3, 0.5), false);
+        QVERIFY2(partly.find("up to 0.30 of the spread between the clips (quieter clips score "
+                             "higher): the reward partly follows level") != std::string::npos,
+                 partly.c_str());
+        const std::string level = RewardLevelCheck::reading(responses(0.8, -1), false);
+        QVERIFY2(level.find("(quieter clips score lower): the reward follows level as much as "
+                            "content") != std::string::npos,
+                 level.c_str());
+        const std::string meant = RewardLevelCheck::reading(responses(0.8, -1), true);
+        QVERIFY2(meant.find("as its loudness term asks") != std::string::npos, meant.c_str());
+        auto flat = responses(0.8, -1);
+        flat[0].spread = flat[1].spread = 0; // every clip scored the same: nothing to read
+        QCOMPARE(RewardLevelCheck::reading(flat, false), std::string());
+    }
+
+    void previewCarriesTheLevelCheck()
+    {
+        // Loudness toward -23 LUFS: a clip's utility is -|L - (-23)|, and 6 dB down or up moves
+        // L by exactly 6 LU, so the level check is computed here from each clip's loudness.
+        makeProject("loudness");
+        m_project.reward.terms[0].targetLufs = -23.0;
+        m_project.reward.terms[0].exemplarSet.clear();
+        std::vector<PreviewClip> clips;
+        std::vector<double> u0, down, up;
+        for (std::uint32_t i = 0; i < 6; ++i) {
+            AudioBuffer a = noise(i, 1.0, 16000);
+            a.applyGain(float(std::pow(10.0, -double(i) * 3.0 / 20.0))); // 0, -3, ... -15 dB
+            const double lufs = Loudness::measure(a).integratedLufs;
+            u0.push_back(-std::abs(lufs + 23.0));
+            down.push_back(-std::abs(lufs - 6.0 + 23.0));
+            up.push_back(-std::abs(lufs + 6.0 + 23.0));
+            clips.push_back({a, "", "a tone", i});
+        }
+        const PreviewResult r = RewardPreview::score(m_project, cache(), clips);
+        QCOMPARE(r.level.size(), std::size_t(2));
+        QCOMPARE(r.level[0].gainDb, -6.0);
+        QCOMPARE(r.level[1].gainDb, 6.0);
+        const LevelResponse d = LevelResponse::of(-6, u0, down), u = LevelResponse::of(6, u0, up);
+        QVERIFY2(std::abs(r.level[0].meanChange - d.meanChange) < 0.01,
+                 qPrintable(QString("%1 vs %2").arg(r.level[0].meanChange).arg(d.meanChange)));
+        QVERIFY(std::abs(r.level[1].meanChange - u.meanChange) < 0.01);
+        QVERIFY(std::abs(r.level[0].spread - d.spread) < 1e-9);
+        QVERIFY2(r.levelReading.find("as its loudness term asks") != std::string::npos,
+                 r.levelReading.c_str());
+    }
+
     void unusableSetIsNamed()
     {
         makeProject("exemplar-similarity");
@@ -268,6 +383,12 @@ private Q_SLOTS:
         const PreviewResult back = PreviewStore::load(folder);
         QCOMPARE(back.points.size(), r.points.size());
         QCOMPARE(back.reading, r.reading);
+        QVERIFY(!r.levelReading.empty());
+        QCOMPARE(back.levelReading, r.levelReading);
+        QCOMPARE(back.level.size(), std::size_t(2));
+        QCOMPARE(back.level[1].gainDb, 6.0);
+        QCOMPARE(back.level[1].meanAbsChange, r.level[1].meanAbsChange);
+        QCOMPARE(back.level[1].spread, r.level[1].spread);
         QCOMPARE(back.auc, r.auc);
         for (std::size_t i = 0; i < r.points.size(); ++i) {
             QCOMPARE(back.points[i].path, r.points[i].path); // relative on disk, absolute here
@@ -308,6 +429,10 @@ private Q_SLOTS:
         refuse("{\"format\": 1, \"points\": [{\"seed\": \"12x\"}]}", "seed");
         refuse("{\"format\": 1, \"points\": [{\"label\": 5}]}", "label");
         refuse(std::string(200000, '['), "");
+        refuse("{\"format\": 1, \"level\": [{\"gainDb\": -6, \"meanChange\": 1}]}",
+               "\"meanAbsChange\" is missing");
+        refuse("{\"format\": 1, \"level\": [{\"gainDb\": -6, \"meanChange\": \"x\"}]}",
+               "must be a number or null");
         QVERIFY_THROWS_EXCEPTION(PreviewError,
                                  PreviewStore::load(m_dir.filePath("none").toStdString()));
     }

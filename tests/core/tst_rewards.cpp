@@ -12,6 +12,7 @@
 #include "rewards/ExemplarSimilarityReward.h"
 #include "rewards/GainSensitivity.h"
 #include "rewards/KidReward.h"
+#include "rewards/LevelResponse.h"
 #include "rewards/LoudnessTargetReward.h"
 #include "rewards/PerSongFadReward.h"
 #include "rewards/RewardBuilder.h"
@@ -410,6 +411,20 @@ private Q_SLOTS:
         d.terms = {{"vendi", ""}, {"loudness", ""}};
         QVERIFY(dynamic_cast<WeightedReward *>(RewardBuilder::build(d, encoder, {}).get()));
     }
+    void levelResponseOfHandMadeValues()
+    {
+        // Changes +0.5, -1, 0: mean -1/6, mean |change| 0.5; values 1, 2, 3 spread 1.
+        const LevelResponse r = LevelResponse::of(-6, {1, 2, 3}, {1.5, 1, 3});
+        QCOMPARE(r.gainDb, -6.0);
+        QVERIFY(std::fabs(r.meanChange + 1.0 / 6.0) < 1e-12);
+        QVERIFY(std::fabs(r.meanAbsChange - 0.5) < 1e-12);
+        QVERIFY(std::fabs(r.spread - 1.0) < 1e-12);
+        QVERIFY(std::fabs(r.relative() - 0.5) < 1e-12);
+        QVERIFY(std::isnan(LevelResponse::of(6, {2}, {3}).relative())); // one clip: no spread
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, LevelResponse::of(6, {1, 2}, {1}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, LevelResponse::of(6, {}, {}));
+    }
+
     void gainSensitivityOfALevelReadingEncoder()
     {
         // Clip embeddings [m, 1] with m = 0.5, 0.2, 0.8; a gain k makes them [k m, 1].
@@ -459,14 +474,15 @@ private Q_SLOTS:
             change += fad(k, i) - fad(1, i);
             absChange += std::fabs(fad(k, i) - fad(1, i));
         }
-        QVERIFY(std::fabs(quiet.meanFadChange - change / 3) < 1e-6);
-        QVERIFY(std::fabs(quiet.meanAbsFadChange - absChange / 3) < 1e-6);
+        QVERIFY(std::fabs(quiet.fad.meanChange - change / 3) < 1e-6);
+        QVERIFY(std::fabs(quiet.fad.meanAbsChange - absChange / 3) < 1e-6);
+        QVERIFY(std::fabs(quiet.fad.relative() - absChange / 3 / r.fadSpread) < 1e-6);
         // 0 dB: every clip is itself.
         QCOMPARE(r.rows[1].meanCosine, 1.0);
         QCOMPARE(r.rows[1].nearestIsItself, 3);
-        QCOMPARE(r.rows[1].meanAbsFadChange, 0.0);
+        QCOMPARE(r.rows[1].fad.meanAbsChange, 0.0);
         const double k6 = std::pow(10.0, 6.0 / 20.0);
-        QVERIFY(std::fabs(r.rows[2].meanFadChange -
+        QVERIFY(std::fabs(r.rows[2].fad.meanChange -
                           (fad(k6, 0) + fad(k6, 1) + fad(k6, 2) - 0.2) / 3) < 1e-5);
     }
 
@@ -482,7 +498,7 @@ private Q_SLOTS:
             QVERIFY(std::fabs(row.meanCosine - 1) < 1e-6);
             QVERIFY(std::fabs(row.minCosine - 1) < 1e-6);
             QCOMPARE(row.nearestIsItself, 3);
-            QVERIFY(std::isnan(row.meanFadChange));
+            QVERIFY(std::isnan(row.fad.meanChange));
         }
         // One clip: no pairs to compare, no spread.
         const auto one = GainSensitivity::measure(blind, {clips[1]}, {-6}, {});

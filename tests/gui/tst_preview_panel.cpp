@@ -88,6 +88,10 @@ private Q_SLOTS:
         QCOMPARE(panel.histogramCount(), 1);
         QVERIFY(!hint->isVisibleTo(&panel));
         QVERIFY(!panel.readingLabel()->text().isEmpty());
+        // The level check's sentence is shown under the reading.
+        QVERIFY(!r.levelReading.empty());
+        QVERIFY2(panel.readingLabel()->text().contains(QString::fromStdString(r.levelReading)),
+                 qPrintable(panel.readingLabel()->text()));
         // The same clips, read from the files the preview saved, scored by core.
         std::vector<PreviewClip> clips;
         for (const auto &p : r.points)
@@ -216,6 +220,8 @@ private Q_SLOTS:
         PreviewPanel again(&document, &playback);
         QCOMPARE(again.result().points.size(), before.points.size());
         QCOMPARE(again.result().reading, before.reading);
+        QCOMPARE(again.result().levelReading, before.levelReading);
+        QVERIFY(again.readingLabel()->text().contains("Level check"));
         QCOMPARE(again.result().createdAt, before.createdAt);
         QCOMPARE(again.histogramCount(), 1);
         // A damaged preview file: a message, an empty view, no crash.

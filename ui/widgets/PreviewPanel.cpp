@@ -255,6 +255,8 @@ void PreviewPanel::showResult(const dragon::PreviewResult &result, const QString
     m_selected = -1;
     m_reading->setStyleSheet(QString());
     QString reading = QString::fromStdString(result.reading);
+    if (!result.levelReading.empty())
+        reading += "\n" + QString::fromStdString(result.levelReading);
     if (!result.notes.empty()) {
         QStringList notes;
         for (const auto &n : result.notes)
