@@ -36,7 +36,9 @@ struct PreviewPoint
     std::uint64_t seed = 0;    // generations
     std::vector<double> terms; // per term, in the term's units (set terms: leave-one-out
                                // contribution, higher is better)
-    double reward = std::numeric_limits<double>::quiet_NaN(); // the combined value
+    // Higher is better: the combined utility of a multi-term reward, or a single term's value
+    // signed by its direction (minus a per-song FAD). D+/D- and the AUC rank by it.
+    double reward = std::numeric_limits<double>::quiet_NaN();
     bool mapped = false;
     double mapX = 0, mapY = 0;
 };

@@ -9,10 +9,8 @@
 namespace dragon {
 
 std::vector<LevelResponse> RewardLevelCheck::measure(const std::vector<AudioBuffer> &audio,
-                                                     const RewardBatch &batch,
-                                                     const Scorer &score,
-                                                     const Utilities &utilities,
-                                                     bool perClipOnly,
+                                                     const RewardBatch &batch, const Scorer &score,
+                                                     const Utilities &utilities, bool perClipOnly,
                                                      const std::vector<double> &gainsDb)
 {
     if (audio.empty() || batch.size() != audio.size())
@@ -82,7 +80,8 @@ std::string RewardLevelCheck::reading(const std::vector<LevelResponse> &response
         return s.str() + ": the reward partly follows level, so training may change loudness as "
                          "well as content.";
     return s.str() + ": the reward follows level as much as content, so training can win by "
-                     "turning clips up or down (watch the loudness of D+ and D-).";
+                     "turning clips up or down (each clip's loudness is shown over its waveform: "
+                     "compare D+ with D-).";
 }
 
 } // namespace dragon

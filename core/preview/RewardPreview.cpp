@@ -216,7 +216,16 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
         perTerm.push_back(t.reward->kind() == RewardKind::DistributionToDistribution
                               ? t.reward->utilities(batch)
                               : t.reward->scoreEach(batch));
-    const std::vector<double> combinedValues = combined ? scaled.utilities(batch) : perTerm.front();
+    // What D+/D-, the AUC and the map rank by, higher is better: the combined utility, or a
+    // single term's value signed by its direction (minus a per-song FAD; set terms' values are
+    // contributions, already signed).
+    const double singleSign = terms.front().reward->kind() == RewardKind::DistributionToDistribution
+                                  ? 1.0
+                                  : terms.front().reward->sign();
+    std::vector<double> combinedValues = combined ? scaled.utilities(batch) : perTerm.front();
+    if (!combined)
+        for (double &v : combinedValues)
+            v *= singleSign;
     const bool setTerm = [&] {
         for (const auto &t : terms)
             if (t.reward->kind() == RewardKind::DistributionToDistribution)
@@ -319,7 +328,7 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
             p.terms.push_back(value);
         }
         if (!combined) {
-            p.reward = p.terms.front();
+            p.reward = singleSign * p.terms.front();
         } else {
             double total = 0;
             for (std::size_t k = 0; k < terms.size() && std::isfinite(total); ++k) {

@@ -193,6 +193,34 @@ private Q_SLOTS:
         QVERIFY(r.reading.find("not") != std::string::npos);
     }
 
+    void lowerIsBetterRewardRanksByItsDirection()
+    {
+        // Per-song FAD alone: lower is better, so the value ranked (D+ first, the AUC) is minus
+        // the FAD. Tones like the set's sit closer to it than noise does.
+        makeProject("per-song-fad");
+        std::vector<PreviewClip> clips;
+        for (std::uint32_t i = 0; i < 4; ++i) {
+            clips.push_back({noise(i, 1.0, 16000), "", "a tone", i});
+            clips.push_back(
+                {SignalGenerator::sine(310.0 + 40 * i, 0.5, 1.0, 16000), "", "a tone", 10 + i});
+        }
+        const PreviewResult r = RewardPreview::score(m_project, cache(), clips);
+        QVERIFY(!r.combined());
+        for (const auto &p : r.points)
+            if (std::isfinite(p.terms[0]))
+                QCOMPARE(p.reward, -p.terms[0]);
+        double worstTone = INFINITY, bestNoise = -INFINITY;
+        for (std::size_t i = 0; i < clips.size(); ++i)
+            (clips[i].seed >= 10 ? worstTone = std::min(worstTone, r.points[i].reward)
+                                 : bestNoise = std::max(bestNoise, r.points[i].reward));
+        QVERIFY2(worstTone > bestNoise, qPrintable(QString("%1 %2").arg(worstTone).arg(bestNoise)));
+        QCOMPARE(r.aucBasis, std::string("reward"));
+        // Exemplars (low FAD) above the noise, level with the tones: about 0.75; reversed, 0.25.
+        QVERIFY2(r.auc > 0.6, r.reading.c_str());
+        QVERIFY2(r.reading.find("check each term's direction") == std::string::npos,
+                 r.reading.c_str());
+    }
+
     void setTermsUseTheEmbeddings()
     {
         makeProject("per-song-fad");

@@ -7,6 +7,7 @@
 #include "WavFixture.h"
 #include "audio/AudioFileReader.h"
 #include "audio/AudioFileWriter.h"
+#include "audio/Loudness.h"
 #include "audio/SignalGenerator.h"
 #include "document/ProjectDocument.h"
 #include "playback/PlaybackController.h"
@@ -178,6 +179,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(capture.filePath("bar.raw")).size() > 0, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(panel.audition()->clipView()->analysed(), 10000);
         QCOMPARE(panel.audition()->clipView()->clipPath(), QString::fromStdString(chosen.path));
+        // The clip view shows the clip's loudness, as dragon loudness measures it.
+        const double lufs = Loudness::measure(AudioFileReader::read(chosen.path)).integratedLufs;
+        QVERIFY2(
+            std::abs(panel.audition()->clipView()->loudnessLufs() - lufs) < 1e-6,
+            qPrintable(
+                QString("%1 vs %2").arg(panel.audition()->clipView()->loudnessLufs()).arg(lufs)));
         // Space stops it (the keys go to the audition view after a click).
         QVERIFY(QApplication::focusWidget());
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space);

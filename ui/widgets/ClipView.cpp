@@ -1,10 +1,12 @@
 #include "widgets/ClipView.h"
 
 #include "audio/AudioFileReader.h"
+#include "audio/Loudness.h"
 #include "audio/WaveformPeaks.h"
 #include "facade/Spectrogram.h"
 #include "workers/ThreadHandover.h"
 
+#include <QFontMetrics>
 #include <QPainter>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
@@ -53,6 +55,8 @@ ClipView::Analysis ClipView::analyse(const QString &path)
         const auto shownFrames = std::size_t(kMaxSpectrogramSeconds * audio.sampleRate());
         if (audio.frames() > shownFrames)
             audio = audio.cropOrPad(0, shownFrames);
+        if (dragon::Loudness::available())
+            a.loudness = dragon::Loudness::measure(audio).integratedLufs;
         const dragon::SpectrogramImage image = dragon::computeLogMelImage(audio);
         if (image.frames > 0 && image.mels > 0) {
             QImage img(image.frames, image.mels, QImage::Format_RGB32);
@@ -107,6 +111,7 @@ void ClipView::onAnalysed()
     m_maxima = a.maxima;
     m_spectrogram = a.spectrogram;
     m_duration = a.duration;
+    m_loudness = a.loudness;
     m_error = a.error;
     update();
     Q_EMIT analysedChanged();
@@ -148,6 +153,23 @@ void ClipView::paintEvent(QPaintEvent *)
             m_duration > 0 ? std::min(1.0, kMaxSpectrogramSeconds / m_duration) : 1.0;
         p.drawImage(QRectF(spec.left(), spec.top(), spec.width() * shown, spec.height()),
                     m_spectrogram);
+    }
+    if (!std::isnan(m_loudness)) {
+        // The clip's loudness in the waveform's top-right corner, so D+ and D- (or base and
+        // tuned) can be compared by level as well as by ear.
+        const QString text =
+            std::isfinite(m_loudness)
+                ? tr("%1 LUFS").arg(m_loudness, 0, 'f', 1).replace('-', QChar(0x2212))
+                : tr("silent");
+        QFont small = font();
+        small.setPointSizeF(std::max(6.0, small.pointSizeF() - 1));
+        p.setFont(small);
+        const QRect box = QFontMetrics(small).boundingRect(text).adjusted(-4, -1, 4, 1);
+        const QRect placed(wave.right() - box.width() - 4, wave.top() + 3, box.width(),
+                           box.height());
+        p.fillRect(placed, QColor(24, 24, 28, 200));
+        p.setPen(QColor(220, 220, 228));
+        p.drawText(placed, Qt::AlignCenter, text);
     }
     if (m_playhead >= 0 && m_duration > 0) {
         const double x = std::clamp(m_playhead / m_duration, 0.0, 1.0) * width();

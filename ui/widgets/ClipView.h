@@ -5,9 +5,11 @@
 #include <QString>
 #include <QVector>
 #include <QWidget>
+#include <limits>
 
 // One clip drawn for listening: its waveform (min/max peaks) above its log-mel spectrogram,
-// with a playhead line that follows playback. The file is read and analysed on a worker thread
+// its integrated loudness (EBU R128, of what the spectrogram shows) in the corner, and a
+// playhead line that follows playback. The file is read and analysed on a worker thread
 // (long exemplars do not stall the window); a file that cannot be read shows why.
 class ClipView : public QWidget
 {
@@ -22,6 +24,8 @@ public:
     double playhead() const { return m_playhead; }
     bool analysed() const { return !m_spectrogram.isNull(); }
     double durationSeconds() const { return m_duration; }
+    // LUFS; -infinity for silence, NaN before analysis or when it failed.
+    double loudnessLufs() const { return m_loudness; }
     QSize sizeHint() const override { return {480, 200}; }
 
 Q_SIGNALS:
@@ -37,6 +41,7 @@ private:
         QVector<float> minima, maxima;
         QImage spectrogram;
         double duration = 0;
+        double loudness = std::numeric_limits<double>::quiet_NaN();
         QString error;
     };
     static Analysis analyse(const QString &path);
@@ -46,6 +51,7 @@ private:
     QVector<float> m_minima, m_maxima;
     QImage m_spectrogram;
     double m_duration = 0;
+    double m_loudness = std::numeric_limits<double>::quiet_NaN();
     double m_playhead = -1;
     QString m_error;
     QFutureWatcher<Analysis> m_watcher;
