@@ -116,6 +116,15 @@ const std::map<std::string, const char *> &table()
          "clip embedding to its own at 0 dB against the cosine between different clips, how many\n"
          "clips stay nearest to themselves, and with REF the change of their per-song FAD against\n"
          "REF in units of its spread over the clips at 0 dB.\n"},
+        {"preview",
+         "usage: dragon preview --project P.dragon [--clips 16] [--seed 1] [--steps 20]\n"
+         "         [--generator pocket|FILE.pt] [--device auto|cpu|cuda[:N]] [--show 3]\n"
+         "The Preview tab without the window: --clips clips from the current model (seeds\n"
+         "--seed, --seed + 1, ...; prompts from the project's train list in turn) scored with\n"
+         "the project's reward; prints each term's spread over the batch, the reading (AUC of\n"
+         "your exemplars against the batch), the level check (each clip 6 dB down and up) and\n"
+         "the --show highest and lowest clips. Clips and preview.json go to the project's\n"
+         "previews folder, where the Preview tab shows the newest.\n"},
         {"score",
          "usage: dragon score {fad,per-song,fad-inf,kid,vendi,clap} --encoder E [REF] EVAL\n"
          "         [--csv FILE] [--cache DIR] [--q ORDER] [--prompt TEXT] [--steps N] [--min-n N]\n"

@@ -6,6 +6,7 @@
 #include "CompareCommand.h"
 #include "EncoderCommands.h"
 #include "ModelCommands.h"
+#include "PreviewCommand.h"
 #include "ScoreCommands.h"
 #include "TrainCommands.h"
 #include "VerifyCommand.h"
@@ -47,6 +48,8 @@ Encoders and rewards (encoders: pocket-clap, mel-stats, music-features, or a Tor
 DRAGON training:
   train (--project P.dragon | --config C.json) [--out RUN] [--rounds N] [--loss dpo|kto] ...
   train --resume --out RUN             continue a stopped or killed run
+  preview --project P.dragon [--clips 16] [--seed 1]   the Preview tab headless: reward
+                                       over a batch, its reading, level check, D+ and D-
   compare RUN [--model newest|best|FILE] [--prompt T] [--seeds K] [--prompts N] [--list]
                                        base vs fine-tuned on the same prompts and seeds
 
@@ -101,6 +104,7 @@ int main(int argc, char **argv)
         {"embed", dragon::cli::embed},
         {"train", dragon::cli::train},
         {"compare", dragon::cli::compare},
+        {"preview", dragon::cli::preview},
         {"bench-metrics", dragon::cli::benchMetrics},
         {"bench-encoders", dragon::cli::benchEncoders},
         {"bench-round", dragon::cli::benchRound},
