@@ -57,8 +57,9 @@ int preview(const Args &argsIn)
     for (const auto &p : result.points)
         if (p.generated && std::isfinite(p.reward))
             ranked.push_back(&p);
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const PreviewPoint *a, const PreviewPoint *b) { return a->reward > b->reward; });
+    std::stable_sort(
+        ranked.begin(), ranked.end(),
+        [](const PreviewPoint *a, const PreviewPoint *b) { return a->reward > b->reward; });
     const std::size_t n = std::min(ranked.size(), std::size_t(shown));
     for (std::size_t i = 0; i < n; ++i)
         std::printf("D+ %zu  %10.4g  seed %-6llu %s\n", i + 1, ranked[i]->reward,

@@ -5,6 +5,7 @@
 #include "dragon/TrainingReward.h"
 #include "encoders/Encoder.h"
 #include "encoders/ExemplarSetEmbedder.h"
+#include "metrics/Cosine.h"
 #include "metrics/PrincipalMap.h"
 #include "metrics/SeparationAuc.h"
 #include "preview/RewardLevelCheck.h"
@@ -90,17 +91,6 @@ std::vector<double> unit(const std::vector<float> &v)
         for (std::size_t i = 0; i < v.size(); ++i)
             u[i] = double(v[i]) / norm;
     return u;
-}
-
-double cosine(const std::vector<double> &a, const std::vector<double> &b)
-{
-    double dot = 0, na = 0, nb = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        dot += a[i] * b[i];
-        na += a[i] * a[i];
-        nb += b[i] * b[i];
-    }
-    return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
 }
 
 // cos(x, centroid of `same` without x) - cos(x, centroid of `other`), for each x in `same`.

@@ -1,6 +1,7 @@
 #include "rewards/GainSensitivity.h"
 
 #include "encoders/Encoder.h"
+#include "metrics/Cosine.h"
 #include "rewards/EmbeddingMatrix.h"
 #include "rewards/PerSongFadReward.h"
 
@@ -13,17 +14,6 @@
 namespace dragon {
 
 namespace {
-
-double cosine(const std::vector<float> &a, const std::vector<float> &b)
-{
-    double dot = 0, na = 0, nb = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        dot += double(a[i]) * double(b[i]);
-        na += double(a[i]) * double(a[i]);
-        nb += double(b[i]) * double(b[i]);
-    }
-    return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
-}
 
 std::vector<double> perSongFad(const PerSongFadReward *reward, const std::vector<Embedding> &e)
 {
