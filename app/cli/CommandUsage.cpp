@@ -117,7 +117,7 @@ const std::map<std::string, const char *> &table()
          "clips stay nearest to themselves, and with REF the change of their per-song FAD against\n"
          "REF in units of its spread over the clips at 0 dB.\n"},
         {"preview",
-         "usage: dragon preview --project P.dragon [--clips 16] [--seed 1] [--steps 20]\n"
+         "usage: dragon preview --project P.dragon [--clips 16 (2-64)] [--seed 1] [--steps 20]\n"
          "         [--generator pocket|FILE.pt] [--device auto|cpu|cuda[:N]] [--show 3]\n"
          "The Preview tab without the window: --clips clips from the current model (seeds\n"
          "--seed, --seed + 1, ...; prompts from the project's train list in turn) scored with\n"

@@ -2,6 +2,7 @@
 
 #include "CliOptions.h"
 #include "CommandUsage.h"
+#include "facade/GeneratorService.h"
 #include "facade/PreviewService.h"
 #include "project/Project.h"
 #include "project/ProjectFile.h"
@@ -25,8 +26,8 @@ int preview(const Args &argsIn)
     request.seed = std::uint64_t(toInt(takeOption(args, "--seed", "1"), "--seed"));
     request.steps = toInt(takeOption(args, "--steps", "20"), "--steps");
     const int shown = toInt(takeOption(args, "--show", "3"), "--show");
-    if (projectPath.empty() || !args.empty() || request.count < 2 || request.count > 256 ||
-        request.steps < 2 || shown < 0)
+    if (projectPath.empty() || !args.empty() || request.count < 2 ||
+        request.count > GeneratorService::kMaxClips || request.steps < 2 || shown < 0)
         return usageError("preview");
     const Project project = ProjectFile::load(projectPath);
     PreviewService service;

@@ -8,8 +8,7 @@ namespace dragon {
 
 // Cosine similarity of two vectors of the same length, accumulated in double; 0 when either is
 // all zeros.
-template <class T>
-double cosine(const std::vector<T> &a, const std::vector<T> &b)
+template <class T> double cosine(const std::vector<T> &a, const std::vector<T> &b)
 {
     double dot = 0, na = 0, nb = 0;
     for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
