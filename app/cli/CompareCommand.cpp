@@ -93,6 +93,11 @@ int compare(const Args &argsIn)
                     group.baseMean, group.tunedMean);
     }
     std::printf("reward: base %.4g -> tuned %.4g\n", result.rewardBase, result.rewardTuned);
+    const LoudnessShift level = result.loudnessShift();
+    if (level.pairs > 0)
+        std::printf("loudness: base median %.1f LUFS -> tuned %.1f LUFS, paired change %+.2f LU "
+                    "over %d pairs\n",
+                    level.baseMedian, level.tunedMedian, level.meanChange, level.pairs);
     for (const auto &n : result.notes)
         std::printf("note: %s\n", n.c_str());
     std::printf("%.1f s; clips and compare.json in %s\n", result.seconds, folder.c_str());

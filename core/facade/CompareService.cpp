@@ -2,6 +2,7 @@
 
 #include "audio/AudioFileReader.h"
 #include "audio/AudioFileWriter.h"
+#include "audio/Loudness.h"
 #include "dragon/ClipSampler.h"
 #include "dragon/DragonConfig.h"
 #include "dragon/RoundPlan.h"
@@ -360,6 +361,10 @@ bool CompareService::run(const CompareRequest &request, const Progress &progress
             pair.tunedUtility = uTuned[i];
             const double d = uTuned[i] - uBase[i];
             pair.outcome = d > 1e-12 ? 1 : d < -1e-12 ? -1 : 0;
+            if (Loudness::available()) {
+                pair.baseLufs = Loudness::measure(baseAudio[i]).integratedLufs;
+                pair.tunedLufs = Loudness::measure(tunedAudio[i]).integratedLufs;
+            }
             (pair.outcome > 0   ? result.pairWins
              : pair.outcome < 0 ? result.pairLosses
                                 : result.pairTies)++;

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "metrics/Quantile.h"
 #include "preview/WinsByBaseLevel.h"
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -20,6 +23,18 @@ struct ComparePair
     double baseReward = 0, tunedReward = 0;
     double baseUtility = 0, tunedUtility = 0;
     int outcome = 0; // +1: the tuned clip wins, -1: the base clip, 0: a tie
+    // Integrated loudness (EBU R128) of each clip; NaN when not measured (older files, or no
+    // loudness library), -infinity for silence.
+    double baseLufs = std::numeric_limits<double>::quiet_NaN();
+    double tunedLufs = std::numeric_limits<double>::quiet_NaN();
+};
+
+// How the fine-tuned model's level moved, over the pairs whose clips both have a loudness.
+struct LoudnessShift
+{
+    int pairs = 0;
+    double baseMedian = 0, tunedMedian = 0; // LUFS
+    double meanChange = 0;                  // mean over pairs of tuned - base, LU
 };
 
 // What a base-vs-tuned comparison found (CompareService) and compare.json holds (CompareStore).
@@ -44,6 +59,25 @@ struct CompareResult
     double rewardBase = 0, rewardTuned = 0; // mean raw value (instance) or the set's value
     double seconds = 0;
     std::vector<std::string> notes;
+
+    LoudnessShift loudnessShift() const
+    {
+        LoudnessShift shift;
+        std::vector<double> base, tuned;
+        for (const auto &p : pairs)
+            if (std::isfinite(p.baseLufs) && std::isfinite(p.tunedLufs)) {
+                base.push_back(p.baseLufs);
+                tuned.push_back(p.tunedLufs);
+                shift.meanChange += p.tunedLufs - p.baseLufs;
+            }
+        shift.pairs = int(base.size());
+        if (shift.pairs > 0) {
+            shift.meanChange /= double(shift.pairs);
+            shift.baseMedian = quantile(base, 0.5);
+            shift.tunedMedian = quantile(tuned, 0.5);
+        }
+        return shift;
+    }
 };
 
 } // namespace dragon

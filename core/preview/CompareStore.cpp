@@ -52,7 +52,9 @@ void CompareStore::save(const CompareResult &r, const std::string &folder)
                          {"tunedReward", finiteOrNull(p.tunedReward)},
                          {"baseUtility", finiteOrNull(p.baseUtility)},
                          {"tunedUtility", finiteOrNull(p.tunedUtility)},
-                         {"outcome", p.outcome}});
+                         {"outcome", p.outcome},
+                         {"baseLufs", finiteOrNull(p.baseLufs)},
+                         {"tunedLufs", finiteOrNull(p.tunedLufs)}});
     nlohmann::json levels = nlohmann::json::array();
     for (const auto &g : r.byBaseLevel)
         levels.push_back({{"prompts", g.prompts},
@@ -116,6 +118,9 @@ CompareResult CompareStore::load(const std::string &folder)
                 pair.baseUtility = nullableNumber(pj, p, "baseUtility");
                 pair.tunedUtility = nullableNumber(pj, p, "tunedUtility");
                 pair.outcome = p.integer("outcome", 0, -1, 1);
+                // Absent in files before it; null: silence or not measured (both skipped).
+                pair.baseLufs = nullableNumber(pj, p, "baseLufs");
+                pair.tunedLufs = nullableNumber(pj, p, "tunedLufs");
                 r.pairs.push_back(pair);
             }
             r.prompts = o.integer("prompts", 0, 0, 1 << 20);

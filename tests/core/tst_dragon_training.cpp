@@ -2,6 +2,8 @@
 // rate above 70 %; a resumed run equals an uninterrupted one; damaged checkpoints, a stop in
 // the middle of a round, a failing checkpoint write and a constant reward are all survived.
 #include "WavFixture.h"
+#include "audio/AudioFileReader.h"
+#include "audio/Loudness.h"
 #include "dragon/DragonTrainer.h"
 #include "dragon/RoundPlan.h"
 #include "facade/CompareService.h"
@@ -16,6 +18,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -554,6 +558,27 @@ private:
             wins += p.outcome > 0;
         }
         QCOMPARE(wins, first.pairWins);
+        // Each clip's loudness, as dragon loudness reads its file (16-bit: within 0.01 LU).
+        for (std::size_t i : {std::size_t(0), std::size_t(17), std::size_t(31)}) {
+            const ComparePair &p = first.pairs[i];
+            QVERIFY(std::abs(p.baseLufs -
+                             Loudness::measure(AudioFileReader::read(p.basePath)).integratedLufs) <
+                    0.01);
+            QVERIFY(std::abs(p.tunedLufs -
+                             Loudness::measure(AudioFileReader::read(p.tunedPath)).integratedLufs) <
+                    0.01);
+        }
+        const LoudnessShift level = first.loudnessShift();
+        QCOMPARE(level.pairs, 32);
+        double change = 0;
+        std::vector<double> bases;
+        for (const auto &p : first.pairs) {
+            change += (p.tunedLufs - p.baseLufs) / 32.0;
+            bases.push_back(p.baseLufs);
+        }
+        std::sort(bases.begin(), bases.end());
+        QVERIFY(std::abs(level.meanChange - change) < 1e-9);
+        QVERIFY(std::abs(level.baseMedian - (bases[15] + bases[16]) / 2) < 1e-9);
         // The prompts in thirds by the base's utility (16: 6, 5, 5), lowest first; their wins
         // add up to the prompt wins.
         QCOMPARE(int(first.byBaseLevel.size()), 3);
@@ -572,6 +597,8 @@ private:
         QCOMPARE(int(loaded.byBaseLevel.size()), 3);
         QCOMPARE(loaded.byBaseLevel[1].wins, first.byBaseLevel[1].wins);
         QCOMPARE(loaded.byBaseLevel[2].baseMean, first.byBaseLevel[2].baseMean);
+        QCOMPARE(loaded.pairs[7].tunedLufs, first.pairs[7].tunedLufs);
+        QCOMPARE(loaded.loudnessShift().meanChange, level.meanChange);
         QCOMPARE(CompareStore::latest(run.string()), secondFolder);
         // A damaged compare.json is refused naming the file.
         std::ofstream(fs::path(folder) / "compare.json") << "{\"format\": 1, \"pairs\": [{}]";

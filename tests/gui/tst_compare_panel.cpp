@@ -121,6 +121,14 @@ private Q_SLOTS:
         }
         QVERIFY2(panel.summaryLabel()->text().contains("of 1 prompt"),
                  qPrintable(panel.summaryLabel()->text()));
+        // The loudness of both sides, as the clips' own figures give it.
+        const LoudnessShift level = r.loudnessShift();
+        QCOMPARE(level.pairs, 2);
+        QVERIFY2(panel.summaryLabel()->text().contains(
+                     QString("Loudness: base median %1 LUFS, fine-tuned %2 LUFS")
+                         .arg(level.baseMedian, 0, 'f', 1)
+                         .arg(level.tunedMedian, 0, 'f', 1)),
+                 qPrintable(panel.summaryLabel()->text()));
         // One prompt: no split by the base's level.
         QVERIFY2(!panel.summaryLabel()->text().contains("how well the base did"),
                  qPrintable(panel.summaryLabel()->text()));

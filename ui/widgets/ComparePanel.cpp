@@ -291,6 +291,13 @@ void ComparePanel::showResult(const dragon::CompareResult &r, const QString &fol
                       .arg(r.byBaseLevel[g].prompts);
     if (levels.size() > 1)
         text += " " + tr("Wins by how well the base did on the prompt: %1.").arg(levels.join(", "));
+    const dragon::LoudnessShift level = r.loudnessShift();
+    if (level.pairs > 0)
+        text += " " + tr("Loudness: base median %1 LUFS, fine-tuned %2 LUFS (%3 LU per pair on "
+                         "average).")
+                          .arg(level.baseMedian, 0, 'f', 1)
+                          .arg(level.tunedMedian, 0, 'f', 1)
+                          .arg(QString::asprintf("%+.1f", level.meanChange));
     for (const auto &n : r.notes)
         text += " " + QString::fromStdString(n).toHtmlEscaped() + ".";
     m_summary->setText(text);
