@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace dragon {
 
@@ -21,18 +22,23 @@ std::vector<LevelResponse> RewardLevelCheck::measure(const std::vector<AudioBuff
         std::vector<AudioBuffer> turned = audio;
         for (auto &clip : turned)
             clip.applyGain(float(std::pow(10.0, g / 20.0)));
-        const RewardBatch moved = score(turned);
+        RewardBatch moved = score(turned);
         std::vector<double> atGain;
         if (perClipOnly) {
             atGain = utilities(moved);
         } else {
-            for (std::size_t i = 0; i < audio.size(); ++i) {
-                RewardBatch one = batch; // clip i turned, the others as they were
+            // One copy of the batch; clip i is swapped for its turned version and back.
+            RewardBatch one = batch;
+            const auto swapClip = [&](std::size_t i) {
                 if (!one.embeddings.empty())
-                    one.embeddings[i] = moved.embeddings[i];
+                    std::swap(one.embeddings[i], moved.embeddings[i]);
                 if (!one.loudnessLufs.empty())
-                    one.loudnessLufs[i] = moved.loudnessLufs[i];
+                    std::swap(one.loudnessLufs[i], moved.loudnessLufs[i]);
+            };
+            for (std::size_t i = 0; i < audio.size(); ++i) {
+                swapClip(i); // clip i turned, the others as they were
                 atGain.push_back(utilities(one)[i]);
+                swapClip(i);
             }
         }
         out.push_back(LevelResponse::of(g, atZero, atGain));

@@ -207,15 +207,10 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
                               ? t.reward->utilities(batch)
                               : t.reward->scoreEach(batch));
     // What D+/D-, the AUC and the map rank by, higher is better: the combined utility, or a
-    // single term's value signed by its direction (minus a per-song FAD; set terms' values are
-    // contributions, already signed).
-    const double singleSign = terms.front().reward->kind() == RewardKind::DistributionToDistribution
-                                  ? 1.0
-                                  : terms.front().reward->sign();
-    std::vector<double> combinedValues = combined ? scaled.utilities(batch) : perTerm.front();
-    if (!combined)
-        for (double &v : combinedValues)
-            v *= singleSign;
+    // single term's utilities (its value signed by its direction: minus a per-song FAD; set
+    // terms' contributions are already signed).
+    const std::vector<double> combinedValues =
+        combined ? scaled.utilities(batch) : terms.front().reward->utilities(batch);
     const bool setTerm = [&] {
         for (const auto &t : terms)
             if (t.reward->kind() == RewardKind::DistributionToDistribution)
@@ -318,7 +313,7 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
             p.terms.push_back(value);
         }
         if (!combined) {
-            p.reward = singleSign * p.terms.front();
+            p.reward = terms.front().reward->sign() * p.terms.front();
         } else {
             double total = 0;
             for (std::size_t k = 0; k < terms.size() && std::isfinite(total); ++k) {
