@@ -18,6 +18,7 @@
 #include "workers/TrainingController.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -27,12 +28,15 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWheelEvent>
 
 using namespace dragon;
 
@@ -185,6 +189,39 @@ private Q_SLOTS:
         // engine's default (demo steps).
         QCOMPARE(config.beta, 500.0);
         QCOMPARE(config.demoSteps, DragonConfig().demoSteps);
+    }
+
+    void wheelScrollsTheColumnNotTheSettings()
+    {
+        Fixture f(3, 0);
+        f.panel.resize(900, 400); // short enough that the settings column scrolls
+        f.panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&f.panel));
+        auto *scroll = f.panel.findChild<QScrollArea *>("trainSettingsScroll");
+        auto *rounds = f.panel.findChild<QSpinBox *>("roundsSpin");
+        QVERIFY(scroll->verticalScrollBar()->maximum() > 0);
+        const int before = scroll->verticalScrollBar()->value();
+        const auto turn = [](QWidget *w, int delta) {
+            const QPointF at(w->width() / 2.0, w->height() / 2.0);
+            QWheelEvent wheel(at, w->mapToGlobal(at), QPoint(), QPoint(0, delta), Qt::NoButton,
+                              Qt::NoModifier, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(w, &wheel);
+        };
+        // Unfocused: a turn down scrolls the column; the value stays (and so does the project).
+        turn(rounds, -120);
+        QCOMPARE(rounds->value(), 3);
+        QCOMPARE(*f.document.project().training.rounds, 3);
+        QVERIFY2(scroll->verticalScrollBar()->value() > before,
+                 qPrintable(QString::number(scroll->verticalScrollBar()->value())));
+        auto *loss = f.panel.findChild<QComboBox *>("lossCombo");
+        const int lossIndex = loss->currentIndex();
+        turn(loss, -120);
+        QCOMPARE(loss->currentIndex(), lossIndex);
+        // Focused (clicked or tabbed into): the field takes the wheel as usual.
+        rounds->setFocus();
+        QTRY_VERIFY(rounds->hasFocus());
+        turn(rounds, 120);
+        QCOMPARE(rounds->value(), 4);
     }
 
     void suggestsSettingsForTheReward()

@@ -12,6 +12,7 @@
 #include "widgets/AuditionView.h"
 #include "widgets/GeneratorPicker.h"
 #include "widgets/QCustomPlotInclude.h"
+#include "widgets/ScrollWheelGuard.h"
 #include "widgets/TrainingDashboard.h"
 #include "workers/TrainingController.h"
 
@@ -222,6 +223,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     auto *layout = new QHBoxLayout(this);
     layout->addWidget(leftScroll, 2);
     layout->addWidget(plotScroll, 3);
+    ScrollWheelGuard::install(this); // scrolling the columns never changes a setting
 
     connect(m_start, &QPushButton::clicked, this, &TrainPanel::startRun);
     connect(m_pause, &QPushButton::clicked, this, &TrainPanel::togglePause);

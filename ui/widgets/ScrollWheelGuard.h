@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QObject>
+
+class QWidget;
+
+// Keeps the mouse wheel from changing a spin box or combo box the user only scrolls past: in a
+// scrolled column of settings, a wheel turn over an unfocused field scrolls the column instead
+// of silently changing the field's value. A field that has focus (clicked or tabbed into) still
+// takes the wheel, as usual.
+class ScrollWheelGuard : public QObject
+{
+    Q_OBJECT
+public:
+    // Guards every spin box and combo box under `root` (as it is now), parented to `root`.
+    static void install(QWidget *root);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    explicit ScrollWheelGuard(QObject *parent);
+};
