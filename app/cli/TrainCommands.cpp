@@ -130,7 +130,10 @@ int train(const Args &input)
                   << std::setprecision(4) << "  reward " << e.rewardBase << " -> " << e.rewardPolicy
                   << " (better by " << e.deltaMean << " [" << e.deltaLower << ", " << e.deltaUpper
                   << "])  vendi " << e.vendiBase << " -> " << e.vendiPolicy << "  clap "
-                  << e.clapBase << " -> " << e.clapPolicy << std::endl;
+                  << e.clapBase << " -> " << e.clapPolicy;
+        if (e.loudnessMeasured())
+            std::cout << std::setprecision(1) << "  lufs " << e.lufsBase << " -> " << e.lufsPolicy;
+        std::cout << std::endl;
     };
     DragonTrainer trainer(config, out, callbacks);
     std::cout << "run folder: " << out << " (starting at round " << trainer.completedRounds() << ")"

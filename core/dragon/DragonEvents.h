@@ -3,8 +3,10 @@
 #include "dragon/LossStats.h"
 #include "dragon/WinRateStatistics.h"
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -54,7 +56,13 @@ struct EvalStats
     double deltaMean = 0, deltaLower = 0, deltaUpper = 0;
     double vendiBase = 0, vendiPolicy = 0; // guardrail: diversity of the eval batch
     double clapBase = 0, clapPolicy = 0;   // guardrail: pocket-CLAP text adherence
-    std::vector<TermEval> terms;           // multi-term rewards: each term in its own units
+    // Median integrated loudness (LUFS) of each side's eval clips; NaN when not measured. Not a
+    // guardrail (a loudness reward is meant to move it): shown so that a win that comes from
+    // turning clips up or down is seen while training.
+    double lufsBase = std::numeric_limits<double>::quiet_NaN();
+    double lufsPolicy = std::numeric_limits<double>::quiet_NaN();
+    bool loudnessMeasured() const { return std::isfinite(lufsBase) && std::isfinite(lufsPolicy); }
+    std::vector<TermEval> terms; // multi-term rewards: each term in its own units
     double seconds = 0;
 };
 

@@ -47,7 +47,8 @@ void RunFolder::create() const
             "  metrics.jsonl       one row per round: reward quantiles, loss, implicit accuracy,\n"
             "                      timings (metrics.csv: the same numbers as a table)\n"
             "  eval.jsonl          one row per evaluation: win rate against the base model with\n"
-            "                      its 95 % interval and sign-test p, reward of both, guardrails\n"
+            "                      its 95 % interval and sign-test p, reward of both, guardrails,\n"
+            "                      median loudness (LUFS) of both sides' clips\n"
             "  audition/           each round's best (-plus) and worst (-minus) clip, WAV, with a\n"
             "                      .json sidecar (prompt, seed, reward)\n"
             "  eval-base/          the base model's evaluation clips (cached)\n"
@@ -138,6 +139,10 @@ nlohmann::json RunFolder::evalRow(const EvalStats &e)
                           {"clap_base", e.clapBase},
                           {"clap_policy", e.clapPolicy},
                           {"seconds", e.seconds}};
+    if (e.loudnessMeasured()) {
+        row["lufs_base"] = e.lufsBase;
+        row["lufs_policy"] = e.lufsPolicy;
+    }
     if (!e.terms.empty()) {
         nlohmann::json terms = nlohmann::json::array();
         for (const auto &t : e.terms)

@@ -149,6 +149,10 @@ std::vector<EvalStats> RunHistory::evaluations(const std::string &folder)
         e.vendiPolicy = number(row, "vendi_policy");
         e.clapBase = number(row, "clap_base");
         e.clapPolicy = number(row, "clap_policy");
+        if (row.contains("lufs_base") && row.contains("lufs_policy")) { // older runs: not measured
+            e.lufsBase = number(row, "lufs_base");
+            e.lufsPolicy = number(row, "lufs_policy");
+        }
         out.push_back(e);
     }
     return out;

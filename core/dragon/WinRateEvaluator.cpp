@@ -2,6 +2,7 @@
 
 #include "audio/AudioFileReader.h"
 #include "audio/AudioFileWriter.h"
+#include "audio/Loudness.h"
 #include "dragon/ClipSampler.h"
 #include "dragon/RewardTerms.h"
 #include "dragon/SeedMix.h"
@@ -20,11 +21,29 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <numeric>
 #include <random>
 
 namespace dragon {
 namespace fs = std::filesystem;
+
+namespace {
+
+// Median integrated loudness of clips (silent clips, at minus infinity, left out); NaN when the
+// build has no loudness meter or no clip has a finite loudness.
+double medianLufs(const std::vector<AudioBuffer> &clips)
+{
+    if (!Loudness::available())
+        return std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> lufs;
+    for (const AudioBuffer &clip : clips)
+        if (const double l = Loudness::measure(clip).integratedLufs; std::isfinite(l))
+            lufs.push_back(l);
+    return lufs.empty() ? std::numeric_limits<double>::quiet_NaN() : quantile(lufs, 0.5);
+}
+
+} // namespace
 
 WinRateEvaluator::WinRateEvaluator(RoundPlan plan, int steps, int bootstrapDraws,
                                    std::uint64_t seed, fs::path baseCacheDir,
@@ -152,6 +171,7 @@ EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base,
         return e;
     if (!m_baseBatch) {
         m_baseBatch = training.score(m_baseAudio, m_plan.prompts);
+        m_baseLufs = medianLufs(m_baseAudio);
         if (m_guard) {
             m_baseGuard.embeddings = m_guard->embedBatch(m_baseAudio);
             m_baseGuard.prompts = m_plan.prompts;
@@ -233,6 +253,8 @@ EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base,
         e.winRate.signTestP =
             std::min(1.0, 2.0 * (std::min(wins, losses) + 0.5 * ties + 1.0) / (draws + 1.0));
     }
+    e.lufsBase = m_baseLufs;
+    e.lufsPolicy = medianLufs(policyAudio);
     if (m_guard) {
         RewardBatch guarded;
         guarded.embeddings = m_guard->embedBatch(policyAudio);

@@ -30,7 +30,7 @@ class TrainingReward;
 // the sign test; the paired difference with a t interval. Set rewards: bootstrap over prompts (the
 // same subsets for both); the interval uses the number of prompts as the sample size and p is the
 // bootstrap p-value. Guardrails, when a guardrail encoder is given: Vendi diversity of each batch
-// and, with a text tower, the mean CLAP score.
+// and, with a text tower, the mean CLAP score. And the median loudness of each side's clips.
 class WinRateEvaluator
 {
 public:
@@ -74,6 +74,7 @@ private:
     std::vector<AudioBuffer> m_baseAudio;
     std::optional<RewardBatch> m_baseBatch; // the reward's view of the base clips, computed once
     RewardBatch m_baseGuard;
+    double m_baseLufs = 0; // median loudness of the base clips, measured with m_baseBatch
 };
 
 } // namespace dragon

@@ -3,6 +3,8 @@
 // statistics, the generator factory and device specs.
 #include "TinyCheckpoint.h"
 #include "WavFixture.h"
+#include "audio/AudioFileReader.h"
+#include "audio/Loudness.h"
 #include "dragon/CheckpointStore.h"
 #include "dragon/ClipSampler.h"
 #include "dragon/DistributedBatch.h"
@@ -10,8 +12,10 @@
 #include "dragon/PreferenceUpdate.h"
 #include "dragon/RoundPlan.h"
 #include "dragon/RunFolder.h"
+#include "dragon/RunHistory.h"
 #include "dragon/TrainingReward.h"
 #include "dragon/WinRateEvaluator.h"
+#include "metrics/Quantile.h"
 #include "model/DeviceSpec.h"
 #include "model/GeneratorFactory.h"
 #include "model/PocketGenerator.h"
@@ -135,6 +139,16 @@ class TestDragonParts : public QObject
 private:
     QTemporaryDir m_dir;
     std::string m_tiny;
+
+    // The tiny model with every weight multiplied by `factor`: another model, other clips.
+    std::unique_ptr<Generator> scaledTiny(double factor) const
+    {
+        auto g = createGenerator(m_tiny);
+        torch::NoGradGuard noGrad;
+        for (auto &p : g->parameters())
+            p.mul_(factor);
+        return g;
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -388,6 +402,49 @@ private Q_SLOTS:
         QVERIFY(completeFile() != before);
     }
 
+    // Each evaluation measures the median loudness of both sides' clips (shown beside the
+    // guardrails, not one of them), and eval.jsonl keeps it; older rows read as not measured.
+    void evaluationMeasuresTheLoudnessOfBothSides()
+    {
+        QTemporaryDir dir;
+        Project project;
+        project.reward.encoder = "mel-stats";
+        project.reward.terms = {{"loudness", "", false}};
+        const TrainingReward reward(project, dir.filePath("cache").toStdString(), {});
+        const ClipSampler sampler(3.0f, {});
+        const RoundPlan plan = RoundPlan::forEvaluation(pool(2), 2, 1, 5);
+        auto base = createGenerator(m_tiny);
+        auto other = scaledTiny(3.0);
+        const std::string cache = dir.filePath("base").toStdString();
+        WinRateEvaluator evaluator(plan, 2, 20, 5, cache, nullptr);
+        const EvalStats e = evaluator.evaluate(*other, *base, reward, sampler, 1, nullptr);
+        QVERIFY(e.loudnessMeasured());
+        // The base side: the median of the cached base clips, each measured on its own.
+        std::vector<double> lufs;
+        for (const auto &f : std::filesystem::directory_iterator(cache))
+            if (f.path().extension() == ".wav")
+                lufs.push_back(
+                    Loudness::measure(AudioFileReader::read(f.path().string())).integratedLufs);
+        QCOMPARE(lufs.size(), plan.size());
+        QVERIFY2(std::abs(e.lufsBase - quantile(lufs, 0.5)) < 1e-6,
+                 qPrintable(QString("%1 vs %2").arg(e.lufsBase).arg(quantile(lufs, 0.5))));
+        QVERIFY2(std::abs(e.lufsPolicy - e.lufsBase) > 0.1, // another model: other clips
+                 qPrintable(QString("%1 vs %2").arg(e.lufsPolicy).arg(e.lufsBase)));
+        const RunFolder folder(dir.filePath("run").toStdString(), true);
+        folder.create();
+        folder.appendEval(RunFolder::evalRow(e));
+        EvalStats older = e; // a row written before loudness was measured
+        older.round = 2;
+        older.lufsBase = older.lufsPolicy = std::numeric_limits<double>::quiet_NaN();
+        QVERIFY(!RunFolder::evalRow(older).contains("lufs_base"));
+        folder.appendEval(RunFolder::evalRow(older));
+        const auto back = RunHistory::evaluations(dir.filePath("run").toStdString());
+        QCOMPARE(back.size(), std::size_t(2));
+        QCOMPARE(back[0].lufsBase, e.lufsBase);
+        QCOMPARE(back[0].lufsPolicy, e.lufsPolicy);
+        QVERIFY(!back[1].loudnessMeasured());
+    }
+
     // A combined reward evaluated before any training round froze its scales (the reward
     // suite's test and cross evaluations): the reported means share the outcomes' joint scale,
     // so they differ by the paired difference instead of both reading 0.
@@ -402,12 +459,7 @@ private Q_SLOTS:
         const ClipSampler sampler(3.0f, {});
         const RoundPlan plan = RoundPlan::forEvaluation(pool(2), 2, 1, 5);
         auto base = createGenerator(m_tiny);
-        auto louder = createGenerator(m_tiny);
-        {
-            torch::NoGradGuard noGrad;
-            for (auto &p : louder->parameters())
-                p.mul_(3.0);
-        }
+        auto louder = scaledTiny(3.0);
         WinRateEvaluator evaluator(plan, 2, 20, 5, dir.filePath("base").toStdString(), nullptr);
         const EvalStats e = evaluator.evaluate(*louder, *base, reward, sampler, 1, nullptr);
         QVERIFY2(std::abs(e.deltaMean) > 1e-3, qPrintable(QString::number(e.deltaMean)));

@@ -217,6 +217,12 @@ private Q_SLOTS:
         const int lossIndex = loss->currentIndex();
         turn(loss, -120);
         QCOMPARE(loss->currentIndex(), lossIndex);
+        // Over a plot, the plots' column scrolls.
+        auto *plots = f.panel.findChild<QScrollArea *>("trainPlotsScroll");
+        QVERIFY(plots->verticalScrollBar()->maximum() > 0);
+        const int plotsBefore = plots->verticalScrollBar()->value();
+        turn(f.panel.findChild<TrainingDashboard *>()->plots()[0].first, -120);
+        QVERIFY(plots->verticalScrollBar()->value() > plotsBefore);
         // Focused (clicked or tabbed into): the field takes the wheel as usual.
         rounds->setFocus();
         QTRY_VERIFY(rounds->hasFocus());
@@ -333,7 +339,7 @@ private Q_SLOTS:
         QCOMPARE(lines[1].split(',')[0], QByteArray("1"));
         QCOMPARE(lines[2].split(',')[0], QByteArray("2"));
         QVERIFY(panel.exportPlots(out.filePath("run")));
-        for (const char *name : {"reward", "win-rate", "loss", "guardrails"}) {
+        for (const char *name : {"reward", "win-rate", "loss", "guardrails", "loudness"}) {
             QFile png(out.filePath(QString("run-%1.png").arg(name)));
             QFile pdf(out.filePath(QString("run-%1.pdf").arg(name)));
             QVERIFY(png.open(QIODevice::ReadOnly) && pdf.open(QIODevice::ReadOnly));
@@ -513,8 +519,14 @@ private Q_SLOTS:
         e.vendiPolicy = 7.5;
         e.clapBase = 0.2;
         e.clapPolicy = 0.18;
+        e.lufsBase = -23.0;
+        e.lufsPolicy = -19.5;
         dashboard.addEval(e);
         QCOMPARE(dashboard.plottedRounds(), 3);
+        // The eval clips' loudness, tuned against base, with the shift in the title.
+        QCOMPARE(dashboard.plots()[4].second, QString("loudness"));
+        QCOMPARE(dashboard.loudnessTitleText(),
+                 QString("Eval loudness (median LUFS): tuned 3.5 LU louder than base at round 3"));
         QCOMPARE(dashboard.plottedEvaluations(), 1);
         // The chooser offers the reward and each term; a term is drawn in its own units.
         QComboBox *term = dashboard.termChooser();
@@ -583,6 +595,9 @@ private Q_SLOTS:
         dashboard.addEval(unmeasured);
         QCOMPARE(note->text(), QString("Guardrails not measured at round 10 (the run has no "
                                        "guardrail encoder)."));
+        // Loudness not measured (an older run): the newest measured evaluation stays shown.
+        QVERIFY2(dashboard.loudnessTitleText().endsWith("at round 9"),
+                 qPrintable(dashboard.loudnessTitleText()));
         // A new run starts from empty plots.
         dashboard.clear(5);
         QVERIFY2(note->text().startsWith("Guardrails: checked at each evaluation. A fall (Vendi "
@@ -590,6 +605,7 @@ private Q_SLOTS:
                  qPrintable(note->text()));
         QCOMPARE(dashboard.plottedRounds(), 0);
         QCOMPARE(dashboard.plottedEvaluations(), 0);
+        QCOMPARE(dashboard.loudnessTitleText(), QString("Eval loudness (median LUFS)"));
         QCOMPARE(term->count(), 1);
         for (const auto &[plot, name] : dashboard.plots())
             for (int g = 0; g < plot->graphCount(); ++g)

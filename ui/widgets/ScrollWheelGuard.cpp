@@ -21,6 +21,10 @@ void ScrollWheelGuard::install(QWidget *root)
         field->setFocusPolicy(Qt::StrongFocus); // not WheelFocus: a wheel turn does not focus it
         field->installEventFilter(guard);
     }
+    // Plots without zoom take no focus and swallow every wheel turn: pass them on too.
+    for (QWidget *w : root->findChildren<QWidget *>())
+        if (w->inherits("QCustomPlot"))
+            w->installEventFilter(guard);
 }
 
 bool ScrollWheelGuard::eventFilter(QObject *watched, QEvent *event)

@@ -7,7 +7,8 @@ class QWidget;
 // Keeps the mouse wheel from changing a spin box or combo box the user only scrolls past: in a
 // scrolled column of settings, a wheel turn over an unfocused field scrolls the column instead
 // of silently changing the field's value. A field that has focus (clicked or tabbed into) still
-// takes the wheel, as usual.
+// takes the wheel, as usual. Plots (QCustomPlot, which swallows wheel turns it does not use) pass
+// them on the same way, so a column of plots scrolls wherever the pointer is.
 class ScrollWheelGuard : public QObject
 {
     Q_OBJECT

@@ -12,6 +12,8 @@
 
 namespace {
 
+const QString kLoudnessTitle = QObject::tr("Eval loudness (median LUFS)");
+
 QCustomPlot *makePlot(const QString &title, const QString &yLabel)
 {
     auto *p = new QCustomPlot;
@@ -65,7 +67,8 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
       m_reward(makePlot(tr("Round reward (median, 10-90 % band)"), tr("reward"))),
       m_win(makePlot(tr("Eval win rate vs base (95 % interval)"), tr("win rate"))),
       m_loss(makePlot(tr("Loss and implicit accuracy"), tr("loss"))),
-      m_guard(makePlot(tr("Guardrails"), tr("Vendi diversity")))
+      m_guard(makePlot(tr("Guardrails"), tr("Vendi diversity"))),
+      m_loudness(makePlot(kLoudnessTitle, tr("LUFS")))
 {
     setObjectName("trainingDashboard");
     m_term->setObjectName("rewardTerm");
@@ -88,6 +91,7 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
     m_guardNote->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     layout->addWidget(m_guardNote);
     layout->addWidget(m_guard, 1);
+    layout->addWidget(m_loudness, 1);
 
     const QColor blue(30, 70, 170), green(20, 130, 60), orange(170, 90, 20), purple(120, 40, 150);
     m_p10 = line(m_reward, m_reward->yAxis, QColor(120, 150, 220, 90), tr("p10"), Qt::SolidLine, 1);
@@ -125,6 +129,11 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
     m_clap->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
     m_clapBase = line(m_guard, m_guard->yAxis2, purple, tr("CLAP (base)"), Qt::DashLine, 1);
     legendBelow(m_guard);
+    const QColor teal(20, 120, 130);
+    m_lufs = line(m_loudness, m_loudness->yAxis, teal, tr("tuned"));
+    m_lufs->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    m_lufsBase = line(m_loudness, m_loudness->yAxis, teal, tr("base"), Qt::DashLine, 1);
+    legendBelow(m_loudness);
     // The band's edges are not legend entries.
     for (QCPGraph *g : {m_p10, m_p90, m_winLower, m_winUpper})
         g->removeFromLegend();
@@ -135,13 +144,17 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
 
 QVector<QPair<QCustomPlot *, QString>> TrainingDashboard::plots() const
 {
-    return {{m_reward, "reward"}, {m_win, "win-rate"}, {m_loss, "loss"}, {m_guard, "guardrails"}};
+    return {{m_reward, "reward"},
+            {m_win, "win-rate"},
+            {m_loss, "loss"},
+            {m_guard, "guardrails"},
+            {m_loudness, "loudness"}};
 }
 
 void TrainingDashboard::clear(int totalRounds)
 {
     m_rounds.clear();
-    for (QCustomPlot *p : {m_reward, m_win, m_loss, m_guard}) {
+    for (QCustomPlot *p : {m_reward, m_win, m_loss, m_guard, m_loudness}) {
         for (int g = 0; g < p->graphCount(); ++g)
             p->graph(g)->data()->clear();
     }
@@ -159,13 +172,15 @@ void TrainingDashboard::clear(int totalRounds)
             .arg(qRound(100 * dragon::GuardrailCheck::kVendiFloor))
             .arg(qRound(100 * dragon::GuardrailCheck::kClapFloor)));
     m_guardNote->setToolTip(m_guardNote->text());
+    loudnessTitle()->setText(kLoudnessTitle);
+    m_loudness->yAxis->setRange(-30, -10);
     setTotalRounds(totalRounds);
 }
 
 void TrainingDashboard::setTotalRounds(int totalRounds)
 {
     m_totalRounds = std::max(1, totalRounds);
-    for (QCustomPlot *p : {m_reward, m_win, m_loss, m_guard}) {
+    for (QCustomPlot *p : {m_reward, m_win, m_loss, m_guard, m_loudness}) {
         fitX(p);
         p->replot(QCustomPlot::rpQueuedReplot);
     }
@@ -252,6 +267,40 @@ void TrainingDashboard::addEval(const dragon::EvalStats &e)
     fitGuardrails(e.vendiBase, e.clapBase);
     m_guard->replot(QCustomPlot::rpQueuedReplot);
     noteGuardrails(e);
+    addLoudness(e);
+}
+
+void TrainingDashboard::addLoudness(const dragon::EvalStats &e)
+{
+    if (!e.loudnessMeasured()) // an older run, or a build without a loudness meter
+        return;
+    m_lufs->addData(e.round, e.lufsPolicy);
+    m_lufsBase->data()->clear();
+    m_lufsBase->addData({0.0, double(m_totalRounds)}, {e.lufsBase, e.lufsBase});
+    // Centred on the base, at least +-2 LU, so a fraction of a decibel does not look like a
+    // cliff and the largest move stays inside.
+    double moved = 0;
+    for (auto it = m_lufs->data()->constBegin(); it != m_lufs->data()->constEnd(); ++it)
+        moved = std::max(moved, std::abs(it->value - e.lufsBase));
+    const double span = std::max(2.0, 1.15 * moved);
+    m_loudness->yAxis->setRange(e.lufsBase - span, e.lufsBase + span);
+    const double shift = e.lufsPolicy - e.lufsBase;
+    loudnessTitle()->setText(tr("%1: tuned %2 LU %3 than base at round %4")
+                                 .arg(kLoudnessTitle)
+                                 .arg(std::abs(shift), 0, 'f', 1)
+                                 .arg(shift >= 0 ? tr("louder") : tr("quieter"))
+                                 .arg(e.round));
+    m_loudness->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QCPTextElement *TrainingDashboard::loudnessTitle() const
+{
+    return qobject_cast<QCPTextElement *>(m_loudness->plotLayout()->element(0, 0));
+}
+
+QString TrainingDashboard::loudnessTitleText() const
+{
+    return loudnessTitle()->text();
 }
 
 void TrainingDashboard::noteGuardrails(const dragon::EvalStats &e)

@@ -9,6 +9,7 @@ class QComboBox;
 class QCustomPlot;
 class QLabel;
 class QCPGraph;
+class QCPTextElement;
 
 // The live plots of a DRAGON run: the round reward (median with the 10-90 % band; for a
 // multi-term reward a chooser shows each term in its own units), the eval win rate against the
@@ -16,7 +17,9 @@ class QCPGraph;
 // the guardrails (Vendi diversity and CLAP adherence, each on its own axis, base values as
 // dashed lines). Legends sit below the data; axes span the run's rounds from the first point.
 // A line above the guardrails says at each evaluation whether they held (GuardrailCheck) and,
-// when one fell, that the win rate may be reward hacking.
+// when one fell, that the win rate may be reward hacking. Under them, the median loudness of the
+// eval clips, tuned against base (dashed), with the shift in the title: a reward that is won by
+// turning clips up or down shows here while it trains, not only after it.
 class TrainingDashboard : public QWidget
 {
     Q_OBJECT
@@ -32,7 +35,10 @@ public:
     int plottedEvaluations() const;
     QComboBox *termChooser() const { return m_term; }
     QLabel *guardrailNote() const { return m_guardNote; }
-    // The plots with a file-name stem each: "reward", "win-rate", "loss", "guardrails".
+    // The loudness plot's title: at the newest evaluation, how far the tuned clips moved.
+    QString loudnessTitleText() const;
+    // The plots with a file-name stem each: "reward", "win-rate", "loss", "guardrails",
+    // "loudness".
     QVector<QPair<QCustomPlot *, QString>> plots() const;
 
 private:
@@ -44,14 +50,17 @@ private:
     // the same diagonal, one hiding the other).
     void fitGuardrails(double vendiBase, double clapBase);
     void noteGuardrails(const dragon::EvalStats &stats);
+    void addLoudness(const dragon::EvalStats &stats);
+    QCPTextElement *loudnessTitle() const;
 
     QComboBox *m_term;
     QLabel *m_guardNote;
-    QCustomPlot *m_reward, *m_win, *m_loss, *m_guard;
+    QCustomPlot *m_reward, *m_win, *m_loss, *m_guard, *m_loudness;
     QCPGraph *m_p10, *m_p90, *m_median;
     QCPGraph *m_winRate, *m_winLower, *m_winUpper;
     QCPGraph *m_lossLine, *m_accuracy;
     QCPGraph *m_vendi, *m_clap, *m_vendiBase, *m_clapBase;
+    QCPGraph *m_lufs, *m_lufsBase;
     QVector<dragon::RoundStats> m_rounds;
     QVector<int> m_guardFellAt; // rounds of this run's evaluations whose guardrails fell
     int m_totalRounds = 1;
