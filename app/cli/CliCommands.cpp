@@ -66,8 +66,10 @@ int convert(const Args &input)
     return 0;
 }
 
-int loudness(const Args &args)
+int loudness(const Args &input)
 {
+    Args args = input;
+    const bool integratedOnly = takeFlag(args, "--integrated");
     if (args.empty())
         return usageError("loudness");
     if (!Loudness::available()) {
@@ -79,7 +81,13 @@ int loudness(const Args &args)
         try {
             AudioReadOptions options;
             options.mixdownToMono = false;
-            const LoudnessStats s = Loudness::measure(AudioFileReader::read(path, options));
+            const AudioBuffer audio = AudioFileReader::read(path, options);
+            if (integratedOnly) {
+                std::cout << path << "\tI " << std::fixed << std::setprecision(2)
+                          << Loudness::integratedLufs(audio) << " LUFS\n";
+                continue;
+            }
+            const LoudnessStats s = Loudness::measure(audio);
             std::cout << path << "\tI " << std::fixed << std::setprecision(2) << s.integratedLufs
                       << " LUFS\tLRA " << s.loudnessRangeLu << " LU\tTP " << s.truePeakDbtp
                       << " dBTP\n";

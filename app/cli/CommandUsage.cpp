@@ -98,9 +98,10 @@ const std::map<std::string, const char *> &table()
          "Writes STAMP-seedN.wav and a STAMP-seedN.json sidecar (prompt, seed, settings, model) "
          "per clip.\n"},
         {"info", "usage: dragon info FILE...\n"},
-        {"loudness", "usage: dragon loudness FILE...\n"
+        {"loudness", "usage: dragon loudness [--integrated] FILE...\n"
                      "EBU R128 integrated loudness, loudness range and true peak of each file "
-                     "(exit 1 if any is unreadable).\n"},
+                     "(exit 1 if any is unreadable); --integrated: the integrated loudness alone "
+                     "(faster: no 4x oversampled true peak).\n"},
         {"make-fixtures", "usage: dragon make-fixtures DIR\n"},
         {"pretrain", "usage: dragon pretrain --out DIR [--steps N] [--batch B] [--lr LR] "
                      "[--checkpoint-every K] [--seed S] [--threads T]\n"

@@ -27,7 +27,7 @@ void usage()
 Audio:
   info FILE...                         format, rate, channels, duration (exit 1 if any unreadable)
   convert IN OUT [--rate HZ] [--mono]  decode, resample (soxr HQ), write WAV/FLAC by extension
-  loudness FILE...                     EBU R128 integrated loudness, range, true peak
+  loudness [--integrated] FILE...      EBU R128 integrated loudness, range, true peak
 
 Pocket model:
   generate --out DIR [--prompt T] [--seed S] [--steps N] [--guidance G] [--count N]

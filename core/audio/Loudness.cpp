@@ -1,5 +1,6 @@
 #include "audio/Loudness.h"
 
+#include <algorithm>
 #include <cmath>
 #include <ebur128.h>
 #include <limits>
@@ -13,6 +14,38 @@ bool Loudness::available()
     return true;
 }
 
+namespace {
+
+struct StateDeleter
+{
+    void operator()(ebur128_state *s) const { ebur128_destroy(&s); }
+};
+using State = std::unique_ptr<ebur128_state, StateDeleter>;
+
+// A meter in `mode` that has read all of `buffer` (not empty).
+State meterOf(const AudioBuffer &buffer, int mode)
+{
+    State state(ebur128_init(static_cast<unsigned>(buffer.channels()),
+                             static_cast<unsigned long>(buffer.sampleRate()), mode));
+    if (!state)
+        throw std::runtime_error("libebur128 could not be initialised for this buffer");
+    if (ebur128_add_frames_float(state.get(), buffer.interleaved().data(), buffer.frames()) !=
+        EBUR128_SUCCESS)
+        throw std::runtime_error("libebur128 rejected the audio");
+    return state;
+}
+
+} // namespace
+
+double Loudness::integratedLufs(const AudioBuffer &buffer)
+{
+    if (buffer.empty())
+        return -std::numeric_limits<double>::infinity();
+    double lufs = 0.0;
+    ebur128_loudness_global(meterOf(buffer, EBUR128_MODE_I).get(), &lufs);
+    return lufs;
+}
+
 LoudnessStats Loudness::measure(const AudioBuffer &buffer)
 {
     LoudnessStats stats;
@@ -21,18 +54,8 @@ LoudnessStats Loudness::measure(const AudioBuffer &buffer)
         stats.truePeakDbtp = -std::numeric_limits<double>::infinity();
         return stats;
     }
-    auto deleter = [](ebur128_state *s) { ebur128_destroy(&s); };
-    std::unique_ptr<ebur128_state, decltype(deleter)> state(
-        ebur128_init(static_cast<unsigned>(buffer.channels()),
-                     static_cast<unsigned long>(buffer.sampleRate()),
-                     EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK |
-                         EBUR128_MODE_SAMPLE_PEAK),
-        deleter);
-    if (!state)
-        throw std::runtime_error("libebur128 could not be initialised for this buffer");
-    if (ebur128_add_frames_float(state.get(), buffer.interleaved().data(), buffer.frames()) !=
-        EBUR128_SUCCESS)
-        throw std::runtime_error("libebur128 rejected the audio");
+    const State state = meterOf(buffer, EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK |
+                                            EBUR128_MODE_SAMPLE_PEAK);
     ebur128_loudness_global(state.get(), &stats.integratedLufs);
     if (ebur128_loudness_range(state.get(), &stats.loudnessRangeLu) != EBUR128_SUCCESS)
         stats.loudnessRangeLu = 0.0;

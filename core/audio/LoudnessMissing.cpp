@@ -15,4 +15,9 @@ LoudnessStats Loudness::measure(const AudioBuffer &)
     throw FeatureUnavailable(BuildFeatures::missingLoudnessMessage());
 }
 
+double Loudness::integratedLufs(const AudioBuffer &)
+{
+    throw FeatureUnavailable(BuildFeatures::missingLoudnessMessage());
+}
+
 } // namespace dragon

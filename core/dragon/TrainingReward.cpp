@@ -72,7 +72,7 @@ RewardBatch TrainingReward::score(const std::vector<AudioBuffer> &audio,
         batch.embeddings = m_encoder->embedBatch(audio);
     if (m_reward->needsLoudness())
         for (const auto &a : audio)
-            batch.loudnessLufs.push_back(Loudness::measure(a).integratedLufs);
+            batch.loudnessLufs.push_back(Loudness::integratedLufs(a));
     if (encodeSeconds)
         *encodeSeconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

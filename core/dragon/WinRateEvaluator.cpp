@@ -38,7 +38,7 @@ double medianLufs(const std::vector<AudioBuffer> &clips)
         return std::numeric_limits<double>::quiet_NaN();
     std::vector<double> lufs;
     for (const AudioBuffer &clip : clips)
-        if (const double l = Loudness::measure(clip).integratedLufs; std::isfinite(l))
+        if (const double l = Loudness::integratedLufs(clip); std::isfinite(l))
             lufs.push_back(l);
     return lufs.empty() ? std::numeric_limits<double>::quiet_NaN() : quantile(lufs, 0.5);
 }

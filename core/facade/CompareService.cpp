@@ -362,8 +362,8 @@ bool CompareService::run(const CompareRequest &request, const Progress &progress
             const double d = uTuned[i] - uBase[i];
             pair.outcome = d > 1e-12 ? 1 : d < -1e-12 ? -1 : 0;
             if (Loudness::available()) {
-                pair.baseLufs = Loudness::measure(baseAudio[i]).integratedLufs;
-                pair.tunedLufs = Loudness::measure(tunedAudio[i]).integratedLufs;
+                pair.baseLufs = Loudness::integratedLufs(baseAudio[i]);
+                pair.tunedLufs = Loudness::integratedLufs(tunedAudio[i]);
             }
             (pair.outcome > 0   ? result.pairWins
              : pair.outcome < 0 ? result.pairLosses

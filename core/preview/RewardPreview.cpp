@@ -291,7 +291,7 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
                     loudnessRead = true;
                     try {
                         one.loudnessLufs.push_back(
-                            Loudness::measure(AudioFileReader::read(p.path)).integratedLufs);
+                            Loudness::integratedLufs(AudioFileReader::read(p.path)));
                     } catch (const std::exception &error) {
                         result.notes.push_back("loudness of " + p.label + ": " + error.what());
                     }

@@ -84,4 +84,11 @@ rc=$?
 [ $rc -eq 1 ] || fail "loudness exit $rc"
 grep -q "lying.flac: file is truncated" "$work/loud.log" || fail "the lying file is not named: $(cat "$work/loud.log")"
 grep -q "good.wav" "$work/loud.out" || fail "the file after the bad one was skipped"
+# --integrated: the same integrated loudness alone (no range, no true peak); a bad file still exit 1.
+"$dragon" loudness --integrated "$work/good.wav" > "$work/loud-i.out" || fail "loudness --integrated exit $?"
+full=$(grep good.wav "$work/loud.out" | cut -f2)
+alone=$(cut -f2 "$work/loud-i.out")
+[ -n "$alone" ] && [ "$alone" = "$full" ] || fail "--integrated read '$alone', the full meter '$full'"
+[ "$(awk -F'\t' '{print NF}' "$work/loud-i.out")" = 2 ] || fail "--integrated printed more: $(cat "$work/loud-i.out")"
+"$dragon" loudness --integrated "$work/nothing.wav" > /dev/null 2>&1 && fail "a missing file gave exit 0"
 echo "PASS"

@@ -211,6 +211,11 @@ void TestAudioIo::loudnessOfKnownSine()
     const AudioBuffer stereo = SignalGenerator::sine(997.0, 0.1, 5.0, 48000, 2);
     QVERIFY(std::fabs(Loudness::measure(stereo).integratedLufs - (-20.0)) < 0.1);
     QVERIFY(std::isinf(Loudness::measure(AudioBuffer(1, 48000, 48000)).integratedLufs));
+    // Integrated loudness alone: exactly measure()'s value, silence and nothing included.
+    QCOMPARE(Loudness::integratedLufs(mono), stats.integratedLufs);
+    QCOMPARE(Loudness::integratedLufs(stereo), Loudness::measure(stereo).integratedLufs);
+    QVERIFY(std::isinf(Loudness::integratedLufs(AudioBuffer(1, 48000, 48000))));
+    QVERIFY(std::isinf(Loudness::integratedLufs(AudioBuffer())));
 }
 
 void TestAudioIo::waveformPeaksFollowSignal()

@@ -60,6 +60,7 @@ private Q_SLOTS:
         } catch (const FeatureUnavailable &e) {
             QVERIFY2(QString(e.what()).contains("libebur128-dev"), e.what());
         }
+        QVERIFY_THROWS_EXCEPTION(FeatureUnavailable, Loudness::integratedLufs(clip));
     }
 
     void bundledXxhashGivesTheSystemLibrarysDigests()

@@ -56,7 +56,7 @@ ClipView::Analysis ClipView::analyse(const QString &path)
         if (audio.frames() > shownFrames)
             audio = audio.cropOrPad(0, shownFrames);
         if (dragon::Loudness::available())
-            a.loudness = dragon::Loudness::measure(audio).integratedLufs;
+            a.loudness = dragon::Loudness::integratedLufs(audio);
         const dragon::SpectrogramImage image = dragon::computeLogMelImage(audio);
         if (image.frames > 0 && image.mels > 0) {
             QImage img(image.frames, image.mels, QImage::Format_RGB32);
