@@ -74,6 +74,7 @@ RunSummary RunHistory::summarise(const std::string &folder)
         const DragonConfig config =
             DragonConfig::fromFile((fs::path(folder) / "config.json").string());
         s.reward = describeReward(config.project);
+        s.loudnessTerm = config.project.reward.hasTerm("loudness");
         s.roundsPlanned = config.rounds;
     } catch (const std::exception &e) {
         s.state = std::string("damaged: ") + e.what();

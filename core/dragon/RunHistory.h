@@ -17,6 +17,7 @@ struct RunSummary
     std::string folder; // absolute
     std::string name;   // the folder name (its start time, YYYYmmdd-HHMMSS)
     std::string reward; // the reward in words, sets by name ("" when the config is unreadable)
+    bool loudnessTerm = false; // the reward has a loudness term: moving level is what it asks
     int roundsDone = 0, roundsPlanned = 0;
     bool evaluated = false;
     EvalStats lastEval;     // the newest row of eval.jsonl, when evaluated

@@ -225,10 +225,7 @@ PreviewResult RewardPreview::score(const Project &project, const std::string &ca
             return combined ? scaled.utilities(b) : terms.front().reward->utilities(b);
         },
         !setTerm, {-kLevelCheckDb, kLevelCheckDb});
-    bool loudnessTerm = false;
-    for (const auto &t : definition.terms)
-        loudnessTerm |= t.type == "loudness";
-    result.levelReading = RewardLevelCheck::reading(result.level, loudnessTerm);
+    result.levelReading = RewardLevelCheck::reading(result.level, definition.hasTerm("loudness"));
     for (std::size_t i = 0; i < clips.size(); ++i) {
         PreviewPoint p;
         p.label = "seed " + std::to_string(clips[i].seed);

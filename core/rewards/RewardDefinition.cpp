@@ -5,6 +5,7 @@
 #include "util/JsonObject.h"
 #include "util/StrictJson.h"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -44,6 +45,12 @@ bool RewardTerm::operator==(const RewardTerm &o) const
 bool RewardDefinition::operator==(const RewardDefinition &o) const
 {
     return encoder == o.encoder && terms == o.terms;
+}
+
+bool RewardDefinition::hasTerm(const std::string &type) const
+{
+    return std::any_of(terms.begin(), terms.end(),
+                       [&](const RewardTerm &t) { return t.type == type; });
 }
 
 std::vector<std::string> RewardDefinition::validate(const Project &project,

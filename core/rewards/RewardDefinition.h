@@ -48,6 +48,8 @@ struct RewardDefinition
     // exception.
     static RewardDefinition fromJson(const std::string &json);
     bool operator==(const RewardDefinition &o) const;
+    // Whether any term is of `type` ("loudness": the reward means to move level).
+    bool hasTerm(const std::string &type) const;
 };
 
 } // namespace dragon

@@ -335,6 +335,9 @@ private Q_SLOTS:
         RewardDefinition ok;
         ok.terms = {{"clap", ""}, {"exemplar-similarity", "set-2"}};
         QVERIFY(ok.validate(project, true).empty());
+        QVERIFY(ok.hasTerm("clap"));
+        QVERIFY(ok.hasTerm("exemplar-similarity"));
+        QVERIFY(!ok.hasTerm("loudness"));
         // ...but per-song FAD needs audio frames whatever the encoder, and says what to do.
         RewardDefinition frames;
         frames.terms = {{"per-song-fad", "set-2"}};

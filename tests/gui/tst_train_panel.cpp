@@ -3,6 +3,7 @@
 // and stops within a couple of seconds when asked.
 #include "audio/AudioFileReader.h"
 #include "document/ProjectDocument.h"
+#include "dragon/RunHistory.h"
 #include "facade/GeneratorService.h"
 #include "model/CorpusGenerator.h"
 #include "playback/PlaybackController.h"
@@ -398,6 +399,8 @@ private Q_SLOTS:
         QVERIFY2(state.startsWith("stopped at round"), qPrintable(state));
         QVERIFY2(runs->item(0, 1)->text().contains("Loudness target"),
                  qPrintable(runs->item(0, 1)->text()));
+        // Its reward asks for level, so the loudness plot does not mark a shift.
+        QVERIFY(RunHistory::summarise(folder.toStdString()).loudnessTerm);
         QCOMPARE(runs->currentRow(), 0);
         QVERIFY(panel.continueButton()->isEnabled());
         const int before = panel.plottedRounds();
@@ -525,8 +528,11 @@ private Q_SLOTS:
         QCOMPARE(dashboard.plottedRounds(), 3);
         // The eval clips' loudness, tuned against base, with the shift in the title.
         QCOMPARE(dashboard.plots()[4].second, QString("loudness"));
+        // 3.5 LU that a reward without a loudness term did not ask for: marked.
         QCOMPARE(dashboard.loudnessTitleText(),
-                 QString("Eval loudness (median LUFS): tuned 3.5 LU louder than base at round 3"));
+                 QString("Eval loudness (median LUFS): tuned 3.5 LU louder than base at round 3\n"
+                         "The reward has no loudness term: part of its win may be level, not what "
+                         "the music plays."));
         QCOMPARE(dashboard.plottedEvaluations(), 1);
         // The chooser offers the reward and each term; a term is drawn in its own units.
         QComboBox *term = dashboard.termChooser();
@@ -596,8 +602,18 @@ private Q_SLOTS:
         QCOMPARE(note->text(), QString("Guardrails not measured at round 10 (the run has no "
                                        "guardrail encoder)."));
         // Loudness not measured (an older run): the newest measured evaluation stays shown.
-        QVERIFY2(dashboard.loudnessTitleText().endsWith("at round 9"),
+        QVERIFY2(dashboard.loudnessTitleText().contains("at round 9\n"),
                  qPrintable(dashboard.loudnessTitleText()));
+        // A reward with a loudness term asks for the move: no mark; nor under 2 LU without one.
+        dashboard.setLevelIsTarget(true);
+        dashboard.addEval(e);
+        QCOMPARE(dashboard.loudnessTitleText(),
+                 QString("Eval loudness (median LUFS): tuned 3.5 LU louder than base at round 9"));
+        dashboard.setLevelIsTarget(false);
+        e.lufsPolicy = -21.1; // 1.9 LU
+        dashboard.addEval(e);
+        QCOMPARE(dashboard.loudnessTitleText(),
+                 QString("Eval loudness (median LUFS): tuned 1.9 LU louder than base at round 9"));
         // A new run starts from empty plots.
         dashboard.clear(5);
         QVERIFY2(note->text().startsWith("Guardrails: checked at each evaluation. A fall (Vendi "

@@ -532,6 +532,7 @@ void TrainPanel::showRun(int row)
     const auto summary = dragon::RunHistory::summarise(dir);
     m_totalRounds = std::max(1, summary.roundsPlanned);
     m_dashboard->setTotalRounds(m_totalRounds);
+    m_dashboard->setLevelIsTarget(summary.loudnessTerm);
     for (const auto &r : dragon::RunHistory::rounds(dir))
         plotRound(r);
     for (const auto &e : dragon::RunHistory::evaluations(dir))
@@ -759,6 +760,7 @@ bool TrainPanel::launch(const dragon::DragonConfig &config, const QString &runDi
     QDir().mkpath(m_runDir);
     m_totalRounds = config.rounds;
     m_dashboard->setTotalRounds(m_totalRounds);
+    m_dashboard->setLevelIsTarget(config.project.reward.hasTerm("loudness"));
     m_runClock.start();
     m_firstRound = -1;
     m_roundsDone = resumed ? dragon::RunHistory::summarise(runDir.toStdString()).roundsDone : 0;

@@ -173,6 +173,7 @@ void TrainingDashboard::clear(int totalRounds)
             .arg(qRound(100 * dragon::GuardrailCheck::kClapFloor)));
     m_guardNote->setToolTip(m_guardNote->text());
     loudnessTitle()->setText(kLoudnessTitle);
+    loudnessTitle()->setTextColor(Qt::black);
     m_loudness->yAxis->setRange(-30, -10);
     setTotalRounds(totalRounds);
 }
@@ -285,12 +286,24 @@ void TrainingDashboard::addLoudness(const dragon::EvalStats &e)
     const double span = std::max(2.0, 1.15 * moved);
     m_loudness->yAxis->setRange(e.lufsBase - span, e.lufsBase + span);
     const double shift = e.lufsPolicy - e.lufsBase;
-    loudnessTitle()->setText(tr("%1: tuned %2 LU %3 than base at round %4")
-                                 .arg(kLoudnessTitle)
-                                 .arg(std::abs(shift), 0, 'f', 1)
-                                 .arg(shift >= 0 ? tr("louder") : tr("quieter"))
-                                 .arg(e.round));
+    QString title = tr("%1: tuned %2 LU %3 than base at round %4")
+                        .arg(kLoudnessTitle)
+                        .arg(std::abs(shift), 0, 'f', 1)
+                        .arg(shift >= 0 ? tr("louder") : tr("quieter"))
+                        .arg(e.round);
+    // A move the reward did not ask for: part of the win may be level rather than content.
+    const bool unasked = !m_levelIsTarget && std::abs(shift) >= kLevelShiftNoteLu;
+    if (unasked)
+        title += "\n" + tr("The reward has no loudness term: part of its win may be level, not "
+                           "what the music plays.");
+    loudnessTitle()->setText(title);
+    loudnessTitle()->setTextColor(unasked ? QColor(160, 48, 0) : QColor(Qt::black));
     m_loudness->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainingDashboard::setLevelIsTarget(bool target)
+{
+    m_levelIsTarget = target;
 }
 
 QCPTextElement *TrainingDashboard::loudnessTitle() const

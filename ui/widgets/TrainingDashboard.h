@@ -35,6 +35,10 @@ public:
     int plottedEvaluations() const;
     QComboBox *termChooser() const { return m_term; }
     QLabel *guardrailNote() const { return m_guardNote; }
+    // Whether the run's reward has a loudness term (moving level is what it asks). Without one,
+    // a shift of kLevelShiftNoteLu or more is marked on the loudness plot.
+    void setLevelIsTarget(bool target);
+    static constexpr double kLevelShiftNoteLu = 2.0;
     // The loudness plot's title: at the newest evaluation, how far the tuned clips moved.
     QString loudnessTitleText() const;
     // The plots with a file-name stem each: "reward", "win-rate", "loss", "guardrails",
@@ -64,4 +68,5 @@ private:
     QVector<dragon::RoundStats> m_rounds;
     QVector<int> m_guardFellAt; // rounds of this run's evaluations whose guardrails fell
     int m_totalRounds = 1;
+    bool m_levelIsTarget = false;
 };
