@@ -99,8 +99,9 @@ std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
     std::ostringstream md;
     md << budgetText(budget) << " Wall time " << format("%.1f", wallSeconds / 60.0) << " min.\n\n";
     md << "| reward | half | settings | kept round (validation) | win rate [95 % CI] | p | "
-          "reward base -> tuned | paired difference [95 % CI] | Vendi | CLAP | guardrails |\n";
-    md << "|---|---|---|---|---|---|---|---|---|---|---|\n";
+          "reward base -> tuned | paired difference [95 % CI] | Vendi | CLAP | LUFS (median) | "
+          "guardrails |\n";
+    md << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const SuiteOutcome &o : outcomes) {
         const EvalStats &e = o.eval;
         const std::string hacked = GuardrailCheck::fallReason(e);
@@ -112,7 +113,9 @@ std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
            << format("%+.3g [%+.3g, %+.3g]", e.deltaMean, e.deltaLower, e.deltaUpper) << " | "
            << format("%.2f -> %.2f", e.vendiBase, e.vendiPolicy) << " | "
            << format("%.3f -> %.3f", e.clapBase, e.clapPolicy) << " | "
-           << (hacked.empty() ? "held" : "reward hacking: " + hacked) << " |\n";
+           << (e.loudnessMeasured() ? format("%.1f -> %.1f", e.lufsBase, e.lufsPolicy)
+                                    : std::string("not measured"))
+           << " | " << (hacked.empty() ? "held" : "reward hacking: " + hacked) << " |\n";
     }
     const Averages a = averages(outcomes);
     const auto percentOf = [](double rate, int count) {
@@ -162,7 +165,8 @@ std::string SuiteTable::csv(const std::vector<SuiteOutcome> &outcomes)
     out << "reward,kind,half,settings,kept_round,validation_win_rate,win_rate,win_lower,win_upper,"
            "p,reward_base,reward_tuned,"
            "delta,delta_lower,delta_upper,vendi_base,vendi_tuned,clap_base,clap_tuned,hacking,"
-           "cross_reward,cross_win_rate,cross_win_lower,cross_win_upper,seconds\n";
+           "cross_reward,cross_win_rate,cross_win_lower,cross_win_upper,seconds,lufs_base,"
+           "lufs_tuned\n";
     for (const SuiteOutcome &o : outcomes) {
         const EvalStats &e = o.eval;
         out.precision(6);
@@ -180,7 +184,12 @@ std::string SuiteTable::csv(const std::vector<SuiteOutcome> &outcomes)
                 << o.cross.winRate.upper;
         else
             out << ",,";
-        out << "," << o.seconds << "\n";
+        out << "," << o.seconds << ",";
+        if (e.loudnessMeasured()) // empty in rows evaluated before loudness was measured
+            out << e.lufsBase << "," << e.lufsPolicy;
+        else
+            out << ",";
+        out << "\n";
     }
     return out.str();
 }

@@ -272,7 +272,12 @@ private Q_SLOTS:
         QVERIFY(GuardrailCheck::fallReason(outcomes[2].eval).find("Vendi 8.00 -> 6.00") == 0);
 
         SuiteBudget budget;
+        outcomes[1].eval.lufsBase = -20.14; // the loudness row's clips, median
+        outcomes[1].eval.lufsPolicy = -15.06;
         const std::string md = SuiteTable::markdown(outcomes, budget, 600);
+        QVERIFY2(md.find("| 0.200 -> 0.200 | -20.1 -> -15.1 | held |") != std::string::npos,
+                 md.c_str());
+        QVERIFY2(md.find("| not measured |") != std::string::npos, md.c_str());
         QVERIFY2(
             md.find("| per-song-fad/pocket-clap/drascula | tuned | DPO | 30 (0.812) | 0.900 [0.70, "
                     "1.00] |") != std::string::npos,
@@ -326,6 +331,8 @@ private Q_SLOTS:
         QVERIFY(csv.find("per-song-fad/pocket-clap/drascula,instance-to-distribution,tuned,"
                          "\"DPO\",30,0.8125,0.9,") != std::string::npos);
         QVERIFY(csv.find("loudness/-14 LUFS,instance,tuned,\"DPO\",40,,0.7,") != std::string::npos);
+        QVERIFY2(csv.find(",-20.14,-15.06\n") != std::string::npos, csv.c_str());
+        QVERIFY2(csv.find(",seconds,lufs_base,lufs_tuned\n") != std::string::npos, csv.c_str());
         QCOMPARE(RewardSuiteRun::folderName("loudness/-14 LUFS"), std::string("loudness_-14_LUFS"));
     }
 
