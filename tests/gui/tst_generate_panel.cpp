@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QProcess>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -64,10 +65,13 @@ void TestGeneratePanel::generatesClipsWithSettings()
     panel->guidanceBox()->setValue(2.5);
     panel->countBox()->setValue(2);
     QSignalSpy done(panel, &GeneratePanel::generationDone);
+    auto *progress = panel->findChild<QProgressBar *>("generateProgress");
+    QCOMPARE(progress->text(), QString()); // idle: no "step 0 of 100" before anything runs
     QTest::mouseClick(panel->generateButton(), Qt::LeftButton);
     QVERIFY(!panel->generateButton()->isEnabled()); // busy while running
     QVERIFY(done.wait(60000));
     QCOMPARE(done.first().at(0).toBool(), true);
+    QCOMPARE(progress->text(), QString("step 3 of 3"));
     QVERIFY(panel->generateButton()->isEnabled());
     QCOMPARE(panel->results()->count(), 2);
     const QString label = panel->results()->item(0)->text();

@@ -143,7 +143,8 @@ GeneratePanel::GeneratePanel(PlaybackController *playback, QWidget *parent)
     m_cancel = new QPushButton(tr("Cancel"));
     m_cancel->setEnabled(false);
     m_progress = new QProgressBar;
-    m_progress->setFormat(tr("step %v of %m"));
+    m_progress->setObjectName("generateProgress");
+    m_progress->setFormat(QString()); // nothing to count until a generation starts
     m_progress->setValue(0);
     m_status = new QLabel;
     m_status->setWordWrap(true);
@@ -264,6 +265,7 @@ void GeneratePanel::setRunning(bool running)
     m_generate->setEnabled(!running);
     m_cancel->setEnabled(running);
     if (running) {
+        m_progress->setFormat(tr("step %v of %m"));
         m_progress->setMaximum(m_steps->value());
         m_progress->setValue(0);
     }
