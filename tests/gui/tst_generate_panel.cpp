@@ -72,6 +72,11 @@ void TestGeneratePanel::generatesClipsWithSettings()
     QVERIFY(done.wait(60000));
     QCOMPARE(done.first().at(0).toBool(), true);
     QCOMPARE(progress->text(), QString("step 3 of 3"));
+    // English plurals from the window's translator: "2 clips", not "2 clip(s)".
+    QCOMPARE(panel->statusLabel()->text(), QString("Generated 2 clips."));
+    QCOMPARE(tr("%n clip(s) and %1", nullptr, 1).arg("more"), QString("1 clip and more"));
+    QCOMPARE(tr("%n clip(s)", nullptr, 0), QString("0 clips"));
+    QCOMPARE(tr("a clip(s) without a count"), QString("a clip(s) without a count"));
     QVERIFY(panel->generateButton()->isEnabled());
     QCOMPARE(panel->results()->count(), 2);
     const QString label = panel->results()->item(0)->text();

@@ -135,10 +135,9 @@ void ComparePanel::refreshRuns()
                 if (run.roundsDone == 0)
                     continue; // nothing fine-tuned to compare yet
                 m_run->addItem(
-                    tr("%1 · %2 · %3 round(s)")
+                    tr("%1 · %2 · %n round(s)", nullptr, run.roundsDone)
                         .arg(QString::fromStdString(dragon::ProjectFolder::displayStamp(run.name)))
-                        .arg(QString::fromStdString(run.reward))
-                        .arg(run.roundsDone),
+                        .arg(QString::fromStdString(run.reward)),
                     QString::fromStdString(run.folder));
             }
         const int row = m_run->findData(previous);

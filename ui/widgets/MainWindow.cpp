@@ -7,6 +7,7 @@
 #include "project/ProjectFile.h"
 #include "project/ProjectFolder.h"
 #include "widgets/ComparePanel.h"
+#include "widgets/EnglishPlurals.h"
 #include "widgets/ExemplarPanel.h"
 #include "widgets/GeneratePanel.h"
 #include "widgets/GeneratorPicker.h"
@@ -45,6 +46,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_playback(new PlaybackController(this)), m_embeddings(new EmbeddingController(this))
 {
     setObjectName("mainWindow");
+    EnglishPlurals::installOnce(); // "1 clip", "3 clips" where a message counts with %n
     m_panel = new ExemplarPanel(m_document, m_waveforms, m_importer, m_playback);
     auto *tabs = new QTabWidget;
     tabs->addTab(m_panel, tr("Exemplar sets"));
@@ -327,11 +329,11 @@ bool MainWindow::openProject(const QString &path)
     for (const auto &set : project.exemplarSets)
         for (const auto &item : set.items)
             missing += item.missing ? 1 : 0;
-    statusBar()->showMessage(
-        missing ? tr("Opened %1 — %n referenced file(s) are missing", nullptr, missing)
-                      .arg(QFileInfo(path).fileName())
-                : tr("Opened %1").arg(QFileInfo(path).fileName()),
-        8000);
+    statusBar()->showMessage(missing
+                                 ? tr("Opened %1 — %n referenced file(s) missing", nullptr, missing)
+                                       .arg(QFileInfo(path).fileName())
+                                 : tr("Opened %1").arg(QFileInfo(path).fileName()),
+                             8000);
     return true;
 }
 

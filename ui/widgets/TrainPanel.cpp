@@ -879,11 +879,10 @@ void TrainPanel::onFinished(int rounds, bool stopped, const QString &error)
     } else if (!error.isEmpty())
         setStatus(tr("Training failed: %1").arg(error), true);
     else if (stopped)
-        setStatus(tr("Stopped after %1 round(s); the last checkpoint is in %2.")
-                      .arg(rounds)
+        setStatus(tr("Stopped after %n round(s); the last checkpoint is in %1.", nullptr, rounds)
                       .arg(m_runDir));
     else
-        setStatus(tr("Finished %1 round(s). Run folder: %2").arg(rounds).arg(m_runDir));
+        setStatus(tr("Finished %n round(s). Run folder: %1", nullptr, rounds).arg(m_runDir));
     refreshRuns();
     Q_EMIT runFinished();
 }
