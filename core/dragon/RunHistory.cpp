@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 namespace dragon {
 namespace fs = std::filesystem;
@@ -34,10 +35,17 @@ std::vector<nlohmann::json> rowsOf(const fs::path &file)
     return rows;
 }
 
-double number(const nlohmann::json &row, const char *key)
+std::optional<double> optionalNumber(const nlohmann::json &row, const char *key)
 {
     const auto it = row.find(key);
-    return it != row.end() && it->is_number() ? it->get<double>() : 0.0;
+    if (it != row.end() && it->is_number())
+        return it->get<double>();
+    return std::nullopt;
+}
+
+double number(const nlohmann::json &row, const char *key)
+{
+    return optionalNumber(row, key).value_or(0.0);
 }
 
 } // namespace
@@ -150,9 +158,12 @@ std::vector<EvalStats> RunHistory::evaluations(const std::string &folder)
         e.vendiPolicy = number(row, "vendi_policy");
         e.clapBase = number(row, "clap_base");
         e.clapPolicy = number(row, "clap_policy");
-        if (row.contains("lufs_base") && row.contains("lufs_policy")) { // older runs: not measured
-            e.lufsBase = number(row, "lufs_base");
-            e.lufsPolicy = number(row, "lufs_policy");
+        // Older runs (and damaged values) leave it NaN: not measured, rather than 0 LUFS.
+        const auto lufsBase = optionalNumber(row, "lufs_base");
+        const auto lufsPolicy = optionalNumber(row, "lufs_policy");
+        if (lufsBase && lufsPolicy) {
+            e.lufsBase = *lufsBase;
+            e.lufsPolicy = *lufsPolicy;
         }
         out.push_back(e);
     }

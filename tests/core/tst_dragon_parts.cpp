@@ -438,11 +438,16 @@ private Q_SLOTS:
         older.lufsBase = older.lufsPolicy = std::numeric_limits<double>::quiet_NaN();
         QVERIFY(!RunFolder::evalRow(older).contains("lufs_base"));
         folder.appendEval(RunFolder::evalRow(older));
+        nlohmann::json damaged = RunFolder::evalRow(e); // a value that is not a number
+        damaged["round"] = 3;
+        damaged["lufs_base"] = "loud";
+        folder.appendEval(damaged);
         const auto back = RunHistory::evaluations(dir.filePath("run").toStdString());
-        QCOMPARE(back.size(), std::size_t(2));
+        QCOMPARE(back.size(), std::size_t(3));
         QCOMPARE(back[0].lufsBase, e.lufsBase);
         QCOMPARE(back[0].lufsPolicy, e.lufsPolicy);
         QVERIFY(!back[1].loudnessMeasured());
+        QVERIFY(!back[2].loudnessMeasured()); // not 0 LUFS
     }
 
     // A combined reward evaluated before any training round froze its scales (the reward

@@ -10,8 +10,7 @@ void EnglishPlurals::installOnce()
     QCoreApplication::installTranslator(new EnglishPlurals(app));
 }
 
-QString EnglishPlurals::translate(const char *, const char *sourceText, const char *,
-                                  int n) const
+QString EnglishPlurals::translate(const char *, const char *sourceText, const char *, int n) const
 {
     if (n < 0 || !sourceText)
         return {};
