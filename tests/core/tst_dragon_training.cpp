@@ -22,6 +22,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -533,6 +534,15 @@ private:
         timer.start();
         QVERIFY(service.run(request, {}, nullptr, first, folder));
         const double firstSeconds = timer.restart() / 1000.0;
+        // The base clips the first comparison made, each with its write time.
+        const auto cachedClips = [&] {
+            std::map<std::string, fs::file_time_type> files;
+            const fs::path cache = fs::path(CompareStore::compareDir(run.string())) / "base-cache";
+            for (const auto &f : fs::directory_iterator(cache))
+                files[f.path().filename().string()] = fs::last_write_time(f.path());
+            return files;
+        };
+        const auto made = cachedClips();
         QVERIFY(service.run(request, {}, nullptr, second, secondFolder));
         const double secondSeconds = timer.elapsed() / 1000.0;
         qInfo("compare: %.1f s, again with the cached base clips %.1f s; wins %.1f of %d",
@@ -544,7 +554,10 @@ private:
         QVERIFY(std::abs(first.rewardBase - last.rewardBase) < 1e-6);
         QVERIFY(std::abs(first.rewardTuned - last.rewardPolicy) < 1e-6);
         QCOMPARE(second.wins, first.wins);
-        QVERIFY(secondSeconds < firstSeconds * 0.8); // the base half is read, not generated
+        // The base half is read, not generated: the same files, none written again (the time
+        // saved is printed above; a timing check failed once on a loaded machine).
+        QCOMPARE(made.size(), first.pairs.size());
+        QVERIFY(cachedClips() == made);
         const DragonConfig config = DragonConfig::fromFile((run / "config.json").string());
         const RoundPlan plan =
             RoundPlan::forEvaluation(config.project.evalPrompts, 16, 2, config.seed);
