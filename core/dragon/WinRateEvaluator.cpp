@@ -30,16 +30,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Median integrated loudness of clips (silent clips, at minus infinity, left out); NaN when the
-// build has no loudness meter or no clip has a finite loudness.
+// Median integrated loudness of clips (silent clips, at minus infinity, and clips the meter
+// refuses left out: it is shown, never worth stopping an evaluation for); NaN when the build has
+// no loudness meter or no clip has a finite loudness.
 double medianLufs(const std::vector<AudioBuffer> &clips)
 {
     if (!Loudness::available())
         return std::numeric_limits<double>::quiet_NaN();
     std::vector<double> lufs;
-    for (const AudioBuffer &clip : clips)
-        if (const double l = Loudness::integratedLufs(clip); std::isfinite(l))
-            lufs.push_back(l);
+    for (const AudioBuffer &clip : clips) {
+        try {
+            if (const double l = Loudness::integratedLufs(clip); std::isfinite(l))
+                lufs.push_back(l);
+        } catch (const std::exception &) {
+            // e.g. a plug-in generator's sample rate libebur128 does not take
+        }
+    }
     return lufs.empty() ? std::numeric_limits<double>::quiet_NaN() : quantile(lufs, 0.5);
 }
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,7 +75,8 @@ private:
     std::vector<AudioBuffer> m_baseAudio;
     std::optional<RewardBatch> m_baseBatch; // the reward's view of the base clips, computed once
     RewardBatch m_baseGuard;
-    double m_baseLufs = 0; // median loudness of the base clips, measured with m_baseBatch
+    // The median loudness of the base clips, measured with m_baseBatch.
+    double m_baseLufs = std::numeric_limits<double>::quiet_NaN();
 };
 
 } // namespace dragon

@@ -614,6 +614,12 @@ private Q_SLOTS:
         dashboard.addEval(e);
         QCOMPARE(dashboard.loudnessTitleText(),
                  QString("Eval loudness (median LUFS): tuned 1.9 LU louder than base at round 9"));
+        e.lufsPolicy = -21.04; // 1.96 LU, printed "2.0": judged as printed, so marked
+        dashboard.addEval(e);
+        QVERIFY2(dashboard.loudnessTitleText().startsWith(
+                     "Eval loudness (median LUFS): tuned 2.0 LU louder than base at round 9\nThe "
+                     "reward has no loudness term"),
+                 qPrintable(dashboard.loudnessTitleText()));
         // A new run starts from empty plots.
         dashboard.clear(5);
         QVERIFY2(note->text().startsWith("Guardrails: checked at each evaluation. A fall (Vendi "

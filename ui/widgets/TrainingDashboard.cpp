@@ -12,7 +12,10 @@
 
 namespace {
 
-const QString kLoudnessTitle = QObject::tr("Eval loudness (median LUFS)");
+QString loudnessPlotTitle()
+{
+    return QObject::tr("Eval loudness (median LUFS)");
+}
 
 QCustomPlot *makePlot(const QString &title, const QString &yLabel)
 {
@@ -68,7 +71,7 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
       m_win(makePlot(tr("Eval win rate vs base (95 % interval)"), tr("win rate"))),
       m_loss(makePlot(tr("Loss and implicit accuracy"), tr("loss"))),
       m_guard(makePlot(tr("Guardrails"), tr("Vendi diversity"))),
-      m_loudness(makePlot(kLoudnessTitle, tr("LUFS")))
+      m_loudness(makePlot(loudnessPlotTitle(), tr("LUFS")))
 {
     setObjectName("trainingDashboard");
     m_term->setObjectName("rewardTerm");
@@ -172,7 +175,7 @@ void TrainingDashboard::clear(int totalRounds)
             .arg(qRound(100 * dragon::GuardrailCheck::kVendiFloor))
             .arg(qRound(100 * dragon::GuardrailCheck::kClapFloor)));
     m_guardNote->setToolTip(m_guardNote->text());
-    loudnessTitle()->setText(kLoudnessTitle);
+    loudnessTitle()->setText(loudnessPlotTitle());
     loudnessTitle()->setTextColor(Qt::black);
     m_loudness->yAxis->setRange(-30, -10);
     setTotalRounds(totalRounds);
@@ -286,13 +289,14 @@ void TrainingDashboard::addLoudness(const dragon::EvalStats &e)
     const double span = std::max(2.0, 1.15 * moved);
     m_loudness->yAxis->setRange(e.lufsBase - span, e.lufsBase + span);
     const double shift = e.lufsPolicy - e.lufsBase;
+    const double shown = std::round(std::abs(shift) * 10) / 10; // judged as printed
     QString title = tr("%1: tuned %2 LU %3 than base at round %4")
-                        .arg(kLoudnessTitle)
-                        .arg(std::abs(shift), 0, 'f', 1)
+                        .arg(loudnessPlotTitle())
+                        .arg(shown, 0, 'f', 1)
                         .arg(shift >= 0 ? tr("louder") : tr("quieter"))
                         .arg(e.round);
     // A move the reward did not ask for: part of the win may be level rather than content.
-    const bool unasked = !m_levelIsTarget && std::abs(shift) >= kLevelShiftNoteLu;
+    const bool unasked = !m_levelIsTarget && shown >= kLevelShiftNoteLu;
     if (unasked)
         title += "\n" + tr("The reward has no loudness term: part of its win may be level, not "
                            "what the music plays.");
