@@ -30,7 +30,10 @@ out=$("$dragon" preview --project "$project" --clips 6 --steps 4 --show 6 2>/dev
 best=$(echo "$out" | awk '$1=="D+" && $2==1 {print $3}')
 worst=$(echo "$out" | awk '$1=="D-" && $2==1 {print $3}')
 awk -v a="$best" -v b="$worst" 'BEGIN {exit !(a < 0 && a > b)}' || fail "per-song FAD ranking: $out"
-newest=$(ls -d "$work"/demo/demo.dragon.d/previews/*/ | sort | tail -1)
+# The folder this preview wrote, as it printed it (two previews in one second are named
+# STAMP and STAMP-2, which a sort of the folder names does not order).
+newest=$(echo "$out" | sed -n 's/.*clips and preview.json in //p')
+[ -d "$newest" ] || fail "no preview folder printed: $out"
 /usr/bin/python3 - "$newest/preview.json" "$best" <<'PY' || fail "D+ 1 is not minus the lowest FAD: $out"
 import json, sys
 d = json.load(open(sys.argv[1]))
