@@ -191,6 +191,15 @@ private Q_SLOTS:
         QVERIFY2(panel.problems().isEmpty(), qPrintable(panel.problems().join('|')));
 
         auto *terms = panel.findChild<QTableWidget *>("termTable");
+        // Exemplar similarity's parameter: 0 reads "centroid", k reads "top-k k".
+        auto *topK = qobject_cast<QDoubleSpinBox *>(terms->cellWidget(0, 4));
+        QVERIFY(topK);
+        QCOMPARE(topK->text(), QString("centroid"));
+        topK->setValue(3);
+        QCOMPARE(topK->text(), QString("top-k 3"));
+        QCOMPARE(f.document.project().reward.terms[0].topK, 3);
+        topK->setValue(0);
+        QCOMPARE(f.document.project().reward.terms[0].topK, 0);
         // CLAP on an audio-only encoder: the form says why.
         cellCombo(terms, 0, 0)->setCurrentIndex(cellCombo(terms, 0, 0)->findData("clap"));
         QCOMPARE(f.document.project().reward.terms[0].type, std::string("clap"));

@@ -417,6 +417,7 @@ void RewardPanel::rebuildTerms()
         auto *parameter = new QDoubleSpinBox;
         if (term.type == "exemplar-similarity") {
             parameter->setPrefix(tr("top-k "));
+            parameter->setSpecialValueText(tr("centroid")); // 0 reads as what it means
             parameter->setDecimals(0);
             parameter->setRange(0, 1000);
             parameter->setValue(term.topK);
