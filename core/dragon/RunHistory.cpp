@@ -48,6 +48,13 @@ double number(const nlohmann::json &row, const char *key)
     return optionalNumber(row, key).value_or(0.0);
 }
 
+// A string field, or "" when it is missing or not a string (nlohmann's value() would throw).
+std::string text(const nlohmann::json &row, const char *key)
+{
+    const auto it = row.find(key);
+    return it != row.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 } // namespace
 
 std::string RunHistory::describeReward(const Project &project)
@@ -131,8 +138,8 @@ std::vector<RoundStats> RunHistory::rounds(const std::string &folder)
         if (const auto terms = row.find("terms"); terms != row.end() && terms->is_array())
             for (const auto &t : *terms)
                 if (t.is_object())
-                    s.terms.push_back({t.value("name", std::string()), number(t, "mean"),
-                                       number(t, "p10"), number(t, "p50"), number(t, "p90")});
+                    s.terms.push_back({text(t, "name"), number(t, "mean"), number(t, "p10"),
+                                       number(t, "p50"), number(t, "p90")});
         out.push_back(s);
     }
     return out;
@@ -183,7 +190,9 @@ std::vector<AuditionClip> RunHistory::auditions(const std::string &folder)
     for (const auto &f : files) {
         const std::string stem = f.stem().string(); // round-000012-plus
         const auto dash = stem.rfind('-');
-        if (stem.rfind("round-", 0) != 0 || dash == std::string::npos || dash <= 6)
+        if (stem.rfind("round-", 0) != 0 || dash == std::string::npos || dash <= 6 ||
+            !std::all_of(stem.begin() + 6, stem.begin() + std::ptrdiff_t(dash),
+                         [](char c) { return c >= '0' && c <= '9'; }))
             continue;
         AuditionClip clip;
         try {
@@ -197,9 +206,11 @@ std::vector<AuditionClip> RunHistory::auditions(const std::string &folder)
             std::ifstream in(fs::path(f).replace_extension(".json"));
             if (in) {
                 const nlohmann::json j = StrictJson::parse(in);
-                clip.prompt = j.value("prompt", std::string());
-                clip.seed = std::stoull(j.value("seed", std::string("0")));
-                clip.reward = number(j, "reward");
+                if (j.is_object()) { // each field on its own: one bad value loses only itself
+                    clip.prompt = text(j, "prompt");
+                    clip.reward = number(j, "reward");
+                    clip.seed = std::stoull(text(j, "seed"));
+                }
             }
         } catch (const std::exception &) {
         }

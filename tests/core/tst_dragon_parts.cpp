@@ -450,6 +450,58 @@ private Q_SLOTS:
         QVERIFY(!back[2].loudnessMeasured()); // not 0 LUFS
     }
 
+    // A run folder damaged by hand or by a disk: every reader the Train and Compare tabs call
+    // skips what it cannot read (no exception reaches the window) and keeps the rest.
+    void damagedRunFilesAreSkippedNotThrown()
+    {
+        QTemporaryDir dir;
+        const std::filesystem::path run = dir.filePath("run").toStdString();
+        std::filesystem::create_directories(run / "audition");
+        auto write = [](const std::filesystem::path &file, const std::string &text) {
+            std::ofstream(file, std::ios::binary) << text;
+        };
+        write(run / "metrics.jsonl",
+              "{\"round\":1,\"reward_mean\":0.5,\"terms\":[{\"name\":\"a\",\"mean\":1}]}\n"
+              "{\"round\":2,\"loss\":\"high\",\"terms\":[{\"name\":5,\"mean\":\"x\"},7,"
+              "{\"name\":[1],\"p10\":null},{\"name\":\"b\",\"mean\":2}]}\n"
+              "{\"round\":\"three\"}\nnot json at all\n[1,2]\n{\"round\":4,\"terms\":\"none\"}\n"
+              "{\"round\":5,\"reward_mean\":");
+        write(run / "eval.jsonl", "{\"round\":5,\"win_rate\":\"half\",\"win_lower\":0.6}\n"
+                                  "{\"round\":-2}\n\x01\x02\xff\n{\"round\":10,\"win_rate\":0.7");
+        write(run / "config.json", "{\"rounds\":");
+        write(run / "audition" / "round-000001-plus.wav", "");
+        write(run / "audition" / "round-000001-plus.json",
+              "{\"prompt\":\"a slow track\",\"reward\":0.25,\"seed\":12}");
+        write(run / "audition" / "round-000001-minus.wav", "");
+        write(run / "audition" / "round-000001-minus.json", "{\"prompt\":3,\"seed\":\"x\"}");
+        write(run / "audition" / "round-00000x-plus.wav", "");
+
+        const auto rounds = RunHistory::rounds(run.string());
+        QCOMPARE(rounds.size(), std::size_t(3)); // rounds 1, 2 and 4
+        QCOMPARE(rounds[0].terms.size(), std::size_t(1));
+        QCOMPARE(rounds[0].terms[0].name, std::string("a"));
+        QCOMPARE(rounds[1].round, 2);
+        QCOMPARE(rounds[1].loss.loss, 0.0);
+        QCOMPARE(rounds[1].terms.size(), std::size_t(3)); // the object terms, bad fields blank
+        QCOMPARE(rounds[1].terms[0].name, std::string());
+        QCOMPARE(rounds[1].terms[2].name, std::string("b"));
+        QCOMPARE(rounds[1].terms[2].mean, 2.0);
+        QVERIFY(rounds[2].terms.empty());
+        const auto evals = RunHistory::evaluations(run.string());
+        QCOMPARE(evals.size(), std::size_t(1));
+        QCOMPARE(evals[0].winRate.rate, 0.0);
+        QCOMPARE(evals[0].winRate.lower, 0.6);
+        const RunSummary summary = RunHistory::summarise(run.string());
+        QCOMPARE(summary.roundsDone, 4);
+        QVERIFY2(summary.state.rfind("damaged: ", 0) == 0, summary.state.c_str());
+        const auto clips = RunHistory::auditions(run.string());
+        QCOMPARE(clips.size(), std::size_t(2));
+        QCOMPARE(clips[0].label, -1); // "minus" sorts first; its prompt is not text
+        QCOMPARE(clips[0].prompt, std::string());
+        QCOMPARE(clips[1].prompt, std::string("a slow track"));
+        QCOMPARE(clips[1].reward, 0.25);
+    }
+
     // A combined reward evaluated before any training round froze its scales (the reward
     // suite's test and cross evaluations): the reported means share the outcomes' joint scale,
     // so they differ by the paired difference instead of both reading 0.

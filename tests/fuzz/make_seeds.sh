@@ -24,6 +24,17 @@ JSON
 cat > "$corpus/fuzz_run_config/config.json" <<'JSON'
 {"checkpoint":"","exemplarSets":[{"id":"s","name":"S","items":[{"text":"a pad"},{"path":"a.wav"}]}],"trainPrompts":["a"],"evalPrompts":["b"],"reward":{"encoder":"mel-stats","terms":[{"type":"loudness"}]},"rounds":3,"promptsPerRound":2,"seedsPerPrompt":2,"loss":"kto","beta":500,"labelBaseline":"median","guidance":3.0,"seed":7,"guidedLoss":true}
 JSON
+# The run folder's rows, as RunFolder writes them (fuzz_run_config reads its input as those too).
+cat > "$corpus/fuzz_run_config/metrics-row.jsonl" <<'JSON'
+{"round":1,"reward_mean":0.15,"reward_p10":-0.04,"reward_p50":0.2,"reward_p90":0.31,"loss":0.69,"implicit_accuracy":0.44,"s_total":2.3,"terms":[{"name":"loudness","mean":-3.1,"p10":-5,"p50":-3,"p90":-1}]}
+{"round":2,"reward_mean":0.16,"loss":0.6
+JSON
+cat > "$corpus/fuzz_run_config/eval-row.jsonl" <<'JSON'
+{"round":5,"win_rate":0.56,"win_lower":0.33,"win_upper":0.77,"sign_test_p":0.8,"trials":16,"reward_base":0.12,"reward_policy":0.118,"delta":-0.002,"vendi_base":7.04,"vendi_policy":7.15,"clap_base":0.257,"clap_policy":0.228,"lufs_base":-21.3,"lufs_policy":-20.6}
+JSON
+cat > "$corpus/fuzz_run_config/audition-sidecar.json" <<'JSON'
+{"prompt":"a slow ambient track in d minor with soft sine","seed":"12","reward":0.25}
+JSON
 "$build/tests/fuzz/make_checkpoint_seeds" "$corpus/fuzz_checkpoint"
 /usr/bin/python3 "$here/make_plugin_seed.py" "$here/plugin/tiny.pt" "$corpus/fuzz_plugin/reference.json"
 du -sh "$corpus"/*
