@@ -8,7 +8,7 @@ namespace dragon {
 
 // Folders named by time stamp (ProjectFolder::runName) that each hold one result file, such as
 // previews/STAMP/preview.json and RUN/compare/STAMP/compare.json: a new one, the ones there
-// (oldest first: stamps sort by time), and pruning to the newest few.
+// (oldest first: stamps sort by time, then STAMP-2 before STAMP-10), and pruning to the newest few.
 class StampedFolders
 {
 public:

@@ -17,6 +17,7 @@
 #include "project/Project.h"
 #include "project/ProjectFolder.h"
 #include "rewards/WeightedReward.h"
+#include "util/StampedFolders.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -463,6 +464,34 @@ private Q_SLOTS:
                "must be a number or null");
         QVERIFY_THROWS_EXCEPTION(PreviewError,
                                  PreviewStore::load(m_dir.filePath("none").toStdString()));
+    }
+
+    // Previews made within one second are STAMP, STAMP-2 ... STAMP-12: the latest is the
+    // last made (not STAMP-9, which sorts last as text), and pruning removes the oldest.
+    void sameSecondPreviewsKeepTheirOrder()
+    {
+        makeProject("exemplar-similarity");
+        const std::string previews = m_dir.filePath("same-second").toStdString();
+        PreviewResult r;
+        std::vector<std::string> made;
+        for (int n = 0; n < 12; ++n) {
+            made.push_back(PreviewStore::newFolder(previews, "20261206-031500"));
+            PreviewStore::save(r, made.back());
+        }
+        QCOMPARE(made.back(), previews + "/20261206-031500-12");
+        QCOMPARE(PreviewStore::latest(previews), made.back());
+        const std::string later = PreviewStore::newFolder(previews, "20261206-031501");
+        PreviewStore::save(r, later);
+        QCOMPARE(PreviewStore::latest(previews), later);
+        const auto order = StampedFolders::withFile(previews, "preview.json");
+        QCOMPARE(order.size(), std::size_t(13));
+        for (std::size_t i = 0; i < made.size(); ++i)
+            QCOMPARE(order[i].string(), made[i]);
+        StampedFolders::keepNewest(previews, "preview.json", 3, later);
+        const auto kept = StampedFolders::withFile(previews, "preview.json");
+        QCOMPARE(kept.size(), std::size_t(3));
+        QCOMPARE(kept[0].string(), made[10]);
+        QCOMPARE(kept[1].string(), made[11]);
     }
 };
 
