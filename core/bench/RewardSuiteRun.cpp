@@ -250,7 +250,8 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
     const auto keptOf = [&](const std::vector<EvalStats> &evals) {
         std::ifstream in(keptFile);
         const auto j = nlohmann::json::parse(in, nullptr, false);
-        const int round = j.is_object() ? j.value("round", 0) : 0;
+        const auto field = j.find("round"); // end() for anything but an object
+        const int round = field != j.end() && field->is_number_integer() ? field->get<int>() : 0;
         for (const EvalStats &e : evals)
             if (e.round == round && round > 0)
                 return std::optional<EvalStats>(e);
@@ -274,7 +275,8 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
                 out.cross = crossEvals.back();
             std::ifstream in(resultFile);
             const auto done = nlohmann::json::parse(in, nullptr, false);
-            out.seconds = done.is_object() ? done.value("seconds", 0.0) : 0.0;
+            const auto field = done.find("seconds"); // a damaged file: no time, no throw
+            out.seconds = field != done.end() && field->is_number() ? field->get<double>() : 0.0;
             m_log("  done before: win rate " + std::to_string(out.eval.winRate.rate));
             return true;
         }

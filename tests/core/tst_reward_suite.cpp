@@ -602,6 +602,18 @@ private Q_SLOTS:
         QCOMPARE(again[0].validation.winRate.rate, o.validation.winRate.rate);
         QCOMPARE(again[0].eval.winRate.rate, o.eval.winRate.rate);
         QCOMPARE(again[0].cross.winRate.rate, o.cross.winRate.rate);
+
+        // Damaged bookkeeping (a round that is text, seconds that are text) is read as absent,
+        // not thrown: the figures still come from the runs' own rows.
+        std::ofstream(path("suite/runs/" + name + "/kept.json")) << R"({"round": "3"})";
+        std::ofstream(path("suite/results/" + name + ".json")) << R"({"seconds": "x"})";
+        log.clear();
+        const auto damaged = suiteOn()->run();
+        QCOMPARE(int(damaged.size()), 1);
+        QVERIFY2(log.find("done before") != std::string::npos, log.c_str());
+        QVERIFY(!damaged[0].validated);
+        QCOMPARE(damaged[0].seconds, 0.0);
+        QCOMPARE(damaged[0].eval.winRate.rate, o.eval.winRate.rate);
     }
 
     // The suite's run logic on the shipped engine, at a tiny budget and on synthetic tracks (CI
