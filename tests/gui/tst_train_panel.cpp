@@ -192,6 +192,26 @@ private Q_SLOTS:
         QCOMPARE(config.demoSteps, DragonConfig().demoSteps);
     }
 
+    // Before any run is shown, the plots span the rounds Start would run (not 0..1) and their
+    // value axes the kind of numbers each will hold (not QCustomPlot's 0..5).
+    void emptyPlotsSpanTheRoundsToRun()
+    {
+        Fixture f(3, 0);
+        const auto spans = [&f](double rounds) {
+            for (const auto &[plot, name] : f.panel.dashboard()->plots())
+                if (plot->xAxis->range().upper != rounds + 0.5)
+                    return name + QString(" spans 0..%1").arg(plot->xAxis->range().upper);
+            return QString();
+        };
+        QCOMPARE(spans(3), QString());
+        f.panel.findChild<QSpinBox *>("roundsSpin")->setValue(25);
+        QCOMPARE(spans(25), QString());
+        QCustomPlot *guard = f.panel.dashboard()->plots()[3].first;
+        QCOMPARE(guard->yAxis2->range().upper, 0.5); // CLAP adherence: a cosine
+        QCustomPlot *loss = f.panel.dashboard()->plots()[2].first;
+        QCOMPARE(loss->yAxis->range().upper, 1.0);
+    }
+
     void wheelScrollsTheColumnNotTheSettings()
     {
         Fixture f(3, 0);

@@ -265,6 +265,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     for (QDoubleSpinBox *box : {m_learningRate, m_beta, m_anchorWeight})
         connect(box, &QDoubleSpinBox::valueChanged, this, &TrainPanel::storeForm);
     connect(m_loss, &QComboBox::currentIndexChanged, this, &TrainPanel::storeForm);
+    connect(m_rounds, &QSpinBox::valueChanged, this, &TrainPanel::spanEmptyPlots);
     connect(document, &ProjectDocument::documentReset, this, &TrainPanel::refreshRuns);
     connect(document, &ProjectDocument::filePathChanged, this, &TrainPanel::refreshRuns);
     connect(document, &ProjectDocument::rewardChanged, this, &TrainPanel::updateSuggestion);
@@ -302,6 +303,7 @@ void TrainPanel::loadForm()
     m_loss->setCurrentIndex(std::max(0, m_loss->findData(QString::fromStdString(loss))));
     m_loadingForm = false;
     updateSuggestion();
+    spanEmptyPlots();
 }
 
 void TrainPanel::updateSuggestion()
@@ -648,6 +650,12 @@ int TrainPanel::exportClips(const QString &folder, bool flac)
     }
     setStatus(tr("%n audition clip(s) exported to %1", nullptr, written).arg(folder));
     return written;
+}
+
+void TrainPanel::spanEmptyPlots()
+{
+    if (m_dashboard->plottedRounds() == 0 && m_dashboard->plottedEvaluations() == 0)
+        m_dashboard->setTotalRounds(m_rounds->value());
 }
 
 void TrainPanel::clearPlots()

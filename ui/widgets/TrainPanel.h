@@ -87,6 +87,7 @@ private:
     void plotRound(const dragon::RoundStats &s);
     void plotEval(const dragon::EvalStats &e);
     void clearPlots();
+    void spanEmptyPlots(); // no run shown: the plots span the rounds the form would run
     bool launch(const dragon::DragonConfig &config, const QString &runDir, bool resumed);
     void loadForm(); // the project's training settings, else the reward's suggested, else defaults
     void updateSuggestion(); // the suggestion's line and the fields' tooltips (why)

@@ -178,6 +178,13 @@ void TrainingDashboard::clear(int totalRounds)
     loudnessTitle()->setText(loudnessPlotTitle());
     loudnessTitle()->setTextColor(Qt::black);
     m_loudness->yAxis->setRange(-30, -10);
+    // Until the first point, ranges of the kind each plot will show (QCustomPlot's 0..5 is
+    // none of them): rewards and losses near 0..1, Vendi up to a batch's worth of distinct
+    // clips, CLAP adherence a cosine similarity.
+    m_reward->yAxis->setRange(0, 1);
+    m_loss->yAxis->setRange(0, 1);
+    m_guard->yAxis->setRange(0, 10);
+    m_guard->yAxis2->setRange(0, 0.5);
     setTotalRounds(totalRounds);
 }
 
