@@ -15,6 +15,7 @@
 #include "widgets/QCustomPlotInclude.h"
 #include "widgets/RewardPanel.h"
 #include "widgets/TrainPanel.h"
+#include "widgets/TrainSettingsForm.h"
 #include "widgets/TrainingDashboard.h"
 #include "workers/TrainingController.h"
 
@@ -293,7 +294,7 @@ private Q_SLOTS:
         QVERIFY2(line->text().contains("set reward: DPO, 8 prompts x 2 seeds, beta 5000"),
                  qPrintable(line->text()));
         // "Use suggested" sets the suggested fields (and they are stored with the project).
-        panel.applySuggestion();
+        panel.settingsForm()->applySuggestion();
         QCOMPARE(panel.findChild<QSpinBox *>("promptsSpin")->value(), 8);
         QCOMPARE(*document.project().training.promptsPerRound, 8);
         QCOMPARE(*document.project().training.loss, std::string("dpo"));
@@ -305,7 +306,7 @@ private Q_SLOTS:
         QVERIFY2(anchor->toolTip().contains("pretraining anchor") &&
                      anchor->toolTip().contains("Suggested for a set reward: 30"),
                  qPrintable(anchor->toolTip()));
-        panel.applySuggestion();
+        panel.settingsForm()->applySuggestion();
         QCOMPARE(anchor->value(), 30.0);
         QCOMPARE(*document.project().training.anchorWeight, 30.0);
     }

@@ -5,7 +5,6 @@
 #include "document/ProjectDocument.h"
 #include "dragon/GuardrailCheck.h"
 #include "dragon/RunHistory.h"
-#include "dragon/SuggestedSettings.h"
 #include "encoders/EncoderFactory.h"
 #include "playback/PlaybackController.h"
 #include "project/ProjectFolder.h"
@@ -13,14 +12,13 @@
 #include "widgets/GeneratorPicker.h"
 #include "widgets/QCustomPlotInclude.h"
 #include "widgets/ScrollWheelGuard.h"
+#include "widgets/TrainSettingsForm.h"
 #include "widgets/TrainingDashboard.h"
 #include "workers/TrainingController.h"
 
 #include <QColor>
-#include <QComboBox>
 #include <QDesktopServices>
 #include <QDir>
-#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -34,90 +32,29 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QSpinBox>
 #include <QTableWidget>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <ctime>
 
-namespace {
-
-QSpinBox *spin(int low, int high, int value)
-{
-    auto *s = new QSpinBox;
-    s->setRange(low, high);
-    s->setValue(value);
-    return s;
-}
-
-} // namespace
-
 TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
                        PlaybackController *playback, QWidget *parent)
     : QWidget(parent), m_document(document), m_training(training), m_playback(playback),
-      m_rounds(spin(1, 10000, 40)), m_promptsPerRound(spin(1, 256, 8)), m_seeds(spin(1, 16, 2)),
-      m_demoSteps(spin(1, 200, 10)), m_evalEvery(spin(0, 1000, 5)), m_evalSeeds(spin(1, 16, 4)),
-      m_runSeed(spin(0, 1000000000, 1)), m_loss(new QComboBox), m_learningRate(new QDoubleSpinBox),
-      m_beta(new QDoubleSpinBox), m_anchorWeight(new QDoubleSpinBox),
-      m_start(new QPushButton(tr("Start"))), m_pause(new QPushButton(tr("Pause"))),
-      m_stop(new QPushButton(tr("Stop"))), m_continue(new QPushButton(tr("Continue run"))),
+      m_form(new TrainSettingsForm(document)), m_start(new QPushButton(tr("Start"))),
+      m_pause(new QPushButton(tr("Pause"))), m_stop(new QPushButton(tr("Stop"))),
+      m_continue(new QPushButton(tr("Continue run"))),
       m_openRun(new QPushButton(tr("Open run folder"))), m_export(new QPushButton(tr("Export"))),
       m_compare(new QPushButton(tr("Compare with base…"))), m_runs(new QTableWidget(0, 5)),
       m_status(new QLabel), m_progress(new QProgressBar), m_dashboard(new TrainingDashboard),
-      m_startHint(new QLabel), m_suggested(new QLabel),
-      m_useSuggested(new QPushButton(tr("Use suggested"))), m_auditions(new AuditionView(playback))
+      m_startHint(new QLabel), m_auditions(new AuditionView(playback))
 {
-    const dragon::DragonConfig defaults;
-    m_loss->addItem(tr("Diffusion-DPO (pairs)"), "dpo");
-    m_loss->addItem(tr("Diffusion-KTO (labels)"), "kto");
-    m_learningRate->setDecimals(7);
-    m_learningRate->setRange(1e-7, 1e-2);
-    m_learningRate->setSingleStep(1e-6);
-    m_learningRate->setValue(defaults.learningRate);
-    m_beta->setRange(1, 100000);
-    m_beta->setValue(defaults.beta);
-    m_anchorWeight->setRange(0, 1000);
-    m_anchorWeight->setDecimals(1);
-    m_anchorWeight->setValue(defaults.anchorWeight);
-    m_anchorWeight->setObjectName("anchorWeightSpin");
-    m_loss->setObjectName("lossCombo");
-    m_rounds->setObjectName("roundsSpin");
-    m_promptsPerRound->setObjectName("promptsSpin");
-    m_evalEvery->setObjectName("evalEverySpin");
-    m_runSeed->setObjectName("runSeedSpin");
-    m_evalSeeds->setObjectName("evalSeedsSpin");
-    m_evalSeeds->setToolTip(tr("Generations per eval prompt; a prompt is won when their mean beats "
-                               "the base model's. More prompts with fewer seeds each narrow the "
-                               "win rate's interval for the same cost."));
-    m_runSeed->setToolTip(
-        tr("The run's seed: which prompts each round draws, the sampler noise and "
-           "the evaluation seeds. The same seed and settings give the same run."));
     m_status->setObjectName("trainStatus");
 
     auto *settings = new QGroupBox(tr("Settings"));
     auto *form = new QFormLayout(settings);
     m_generator = new GeneratorPicker;
     form->addRow(m_generator);
-    form->addRow(tr("Rounds"), m_rounds);
-    form->addRow(tr("Loss"), m_loss);
-    form->addRow(tr("Learning rate"), m_learningRate);
-    form->addRow(tr("Beta"), m_beta);
-    form->addRow(tr("Anchor weight"), m_anchorWeight);
-    form->addRow(tr("Prompts per round"), m_promptsPerRound);
-    form->addRow(tr("Seeds per prompt"), m_seeds);
-    form->addRow(tr("Demo sampler steps"), m_demoSteps);
-    form->addRow(tr("Evaluate every (rounds)"), m_evalEvery);
-    form->addRow(tr("Eval seeds per prompt"), m_evalSeeds);
-    form->addRow(tr("Run seed"), m_runSeed);
-    m_suggested->setObjectName("suggestedSettings");
-    m_suggested->setWordWrap(true);
-    m_suggested->setMinimumHeight(m_suggested->fontMetrics().lineSpacing() * 2 + 4);
-    m_suggested->setStyleSheet("color: palette(mid)");
-    m_useSuggested->setObjectName("useSuggested");
-    auto *suggestion = new QHBoxLayout;
-    suggestion->addWidget(m_suggested, 1);
-    suggestion->addWidget(m_useSuggested);
-    form->addRow(suggestion);
+    form->addRow(m_form);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
     buttons->addWidget(m_pause);
@@ -252,132 +189,23 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     connect(document, &ProjectDocument::documentReset, this, [this] {
         if (!isTraining())
             m_idleStatus = true; // another project: the last one's messages no longer apply
-        loadForm();
+        m_form->load();
+        spanEmptyPlots();
         updateStartState();
     });
     for (const auto signal : {&ProjectDocument::rewardChanged, &ProjectDocument::setsChanged})
         connect(document, signal, this, &TrainPanel::updateStartState);
     connect(document, &ProjectDocument::itemsChanged, this, &TrainPanel::updateStartState);
     connect(document, &ProjectDocument::modifiedChanged, this, &TrainPanel::updateStartState);
-    for (QSpinBox *box :
-         {m_rounds, m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery, m_runSeed, m_evalSeeds})
-        connect(box, &QSpinBox::valueChanged, this, &TrainPanel::storeForm);
-    for (QDoubleSpinBox *box : {m_learningRate, m_beta, m_anchorWeight})
-        connect(box, &QDoubleSpinBox::valueChanged, this, &TrainPanel::storeForm);
-    connect(m_loss, &QComboBox::currentIndexChanged, this, &TrainPanel::storeForm);
-    connect(m_rounds, &QSpinBox::valueChanged, this, &TrainPanel::spanEmptyPlots);
+    connect(m_form, &TrainSettingsForm::edited, this, &TrainPanel::updateStartState);
+    connect(m_form, &TrainSettingsForm::roundsChanged, this, &TrainPanel::spanEmptyPlots);
     connect(document, &ProjectDocument::documentReset, this, &TrainPanel::refreshRuns);
     connect(document, &ProjectDocument::filePathChanged, this, &TrainPanel::refreshRuns);
-    connect(document, &ProjectDocument::rewardChanged, this, &TrainPanel::updateSuggestion);
-    connect(m_useSuggested, &QPushButton::clicked, this, &TrainPanel::applySuggestion);
     setRunning(false);
-    loadForm();
+    m_form->load();
+    spanEmptyPlots();
     updateStartState();
     refreshRuns();
-}
-
-void TrainPanel::loadForm()
-{
-    m_loadingForm = true;
-    const dragon::DragonConfig defaults;
-    const dragon::TrainingSettings &t = m_document->project().training;
-    // Unset fields: the suggestion for the project's reward, else the engine's defaults.
-    const dragon::TrainingSettings suggested =
-        dragon::SuggestedSettings::forReward(m_document->project().reward).settings;
-    m_rounds->setValue(t.rounds.value_or(defaults.rounds));
-    m_promptsPerRound->setValue(
-        t.promptsPerRound.value_or(suggested.promptsPerRound.value_or(defaults.promptsPerRound)));
-    m_seeds->setValue(
-        t.seedsPerPrompt.value_or(suggested.seedsPerPrompt.value_or(defaults.seedsPerPrompt)));
-    m_demoSteps->setValue(t.demoSteps.value_or(defaults.demoSteps));
-    m_evalEvery->setValue(t.evalEvery.value_or(defaults.evalEvery));
-    m_runSeed->setValue(t.seed.value_or(int(defaults.seed)));
-    m_evalSeeds->setValue(t.evalSeedsPerPrompt.value_or(defaults.evalSeedsPerPrompt));
-    m_learningRate->setValue(
-        t.learningRate.value_or(suggested.learningRate.value_or(defaults.learningRate)));
-    m_beta->setValue(t.beta.value_or(suggested.beta.value_or(defaults.beta)));
-    m_anchorWeight->setValue(
-        t.anchorWeight.value_or(suggested.anchorWeight.value_or(defaults.anchorWeight)));
-    const std::string loss =
-        t.loss.value_or(suggested.loss.value_or(dragon::preferenceLossName(defaults.loss)));
-    m_loss->setCurrentIndex(std::max(0, m_loss->findData(QString::fromStdString(loss))));
-    m_loadingForm = false;
-    updateSuggestion();
-    spanEmptyPlots();
-}
-
-void TrainPanel::updateSuggestion()
-{
-    const auto s = dragon::SuggestedSettings::forReward(m_document->project().reward);
-    const bool any = !s.settings.empty();
-    const QString why = QString::fromStdString(s.basis);
-    m_suggested->setText(
-        any ? tr("Suggested for %1: %2.")
-                  .arg(QString::fromStdString(s.kind), QString::fromStdString(s.summary()))
-            : tr("Settings are suggested once the reward is defined."));
-    m_suggested->setToolTip(why);
-    m_useSuggested->setEnabled(any);
-    m_useSuggested->setToolTip(any ? tr("Set loss, prompts per round, seeds, beta, learning "
-                                        "rate and anchor weight as suggested: %1")
-                                         .arg(why)
-                                   : QString());
-    const auto tip = [&](QWidget *w, bool set, const QString &value) {
-        w->setToolTip(set ? tr("Suggested for %1: %2. Why: %3")
-                                .arg(QString::fromStdString(s.kind), value, why)
-                          : QString());
-    };
-    const auto &t = s.settings;
-    tip(m_loss, bool(t.loss), QString::fromStdString(t.loss.value_or("")).toUpper());
-    tip(m_promptsPerRound, bool(t.promptsPerRound), QString::number(t.promptsPerRound.value_or(0)));
-    tip(m_seeds, bool(t.seedsPerPrompt), QString::number(t.seedsPerPrompt.value_or(0)));
-    tip(m_beta, bool(t.beta), QString::number(t.beta.value_or(0)));
-    tip(m_learningRate, bool(t.learningRate), QString::number(t.learningRate.value_or(0)));
-    // The anchor's own meaning first: the field is new to most users.
-    m_anchorWeight->setToolTip(
-        tr("Weight of the pretraining anchor: the plain diffusion loss on the generator's own "
-           "training clips, added to every update so that text adherence and diversity are not "
-           "worn away (0: off). %1")
-            .arg(t.anchorWeight ? tr("Suggested for %1: %2.")
-                                      .arg(QString::fromStdString(s.kind))
-                                      .arg(*t.anchorWeight)
-                                : QString()));
-}
-
-void TrainPanel::applySuggestion()
-{
-    const auto t = dragon::SuggestedSettings::forReward(m_document->project().reward).settings;
-    if (t.loss)
-        m_loss->setCurrentIndex(std::max(0, m_loss->findData(QString::fromStdString(*t.loss))));
-    if (t.promptsPerRound)
-        m_promptsPerRound->setValue(*t.promptsPerRound);
-    if (t.seedsPerPrompt)
-        m_seeds->setValue(*t.seedsPerPrompt);
-    if (t.beta)
-        m_beta->setValue(*t.beta);
-    if (t.learningRate)
-        m_learningRate->setValue(*t.learningRate);
-    if (t.anchorWeight)
-        m_anchorWeight->setValue(*t.anchorWeight);
-}
-
-void TrainPanel::storeForm()
-{
-    if (m_loadingForm)
-        return;
-    dragon::TrainingSettings t;
-    t.rounds = m_rounds->value();
-    t.promptsPerRound = m_promptsPerRound->value();
-    t.seedsPerPrompt = m_seeds->value();
-    t.demoSteps = m_demoSteps->value();
-    t.evalEvery = m_evalEvery->value();
-    t.seed = m_runSeed->value();
-    t.evalSeedsPerPrompt = m_evalSeeds->value();
-    t.learningRate = m_learningRate->value();
-    t.beta = m_beta->value();
-    t.anchorWeight = m_anchorWeight->value();
-    t.loss = m_loss->currentData().toString().toStdString();
-    m_document->setTraining(t);
-    updateStartState();
 }
 
 void TrainPanel::updateStartState()
@@ -402,7 +230,7 @@ void TrainPanel::updateStartState()
     for (const auto &p : project.reward.validate(project, text))
         problems << QString::fromStdString(p);
     const int evalPrompts = int(project.evalPrompts.size());
-    if (m_evalEvery->value() == 0)
+    if (!m_form->evaluates())
         warnings << tr("no evaluations: there will be no win rate against the base model");
     else if (evalPrompts > 0 && evalPrompts < 8)
         warnings << tr("only %n eval prompt(s): the win rate cannot reach significance (add at "
@@ -655,7 +483,7 @@ int TrainPanel::exportClips(const QString &folder, bool flac)
 void TrainPanel::spanEmptyPlots()
 {
     if (m_dashboard->plottedRounds() == 0 && m_dashboard->plottedEvaluations() == 0)
-        m_dashboard->setTotalRounds(m_rounds->value());
+        m_dashboard->setTotalRounds(m_form->rounds());
 }
 
 void TrainPanel::clearPlots()
@@ -672,18 +500,7 @@ dragon::DragonConfig TrainPanel::configFromForm() const
     c.project = m_document->project();
     c.projectPath = m_document->filePath().toStdString();
     c.generator = m_generator->spec().toStdString();
-    c.rounds = m_rounds->value();
-    dragon::parsePreferenceLoss(m_loss->currentData().toString().toStdString(),
-                                c.loss); // the combo holds "dpo"/"kto"
-    c.learningRate = m_learningRate->value();
-    c.beta = m_beta->value();
-    c.anchorWeight = m_anchorWeight->value();
-    c.promptsPerRound = m_promptsPerRound->value();
-    c.seedsPerPrompt = m_seeds->value();
-    c.demoSteps = m_demoSteps->value();
-    c.evalEvery = m_evalEvery->value();
-    c.seed = std::uint64_t(m_runSeed->value());
-    c.evalSeedsPerPrompt = m_evalSeeds->value();
+    m_form->fill(c);
     return c;
 }
 
@@ -724,10 +541,7 @@ void TrainPanel::setRunning(bool running)
     m_start->setEnabled(!running);
     m_pause->setEnabled(running);
     m_stop->setEnabled(running);
-    for (QWidget *w : std::initializer_list<QWidget *>{
-             m_rounds, m_loss, m_learningRate, m_beta, m_anchorWeight, m_promptsPerRound, m_seeds,
-             m_demoSteps, m_evalEvery, m_runSeed, m_evalSeeds})
-        w->setEnabled(!running);
+    m_form->setEditable(!running);
     if (running) {
         m_continue->setEnabled(false);
     } else {

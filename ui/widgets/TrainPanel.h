@@ -11,6 +11,7 @@ class ProjectDocument;
 class PlaybackController;
 class TrainingController;
 class TrainingDashboard;
+class TrainSettingsForm;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -55,6 +56,7 @@ public:
     QString startWarning() const { return m_warning; }
     QString progressText() const; // what the progress bar says
     AuditionView *auditionView() const { return m_auditions; }
+    TrainSettingsForm *settingsForm() const { return m_form; }
 
 public Q_SLOTS:
     bool startRun(); // false (and a status message) if the project or settings cannot train
@@ -72,8 +74,6 @@ public Q_SLOTS:
     int exportClips(const QString &folder, bool flac); // the audition clips; returns how many
     void togglePause();
     void stopRun();
-    // Loss, prompts per round, seeds, beta and learning rate as suggested for the reward.
-    void applySuggestion();
 
 Q_SIGNALS:
     void statusMessage(const QString &message);
@@ -89,9 +89,6 @@ private:
     void clearPlots();
     void spanEmptyPlots(); // no run shown: the plots span the rounds the form would run
     bool launch(const dragon::DragonConfig &config, const QString &runDir, bool resumed);
-    void loadForm(); // the project's training settings, else the reward's suggested, else defaults
-    void updateSuggestion(); // the suggestion's line and the fields' tooltips (why)
-    void storeForm();        // the form into the project
     void updateStartState();
     void onAudition(const dragon::AuditionClip &c);
     void onFinished(int rounds, bool stopped, const QString &error);
@@ -106,19 +103,14 @@ private:
     ProjectDocument *m_document;
     TrainingController *m_training;
     PlaybackController *m_playback;
-    QSpinBox *m_rounds, *m_promptsPerRound, *m_seeds, *m_demoSteps, *m_evalEvery, *m_evalSeeds,
-        *m_runSeed;
-    QComboBox *m_loss;
-    QDoubleSpinBox *m_learningRate, *m_beta, *m_anchorWeight;
+    TrainSettingsForm *m_form;
     QPushButton *m_start, *m_pause, *m_stop, *m_continue, *m_openRun, *m_export, *m_compare;
     QTableWidget *m_runs;
     QLabel *m_status;
     QProgressBar *m_progress;
     TrainingDashboard *m_dashboard;
-    QLabel *m_startHint, *m_suggested;
-    QPushButton *m_useSuggested;
+    QLabel *m_startHint;
     QString m_blocked, m_warning;
-    bool m_loadingForm = false;
     bool m_idleStatus = true; // the status line shows showIdleStatus()'s text
     AuditionView *m_auditions;
     QVector<AuditionEntry> m_plus, m_minus; // each round's best and worst, newest round first

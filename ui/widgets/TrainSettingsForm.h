@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QWidget>
+
+class ProjectDocument;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace dragon {
+struct DragonConfig;
+}
+
+// The Train tab's DRAGON settings (rounds, loss, learning rate, beta, anchor weight, prompts
+// per round, seeds, sampler steps, evaluation, run seed) with the settings suggested for the
+// project's reward beside them. A field the project leaves unset shows the suggestion for its
+// reward kind, else the engine's default; an edit is stored in the project at once.
+class TrainSettingsForm : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TrainSettingsForm(ProjectDocument *document, QWidget *parent = nullptr);
+
+    // The fields from the project's training settings, else the reward's suggestion, else the
+    // defaults (after a project is opened or reset).
+    void load();
+    // The form's settings into `config` (the rest of it is left as it is).
+    void fill(dragon::DragonConfig &config) const;
+    int rounds() const;
+    bool evaluates() const; // "Evaluate every" is not 0
+    void setEditable(bool editable); // off while a run trains
+
+public Q_SLOTS:
+    // Loss, prompts per round, seeds, beta, learning rate and anchor weight as suggested for
+    // the reward.
+    void applySuggestion();
+
+Q_SIGNALS:
+    void edited();                  // a field changed and the project holds the new value
+    void roundsChanged(int rounds); // also while loading
+
+private:
+    void updateSuggestion(); // the suggestion's line and the fields' tooltips (why)
+    void store();
+
+    ProjectDocument *m_document;
+    QSpinBox *m_rounds, *m_promptsPerRound, *m_seeds, *m_demoSteps, *m_evalEvery, *m_evalSeeds,
+        *m_runSeed;
+    QComboBox *m_loss;
+    QDoubleSpinBox *m_learningRate, *m_beta, *m_anchorWeight;
+    QLabel *m_suggested;
+    QPushButton *m_useSuggested;
+    bool m_loading = false;
+};
