@@ -27,9 +27,8 @@ QSpinBox *spin(int low, int high, int value)
 TrainSettingsForm::TrainSettingsForm(ProjectDocument *document, QWidget *parent)
     : QWidget(parent), m_document(document), m_rounds(spin(1, 10000, 40)),
       m_promptsPerRound(spin(1, 256, 8)), m_seeds(spin(1, 16, 2)), m_demoSteps(spin(1, 200, 10)),
-      m_evalEvery(spin(0, 1000, 5)), m_evalSeeds(spin(1, 16, 4)),
-      m_runSeed(spin(0, 1000000000, 1)), m_loss(new QComboBox),
-      m_learningRate(new QDoubleSpinBox), m_beta(new QDoubleSpinBox),
+      m_evalEvery(spin(0, 1000, 5)), m_evalSeeds(spin(1, 16, 4)), m_runSeed(spin(0, 1000000000, 1)),
+      m_loss(new QComboBox), m_learningRate(new QDoubleSpinBox), m_beta(new QDoubleSpinBox),
       m_anchorWeight(new QDoubleSpinBox), m_suggested(new QLabel),
       m_useSuggested(new QPushButton(tr("Use suggested")))
 {
@@ -124,18 +123,24 @@ void TrainSettingsForm::load()
 
 void TrainSettingsForm::fill(dragon::DragonConfig &c) const
 {
-    c.rounds = m_rounds->value();
-    dragon::parsePreferenceLoss(m_loss->currentData().toString().toStdString(),
-                                c.loss); // the combo holds "dpo"/"kto"
-    c.learningRate = m_learningRate->value();
-    c.beta = m_beta->value();
-    c.anchorWeight = m_anchorWeight->value();
-    c.promptsPerRound = m_promptsPerRound->value();
-    c.seedsPerPrompt = m_seeds->value();
-    c.demoSteps = m_demoSteps->value();
-    c.evalEvery = m_evalEvery->value();
-    c.seed = std::uint64_t(m_runSeed->value());
-    c.evalSeedsPerPrompt = m_evalSeeds->value();
+    c.applyTrainingSettings(settings()); // every field is set, so every field applies
+}
+
+dragon::TrainingSettings TrainSettingsForm::settings() const
+{
+    dragon::TrainingSettings t;
+    t.rounds = m_rounds->value();
+    t.promptsPerRound = m_promptsPerRound->value();
+    t.seedsPerPrompt = m_seeds->value();
+    t.demoSteps = m_demoSteps->value();
+    t.evalEvery = m_evalEvery->value();
+    t.seed = m_runSeed->value();
+    t.evalSeedsPerPrompt = m_evalSeeds->value();
+    t.learningRate = m_learningRate->value();
+    t.beta = m_beta->value();
+    t.anchorWeight = m_anchorWeight->value();
+    t.loss = m_loss->currentData().toString().toStdString(); // the combo holds "dpo"/"kto"
+    return t;
 }
 
 int TrainSettingsForm::rounds() const
@@ -214,18 +219,6 @@ void TrainSettingsForm::store()
 {
     if (m_loading)
         return;
-    dragon::TrainingSettings t;
-    t.rounds = m_rounds->value();
-    t.promptsPerRound = m_promptsPerRound->value();
-    t.seedsPerPrompt = m_seeds->value();
-    t.demoSteps = m_demoSteps->value();
-    t.evalEvery = m_evalEvery->value();
-    t.seed = m_runSeed->value();
-    t.evalSeedsPerPrompt = m_evalSeeds->value();
-    t.learningRate = m_learningRate->value();
-    t.beta = m_beta->value();
-    t.anchorWeight = m_anchorWeight->value();
-    t.loss = m_loss->currentData().toString().toStdString();
-    m_document->setTraining(t);
+    m_document->setTraining(settings());
     Q_EMIT edited();
 }

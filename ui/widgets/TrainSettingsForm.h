@@ -11,7 +11,8 @@ class QSpinBox;
 
 namespace dragon {
 struct DragonConfig;
-}
+struct TrainingSettings;
+} // namespace dragon
 
 // The Train tab's DRAGON settings (rounds, loss, learning rate, beta, anchor weight, prompts
 // per round, seeds, sampler steps, evaluation, run seed) with the settings suggested for the
@@ -28,8 +29,9 @@ public:
     void load();
     // The form's settings into `config` (the rest of it is left as it is).
     void fill(dragon::DragonConfig &config) const;
+    dragon::TrainingSettings settings() const; // every field set
     int rounds() const;
-    bool evaluates() const; // "Evaluate every" is not 0
+    bool evaluates() const;          // "Evaluate every" is not 0
     void setEditable(bool editable); // off while a run trains
 
 public Q_SLOTS:
