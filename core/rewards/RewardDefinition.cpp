@@ -1,12 +1,14 @@
 #include "rewards/RewardDefinition.h"
 
 #include "project/Project.h"
+#include "rewards/RewardParameter.h"
 #include "util/JsonFormatError.h"
 #include "util/JsonObject.h"
 #include "util/StrictJson.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -72,12 +74,15 @@ std::vector<std::string> RewardDefinition::validate(const Project &project,
         if (info->needsTextTower && !encoderHasText)
             problems.push_back(where + info->label +
                                " needs an encoder with a text tower (pocket-clap).");
-        if (t.type == "loudness" && !(t.targetLufs >= -70.0 && t.targetLufs <= 0.0))
-            problems.push_back(where + "the loudness target must be between -70 and 0 LUFS.");
-        if (t.type == "vendi" && !(t.vendiOrder > 0.0))
-            problems.push_back(where + "the Vendi order q must be positive.");
-        if (t.topK < 0)
-            problems.push_back(where + "top-k must be 0 (centroid) or more.");
+        if (const RewardParameter *p = rewardParameterOf(t.type)) {
+            const double value = p->get(t);
+            if (!(value >= p->low && value <= p->high)) {
+                char range[96];
+                std::snprintf(range, sizeof range, " must be between %g and %g%s.", p->low, p->high,
+                              p->suffix.c_str());
+                problems.push_back(where + p->name + range);
+            }
+        }
         if (!info->needsExemplars)
             continue;
         const ExemplarSet *set = project.findSet(t.exemplarSet);

@@ -16,6 +16,7 @@
 #include "rewards/LoudnessTargetReward.h"
 #include "rewards/PerSongFadReward.h"
 #include "rewards/RewardBuilder.h"
+#include "rewards/RewardParameter.h"
 #include "rewards/VendiReward.h"
 #include "rewards/WeightedReward.h"
 
@@ -349,6 +350,41 @@ private Q_SLOTS:
         QCOMPARE(RewardDefinition::fromJson(d.toJson()), d);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                                  RewardDefinition::fromJson("{\"terms\":[{}]}"));
+    }
+
+    // Each type's parameter (top-k, loudness target, Vendi order) is read and written through
+    // its description, and validation accepts exactly its range, naming it when outside.
+    void parameterRangesAreWhatValidationAccepts()
+    {
+        Project project;
+        project.exemplarSets = {{"set-1", "Refs", {ExemplarItem::textItem("lo-fi")}}};
+        int described = 0;
+        for (const auto &info : rewardTypes()) {
+            const RewardParameter *p = rewardParameterOf(info.key);
+            if (!p)
+                continue;
+            ++described;
+            RewardDefinition d;
+            d.terms = {{info.key, "set-1"}};
+            const auto problemsAt = [&](double value) {
+                p->set(d.terms[0], value);
+                return d.validate(project, true);
+            };
+            p->set(d.terms[0], p->high);
+            QCOMPARE(p->get(d.terms[0]), p->high);
+            QVERIFY2(problemsAt(p->low).empty(), info.key.c_str());
+            QVERIFY2(problemsAt(p->high).empty(), info.key.c_str());
+            const double outside = p->decimals == 0 ? 1.0 : 0.5;
+            for (const double value : {p->low - outside, p->high + outside}) {
+                const auto problems = problemsAt(value);
+                QCOMPARE(problems.size(), std::size_t(1));
+                QVERIFY2(problems[0].rfind("Term 1: " + p->name + " must be between ", 0) == 0,
+                         problems[0].c_str());
+            }
+        }
+        QCOMPARE(described, 3); // exemplar similarity, loudness, Vendi
+        QVERIFY(!rewardParameterOf("fad"));
+        QVERIFY(!rewardParameterOf("bogus"));
     }
 
     void projectKeepsTheReward()

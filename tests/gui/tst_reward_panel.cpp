@@ -200,6 +200,19 @@ private Q_SLOTS:
         QCOMPARE(f.document.project().reward.terms[0].topK, 3);
         topK->setValue(0);
         QCOMPARE(f.document.project().reward.terms[0].topK, 0);
+        // A loudness target: the field holds what validation accepts (-70..0 LUFS), so the
+        // form cannot make a target the check refuses.
+        cellCombo(terms, 0, 0)->setCurrentIndex(cellCombo(terms, 0, 0)->findData("loudness"));
+        auto *target = qobject_cast<QDoubleSpinBox *>(terms->cellWidget(0, 4));
+        QVERIFY(target);
+        QCOMPARE(target->minimum(), -70.0);
+        QCOMPARE(target->maximum(), 0.0);
+        target->setValue(5.0);
+        QCOMPARE(f.document.project().reward.terms[0].targetLufs, 0.0);
+        QVERIFY2(panel.problems().isEmpty(), qPrintable(panel.problems().join('|')));
+        target->setValue(-23.0);
+        QCOMPARE(f.document.project().reward.terms[0].targetLufs, -23.0);
+        QVERIFY(target->text().endsWith(" LUFS"));
         // CLAP on an audio-only encoder: the form says why.
         cellCombo(terms, 0, 0)->setCurrentIndex(cellCombo(terms, 0, 0)->findData("clap"));
         QCOMPARE(f.document.project().reward.terms[0].type, std::string("clap"));

@@ -3,6 +3,7 @@
 #include "document/ProjectDocument.h"
 #include "encoders/EncoderFactory.h"
 #include "project/ProjectFolder.h"
+#include "rewards/RewardParameter.h"
 #include "workers/EmbeddingController.h"
 
 #include <QComboBox>
@@ -415,23 +416,15 @@ void RewardPanel::rebuildTerms()
         weight->setValue(term.weight);
 
         auto *parameter = new QDoubleSpinBox;
-        if (term.type == "exemplar-similarity") {
-            parameter->setPrefix(tr("top-k "));
-            parameter->setSpecialValueText(tr("centroid")); // 0 reads as what it means
-            parameter->setDecimals(0);
-            parameter->setRange(0, 1000);
-            parameter->setValue(term.topK);
-            parameter->setToolTip(
-                tr("0: cosine to the set's centroid; k: mean of the k closest exemplars"));
-        } else if (term.type == "loudness") {
-            parameter->setSuffix(tr(" LUFS"));
-            parameter->setRange(-80, 10);
-            parameter->setValue(term.targetLufs);
-        } else if (term.type == "vendi") {
-            parameter->setPrefix(tr("q "));
-            parameter->setRange(0, 100);
-            parameter->setSingleStep(0.5);
-            parameter->setValue(term.vendiOrder);
+        if (const auto *p = dragon::rewardParameterOf(term.type)) { // the range validate() checks
+            parameter->setPrefix(QString::fromStdString(p->prefix));
+            parameter->setSuffix(QString::fromStdString(p->suffix));
+            parameter->setSpecialValueText(QString::fromStdString(p->zeroText));
+            parameter->setDecimals(p->decimals);
+            parameter->setRange(p->low, p->high);
+            parameter->setSingleStep(p->step);
+            parameter->setValue(p->get(term));
+            parameter->setToolTip(QString::fromStdString(p->help));
         } else {
             parameter->setEnabled(false);
             parameter->setSpecialValueText(tr("—"));
@@ -503,14 +496,9 @@ void RewardPanel::storeTerms()
             qobject_cast<QDoubleSpinBox *>(m_terms->cellWidget(row, WeightColumn))->value();
         const double parameter =
             qobject_cast<QDoubleSpinBox *>(m_terms->cellWidget(row, ParameterColumn))->value();
-        if (old && old->type == term.type) { // the parameter widget belongs to this kind
-            if (term.type == "exemplar-similarity")
-                term.topK = int(parameter);
-            else if (term.type == "loudness")
-                term.targetLufs = parameter;
-            else if (term.type == "vendi")
-                term.vendiOrder = parameter;
-        }
+        const auto *p = dragon::rewardParameterOf(term.type);
+        if (p && old && old->type == term.type) // the parameter widget belongs to this kind
+            p->set(term, parameter);
         reward.terms.push_back(term);
     }
     m_updating = true;
