@@ -641,6 +641,19 @@ private Q_SLOTS:
                      "Eval loudness (median LUFS): tuned 2.0 LU louder than base at round 9\nThe "
                      "reward has no loudness term"),
                  qPrintable(dashboard.loudnessTitleText()));
+        e.lufsPolicy = -23.04; // 0.04 LU: printed 0.0, so neither louder nor quieter
+        dashboard.addEval(e);
+        QCOMPARE(dashboard.loudnessTitleText(),
+                 QString("Eval loudness (median LUFS): tuned as loud as base at round 9"));
+        // Falls at more than one round are listed as rounds.
+        e.round = 12;
+        e.clapPolicy = 0.14;
+        dashboard.addEval(e);
+        e.round = 15;
+        e.clapPolicy = 0.2;
+        dashboard.addEval(e);
+        QVERIFY2(note->text().endsWith("They fell at rounds 6 and 12 before."),
+                 qPrintable(note->text()));
         // A new run starts from empty plots.
         dashboard.clear(5);
         QVERIFY2(note->text().startsWith("Guardrails: checked at each evaluation. A fall (Vendi "

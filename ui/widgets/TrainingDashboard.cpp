@@ -297,11 +297,14 @@ void TrainingDashboard::addLoudness(const dragon::EvalStats &e)
     m_loudness->yAxis->setRange(e.lufsBase - span, e.lufsBase + span);
     const double shift = e.lufsPolicy - e.lufsBase;
     const double shown = std::round(std::abs(shift) * 10) / 10; // judged as printed
-    QString title = tr("%1: tuned %2 LU %3 than base at round %4")
-                        .arg(loudnessPlotTitle())
-                        .arg(shown, 0, 'f', 1)
-                        .arg(shift >= 0 ? tr("louder") : tr("quieter"))
-                        .arg(e.round);
+    QString title =
+        shown == 0 // "0.0 LU quieter" would read as a move
+            ? tr("%1: tuned as loud as base at round %2").arg(loudnessPlotTitle()).arg(e.round)
+            : tr("%1: tuned %2 LU %3 than base at round %4")
+                  .arg(loudnessPlotTitle())
+                  .arg(shown, 0, 'f', 1)
+                  .arg(shift >= 0 ? tr("louder") : tr("quieter"))
+                  .arg(e.round);
     // A move the reward did not ask for: part of the win may be level rather than content.
     const bool unasked = !m_levelIsTarget && shown >= kLevelShiftNoteLu;
     if (unasked)
@@ -354,8 +357,11 @@ void TrainingDashboard::noteGuardrails(const dragon::EvalStats &e)
         for (int r : m_guardFellAt)
             if (r < e.round)
                 rounds << QString::number(r);
-        if (!rounds.isEmpty())
-            text += " " + tr("They fell at round %1 before.").arg(rounds.join(", "));
+        if (rounds.size() == 1)
+            text += " " + tr("They fell at round %1 before.").arg(rounds.front());
+        else if (rounds.size() > 1)
+            text += " " + tr("They fell at rounds %1 and %2 before.")
+                              .arg(rounds.mid(0, rounds.size() - 1).join(", "), rounds.back());
         m_guardNote->setStyleSheet(QString());
     }
     m_guardNote->setText(text);
