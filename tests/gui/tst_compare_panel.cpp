@@ -12,6 +12,7 @@
 #include "project/ProjectFolder.h"
 #include "widgets/AuditionView.h"
 #include "widgets/ComparePanel.h"
+#include "widgets/EnglishPlurals.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -99,6 +100,7 @@ private Q_SLOTS:
         const QString prompt = panel.promptCombo()->currentText();
         panel.seedBox()->setValue(40);
         panel.seedsBox()->setValue(2);
+        EnglishPlurals::installOnce();
         QVERIFY(panel.startCompare());
         QVERIFY(!panel.compareButton()->isEnabled());
         QVERIFY(panel.cancelButton()->isEnabled());
@@ -119,7 +121,10 @@ private Q_SLOTS:
             QVERIFY(view->negativeList()->item(i)->text().contains(QString("seed %1").arg(40 + i)));
             QVERIFY(view->positiveList()->item(i)->text().contains(prompt));
         }
-        QVERIFY2(panel.summaryLabel()->text().contains("of 1 prompt"),
+        // Counts in words, as the window's English plurals give them.
+        QVERIFY2(panel.summaryLabel()->text().contains("2 clip pairs at"),
+                 qPrintable(panel.summaryLabel()->text()));
+        QVERIFY2(panel.summaryLabel()->text().contains(" of 1 prompt = "),
                  qPrintable(panel.summaryLabel()->text()));
         // The loudness of both sides, as the clips' own figures give it.
         const LoudnessShift level = r.loudnessShift();

@@ -264,14 +264,14 @@ void ComparePanel::showResult(const dragon::CompareResult &r, const QString &fol
     }
     m_audition->setEntries(tuned, base);
     QString text =
-        tr("<b>%1</b> against the base model, %2 clip pair(s) at %3 steps: the fine-tuned "
-           "model wins %4 of %5 prompt(s) = %6 [%7, %8], sign test p = %9. Pairs: %10 won, %11 "
-           "lost, %12 tied. Reward %13 → %14.")
+        tr("<b>%1</b> against the base model, %2 at %3 steps: the fine-tuned model wins %4 of "
+           "%5 = %6 [%7, %8], sign test p = %9. Pairs: %10 won, %11 lost, %12 tied. Reward %13 "
+           "→ %14.")
             .arg(QString::fromStdString(r.modelLabel).toHtmlEscaped())
-            .arg(r.pairs.size())
+            .arg(tr("%n clip pair(s)", nullptr, int(r.pairs.size())))
             .arg(r.steps)
             .arg(r.wins, 0, 'g', 3)
-            .arg(r.prompts)
+            .arg(tr("%n prompt(s)", nullptr, r.prompts))
             .arg(r.rate, 0, 'f', 3)
             .arg(r.lower, 0, 'f', 3)
             .arg(r.upper, 0, 'f', 3)
