@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""How far the guardrails of the reward suite's kept checkpoints move between the validation
-prompts (where ValidationChoice judged them) and the eval prompts (where the table reports them).
+"""How far the guardrails and win rates of the reward suite's kept checkpoints move between the
+validation prompts (where ValidationChoice judged them) and the eval prompts (where the table
+reports them).
 
   tests/bench/suite_guardrail_drift.py DIR [DIR...]
 
 DIR: a suite folder (`dragon bench rewards --out DIR`, with validation on) or a `--seeds` folder
 (its seed-N subfolders are read). Prints, over every validated row, the mean and sample sd of
 (eval ratio - validation ratio) for Vendi and CLAP (ratio: tuned / base), how often the eval ratio
-is the lower one, and the rows flagged on the eval prompts with their validation ratios.
+is the lower one, and the rows flagged on the eval prompts with their validation ratios; then the
+win rate's move (eval minus validation) by reward kind, and the rows that won validation (above
+0.7) but lost the test (below 0.5).
 Not a test: a reading of finished benchmark folders.
 """
 import csv
@@ -28,7 +31,8 @@ def folder_name(reward):
 
 
 def main(paths):
-    vendi, clap, flagged = [], [], []
+    vendi, clap, flagged, reversed_rows = [], [], [], []
+    win_moves = {}  # kind -> [eval win rate - validation win rate]
     for folder in suite_folders(paths):
         for row in csv.DictReader(open(folder / "table.csv")):
             if not row["validation_win_rate"]:
@@ -40,6 +44,10 @@ def main(paths):
             val_clap = v["clap_policy"] / v["clap_base"]
             test_vendi = float(row["vendi_tuned"]) / float(row["vendi_base"])
             test_clap = float(row["clap_tuned"]) / float(row["clap_base"])
+            win_moves.setdefault(row["kind"], []).append(float(row["win_rate"]) - v["win_rate"])
+            if v["win_rate"] > 0.7 and float(row["win_rate"]) < 0.5:
+                reversed_rows.append(f"  {folder.name} {row['reward']} (round {kept}): validation "
+                                     f"{v['win_rate']:.3f}, test {float(row['win_rate']):.3f}")
             vendi.append(test_vendi - val_vendi)
             clap.append(test_clap - val_clap)
             if row["hacking"]:
@@ -52,6 +60,12 @@ def main(paths):
               f"sd {statistics.stdev(d):.3f}; eval lower in {sum(x < 0 for x in d)}")
     print(f"{len(flagged)} rows flagged on the eval prompts (validation -> eval ratio):")
     print("\n".join(flagged))
+    for kind, d in sorted(win_moves.items()):
+        sd = f"sd {statistics.stdev(d):.3f}" if len(d) > 1 else "one row"
+        print(f"win rate, eval minus validation, {kind}: {len(d)} rows, mean "
+              f"{statistics.mean(d):+.3f}, {sd}")
+    print(f"{len(reversed_rows)} rows above 0.7 on validation and below 0.5 on the test:")
+    print("\n".join(reversed_rows))
 
 
 if __name__ == "__main__":
