@@ -100,8 +100,9 @@ int benchRewards(const Args &input)
     budget.validationPrompts =
         toInt(takeOption(args, "--validation-prompts", "16"), "--validation-prompts");
     budget.validateEvery = toInt(takeOption(args, "--validate-every", "10"), "--validate-every");
-    budget.validationGuardMargin =
-        toDouble(takeOption(args, "--validation-guard-margin", "0"), "--validation-guard-margin");
+    if (const std::string margin = takeOption(args, "--validation-guard-margin", "");
+        !margin.empty()) // else SuiteBudget's default
+        budget.validationGuardMargin = toDouble(margin, "--validation-guard-margin");
     budget.clipsPerSet = toInt(takeOption(args, "--clips", "24"), "--clips");
     const std::string seedText = takeOption(args, "--seed", "");
     const std::string seedsText = takeOption(args, "--seeds", "");

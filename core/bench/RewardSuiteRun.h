@@ -27,8 +27,9 @@ struct SuiteBudget
     int validationPrompts = 16;
     int validateEvery = 10;
     // Raises the guardrail floors when validation judges a checkpoint (ValidationChoice); the
-    // test table's flags keep the plain floors. 0: the plain floors.
-    double validationGuardMargin = 0.0;
+    // test table's flags keep the plain floors. 0: the plain floors. 0.05 (Vendi 85 %, CLAP
+    // 80 % of the base's) since a comparison on run seeds 4-6 by a rule written first (README).
+    double validationGuardMargin = 0.05;
     int clipsPerSet = 24; // clips cut from each real-music set
     double clipSeconds = 6.0;
     std::uint64_t seed = 1;

@@ -292,12 +292,14 @@ private Q_SLOTS:
                          "0.625 [0.45, 0.78] |") != std::string::npos,
                  md.c_str());
         QVERIFY(md.find("reward hacking: Vendi") != std::string::npos);
-        QVERIFY(md.find("margin") == std::string::npos);
-        SuiteBudget strict = budget;
-        strict.validationGuardMargin = 0.05;
-        QVERIFY(SuiteTable::markdown(outcomes, strict, 600)
-                    .find("(the best validation win rate with the guardrails held by a margin of "
-                          "0.05 of the base); ") != std::string::npos);
+        // Validation's guardrail margin: 0.05 by default (chosen on run seeds 4-6), said in
+        // the budget line; a budget without one says nothing of a margin.
+        QVERIFY2(md.find("(the best validation win rate with the guardrails held by a margin of "
+                         "0.05 of the base); ") != std::string::npos,
+                 md.c_str());
+        SuiteBudget plain = budget;
+        plain.validationGuardMargin = 0.0;
+        QVERIFY(SuiteTable::markdown(outcomes, plain, 600).find("margin") == std::string::npos);
         QVERIFY2(md.find("Average win rate: 70.0 % over 3 rewards (tuned half 80.0 % over 2, "
                          "held-out half 50.0 % over 1; the paper: 81.45 %); tuning extras (not of "
                          "the 20) 20.0 % over 1. Lower bound above 0.5: 1 of 4;") !=
