@@ -95,11 +95,23 @@ void claimFolderFor(const fs::path &out, const SuiteBudget &budget)
     if (fs::exists(file, ec)) {
         std::ifstream in(file);
         const auto held = nlohmann::json::parse(in, nullptr, false);
-        if (held != wanted)
+        if (held != wanted) {
+            // The margin's default changed (0 -> 0.05): say which option resumes such a folder.
+            std::string hint;
+            if (held.is_object()) {
+                nlohmann::json heldRest = held, wantedRest = wanted;
+                heldRest.erase("validationGuardMargin");
+                wantedRest.erase("validationGuardMargin");
+                const auto margin = held.find("validationGuardMargin");
+                if (heldRest == wantedRest)
+                    hint = " (it was begun with --validation-guard-margin " +
+                           (margin != held.end() ? margin->dump() : std::string("0")) + ")";
+            }
             throw std::runtime_error(
                 out.string() + " holds a suite run with another budget (" +
                 (held.is_discarded() ? "unreadable budget.json" : held.dump()) +
-                "); resume it with the same options or use a new --out");
+                "); resume it with the same options" + hint + " or use a new --out");
+        }
         return;
     }
     AtomicFileWriter::write(file.string(), wanted.dump(1) + "\n");

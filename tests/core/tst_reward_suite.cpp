@@ -701,6 +701,19 @@ private Q_SLOTS:
         SuiteBudget suggested = budget; // the same budget without the override
         suggested.overrides = {};
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, suiteOn(suggested)->run());
+        // Only validation's guardrail margin differs (its default changed): the message names
+        // the option that resumes the folder.
+        SuiteBudget plainFloors = budget;
+        plainFloors.validationGuardMargin = 0.0;
+        try {
+            suiteOn(plainFloors)->run();
+            QFAIL("a folder begun with another margin was resumed");
+        } catch (const std::runtime_error &e) {
+            QVERIFY2(std::string(e.what()).find("resume it with the same options (it was begun "
+                                                "with --validation-guard-margin 0.05)") !=
+                         std::string::npos,
+                     e.what());
+        }
         RewardSuiteRun unknown(out, budget);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, unknown.useTracksFrom("text", "/tmp"));
         std::filesystem::create_directories(path("empty"));
