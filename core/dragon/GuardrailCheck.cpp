@@ -18,15 +18,25 @@ std::string GuardrailCheck::fallReason(const EvalStats &e, double margin)
 {
     char text[96];
     std::string reason;
-    if (e.vendiBase > 0 && below(e.vendiPolicy, kVendiFloor + margin, e.vendiBase)) {
+    if (vendiFell(e, margin)) {
         std::snprintf(text, sizeof text, "Vendi %.2f -> %.2f", e.vendiBase, e.vendiPolicy);
         reason = text;
     }
-    if (e.clapBase > 0 && below(e.clapPolicy, kClapFloor + margin, e.clapBase)) {
+    if (clapFell(e, margin)) {
         std::snprintf(text, sizeof text, "CLAP %.3f -> %.3f", e.clapBase, e.clapPolicy);
         reason += (reason.empty() ? "" : ", ") + std::string(text);
     }
     return reason;
+}
+
+bool GuardrailCheck::vendiFell(const EvalStats &e, double margin)
+{
+    return e.vendiBase > 0 && below(e.vendiPolicy, kVendiFloor + margin, e.vendiBase);
+}
+
+bool GuardrailCheck::clapFell(const EvalStats &e, double margin)
+{
+    return e.clapBase > 0 && below(e.clapPolicy, kClapFloor + margin, e.clapBase);
 }
 
 } // namespace dragon

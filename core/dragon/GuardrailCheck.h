@@ -21,6 +21,9 @@ public:
     // `margin` raises both floors by that fraction of the base (0.05: Vendi below 85 %, CLAP
     // below 80 % fall): a stricter reading for a noisy, small evaluation.
     static std::string fallReason(const EvalStats &eval, double margin = 0.0);
+    // Each guardrail alone (false when it was not measured).
+    static bool vendiFell(const EvalStats &eval, double margin = 0.0);
+    static bool clapFell(const EvalStats &eval, double margin = 0.0);
 };
 
 } // namespace dragon

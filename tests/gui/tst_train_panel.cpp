@@ -609,6 +609,19 @@ private Q_SLOTS:
                      "hacking"),
                  qPrintable(note->text()));
         QCOMPARE(guard->geometry(), guardPlace);
+        // The fall is ringed on the CLAP line at round 6, and only there.
+        const auto ringed = [guard](const QString &axisLabel) {
+            QVector<double> rounds;
+            for (int g = 0; g < guard->graphCount(); ++g)
+                if (guard->graph(g)->name() == "fell below its floor" &&
+                    guard->graph(g)->valueAxis()->label() == axisLabel)
+                    for (auto it = guard->graph(g)->data()->constBegin();
+                         it != guard->graph(g)->data()->constEnd(); ++it)
+                        rounds << it->key;
+            return rounds;
+        };
+        QCOMPARE(ringed("CLAP adherence"), QVector<double>{6.0});
+        QCOMPARE(ringed("Vendi diversity"), QVector<double>());
         e.round = 9;
         e.clapPolicy = 0.16; // 80 %: held
         dashboard.addEval(e);

@@ -131,6 +131,16 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
     m_clap = line(m_guard, m_guard->yAxis2, purple, tr("CLAP (tuned)"));
     m_clap->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
     m_clapBase = line(m_guard, m_guard->yAxis2, purple, tr("CLAP (base)"), Qt::DashLine, 1);
+    // A fall is ringed in red on the line that fell, so it shows where it happened.
+    const QColor fallRed(200, 30, 30);
+    for (QCPGraph **fell : {&m_vendiFell, &m_clapFell}) {
+        *fell = line(m_guard, fell == &m_vendiFell ? m_guard->yAxis : m_guard->yAxis2, fallRed,
+                     tr("fell below its floor"));
+        (*fell)->setLineStyle(QCPGraph::lsNone);
+        (*fell)->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(fallRed, 2), Qt::NoBrush, 12));
+    }
+    m_clapFell->removeFromLegend(); // one entry says what a ring means
     legendBelow(m_guard);
     const QColor teal(20, 120, 130);
     m_lufs = line(m_loudness, m_loudness->yAxis, teal, tr("tuned"));
@@ -271,6 +281,10 @@ void TrainingDashboard::addEval(const dragon::EvalStats &e)
     m_win->replot(QCustomPlot::rpQueuedReplot);
     m_vendi->addData(e.round, e.vendiPolicy);
     m_clap->addData(e.round, e.clapPolicy);
+    if (dragon::GuardrailCheck::vendiFell(e))
+        m_vendiFell->addData(e.round, e.vendiPolicy);
+    if (dragon::GuardrailCheck::clapFell(e))
+        m_clapFell->addData(e.round, e.clapPolicy);
     for (QCPGraph *g : {m_vendiBase, m_clapBase})
         g->data()->clear();
     m_vendiBase->addData({0.0, double(m_totalRounds)}, {e.vendiBase, e.vendiBase});
@@ -384,7 +398,9 @@ void TrainingDashboard::fitGuardrails(double vendiBase, double clapBase)
     for (const auto &[graph, base] : {std::pair{m_vendi, vendiBase}, std::pair{m_clap, clapBase}})
         for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
             moved = std::max(moved, std::abs(it->value / base - 1.0));
-    const double span = std::max(0.05, 1.15 * moved); // at least +-5 %, lines never at the edge
+    // At least +-5 %; 30 % beyond the largest move, so a point (and the ring of a fall) is
+    // never at the edge.
+    const double span = std::max(0.05, 1.3 * moved);
     m_guard->yAxis->setRange(vendiBase - span * std::abs(vendiBase),
                              vendiBase + span * std::abs(vendiBase));
     m_guard->yAxis2->setRange(clapBase - span * std::abs(clapBase),

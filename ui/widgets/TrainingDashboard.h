@@ -64,6 +64,7 @@ private:
     QCPGraph *m_winRate, *m_winLower, *m_winUpper;
     QCPGraph *m_lossLine, *m_accuracy;
     QCPGraph *m_vendi, *m_clap, *m_vendiBase, *m_clapBase;
+    QCPGraph *m_vendiFell, *m_clapFell; // the evaluations where that guardrail fell, ringed
     QCPGraph *m_lufs, *m_lufsBase;
     QVector<dragon::RoundStats> m_rounds;
     QVector<int> m_guardFellAt; // rounds of this run's evaluations whose guardrails fell
