@@ -213,6 +213,37 @@ private Q_SLOTS:
         QCOMPARE(loss->yAxis->range().upper, 1.0);
     }
 
+    // The settings form on its own: unset fields show the reward's suggestion, an edit is
+    // stored in the project at once, the run config is filled from the fields, and the fields
+    // lock while a run trains.
+    void settingsFormLoadsStoresAndFills()
+    {
+        ProjectDocument document;
+        Project p = trainableProject(); // a loudness target: beta 500 suggested
+        p.training.rounds = 12;
+        document.reset(p, QString());
+        TrainSettingsForm form(&document);
+        form.load();
+        QCOMPARE(form.rounds(), 12);
+        DragonConfig config;
+        form.fill(config);
+        QCOMPARE(config.rounds, 12);
+        QCOMPARE(config.beta, 500.0);
+        QVERIFY(!document.project().training.beta); // loading stores nothing
+        QSignalSpy edited(&form, &TrainSettingsForm::edited);
+        form.findChild<QSpinBox *>("roundsSpin")->setValue(30);
+        QCOMPARE(edited.count(), 1);
+        QCOMPARE(*document.project().training.rounds, 30);
+        QCOMPARE(*document.project().training.beta, 500.0); // every field is stored with it
+        form.findChild<QSpinBox *>("evalEverySpin")->setValue(0);
+        QVERIFY(!form.evaluates());
+        form.setEditable(false);
+        QVERIFY(!form.findChild<QSpinBox *>("roundsSpin")->isEnabled());
+        QVERIFY(!form.findChild<QComboBox *>("lossCombo")->isEnabled());
+        form.setEditable(true);
+        QVERIFY(form.findChild<QDoubleSpinBox *>("anchorWeightSpin")->isEnabled());
+    }
+
     void wheelScrollsTheColumnNotTheSettings()
     {
         Fixture f(3, 0);
