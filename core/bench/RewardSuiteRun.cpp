@@ -12,6 +12,7 @@
 #include "project/ProjectFile.h"
 #include "project/TrainingSettingsJson.h"
 #include "util/AtomicFileWriter.h"
+#include "util/LenientJson.h"
 
 #include <algorithm>
 #include <cctype>
@@ -262,8 +263,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
     const auto keptOf = [&](const std::vector<EvalStats> &evals) {
         std::ifstream in(keptFile);
         const auto j = nlohmann::json::parse(in, nullptr, false);
-        const auto field = j.find("round"); // end() for anything but an object
-        const int round = field != j.end() && field->is_number_integer() ? field->get<int>() : 0;
+        const int round = LenientJson::integer(j, "round").value_or(0); // damaged: none kept
         for (const EvalStats &e : evals)
             if (e.round == round && round > 0)
                 return std::optional<EvalStats>(e);
@@ -287,8 +287,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
                 out.cross = crossEvals.back();
             std::ifstream in(resultFile);
             const auto done = nlohmann::json::parse(in, nullptr, false);
-            const auto field = done.find("seconds"); // a damaged file: no time, no throw
-            out.seconds = field != done.end() && field->is_number() ? field->get<double>() : 0.0;
+            out.seconds = LenientJson::number(done, "seconds").value_or(0.0);
             m_log("  done before: win rate " + std::to_string(out.eval.winRate.rate));
             return true;
         }

@@ -4,6 +4,7 @@
 #include "dragon/RunFolder.h"
 #include "project/Project.h"
 #include "rewards/RewardDefinition.h"
+#include "util/LenientJson.h"
 #include "util/StrictJson.h"
 
 #include <algorithm>
@@ -35,24 +36,9 @@ std::vector<nlohmann::json> rowsOf(const fs::path &file)
     return rows;
 }
 
-std::optional<double> optionalNumber(const nlohmann::json &row, const char *key)
-{
-    const auto it = row.find(key);
-    if (it != row.end() && it->is_number())
-        return it->get<double>();
-    return std::nullopt;
-}
-
 double number(const nlohmann::json &row, const char *key)
 {
-    return optionalNumber(row, key).value_or(0.0);
-}
-
-// A string field, or "" when it is missing or not a string (nlohmann's value() would throw).
-std::string text(const nlohmann::json &row, const char *key)
-{
-    const auto it = row.find(key);
-    return it != row.end() && it->is_string() ? it->get<std::string>() : std::string();
+    return LenientJson::number(row, key).value_or(0.0);
 }
 
 } // namespace
@@ -138,8 +124,8 @@ std::vector<RoundStats> RunHistory::rounds(const std::string &folder)
         if (const auto terms = row.find("terms"); terms != row.end() && terms->is_array())
             for (const auto &t : *terms)
                 if (t.is_object())
-                    s.terms.push_back({text(t, "name"), number(t, "mean"), number(t, "p10"),
-                                       number(t, "p50"), number(t, "p90")});
+                    s.terms.push_back({LenientJson::text(t, "name"), number(t, "mean"),
+                                       number(t, "p10"), number(t, "p50"), number(t, "p90")});
         out.push_back(s);
     }
     return out;
@@ -166,8 +152,8 @@ std::vector<EvalStats> RunHistory::evaluations(const std::string &folder)
         e.clapBase = number(row, "clap_base");
         e.clapPolicy = number(row, "clap_policy");
         // Older runs (and damaged values) leave it NaN: not measured, rather than 0 LUFS.
-        const auto lufsBase = optionalNumber(row, "lufs_base");
-        const auto lufsPolicy = optionalNumber(row, "lufs_policy");
+        const auto lufsBase = LenientJson::number(row, "lufs_base");
+        const auto lufsPolicy = LenientJson::number(row, "lufs_policy");
         if (lufsBase && lufsPolicy) {
             e.lufsBase = *lufsBase;
             e.lufsPolicy = *lufsPolicy;
@@ -207,9 +193,9 @@ std::vector<AuditionClip> RunHistory::auditions(const std::string &folder)
             if (in) {
                 const nlohmann::json j = StrictJson::parse(in);
                 if (j.is_object()) { // each field on its own: one bad value loses only itself
-                    clip.prompt = text(j, "prompt");
+                    clip.prompt = LenientJson::text(j, "prompt");
                     clip.reward = number(j, "reward");
-                    clip.seed = std::stoull(text(j, "seed"));
+                    clip.seed = std::stoull(LenientJson::text(j, "seed"));
                 }
             }
         } catch (const std::exception &) {

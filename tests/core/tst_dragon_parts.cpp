@@ -22,6 +22,7 @@
 #include "preview/WinsByBaseLevel.h"
 #include "project/Project.h"
 #include "project/ProjectFolder.h"
+#include "util/LenientJson.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <QTemporaryDir>
@@ -452,6 +453,25 @@ private Q_SLOTS:
 
     // A run folder damaged by hand or by a disk: every reader the Train and Compare tabs call
     // skips what it cannot read (no exception reaches the window) and keeps the rest.
+    // Lenient field reads: a wrong type, a missing field or a non-object is absent, not thrown.
+    void lenientReadsLeaveBadFieldsOut()
+    {
+        const auto row = nlohmann::json::parse(
+            R"({"n": 2.5, "i": 3.0, "big": 1e12, "s": "x", "wrong": "7", "frac": 3.5})");
+        QCOMPARE(*LenientJson::number(row, "n"), 2.5);
+        QVERIFY(!LenientJson::number(row, "wrong"));
+        QVERIFY(!LenientJson::number(row, "absent"));
+        QCOMPARE(*LenientJson::integer(row, "i"), 3);
+        QVERIFY(!LenientJson::integer(row, "frac"));
+        QVERIFY(!LenientJson::integer(row, "big")); // does not fit an int
+        QVERIFY(!LenientJson::integer(row, "wrong"));
+        QCOMPARE(LenientJson::text(row, "s"), std::string("x"));
+        QCOMPARE(LenientJson::text(row, "n"), std::string());
+        const auto array = nlohmann::json::parse("[1, 2]");
+        QVERIFY(!LenientJson::number(array, "n"));
+        QCOMPARE(LenientJson::text(array, "s"), std::string());
+    }
+
     void damagedRunFilesAreSkippedNotThrown()
     {
         QTemporaryDir dir;

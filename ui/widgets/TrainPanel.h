@@ -12,13 +12,9 @@ class PlaybackController;
 class TrainingController;
 class TrainingDashboard;
 class TrainSettingsForm;
-class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
-class QListWidget;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 class QTableWidget;
 
 namespace dragon {
