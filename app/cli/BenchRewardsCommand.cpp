@@ -99,6 +99,9 @@ int benchRewards(const Args &input)
     budget.evalSeeds = toInt(takeOption(args, "--eval-seeds", "2"), "--eval-seeds");
     budget.validationPrompts =
         toInt(takeOption(args, "--validation-prompts", "16"), "--validation-prompts");
+    if (const std::string sets = takeOption(args, "--set-validation-prompts", "");
+        !sets.empty()) // else SuiteBudget's default
+        budget.setValidationPrompts = toInt(sets, "--set-validation-prompts");
     budget.validateEvery = toInt(takeOption(args, "--validate-every", "10"), "--validate-every");
     if (const std::string margin = takeOption(args, "--validation-guard-margin", "");
         !margin.empty()) // else SuiteBudget's default
@@ -141,8 +144,8 @@ int benchRewards(const Args &input)
     if (out.empty() || !args.empty() || (!seedText.empty() && !seedsText.empty()) ||
         budget.rounds < 1 || budget.evalPrompts < 1 || budget.evalSeeds < 1 ||
         budget.trainPrompts < 1 || budget.clipsPerSet < 2 || budget.validationPrompts < 0 ||
-        budget.validateEvery < 0 || !(budget.validationGuardMargin >= 0.0) ||
-        budget.validationGuardMargin >= 0.2 ||
+        budget.setValidationPrompts < 0 || budget.validateEvery < 0 ||
+        !(budget.validationGuardMargin >= 0.0) || budget.validationGuardMargin >= 0.2 ||
         (!budget.half.empty() && budget.half != "tuned" && budget.half != "held-out" &&
          budget.half != "extra"))
         return usageError("bench-rewards");

@@ -68,6 +68,34 @@ void shareBaseCache(const fs::path &from, const fs::path &to)
     }
 }
 
+// A budget option added after suite folders were begun: budget.json holds it only when it
+// changes something, and its absence means the value older folders ran with.
+struct LaterOption
+{
+    const char *key;  // in budget.json
+    const char *flag; // the CLI option that sets it
+    nlohmann::json (*absent)(const nlohmann::json &budget);
+
+    nlohmann::json valueIn(const nlohmann::json &budget) const
+    {
+        const auto it = budget.find(key);
+        return it != budget.end() ? *it : absent(budget);
+    }
+};
+
+const std::vector<LaterOption> &laterOptions()
+{
+    static const std::vector<LaterOption> options = {
+        {"validationGuardMargin", "--validation-guard-margin",
+         [](const nlohmann::json &) { return nlohmann::json(0); }},
+        {"setValidationPrompts", "--set-validation-prompts",
+         [](const nlohmann::json &budget) {
+             return budget.value("validationPrompts", nlohmann::json(nullptr));
+         }},
+    };
+    return options;
+}
+
 // What makes two calls' results comparable (--only and --threads do not change them).
 nlohmann::json budgetJson(const SuiteBudget &b)
 {
@@ -80,8 +108,12 @@ nlohmann::json budgetJson(const SuiteBudget &b)
                         {"clipsPerSet", b.clipsPerSet},
                         {"clipSeconds", b.clipSeconds},
                         {"seed", b.seed}};
-    if (b.validationGuardMargin != 0.0) // only then: older folders keep their budget
+    // Options added later are written only when they change something, so that older folders
+    // keep their budget (laterOptions: what their absence means).
+    if (b.validationGuardMargin != 0.0)
         j["validationGuardMargin"] = b.validationGuardMargin;
+    if (b.validationPrompts > 0 && b.setValidationPrompts != b.validationPrompts)
+        j["setValidationPrompts"] = b.setValidationPrompts;
     if (!b.overrides.empty()) // only then: folders of the suggested settings keep their budget
         j["overrides"] = TrainingSettingsJson::write(b.overrides);
     return j;
@@ -97,16 +129,21 @@ void claimFolderFor(const fs::path &out, const SuiteBudget &budget)
         std::ifstream in(file);
         const auto held = nlohmann::json::parse(in, nullptr, false);
         if (held != wanted) {
-            // The margin's default changed (0 -> 0.05): say which option resumes such a folder.
+            // Defaults that changed since a folder was begun: name the options that resume it.
             std::string hint;
             if (held.is_object()) {
                 nlohmann::json heldRest = held, wantedRest = wanted;
-                heldRest.erase("validationGuardMargin");
-                wantedRest.erase("validationGuardMargin");
-                const auto margin = held.find("validationGuardMargin");
+                for (const LaterOption &option : laterOptions()) {
+                    heldRest.erase(option.key);
+                    wantedRest.erase(option.key);
+                }
                 if (heldRest == wantedRest)
-                    hint = " (it was begun with --validation-guard-margin " +
-                           (margin != held.end() ? margin->dump() : std::string("0")) + ")";
+                    for (const LaterOption &option : laterOptions())
+                        if (const auto was = option.valueIn(held); was != option.valueIn(wanted))
+                            hint += (hint.empty() ? " (it was begun with " : " ") +
+                                    std::string(option.flag) + " " + was.dump();
+                if (!hint.empty())
+                    hint += ")";
             }
             throw std::runtime_error(
                 out.string() + " holds a suite run with another budget (" +
@@ -151,12 +188,12 @@ std::string RewardSuiteRun::folderName(const std::string &rewardName)
     return name;
 }
 
-std::vector<std::string> RewardSuiteRun::validationPrompts(const SuiteBudget &budget)
+std::vector<std::string> RewardSuiteRun::validationPrompts(const SuiteBudget &budget, int count)
 {
     // Eval prompts use held-out seeds from +7000 (at most a few hundred of them): +9000 on.
     const CorpusGenerator corpus(budget.clipSeconds);
     std::vector<std::string> prompts;
-    for (int i = 0; i < budget.validationPrompts; ++i)
+    for (int i = 0; i < count; ++i)
         prompts.push_back(CorpusGenerator::caption(
             corpus.generate(CorpusGenerator::kHeldOutSeedStart + 9000 + std::uint64_t(i)),
             std::uint64_t(i)));
@@ -232,7 +269,8 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
                    crossDir = m_out / "cross" / name;
     const fs::path resultFile = m_out / "results" / (name + ".json");
     const SuiteReward *cross = crossOf(reward);
-    const bool validate = m_budget.validationPrompts > 0 && m_budget.validateEvery > 0;
+    const int validationCount = m_budget.validationPromptsFor(reward);
+    const bool validate = validationCount > 0 && m_budget.validateEvery > 0;
     out.reward = reward;
     out.crossed = cross != nullptr;
     out.crossReward = cross ? cross->name : "";
@@ -252,7 +290,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
     DragonConfig config = configFor(reward);
     out.settings = config.settingsSummary(); // what it trains with, not what was suggested
     if (validate) {
-        config.project.evalPrompts = validationPrompts(m_budget);
+        config.project.evalPrompts = validationPrompts(m_budget, validationCount);
         config.evalEvery = m_budget.validateEvery;
     }
     // The kept checkpoint: its round in kept.json, its policy in kept-round-NNNNNN.pt.
@@ -294,7 +332,12 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
     }
 
     const auto started = std::chrono::steady_clock::now();
-    const fs::path baseCache = m_out / "eval-base", validationCache = m_out / "validation-base";
+    // One shared cache of base clips per list of validation prompts.
+    const fs::path baseCache = m_out / "eval-base",
+                   validationCache =
+                       m_out / (validationCount == m_budget.validationPrompts
+                                    ? std::string("validation-base")
+                                    : "validation-base-" + std::to_string(validationCount));
     shareBaseCache(validate ? validationCache : baseCache, runDir / "eval-base");
     std::optional<EvalStats> kept =
         validate ? keptOf(RunHistory::evaluations(runDir.string())) : std::optional<EvalStats>();

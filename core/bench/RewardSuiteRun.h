@@ -25,6 +25,10 @@ struct SuiteBudget
     // ValidationChoice prefers is the one tested on the eval prompts. 0 in either: the final
     // policy is tested.
     int validationPrompts = 16;
+    // Distribution-to-distribution rewards are validated on this many prompts instead when
+    // validation is on (the list begins with the others'): a set reward's bootstrap win rate on
+    // 16 prompts says little about the test (README, "Seed 6 is a bad seed").
+    int setValidationPrompts = 16;
     int validateEvery = 10;
     // Raises the guardrail floors when validation judges a checkpoint (ValidationChoice); the
     // test table's flags keep the plain floors. 0: the plain floors. 0.05 (Vendi 85 %, CLAP
@@ -44,6 +48,16 @@ struct SuiteBudget
     // (a settings sweep on the tuned half); unset ones keep the suggestion. Part of the budget:
     // a folder holds one choice.
     TrainingSettings overrides;
+
+    // How many validation prompts `reward` is judged on: its kind decides; none when validation
+    // is off (validationPrompts 0).
+    int validationPromptsFor(const SuiteReward &reward) const
+    {
+        if (validationPrompts == 0)
+            return 0;
+        return reward.kind == "distribution-to-distribution" ? setValidationPrompts
+                                                             : validationPrompts;
+    }
 
     bool selects(const SuiteReward &reward) const
     {
@@ -107,8 +121,9 @@ public:
     std::vector<SuiteOutcome> run(const std::atomic<bool> *stop = nullptr);
     // "per-song-fad/pocket-clap/drascula" -> "per-song-fad_pocket-clap_drascula"
     static std::string folderName(const std::string &rewardName);
-    // The validation prompts: captions of held-out corpus seeds the eval prompts do not use.
-    static std::vector<std::string> validationPrompts(const SuiteBudget &budget);
+    // `count` validation prompts: captions of held-out corpus seeds the eval prompts do not use
+    // (a longer list starts with a shorter one).
+    static std::vector<std::string> validationPrompts(const SuiteBudget &budget, int count);
 
 private:
     std::string prepare(); // returns the bench project's path

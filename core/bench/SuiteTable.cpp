@@ -78,8 +78,12 @@ std::string SuiteTable::budgetText(const SuiteBudget &budget)
          << (budget.validationPrompts > 0 && budget.validateEvery > 0
                  ? "the checkpoint tested is the one kept by validation every " +
                        std::to_string(budget.validateEvery) + " rounds on " +
-                       std::to_string(budget.validationPrompts) +
-                       " other held-out prompts (the best validation win rate with the "
+                       std::to_string(budget.validationPrompts) + " other held-out prompts" +
+                       (budget.setValidationPrompts != budget.validationPrompts
+                            ? ", " + std::to_string(budget.setValidationPrompts) +
+                                  " for distribution-to-distribution rewards"
+                            : std::string()) +
+                       " (the best validation win rate with the "
                        "guardrails held" +
                        (budget.validationGuardMargin != 0.0
                             ? format(" by a margin of %.3g of the base",

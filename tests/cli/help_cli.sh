@@ -39,7 +39,8 @@ for bad in "--loss ppo:--loss must be dpo or kto" "--seeds-per-prompt 1:DPO need
            "--half middle:usage: dragon bench rewards" "--validate-every -1:usage: dragon bench rewards" \
            "--seeds 3-1:--seeds FIRST-LAST needs" "--seeds 1,1:--seeds needs distinct seeds" \
            "--seed 2 --seeds 1-3:usage: dragon bench rewards" \
-           "--validation-guard-margin -0.1:usage: dragon bench rewards"; do
+           "--validation-guard-margin -0.1:usage: dragon bench rewards" \
+           "--set-validation-prompts -1:usage: dragon bench rewards"; do
   opts=${bad%%:*}; want=${bad#*:}
   set +e
   "$dragon" bench rewards --out "$work/suite" $opts > "$work/out" 2> "$work/err"

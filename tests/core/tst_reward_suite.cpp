@@ -28,6 +28,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 
@@ -272,6 +273,7 @@ private Q_SLOTS:
         QVERIFY(GuardrailCheck::fallReason(outcomes[2].eval).find("Vendi 8.00 -> 6.00") == 0);
 
         SuiteBudget budget;
+        budget.setValidationPrompts = 48;   // set rewards on their own, longer list
         outcomes[1].eval.lufsBase = -20.14; // the loudness row's clips, median
         outcomes[1].eval.lufsPolicy = -15.06;
         const std::string md = SuiteTable::markdown(outcomes, budget, 600);
@@ -286,8 +288,13 @@ private Q_SLOTS:
                      std::string::npos,
                  md.c_str());
         QVERIFY2(md.find("the checkpoint tested is the one kept by validation every 10 rounds on "
-                         "16 other held-out prompts") != std::string::npos,
+                         "16 other held-out prompts, 48 for distribution-to-distribution rewards "
+                         "(the best") != std::string::npos,
                  md.c_str());
+        SuiteBudget sameCount = budget; // every kind on the same prompts: no second count
+        sameCount.setValidationPrompts = sameCount.validationPrompts;
+        QVERIFY(SuiteTable::markdown(outcomes, sameCount, 600).find("for distribution-to") ==
+                std::string::npos);
         QVERIFY2(md.find("| pocket-clap x drascula | per-song FAD | 0.900 [0.70, 1.00] | "
                          "0.625 [0.45, 0.78] |") != std::string::npos,
                  md.c_str());
@@ -550,7 +557,7 @@ private Q_SLOTS:
         const SuiteOutcome &o = first[0];
         const std::string name = RewardSuiteRun::folderName(o.reward.name);
         // The validation prompts are captions the eval prompts do not contain.
-        const auto validation = RewardSuiteRun::validationPrompts(budget);
+        const auto validation = RewardSuiteRun::validationPrompts(budget, budget.validationPrompts);
         QCOMPARE(int(validation.size()), 2);
         const Project project = ProjectFile::load(path("suite/bench.dragon"));
         QCOMPARE(int(project.evalPrompts.size()), 3);
@@ -616,6 +623,88 @@ private Q_SLOTS:
         QVERIFY(!damaged[0].validated);
         QCOMPARE(damaged[0].seconds, 0.0);
         QCOMPARE(damaged[0].eval.winRate.rate, o.eval.winRate.rate);
+    }
+
+    // Set rewards are validated on their own, longer list of prompts (the others' first), with
+    // their own cache of base clips; a folder that differs only in that count is refused with
+    // the option that resumes it, an older folder (no count recorded) included.
+    void setRewardsValidateOnTheirOwnPrompts()
+    {
+        QTemporaryDir dir;
+        const auto path = [&](const std::string &name) {
+            return dir.filePath(QString::fromStdString(name)).toStdString();
+        };
+        const double notes[] = {220.0, 277.18, 329.63};
+        std::filesystem::create_directories(path("tracks"));
+        AudioFileWriter::write(path("tracks/track.wav"),
+                               SignalGenerator::chord(notes, 3, 14.0, 16000),
+                               {AudioContainer::Wav});
+        SuiteBudget budget = tinyBudget(1, 2);
+        budget.validationPrompts = 2;
+        budget.setValidationPrompts = 3;
+        budget.validateEvery = 1;
+        budget.only = "kid/mel-stats/asc";
+        const SuiteReward kid = rewardNamed(budget.only);
+        QCOMPARE(budget.validationPromptsFor(kid), 3);
+        QCOMPARE(budget.validationPromptsFor(rewardNamed("per-song-fad/mel-stats/asc")), 2);
+        const auto shorter = RewardSuiteRun::validationPrompts(budget, 2),
+                   longer = RewardSuiteRun::validationPrompts(budget, 3);
+        QCOMPARE(int(longer.size()), 3);
+        QVERIFY(std::equal(shorter.begin(), shorter.end(), longer.begin()));
+        SuiteBudget off = budget; // validation off: no kind is validated
+        off.validationPrompts = 0;
+        QCOMPARE(off.validationPromptsFor(kid), 0);
+
+        const std::string out = path("suite");
+        const auto suiteOn = [&](const SuiteBudget &b) {
+            auto suite = std::make_unique<RewardSuiteRun>(out, b);
+            suite->useTracksFrom("drascula", path("tracks"));
+            suite->useTracksFrom("asc", path("tracks"));
+            return suite;
+        };
+        const auto done = suiteOn(budget)->run();
+        QCOMPARE(int(done.size()), 1);
+        QVERIFY(done[0].validated);
+        // The run's base clips: 3 validation prompts x 1 seed, shared as validation-base-3.
+        const std::string name = RewardSuiteRun::folderName(kid.name);
+        for (const std::string &cache :
+             {"suite/runs/" + name + "/eval-base", std::string("suite/validation-base-3")}) {
+            std::ifstream complete(path(cache + "/complete"));
+            int clips = 0;
+            QVERIFY2(complete >> clips, cache.c_str());
+            QCOMPARE(clips, 3);
+        }
+        QVERIFY(!std::filesystem::exists(path("suite/validation-base")));
+        // The test itself stays on the 2 eval prompts.
+        std::ifstream tested(path("suite/test/" + name + "/eval-base/complete"));
+        int testClips = 0;
+        QVERIFY(tested >> testClips);
+        QCOMPARE(testClips, 2);
+
+        const auto refusal = [&](const SuiteBudget &b) {
+            try {
+                suiteOn(b)->run();
+            } catch (const std::runtime_error &e) {
+                return std::string(e.what());
+            }
+            return std::string("not refused");
+        };
+        SuiteBudget fewer = budget;
+        fewer.setValidationPrompts = 2;
+        const std::string message = refusal(fewer);
+        QVERIFY2(message.find("(it was begun with --set-validation-prompts 3)") !=
+                     std::string::npos,
+                 message.c_str());
+        // An older folder's budget.json has no count: its set rewards used validationPrompts.
+        nlohmann::json held;
+        std::ifstream(path("suite/budget.json")) >> held;
+        QCOMPARE(held.value("setValidationPrompts", 0), 3);
+        held.erase("setValidationPrompts");
+        std::ofstream(path("suite/budget.json")) << held.dump();
+        const std::string older = refusal(budget);
+        QVERIFY2(older.find("(it was begun with --set-validation-prompts 2)") != std::string::npos,
+                 older.c_str());
+        QCOMPARE(int(suiteOn(fewer)->run().size()), 1); // which resumes it
     }
 
     // The suite's run logic on the shipped engine, at a tiny budget and on synthetic tracks (CI
