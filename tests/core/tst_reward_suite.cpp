@@ -50,6 +50,33 @@ class TestRewardSuite : public QObject
         return budget;
     }
 
+    // A scratch folder whose one 14 s chord track stands in for both soundtracks; `on` makes a
+    // suite in its "suite" folder reading that track.
+    struct ScratchSuite
+    {
+        QTemporaryDir dir;
+        ScratchSuite()
+        {
+            const double notes[] = {220.0, 277.18, 329.63};
+            std::filesystem::create_directories(path("tracks"));
+            AudioFileWriter::write(path("tracks/track.wav"),
+                                   SignalGenerator::chord(notes, 3, 14.0, 16000),
+                                   {AudioContainer::Wav});
+        }
+        std::string path(const std::string &name) const
+        {
+            return dir.filePath(QString::fromStdString(name)).toStdString();
+        }
+        std::unique_ptr<RewardSuiteRun> on(const SuiteBudget &budget,
+                                           RewardSuiteRun::Log log = {}) const
+        {
+            auto suite = std::make_unique<RewardSuiteRun>(path("suite"), budget, std::move(log));
+            suite->useTracksFrom("drascula", path("tracks"));
+            suite->useTracksFrom("asc", path("tracks"));
+            return suite;
+        }
+    };
+
     static SuiteReward rewardNamed(const std::string &name)
     {
         for (const auto &r : RewardSuite::rewards())
@@ -530,27 +557,15 @@ private Q_SLOTS:
     // (test/NAME) and judged under the other FAD; a second call reports the same.
     void runTestsTheCheckpointValidationKept()
     {
-        QTemporaryDir dir;
-        const auto path = [&](const std::string &name) {
-            return dir.filePath(QString::fromStdString(name)).toStdString();
-        };
-        const double notes[] = {220.0, 277.18, 329.63};
-        std::filesystem::create_directories(path("tracks"));
-        AudioFileWriter::write(path("tracks/track.wav"),
-                               SignalGenerator::chord(notes, 3, 14.0, 16000),
-                               {AudioContainer::Wav});
+        const ScratchSuite scratch;
+        const auto path = [&](const std::string &name) { return scratch.path(name); };
         SuiteBudget budget = tinyBudget(3, 3);
         budget.validationPrompts = 2;
         budget.validateEvery = 1;
         budget.only = "per-song-fad/mel-stats/drascula";
-        const std::string out = path("suite");
         std::string log;
         const auto suiteOn = [&] {
-            auto suite = std::make_unique<RewardSuiteRun>(
-                out, budget, [&log](const std::string &line) { log += line + "\n"; });
-            suite->useTracksFrom("drascula", path("tracks"));
-            suite->useTracksFrom("asc", path("tracks"));
-            return suite;
+            return scratch.on(budget, [&log](const std::string &line) { log += line + "\n"; });
         };
         const auto first = suiteOn()->run();
         QCOMPARE(int(first.size()), 1);
@@ -630,15 +645,8 @@ private Q_SLOTS:
     // the option that resumes it, an older folder (no count recorded) included.
     void setRewardsValidateOnTheirOwnPrompts()
     {
-        QTemporaryDir dir;
-        const auto path = [&](const std::string &name) {
-            return dir.filePath(QString::fromStdString(name)).toStdString();
-        };
-        const double notes[] = {220.0, 277.18, 329.63};
-        std::filesystem::create_directories(path("tracks"));
-        AudioFileWriter::write(path("tracks/track.wav"),
-                               SignalGenerator::chord(notes, 3, 14.0, 16000),
-                               {AudioContainer::Wav});
+        const ScratchSuite scratch;
+        const auto path = [&](const std::string &name) { return scratch.path(name); };
         SuiteBudget budget = tinyBudget(1, 2);
         budget.validationPrompts = 2;
         budget.setValidationPrompts = 3;
@@ -655,13 +663,7 @@ private Q_SLOTS:
         off.validationPrompts = 0;
         QCOMPARE(off.validationPromptsFor(kid), 0);
 
-        const std::string out = path("suite");
-        const auto suiteOn = [&](const SuiteBudget &b) {
-            auto suite = std::make_unique<RewardSuiteRun>(out, b);
-            suite->useTracksFrom("drascula", path("tracks"));
-            suite->useTracksFrom("asc", path("tracks"));
-            return suite;
-        };
+        const auto suiteOn = [&](const SuiteBudget &b) { return scratch.on(b); };
         const auto done = suiteOn(budget)->run();
         QCOMPARE(int(done.size()), 1);
         QVERIFY(done[0].validated);
