@@ -392,7 +392,8 @@ private Q_SLOTS:
         QCOMPARE(lines[1].split(',')[0], QByteArray("1"));
         QCOMPARE(lines[2].split(',')[0], QByteArray("2"));
         QVERIFY(panel.exportPlots(out.filePath("run")));
-        for (const char *name : {"reward", "win-rate", "loss", "guardrails", "loudness"}) {
+        for (const char *name :
+             {"reward", "win-rate", "loss", "guardrails", "loudness", "reward-change"}) {
             QFile png(out.filePath(QString("run-%1.png").arg(name)));
             QFile pdf(out.filePath(QString("run-%1.pdf").arg(name)));
             QVERIFY(png.open(QIODevice::ReadOnly) && pdf.open(QIODevice::ReadOnly));
@@ -576,8 +577,24 @@ private Q_SLOTS:
         e.clapPolicy = 0.18;
         e.lufsBase = -23.0;
         e.lufsPolicy = -19.5;
+        e.deltaMean = 0.04; // the paired change, in the reward's better direction
+        e.deltaLower = 0.01;
+        e.deltaUpper = 0.07;
+        e.terms = {{"loudness", -21.0, -19.0, 2.0, 1.2, 2.8},
+                   {"similarity", 0.2, 0.25, 0.05, 0.0, 0.1}};
         dashboard.addEval(e);
         QCOMPARE(dashboard.plottedRounds(), 3);
+        // The paired change with its interval, the 0 line in view though every value is above.
+        QCOMPARE(dashboard.plots()[5].second, QString("reward-change"));
+        QCustomPlot *change = dashboard.plots()[5].first;
+        QCPGraph *delta = change->graph(2);
+        QCOMPARE(delta->data()->at(0)->value, 0.04);
+        QCOMPARE(change->graph(0)->data()->at(0)->value, 0.01);
+        QCOMPARE(change->graph(1)->data()->at(0)->value, 0.07);
+        QVERIFY2(change->yAxis->range().lower < 0.0 && change->yAxis->range().upper > 0.07,
+                 qPrintable(QString("%1..%2")
+                                .arg(change->yAxis->range().lower)
+                                .arg(change->yAxis->range().upper)));
         // The eval clips' loudness, tuned against base, with the shift in the title.
         QCOMPARE(dashboard.plots()[4].second, QString("loudness"));
         // 3.5 LU that a reward without a loudness term did not ask for: marked.
@@ -595,6 +612,8 @@ private Q_SLOTS:
         QCPGraph *median = reward->graph(2);
         QCOMPARE(median->data()->at(0)->value, -17.0);
         QCOMPARE(reward->yAxis->label(), QString("loudness"));
+        QCOMPARE(delta->data()->at(0)->value, 2.0); // that term's change, in LU
+        QCOMPARE(change->yAxis->label(), QString("loudness: tuned - base"));
         // Every line stays inside its plot: the axes hold every value, and x spans the run.
         for (const auto &[plot, name] : dashboard.plots()) {
             QCOMPARE(plot->xAxis->range().lower, 0.0);

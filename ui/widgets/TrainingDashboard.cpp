@@ -69,6 +69,8 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
     : QWidget(parent), m_term(new QComboBox), m_guardNote(new QLabel),
       m_reward(makePlot(tr("Round reward (median, 10-90 % band)"), tr("reward"))),
       m_win(makePlot(tr("Eval win rate vs base (95 % interval)"), tr("win rate"))),
+      m_change(makePlot(tr("Eval reward change vs base (paired, 95 % interval; above 0: better)"),
+                        tr("tuned - base"))),
       m_loss(makePlot(tr("Loss and implicit accuracy"), tr("loss"))),
       m_guard(makePlot(tr("Guardrails"), tr("Vendi diversity"))),
       m_loudness(makePlot(loudnessPlotTitle(), tr("LUFS")))
@@ -84,7 +86,7 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
     termRow->addWidget(new QLabel(tr("Reward shown:")));
     termRow->addWidget(m_term, 1);
     layout->addLayout(termRow);
-    for (QCustomPlot *p : {m_reward, m_win, m_loss})
+    for (QCustomPlot *p : {m_reward, m_win, m_change, m_loss})
         layout->addWidget(p, 1);
     // Two lines tall whatever it says, so the plots do not move when the note changes.
     m_guardNote->setObjectName("guardrailNote");
@@ -115,6 +117,19 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
     half->point2->setCoords(1, 0.5);
     half->setPen(QPen(Qt::gray, 1, Qt::DashLine));
     m_win->yAxis->setRange(0, 1);
+
+    m_deltaLower =
+        line(m_change, m_change->yAxis, QColor(30, 70, 170, 90), tr("lower"), Qt::SolidLine, 1);
+    m_deltaUpper =
+        line(m_change, m_change->yAxis, QColor(30, 70, 170, 90), tr("upper"), Qt::SolidLine, 1);
+    m_deltaUpper->setBrush(QColor(30, 70, 170, 45));
+    m_deltaUpper->setChannelFillGraph(m_deltaLower);
+    m_delta = line(m_change, m_change->yAxis, blue, tr("paired change"));
+    m_delta->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+    auto *zero = new QCPItemStraightLine(m_change);
+    zero->point1->setCoords(0, 0);
+    zero->point2->setCoords(1, 0);
+    zero->setPen(QPen(Qt::gray, 1, Qt::DashLine));
 
     m_loss->yAxis2->setVisible(true);
     m_loss->yAxis2->setLabel(tr("implicit accuracy"));
@@ -148,26 +163,27 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
     m_lufsBase = line(m_loudness, m_loudness->yAxis, teal, tr("base"), Qt::DashLine, 1);
     legendBelow(m_loudness);
     // The band's edges are not legend entries.
-    for (QCPGraph *g : {m_p10, m_p90, m_winLower, m_winUpper})
+    for (QCPGraph *g : {m_p10, m_p90, m_winLower, m_winUpper, m_deltaLower, m_deltaUpper})
         g->removeFromLegend();
 
-    connect(m_term, &QComboBox::currentIndexChanged, this, &TrainingDashboard::redrawReward);
+    connect(m_term, &QComboBox::currentIndexChanged, this, [this] {
+        redrawReward();
+        redrawChange();
+    });
     clear(1);
 }
 
 QVector<QPair<QCustomPlot *, QString>> TrainingDashboard::plots() const
 {
-    return {{m_reward, "reward"},
-            {m_win, "win-rate"},
-            {m_loss, "loss"},
-            {m_guard, "guardrails"},
-            {m_loudness, "loudness"}};
+    return {{m_reward, "reward"},    {m_win, "win-rate"},      {m_loss, "loss"},
+            {m_guard, "guardrails"}, {m_loudness, "loudness"}, {m_change, "reward-change"}};
 }
 
 void TrainingDashboard::clear(int totalRounds)
 {
     m_rounds.clear();
-    for (QCustomPlot *p : {m_reward, m_win, m_loss, m_guard, m_loudness}) {
+    m_evals.clear();
+    for (QCustomPlot *p : {m_reward, m_win, m_change, m_loss, m_guard, m_loudness}) {
         for (int g = 0; g < p->graphCount(); ++g)
             p->graph(g)->data()->clear();
     }
@@ -192,6 +208,8 @@ void TrainingDashboard::clear(int totalRounds)
     // none of them): rewards and losses near 0..1, Vendi up to a batch's worth of distinct
     // clips, CLAP adherence a cosine similarity.
     m_reward->yAxis->setRange(0, 1);
+    m_change->yAxis->setRange(-1, 1);
+    m_change->yAxis->setLabel(tr("tuned - base"));
     m_loss->yAxis->setRange(0, 1);
     m_guard->yAxis->setRange(0, 10);
     m_guard->yAxis2->setRange(0, 0.5);
@@ -201,7 +219,7 @@ void TrainingDashboard::clear(int totalRounds)
 void TrainingDashboard::setTotalRounds(int totalRounds)
 {
     m_totalRounds = std::max(1, totalRounds);
-    for (QCustomPlot *p : {m_reward, m_win, m_loss, m_guard, m_loudness}) {
+    for (QCustomPlot *p : {m_reward, m_win, m_change, m_loss, m_guard, m_loudness}) {
         fitX(p);
         p->replot(QCustomPlot::rpQueuedReplot);
     }
@@ -273,12 +291,43 @@ void TrainingDashboard::redrawReward()
     m_reward->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void TrainingDashboard::redrawChange()
+{
+    const int term = m_term->currentIndex() - 1; // -1: the reward itself
+    for (QCPGraph *g : {m_delta, m_deltaLower, m_deltaUpper})
+        g->data()->clear();
+    for (const dragon::EvalStats &e : m_evals) {
+        if (term < 0) {
+            m_delta->addData(e.round, e.deltaMean);
+            m_deltaLower->addData(e.round, e.deltaLower);
+            m_deltaUpper->addData(e.round, e.deltaUpper);
+        } else if (term < int(e.terms.size())) {
+            const dragon::TermEval &t = e.terms[std::size_t(term)];
+            m_delta->addData(e.round, t.delta);
+            m_deltaLower->addData(e.round, t.deltaLower);
+            m_deltaUpper->addData(e.round, t.deltaUpper);
+        }
+    }
+    m_change->yAxis->setLabel(term >= 0 ? m_term->currentText() + tr(": tuned - base")
+                                        : tr("tuned - base"));
+    if (!m_delta->data()->isEmpty()) {
+        fitY(m_change);
+        // The 0 line (no change) always in view, with room beyond it.
+        const QCPRange r = m_change->yAxis->range();
+        const double pad = 0.1 * std::max(r.size(), 1e-9);
+        m_change->yAxis->setRange(std::min(r.lower, -pad), std::max(r.upper, pad));
+    }
+    m_change->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void TrainingDashboard::addEval(const dragon::EvalStats &e)
 {
     m_winRate->addData(e.round, e.winRate.rate);
     m_winLower->addData(e.round, e.winRate.lower);
     m_winUpper->addData(e.round, e.winRate.upper);
     m_win->replot(QCustomPlot::rpQueuedReplot);
+    m_evals << e;
+    redrawChange();
     m_vendi->addData(e.round, e.vendiPolicy);
     m_clap->addData(e.round, e.clapPolicy);
     if (dragon::GuardrailCheck::vendiFell(e))

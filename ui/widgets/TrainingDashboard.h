@@ -13,7 +13,10 @@ class QCPTextElement;
 
 // The live plots of a DRAGON run: the round reward (median with the 10-90 % band; for a
 // multi-term reward a chooser shows each term in its own units), the eval win rate against the
-// base model with its 95 % band and the 0.5 line, loss with implicit accuracy (own axis), and
+// base model with its 95 % band and the 0.5 line, the eval reward's paired change against the
+// base (in the better direction, with its 95 % interval and the 0 line: the round reward mixes
+// easy and hard prompts, so a small gain hides in its band where the paired change shows it;
+// the chooser's term in its own units), loss with implicit accuracy (own axis), and
 // the guardrails (Vendi diversity and CLAP adherence, each on its own axis, base values as
 // dashed lines). Legends sit below the data; axes span the run's rounds from the first point.
 // A line above the guardrails says at each evaluation whether they held (GuardrailCheck) and,
@@ -42,11 +45,12 @@ public:
     // The loudness plot's title: at the newest evaluation, how far the tuned clips moved.
     QString loudnessTitleText() const;
     // The plots with a file-name stem each: "reward", "win-rate", "loss", "guardrails",
-    // "loudness".
+    // "loudness", "reward-change".
     QVector<QPair<QCustomPlot *, QString>> plots() const;
 
 private:
     void redrawReward();
+    void redrawChange();
     void fitX(QCustomPlot *plot) const;
     static void fitY(QCustomPlot *plot, bool rightAxis = false);
     // Both guardrail axes on one scale relative to their base model's value, so each line shows
@@ -59,14 +63,16 @@ private:
 
     QComboBox *m_term;
     QLabel *m_guardNote;
-    QCustomPlot *m_reward, *m_win, *m_loss, *m_guard, *m_loudness;
+    QCustomPlot *m_reward, *m_win, *m_change, *m_loss, *m_guard, *m_loudness;
     QCPGraph *m_p10, *m_p90, *m_median;
     QCPGraph *m_winRate, *m_winLower, *m_winUpper;
+    QCPGraph *m_delta, *m_deltaLower, *m_deltaUpper;
     QCPGraph *m_lossLine, *m_accuracy;
     QCPGraph *m_vendi, *m_clap, *m_vendiBase, *m_clapBase;
     QCPGraph *m_vendiFell, *m_clapFell; // the evaluations where that guardrail fell, ringed
     QCPGraph *m_lufs, *m_lufsBase;
     QVector<dragon::RoundStats> m_rounds;
+    QVector<dragon::EvalStats> m_evals;
     QVector<int> m_guardFellAt; // rounds of this run's evaluations whose guardrails fell
     int m_totalRounds = 1;
     bool m_levelIsTarget = false;
