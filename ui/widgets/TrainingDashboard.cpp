@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace {
 
@@ -63,6 +64,28 @@ QCPGraph *line(QCustomPlot *p, QCPAxis *y, const QColor &colour, const QString &
     return g;
 }
 
+// An estimate at each evaluation (discs on a line) inside its interval (a shaded band between
+// two thin lines), with a dashed grey line at `reference` (no effect). Returns the estimate, the
+// lower and the upper line.
+std::tuple<QCPGraph *, QCPGraph *, QCPGraph *>
+estimateWithBand(QCustomPlot *p, const QColor &colour, const QString &name, double reference)
+{
+    QColor edge = colour, fill = colour;
+    edge.setAlpha(90);
+    fill.setAlpha(45);
+    QCPGraph *lower = line(p, p->yAxis, edge, QObject::tr("lower"), Qt::SolidLine, 1);
+    QCPGraph *upper = line(p, p->yAxis, edge, QObject::tr("upper"), Qt::SolidLine, 1);
+    upper->setBrush(fill);
+    upper->setChannelFillGraph(lower);
+    QCPGraph *estimate = line(p, p->yAxis, colour, name);
+    estimate->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+    auto *noEffect = new QCPItemStraightLine(p);
+    noEffect->point1->setCoords(0, reference);
+    noEffect->point2->setCoords(1, reference);
+    noEffect->setPen(QPen(Qt::gray, 1, Qt::DashLine));
+    return {estimate, lower, upper};
+}
+
 } // namespace
 
 TrainingDashboard::TrainingDashboard(QWidget *parent)
@@ -106,30 +129,11 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
     m_median = line(m_reward, m_reward->yAxis, blue, tr("median"));
     m_median->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
 
-    m_winLower = line(m_win, m_win->yAxis, QColor(20, 130, 60, 90), tr("lower"), Qt::SolidLine, 1);
-    m_winUpper = line(m_win, m_win->yAxis, QColor(20, 130, 60, 90), tr("upper"), Qt::SolidLine, 1);
-    m_winUpper->setBrush(QColor(20, 130, 60, 45));
-    m_winUpper->setChannelFillGraph(m_winLower);
-    m_winRate = line(m_win, m_win->yAxis, green, tr("win rate"));
-    m_winRate->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
-    auto *half = new QCPItemStraightLine(m_win);
-    half->point1->setCoords(0, 0.5);
-    half->point2->setCoords(1, 0.5);
-    half->setPen(QPen(Qt::gray, 1, Qt::DashLine));
+    std::tie(m_winRate, m_winLower, m_winUpper) =
+        estimateWithBand(m_win, green, tr("win rate"), 0.5);
     m_win->yAxis->setRange(0, 1);
-
-    m_deltaLower =
-        line(m_change, m_change->yAxis, QColor(30, 70, 170, 90), tr("lower"), Qt::SolidLine, 1);
-    m_deltaUpper =
-        line(m_change, m_change->yAxis, QColor(30, 70, 170, 90), tr("upper"), Qt::SolidLine, 1);
-    m_deltaUpper->setBrush(QColor(30, 70, 170, 45));
-    m_deltaUpper->setChannelFillGraph(m_deltaLower);
-    m_delta = line(m_change, m_change->yAxis, blue, tr("paired change"));
-    m_delta->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
-    auto *zero = new QCPItemStraightLine(m_change);
-    zero->point1->setCoords(0, 0);
-    zero->point2->setCoords(1, 0);
-    zero->setPen(QPen(Qt::gray, 1, Qt::DashLine));
+    std::tie(m_delta, m_deltaLower, m_deltaUpper) =
+        estimateWithBand(m_change, blue, tr("paired change"), 0.0);
 
     m_loss->yAxis2->setVisible(true);
     m_loss->yAxis2->setLabel(tr("implicit accuracy"));
