@@ -79,10 +79,12 @@ std::string SuiteTable::budgetText(const SuiteBudget &budget)
                  ? "the checkpoint tested is the one kept by validation every " +
                        std::to_string(budget.validateEvery) + " rounds on " +
                        std::to_string(budget.validationPrompts) + " other held-out prompts" +
-                       (budget.setValidationPrompts != budget.validationPrompts
+                       (budget.setValidationPrompts == budget.validationPrompts ? std::string()
+                        : budget.setValidationPrompts > 0
                             ? ", " + std::to_string(budget.setValidationPrompts) +
                                   " for distribution-to-distribution rewards"
-                            : std::string()) +
+                            : std::string(", none for distribution-to-distribution rewards, whose "
+                                          "final policy is tested")) +
                        " (the best validation win rate with the "
                        "guardrails held" +
                        (budget.validationGuardMargin != 0.0

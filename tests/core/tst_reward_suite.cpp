@@ -322,6 +322,11 @@ private Q_SLOTS:
         sameCount.setValidationPrompts = sameCount.validationPrompts;
         QVERIFY(SuiteTable::markdown(outcomes, sameCount, 600).find("for distribution-to") ==
                 std::string::npos);
+        SuiteBudget setsUnvalidated = budget;
+        setsUnvalidated.setValidationPrompts = 0;
+        QVERIFY(SuiteTable::markdown(outcomes, setsUnvalidated, 600)
+                    .find("prompts, none for distribution-to-distribution rewards, whose final "
+                          "policy is tested (the best") != std::string::npos);
         QVERIFY2(md.find("| pocket-clap x drascula | per-song FAD | 0.900 [0.70, 1.00] | "
                          "0.625 [0.45, 0.78] |") != std::string::npos,
                  md.c_str());
