@@ -26,8 +26,9 @@ struct SuiteBudget
     // policy is tested.
     int validationPrompts = 16;
     // Distribution-to-distribution rewards are validated on this many prompts instead when
-    // validation is on (the list begins with the others'): a set reward's bootstrap win rate on
-    // 16 prompts says little about the test (README, "Seed 6 is a bad seed").
+    // validation is on (the list begins with the others'). A set reward's validation win rate
+    // says little about its test; 48 prompts were tried on run seeds 7-8 and tested worse than
+    // 16 (README, "More validation prompts for set rewards"), so by default they are the same.
     int setValidationPrompts = 16;
     int validateEvery = 10;
     // Raises the guardrail floors when validation judges a checkpoint (ValidationChoice); the
