@@ -141,7 +141,7 @@ std::vector<EvalStats> RunHistory::evaluations(const std::string &folder)
         e.winRate.lower = number(row, "win_lower");
         e.winRate.upper = number(row, "win_upper");
         e.winRate.signTestP = number(row, "sign_test_p");
-        e.winRate.trials = int(number(row, "trials"));
+        e.winRate.trials = LenientJson::integer(row, "trials").value_or(0); // a huge one: 0
         e.rewardBase = number(row, "reward_base");
         e.rewardPolicy = number(row, "reward_policy");
         e.deltaMean = number(row, "delta");

@@ -486,7 +486,8 @@ private Q_SLOTS:
               "{\"name\":[1],\"p10\":null},{\"name\":\"b\",\"mean\":2}]}\n"
               "{\"round\":\"three\"}\nnot json at all\n[1,2]\n{\"round\":4,\"terms\":\"none\"}\n"
               "{\"round\":5,\"reward_mean\":");
-        write(run / "eval.jsonl", "{\"round\":5,\"win_rate\":\"half\",\"win_lower\":0.6}\n"
+        write(run / "eval.jsonl", "{\"round\":5,\"win_rate\":\"half\",\"win_lower\":0.6,"
+                                  "\"trials\":1.7e107}\n"
                                   "{\"round\":-2}\n\x01\x02\xff\n{\"round\":10,\"win_rate\":0.7");
         write(run / "config.json", "{\"rounds\":");
         write(run / "audition" / "round-000001-plus.wav", "");
@@ -511,6 +512,7 @@ private Q_SLOTS:
         QCOMPARE(evals.size(), std::size_t(1));
         QCOMPARE(evals[0].winRate.rate, 0.0);
         QCOMPARE(evals[0].winRate.lower, 0.6);
+        QCOMPARE(evals[0].winRate.trials, 0); // far beyond an int (the fuzzer's find): absent
         const RunSummary summary = RunHistory::summarise(run.string());
         QCOMPARE(summary.roundsDone, 4);
         QVERIFY2(summary.state.rfind("damaged: ", 0) == 0, summary.state.c_str());
