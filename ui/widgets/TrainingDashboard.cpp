@@ -187,7 +187,7 @@ void TrainingDashboard::clear(int totalRounds)
 {
     m_rounds.clear();
     m_evals.clear();
-    for (QCustomPlot *p : {m_reward, m_win, m_change, m_loss, m_guard, m_loudness}) {
+    for (const auto &[p, name] : plots()) {
         for (int g = 0; g < p->graphCount(); ++g)
             p->graph(g)->data()->clear();
     }
@@ -223,7 +223,7 @@ void TrainingDashboard::clear(int totalRounds)
 void TrainingDashboard::setTotalRounds(int totalRounds)
 {
     m_totalRounds = std::max(1, totalRounds);
-    for (QCustomPlot *p : {m_reward, m_win, m_change, m_loss, m_guard, m_loudness}) {
+    for (const auto &[p, name] : plots()) {
         fitX(p);
         p->replot(QCustomPlot::rpQueuedReplot);
     }
