@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <sys/stat.h>
@@ -99,6 +100,26 @@ bool statFile(const std::string &path, std::uint64_t &size, std::int64_t &mtimeN
     return true;
 }
 
+// One stat-index entry, [size, mtime in ns, content hash in hex], exactly as saveIndex writes
+// it; anything else (a float, a negative size, a bad hex string: a damaged or hand-edited
+// index) is no entry, so that file is hashed again. Checking the types first matters:
+// nlohmann converts a float to an integer with a plain cast, undefined beyond the range.
+std::optional<EmbeddingCache::IndexEntry> parseIndexEntry(const nlohmann::json &v)
+{
+    if (!v.is_array() || v.size() != 3 || !v[0].is_number_unsigned() || !v[1].is_number_integer() ||
+        !v[2].is_string())
+        return std::nullopt;
+    if (v[1].is_number_unsigned() &&
+        v[1].get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
+        return std::nullopt;
+    const std::string &hex = v[2].get_ref<const std::string &>();
+    if (hex.empty() || hex.size() > 16 ||
+        hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+        return std::nullopt;
+    return EmbeddingCache::IndexEntry{v[0].get<std::uint64_t>(), v[1].get<std::int64_t>(),
+                                      std::stoull(hex, nullptr, 16)};
+}
+
 } // namespace
 
 EmbeddingCache::EmbeddingCache(std::string directory) : m_directory(std::move(directory))
@@ -115,8 +136,8 @@ std::map<std::string, EmbeddingCache::IndexEntry> EmbeddingCache::readIndex() co
     try {
         const auto j = nlohmann::json::parse(in);
         for (const auto &[path, v] : j.at("files").items())
-            index[path] = {v.at(0).get<std::uint64_t>(), v.at(1).get<std::int64_t>(),
-                           std::stoull(v.at(2).get<std::string>(), nullptr, 16)};
+            if (auto entry = parseIndexEntry(v))
+                index[path] = *entry;
     } catch (const std::exception &) {
         index.clear(); // a damaged index only costs hashing again
     }

@@ -44,13 +44,15 @@ public:
     Stats stats() const;
     const std::string &directory() const { return m_directory; }
 
-private:
+    // One file's line in the stat index.
     struct IndexEntry
     {
         std::uint64_t size = 0;
         std::int64_t mtimeNs = 0;
         std::uint64_t hash = 0;
     };
+
+private:
     std::map<std::string, IndexEntry> readIndex() const;
 
     std::string m_directory;

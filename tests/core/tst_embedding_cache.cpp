@@ -1,6 +1,7 @@
 // Embedding cache: hits after the first pass (a 1,000-file set reopens fast), changed files are
-// re-encoded, damaged or foreign entries are recomputed and never trusted, concurrent writers
-// leave whole entries, and an unwritable cache still returns embeddings.
+// re-encoded, damaged or foreign entries are recomputed and never trusted, a damaged stat index
+// loses only its bad rows, concurrent writers leave whole entries, and an unwritable cache still
+// returns embeddings.
 #include "WavFixture.h"
 #include "audio/AudioError.h"
 #include "encoders/EmbeddingCache.h"
@@ -13,6 +14,9 @@
 #include <QTest>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
 #include <thread>
 
 using namespace dragon;
@@ -153,6 +157,53 @@ private Q_SLOTS:
         QVERIFY(!hit);
         QVERIFY(cache.stats().corrupt >= 1);
         QVERIFY(cache.find(encoder->id(), hashFileContent(a))); // repaired
+    }
+
+    // A damaged stat index (a float or a negative size, a size past any range, a bad hex hash)
+    // loses only its bad entries: those files are hashed again, a good entry is still trusted.
+    void damagedStatIndexEntriesAreHashedAgain()
+    {
+        QTemporaryDir dir;
+        const std::string cacheDir = dir.filePath("cache").toStdString();
+        std::filesystem::create_directories(cacheDir);
+        nlohmann::json files = nlohmann::json::object();
+        std::map<std::string, std::uint64_t> realHash;
+        const std::map<std::string, std::string> damage = {
+            {"good", ""},          {"float-size", "float"},
+            {"huge-size", "huge"}, {"negative-size", "negative"},
+            {"bad-hex", "hex"},    {"short-row", "short"}};
+        double hz = 300;
+        for (const auto &[name, kind] : damage) {
+            const std::string path = writeTone(dir, QString::fromStdString(name + ".wav"), hz);
+            hz += 50;
+            realHash[path] = hashFileContent(path);
+            struct stat st
+            {
+            };
+            QCOMPARE(::stat(path.c_str(), &st), 0);
+            const std::uint64_t size = std::uint64_t(st.st_size);
+            const std::int64_t mtime =
+                std::int64_t(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+            nlohmann::json row = {size, mtime, "abc"}; // a made-up hash, trusted when the row is
+            if (kind == "float")
+                row[0] = double(size); // the right size, as a float
+            else if (kind == "huge")
+                row[0] = 1e300;
+            else if (kind == "negative")
+                row[0] = -1;
+            else if (kind == "hex")
+                row[2] = "not hex";
+            else if (kind == "short")
+                row.erase(2);
+            files[path] = row;
+        }
+        fixtures::writeFile(cacheDir + "/stat-index.json",
+                            nlohmann::json{{"version", 1}, {"files", files}}.dump());
+        EmbeddingCache cache(cacheDir);
+        for (const auto &[path, hash] : realHash) {
+            const bool good = path.find("/good.wav") != std::string::npos;
+            QCOMPARE(cache.contentHash(path), good ? std::uint64_t(0xabc) : hash);
+        }
     }
 
     void concurrentJobsLeaveWholeEntries()
