@@ -391,8 +391,8 @@ private Q_SLOTS:
         QCOMPARE(set.seedsPerPrompt, 2);
         QCOMPARE(set.beta, 50.0); // explicit: kept
         QCOMPARE(set.learningRate, 2e-5);
-        // Exemplar similarity has its own rate (chosen on the suite's tuning extras); per-song
-        // FAD keeps the other exemplar rewards' one.
+        // Exemplar similarity's rate was chosen on the suite's tuning extras, per-song FAD's on
+        // its tuned half (lr 5e-5 lost Vendi there); both 2e-5, the loudness target 5e-5.
         const DragonConfig similar = DragonConfig::fromJson(
             R"({"reward": {"terms": [{"type": "exemplar-similarity", "exemplarSet": "s"}]}})");
         QCOMPARE(similar.learningRate, 2e-5);
@@ -400,7 +400,8 @@ private Q_SLOTS:
         QVERIFY(similar.loss == PreferenceLoss::Dpo);
         const DragonConfig perSong = DragonConfig::fromJson(
             R"({"reward": {"terms": [{"type": "per-song-fad", "exemplarSet": "s"}]}})");
-        QCOMPARE(perSong.learningRate, 5e-5);
+        QCOMPARE(perSong.learningRate, 2e-5);
+        QCOMPARE(perSong.beta, 5000.0);
         // No reward: the engine's defaults.
         const DragonConfig none = DragonConfig::fromJson("{}");
         const DragonConfig defaults;
