@@ -177,9 +177,7 @@ private Q_SLOTS:
             const std::string path = writeTone(dir, QString::fromStdString(name + ".wav"), hz);
             hz += 50;
             realHash[path] = hashFileContent(path);
-            struct stat st
-            {
-            };
+            struct stat st = {};
             QCOMPARE(::stat(path.c_str(), &st), 0);
             const std::uint64_t size = std::uint64_t(st.st_size);
             const std::int64_t mtime =
