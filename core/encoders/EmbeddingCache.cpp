@@ -8,7 +8,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <sys/stat.h>
@@ -108,9 +107,6 @@ std::optional<EmbeddingCache::IndexEntry> parseIndexEntry(const nlohmann::json &
 {
     if (!v.is_array() || v.size() != 3 || !v[0].is_number_unsigned() || !v[1].is_number_integer() ||
         !v[2].is_string())
-        return std::nullopt;
-    if (v[1].is_number_unsigned() &&
-        v[1].get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
         return std::nullopt;
     const std::string &hex = v[2].get_ref<const std::string &>();
     if (hex.empty() || hex.size() > 16 ||
