@@ -457,6 +457,13 @@ private Q_SLOTS:
         QCOMPARE(runs->currentRow(), 0);
         QVERIFY(panel.continueButton()->isEnabled());
         const int before = panel.plottedRounds();
+        // A window opened afterwards shows the stopped run's end in its progress bar too.
+        {
+            TrainingController viewerTraining;
+            TrainPanel viewer(&f.document, &viewerTraining, &f.playback);
+            QCOMPARE(viewer.runList()->currentRow(), 0);
+            QCOMPARE(viewer.progressText(), QString("Stopped at round %1 of 3").arg(before));
+        }
         // Continue from the window: the same folder, the curve extended to all 3 rounds.
         QVERIFY(panel.continueRun());
         QVERIFY(!panel.continueButton()->isEnabled());
@@ -488,6 +495,7 @@ private Q_SLOTS:
                  qPrintable(again.runList()->item(0, 3)->toolTip()));
         again.runList()->setCurrentCell(0, 0);
         again.showRun(0);
+        QCOMPARE(again.progressText(), QString("Finished: 3 rounds"));
         QCOMPARE(again.plottedRounds(), 3);
         QCOMPARE(again.auditionCount(), 6);
         QVERIFY(again.auditionView()->positiveList()->item(0)->text().contains("round 3"));

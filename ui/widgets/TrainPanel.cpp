@@ -35,6 +35,7 @@
 #include <QTableWidget>
 #include <QUrl>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <ctime>
 
 TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
@@ -371,6 +372,14 @@ void TrainPanel::showRun(int row)
         onAudition(clip);
     m_auditions->clear(); // then listed once, so the newest round is the one selected
     m_auditions->setEntries(m_plus, m_minus);
+    // The bar says how the shown run ended, as it did when that run ended in this window.
+    m_roundsDone = summary.roundsDone;
+    const QString state = QString::fromStdString(summary.state);
+    showEndState(state == "finished" ? tr("Finished: %1 rounds").arg(summary.roundsDone)
+                 : state.startsWith("stopped")
+                     ? tr("Stopped at round %1 of %2").arg(summary.roundsDone).arg(m_totalRounds)
+                 : state.startsWith("damaged") ? tr("Damaged: see the status line")
+                                               : tr("No round finished"));
     setStatus(tr("Run of %1: %2, %3 of %4 rounds, %5.")
                   .arg(m_runs->item(row, 0)->text(), QString::fromStdString(summary.reward))
                   .arg(summary.roundsDone)
@@ -685,12 +694,10 @@ void TrainPanel::onFinished(int rounds, bool stopped, const QString &error)
 {
     setRunning(false);
     m_roundsDone = std::max(m_roundsDone, rounds);
-    m_progress->setMaximum(std::max(1, m_totalRounds));
-    m_progress->setValue(std::min(m_roundsDone, m_totalRounds));
-    m_progress->setFormat(!error.isEmpty() ? tr("Failed after round %1").arg(m_roundsDone)
-                          : stopped || m_roundsDone < m_totalRounds
-                              ? tr("Stopped at round %1 of %2").arg(m_roundsDone).arg(m_totalRounds)
-                              : tr("Finished: %1 rounds").arg(m_roundsDone));
+    showEndState(!error.isEmpty() ? tr("Failed after round %1").arg(m_roundsDone)
+                 : stopped || m_roundsDone < m_totalRounds
+                     ? tr("Stopped at round %1 of %2").arg(m_roundsDone).arg(m_totalRounds)
+                     : tr("Finished: %1 rounds").arg(m_roundsDone));
     const bool nothingKept = QDir(m_runDir + "/checkpoints").isEmpty() &&
                              !QFileInfo::exists(m_runDir + "/metrics.jsonl");
     if (!error.isEmpty() && rounds == 0 && nothingKept) {
@@ -707,6 +714,13 @@ void TrainPanel::onFinished(int rounds, bool stopped, const QString &error)
         setStatus(tr("Finished %n round(s). Run folder: %1", nullptr, rounds).arg(m_runDir));
     refreshRuns();
     Q_EMIT runFinished();
+}
+
+void TrainPanel::showEndState(const QString &text)
+{
+    m_progress->setMaximum(std::max(1, m_totalRounds));
+    m_progress->setValue(std::clamp(m_roundsDone, 0, m_totalRounds));
+    m_progress->setFormat(text);
 }
 
 void TrainPanel::updateProgress()

@@ -95,6 +95,9 @@ private:
     void showIdleStatus();
     // The progress bar: rounds done of the total, the phase, the ETA; a final state at the end.
     void updateProgress();
+    // The progress bar at a run's end, or for a past run shown from its files: full for the
+    // rounds done, with `text` ("Finished: 20 rounds", "Stopped at round 7 of 20").
+    void showEndState(const QString &text);
 
     ProjectDocument *m_document;
     TrainingController *m_training;
