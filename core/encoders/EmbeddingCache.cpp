@@ -150,9 +150,24 @@ EmbeddingCache::~EmbeddingCache()
 
 std::string EmbeddingCache::entryPath(const std::string &encoderId, std::uint64_t contentHash) const
 {
-    return (fs::path(m_directory) / toHex(hashBytes(encoderId.data(), encoderId.size())) /
-            (toHex(contentHash) + ".emb"))
+    return (fs::path(encoderFolder(m_directory, encoderId)) / (toHex(contentHash) + ".emb"))
         .string();
+}
+
+std::string EmbeddingCache::encoderFolder(const std::string &directory,
+                                          const std::string &encoderId)
+{
+    return (fs::path(directory) / toHex(hashBytes(encoderId.data(), encoderId.size()))).string();
+}
+
+bool EmbeddingCache::holdsEntriesOf(const std::string &directory, const std::string &encoderId)
+{
+    const fs::path folder = encoderFolder(directory, encoderId);
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().extension() == ".emb")
+            return true;
+    return false;
 }
 
 std::uint64_t EmbeddingCache::contentHash(const std::string &audioPath)

@@ -40,6 +40,9 @@ public:
     void store(const std::string &encoderId, std::uint64_t contentHash, const Embedding &embedding);
     std::uint64_t contentHash(const std::string &audioPath); // uses the stat index
     std::string entryPath(const std::string &encoderId, std::uint64_t contentHash) const;
+    // Whether the cache in `directory` holds any entry made by `encoderId` (a directory listing,
+    // no file read): a project whose sets were embedded before can load them again at once.
+    static bool holdsEntriesOf(const std::string &directory, const std::string &encoderId);
     void saveIndex();
     Stats stats() const;
     const std::string &directory() const { return m_directory; }
@@ -54,6 +57,8 @@ public:
 
 private:
     std::map<std::string, IndexEntry> readIndex() const;
+    // The folder of `encoderId`'s entries (named by a hash of the id).
+    static std::string encoderFolder(const std::string &directory, const std::string &encoderId);
 
     std::string m_directory;
     mutable std::mutex m_mutex;

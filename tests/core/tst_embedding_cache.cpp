@@ -58,12 +58,15 @@ private Q_SLOTS:
         const std::string a = writeTone(dir, "a.wav", 440);
         bool hit = true;
         Embedding first;
+        QVERIFY(!EmbeddingCache::holdsEntriesOf(cacheDir, encoder->id())); // no folder yet
         {
             EmbeddingCache cache(cacheDir);
             first = cache.embedFile(*encoder, a, &hit);
             QVERIFY(!hit);
             QCOMPARE(cache.stats().misses, 1);
         }
+        QVERIFY(EmbeddingCache::holdsEntriesOf(cacheDir, encoder->id()));
+        QVERIFY(!EmbeddingCache::holdsEntriesOf(cacheDir, "music-features-1"));
         EmbeddingCache reopened(cacheDir);
         const Embedding second = reopened.embedFile(*encoder, a, &hit);
         QVERIFY(hit);

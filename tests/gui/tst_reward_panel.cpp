@@ -109,6 +109,17 @@ private Q_SLOTS:
         QVERIFY2(panel.setStatus("set-1").contains("3 from cache"),
                  qPrintable(panel.setStatus("set-1")));
 
+        // The project opened again (a second window on it): its sets load from the cache
+        // without Compute, instead of reading "Not computed".
+        {
+            EmbeddingController reopenedEmbeddings;
+            RewardPanel reopened(&f.document, &reopenedEmbeddings);
+            QTRY_VERIFY_WITH_TIMEOUT(reopened.setStatus("set-1").contains("3 from cache"), 30000);
+            QVERIFY2(reopened.setStatus("set-2").startsWith("2 embedded"),
+                     qPrintable(reopened.setStatus("set-2")));
+            QTRY_VERIFY_WITH_TIMEOUT(!reopenedEmbeddings.isBusy(), 30000);
+        }
+
         // Editing a set makes its status stale.
         f.document.removeItems("set-1", {0});
         QCOMPARE(panel.setStatus("set-1"), QString());

@@ -1,6 +1,7 @@
 #include "widgets/RewardPanel.h"
 
 #include "document/ProjectDocument.h"
+#include "encoders/EmbeddingCache.h"
 #include "encoders/EncoderFactory.h"
 #include "project/ProjectFolder.h"
 #include "rewards/RewardParameter.h"
@@ -149,6 +150,7 @@ RewardPanel::RewardPanel(ProjectDocument *document, EmbeddingController *embeddi
             m_encoderLabel->setStyleSheet(QString());
             m_encoderLabel->setText(encoderStatus());
             validate();
+            loadCachedEmbeddings();
         }
     });
     connect(embeddings, &EmbeddingController::encoderFailed, this,
@@ -348,6 +350,22 @@ void RewardPanel::computeAll()
         m_embeddings->enqueue(set, spec, cacheDirectory());
     }
     rebuildSets();
+}
+
+void RewardPanel::loadCachedEmbeddings()
+{
+    // Only when nothing was computed or queued for this encoder in this window yet: the sets'
+    // column would otherwise say "Not computed" for embeddings a run or an earlier session
+    // already made (what is not in the cache any more is computed, in the background, as
+    // Compute would; Cancel stops it).
+    if (!m_status.isEmpty() || m_embeddings->isBusy() || m_document->filePath().isEmpty() ||
+        m_document->project().exemplarSets.empty() ||
+        !dragon::EmbeddingCache::holdsEntriesOf(cacheDirectory().toStdString(),
+                                                m_encoder.id.toStdString()))
+        return;
+    Q_EMIT statusMessage(tr(
+        "Embedding the exemplar sets: the project's cache holds this encoder's earlier results"));
+    computeAll();
 }
 
 void RewardPanel::cancel()

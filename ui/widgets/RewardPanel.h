@@ -55,6 +55,9 @@ private:
     void rebuildTerms();
     void storeTerms();
     void validate();
+    // On a project whose cache holds this encoder's embeddings, computes the sets (from the
+    // cache) without waiting for Compute.
+    void loadCachedEmbeddings();
     void onEncoderActivated(int index);
     // Forgets the loaded encoder and its embedding statuses, shows `spec` and loads it.
     void switchToEncoder(const QString &spec);
