@@ -363,9 +363,7 @@ void RewardPanel::loadCachedEmbeddings()
         !dragon::EmbeddingCache::holdsEntriesOf(cacheDirectory().toStdString(),
                                                 m_encoder.id.toStdString()))
         return;
-    Q_EMIT statusMessage(tr(
-        "Embedding the exemplar sets: the project's cache holds this encoder's earlier results"));
-    computeAll();
+    computeAll(); // quietly: the status bar keeps saying which project opened
 }
 
 void RewardPanel::cancel()
