@@ -381,8 +381,8 @@ private Q_SLOTS:
         const char *clap = R"({"reward": {"encoder": "pocket-clap", "terms": [{"type": "clap"}]}})";
         const DragonConfig c = DragonConfig::fromJson(clap);
         QVERIFY(c.loss == PreferenceLoss::Dpo);
-        QCOMPARE(c.promptsPerRound, 8);
-        QCOMPARE(c.seedsPerPrompt, 8);
+        QCOMPARE(c.promptsPerRound, 16);
+        QCOMPARE(c.seedsPerPrompt, 4);
         QCOMPARE(c.beta, 5000.0);
         QCOMPARE(c.learningRate, 5e-5);
         const DragonConfig set = DragonConfig::fromJson(

@@ -289,25 +289,25 @@ private Q_SLOTS:
         TrainingController training;
         PlaybackController playback;
         TrainPanel panel(&document, &training, &playback);
-        // A CLAP-score reward and no saved settings: DPO on 8 prompts x 8 seeds, with the why.
+        // A CLAP-score reward and no saved settings: DPO on 16 prompts x 4 seeds, with the why.
         Project clap = trainableProject();
         RewardTerm score;
         score.type = "clap";
         clap.reward.encoder = "pocket-clap";
         clap.reward.terms = {score};
         document.reset(clap, QString());
-        QCOMPARE(panel.findChild<QSpinBox *>("promptsSpin")->value(), 8);
+        QCOMPARE(panel.findChild<QSpinBox *>("promptsSpin")->value(), 16);
         const auto seeds = panel.findChildren<QSpinBox *>();
         QSpinBox *seedBox = nullptr;
         for (QSpinBox *box : seeds)
-            if (box->toolTip().contains("worst of 8 seeds"))
+            if (box->toolTip().contains("worst of 4 seeds"))
                 seedBox = box;
         QVERIFY(seedBox);
-        QCOMPARE(seedBox->value(), 8);
+        QCOMPARE(seedBox->value(), 4);
         QCOMPARE(panel.findChild<QComboBox *>("lossCombo")->currentData().toString(),
                  QString("dpo"));
         auto *line = panel.findChild<QLabel *>("suggestedSettings");
-        QVERIFY2(line->text().contains("CLAP-score reward: DPO, 8 prompts x 8 seeds"),
+        QVERIFY2(line->text().contains("CLAP-score reward: DPO, 16 prompts x 4 seeds"),
                  qPrintable(line->text()));
         // A set reward: DPO at beta 5000 suggested; saved settings win over the suggestion.
         Project fad = trainableProject();
