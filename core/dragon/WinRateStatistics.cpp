@@ -16,6 +16,14 @@ std::pair<double, double> wilsonInterval(double successes, int trials, double z)
     return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
+int winsToClear(int trials, double floor)
+{
+    for (int wins = 0; wins <= trials; ++wins)
+        if (wilsonInterval(wins, trials).first > floor)
+            return wins;
+    return -1;
+}
+
 double signTestPValue(int wins, int losses)
 {
     const int n = wins + losses;

@@ -195,6 +195,16 @@ private Q_SLOTS:
         QCOMPARE(r.rate, 0.75);
         QVERIFY(close(r.signTestP, signTestPValue(4, 1), 1e-12));
         QVERIFY(r.lower < r.rate && r.rate < r.upper);
+        // The fewest wins whose lower bound clears 0.5 (checked by hand: 12 of 16 gives 0.505,
+        // 11 of 16 gives 0.444); none for 3 trials (3 of 3: 0.438).
+        QCOMPARE(winsToClear(16), 12);
+        QCOMPARE(winsToClear(8), 7);
+        QCOMPARE(winsToClear(32), 22);
+        QCOMPARE(winsToClear(4), 4);
+        QCOMPARE(winsToClear(3), -1);
+        QCOMPARE(winsToClear(0), -1);
+        QVERIFY(wilsonInterval(winsToClear(24), 24).first > 0.5);
+        QVERIFY(wilsonInterval(winsToClear(24) - 1, 24).first <= 0.5);
     }
 
     // best-policy.pt follows the lower bound only while the guardrails hold: a better bound

@@ -117,6 +117,11 @@ private Q_SLOTS:
         QVERIFY2(panel.startBlockedReason().isEmpty(), qPrintable(panel.startBlockedReason()));
         QVERIFY2(panel.startWarning().contains("only 4 eval prompt"),
                  qPrintable(panel.startWarning()));
+        // With how many wins it would pass (4 of 4: lower bound 0.510), and 12 of 16 (0.505).
+        QVERIFY2(panel.startWarning().contains("only at 4 of 4 won"),
+                 qPrintable(panel.startWarning()));
+        QVERIFY2(panel.startWarning().contains("with 16, 12 wins pass 0.5"),
+                 qPrintable(panel.startWarning()));
         // A set without usable items is named by its name, not its id.
         Project empty = trainableProject();
         empty.exemplarSets = {{"set-7", "My refs", {}}};

@@ -1,10 +1,12 @@
 #include "widgets/PromptsPanel.h"
 
 #include "document/ProjectDocument.h"
+#include "dragon/WinRateStatistics.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QSet>
 #include <QVBoxLayout>
 
 namespace {
@@ -26,20 +28,37 @@ QString joined(const std::vector<std::string> &items)
     return list.join('\n');
 }
 
+// Prompts compare as the engine reads them: trimmed, case and inner spacing as typed.
+QString quoted(const std::string &prompt)
+{
+    QString text = QString::fromStdString(prompt);
+    if (text.size() > 60)
+        text = text.left(57) + QStringLiteral("...");
+    return QStringLiteral("“%1”").arg(text.toHtmlEscaped());
+}
+
 } // namespace
 
 PromptsPanel::PromptsPanel(ProjectDocument *document, QWidget *parent)
-    : QWidget(parent), m_document(document), m_train(new QPlainTextEdit), m_eval(new QPlainTextEdit)
+    : QWidget(parent), m_document(document), m_train(new QPlainTextEdit),
+      m_eval(new QPlainTextEdit), m_trainTitle(new QLabel), m_evalTitle(new QLabel),
+      m_notes(new QLabel)
 {
-    auto *layout = new QHBoxLayout(this);
-    for (auto [title, edit] : {std::pair{tr("<b>Training prompts</b> (one per line)"), m_train},
-                               std::pair{tr("<b>Evaluation prompts</b> (one per line)"), m_eval}}) {
+    auto *layout = new QVBoxLayout(this);
+    auto *columns = new QHBoxLayout;
+    for (auto [title, edit] : {std::pair{m_trainTitle, m_train}, std::pair{m_evalTitle, m_eval}}) {
         auto *column = new QVBoxLayout;
-        column->addWidget(new QLabel(title));
+        column->addWidget(title);
         column->addWidget(edit);
-        layout->addLayout(column);
+        columns->addLayout(column);
         connect(edit, &QPlainTextEdit::textChanged, this, &PromptsPanel::store);
+        connect(edit, &QPlainTextEdit::textChanged, this, &PromptsPanel::showCounts);
     }
+    layout->addLayout(columns, 1);
+    m_notes->setObjectName("promptNotes");
+    m_notes->setWordWrap(true);
+    m_notes->setTextFormat(Qt::RichText);
+    layout->addWidget(m_notes);
     connect(document, &ProjectDocument::documentReset, this, &PromptsPanel::load);
     load();
 }
@@ -50,10 +69,73 @@ void PromptsPanel::load()
     m_train->setPlainText(joined(m_document->project().trainPrompts));
     m_eval->setPlainText(joined(m_document->project().evalPrompts));
     m_loading = false;
+    showCounts();
 }
 
 void PromptsPanel::store()
 {
     if (!m_loading)
         m_document->setPrompts(lines(m_train), lines(m_eval));
+}
+
+void PromptsPanel::showCounts()
+{
+    const auto train = lines(m_train), eval = lines(m_eval);
+    m_trainTitle->setText(
+        tr("<b>Training prompts</b> (one per line): %n prompt(s)", nullptr, int(train.size())));
+    m_evalTitle->setText(
+        tr("<b>Evaluation prompts</b> (one per line): %n prompt(s)", nullptr, int(eval.size())));
+
+    QStringList notes;
+    bool warn = false;
+    const int n = int(eval.size());
+    const int needed = dragon::winsToClear(n);
+    if (n == 0) {
+        // The Train tab says what an empty eval list means; nothing to explain here.
+    } else if (needed < 0) {
+        warn = true;
+        notes << tr("With %n evaluation prompt(s) the win rate's 95 % lower bound cannot pass "
+                    "0.5 even if the tuned model wins them all: add at least 8.",
+                    nullptr, n);
+    } else {
+        warn = n < 8;
+        notes << tr("The win rate's 95 % lower bound passes 0.5 when the tuned model wins %1 of "
+                    "the %n evaluation prompt(s) (each prompt is one trial, whatever the seeds per "
+                    "prompt)%2.",
+                    nullptr, n)
+                     .arg(needed)
+                     .arg(n < 8 ? tr(": add more for a result that means something") : QString());
+    }
+
+    QSet<QString> seen, trainSet, repeatedSet;
+    for (const auto &prompt : train)
+        trainSet.insert(QString::fromStdString(prompt));
+    std::vector<std::string> repeated, shared;
+    for (const auto &prompt : eval) {
+        const QString key = QString::fromStdString(prompt);
+        if (seen.contains(key)) {
+            if (!repeatedSet.contains(key))
+                repeated.push_back(prompt);
+            repeatedSet.insert(key);
+        } else if (trainSet.contains(key)) {
+            shared.push_back(prompt);
+        }
+        seen.insert(key);
+    }
+    if (!repeated.empty()) {
+        warn = true;
+        notes << tr("Listed more than once: %n evaluation prompt(s) (%1). Each copy counts as a "
+                    "trial of its own in the win rate.",
+                    nullptr, int(repeated.size()))
+                     .arg(quoted(repeated.front()));
+    }
+    if (!shared.empty()) {
+        warn = true;
+        notes << tr("Also training prompts: %n evaluation prompt(s) (%1). On those the win rate "
+                    "shows what the model was trained on, not how it does on new prompts.",
+                    nullptr, int(shared.size()))
+                     .arg(quoted(shared.front()));
+    }
+    m_notes->setStyleSheet(warn ? QStringLiteral("color: #8a5a00") : QString());
+    m_notes->setText(notes.join(QStringLiteral("<br>")));
 }

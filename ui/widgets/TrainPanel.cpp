@@ -5,6 +5,7 @@
 #include "document/ProjectDocument.h"
 #include "dragon/GuardrailCheck.h"
 #include "dragon/RunHistory.h"
+#include "dragon/WinRateStatistics.h"
 #include "encoders/EncoderFactory.h"
 #include "playback/PlaybackController.h"
 #include "project/ProjectFolder.h"
@@ -233,10 +234,19 @@ void TrainPanel::updateStartState()
     const int evalPrompts = int(project.evalPrompts.size());
     if (!m_form->evaluates())
         warnings << tr("no evaluations: there will be no win rate against the base model");
-    else if (evalPrompts > 0 && evalPrompts < 8)
-        warnings << tr("only %n eval prompt(s): the win rate cannot reach significance (add at "
-                       "least 8 on the Prompts tab; 16 lets 13 wins pass 0.5)",
-                       nullptr, evalPrompts);
+    else if (evalPrompts > 0 && evalPrompts < 8) {
+        const int needed = dragon::winsToClear(evalPrompts);
+        const QString reach =
+            needed < 0 ? tr("the win rate's lower bound cannot pass 0.5 even if all are won")
+                       : tr("the lower bound passes 0.5 only at %1 of %2 won")
+                             .arg(needed)
+                             .arg(evalPrompts);
+        warnings << tr("only %n eval prompt(s): %1 (add at least 8 on the Prompts tab; with 16, "
+                       "%2 wins pass 0.5)",
+                       nullptr, evalPrompts)
+                        .arg(reach)
+                        .arg(dragon::winsToClear(16));
+    }
     m_blocked = problems.join("; ");
     m_warning = warnings.join("; ");
     if (!isTraining())
