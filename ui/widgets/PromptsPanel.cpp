@@ -122,20 +122,20 @@ void PromptsPanel::showCounts()
         }
         seen.insert(key);
     }
-    if (!repeated.empty()) {
+    // A warning naming the first of `prompts` in `format`'s %1 (nothing when there are none).
+    const auto warnAbout = [&](const std::vector<std::string> &prompts, const QString &format) {
+        if (prompts.empty())
+            return;
         warn = true;
-        notes << tr("Listed more than once: %n evaluation prompt(s) (%1). Each copy counts as a "
-                    "trial of its own in the win rate.",
-                    nullptr, int(repeated.size()))
-                     .arg(quoted(repeated.front()));
-    }
-    if (!shared.empty()) {
-        warn = true;
-        notes << tr("Also training prompts: %n evaluation prompt(s) (%1). On those the win rate "
-                    "shows what the model was trained on, not how it does on new prompts.",
-                    nullptr, int(shared.size()))
-                     .arg(quoted(shared.front()));
-    }
+        notes << format.arg(quoted(prompts.front()));
+    };
+    warnAbout(repeated, tr("Listed more than once: %n evaluation prompt(s) (%1). Each copy counts "
+                           "as a trial of its own in the win rate.",
+                           nullptr, int(repeated.size())));
+    warnAbout(shared, tr("Also training prompts: %n evaluation prompt(s) (%1). On those the win "
+                         "rate shows what the model was trained on, not how it does on new "
+                         "prompts.",
+                         nullptr, int(shared.size())));
     m_notes->setStyleSheet(warn ? QStringLiteral("color: #8a5a00") : QString());
     m_notes->setText(notes.join(QStringLiteral("<br>")));
 }
