@@ -314,6 +314,10 @@ private Q_SLOTS:
         auto *line = panel.findChild<QLabel *>("suggestedSettings");
         QVERIFY2(line->text().contains("CLAP-score reward: DPO, 16 prompts x 4 seeds"),
                  qPrintable(line->text()));
+        // Nothing saved: the suggestion is in use, and "Use suggested" would change nothing.
+        auto *use = panel.findChild<QPushButton *>("useSuggested");
+        QVERIFY2(line->text().endsWith("(in use)."), qPrintable(line->text()));
+        QVERIFY(!use->isEnabled());
         // A set reward: DPO at beta 5000 suggested; saved settings win over the suggestion.
         Project fad = trainableProject();
         RewardTerm set;
@@ -329,16 +333,26 @@ private Q_SLOTS:
         QCOMPARE(panel.findChild<QSpinBox *>("promptsSpin")->value(), 3); // saved
         QVERIFY2(line->text().contains("set reward: DPO, 8 prompts x 2 seeds, beta 5000"),
                  qPrintable(line->text()));
+        // The line names what the project sets otherwise, in the form's own labels.
+        QVERIFY2(line->text().contains("This project differs: loss KTO (suggested DPO), prompts "
+                                       "per round 3 (suggested 8)."),
+                 qPrintable(line->text()));
+        QVERIFY(use->isEnabled());
         // "Use suggested" sets the suggested fields (and they are stored with the project).
         panel.settingsForm()->applySuggestion();
         QCOMPARE(panel.findChild<QSpinBox *>("promptsSpin")->value(), 8);
         QCOMPARE(*document.project().training.promptsPerRound, 8);
         QCOMPARE(*document.project().training.loss, std::string("dpo"));
         QCOMPARE(*document.project().training.beta, 5000.0);
+        QVERIFY2(line->text().endsWith("(in use)."), qPrintable(line->text()));
+        QVERIFY(!use->isEnabled());
         // The anchor weight: suggested (30 for every kind), explained, set by "Use suggested".
         auto *anchor = panel.findChild<QDoubleSpinBox *>("anchorWeightSpin");
         anchor->setValue(3.0);
         QCOMPARE(*document.project().training.anchorWeight, 3.0);
+        QVERIFY2(line->text().contains("differs: anchor weight 3 (suggested 30)."),
+                 qPrintable(line->text()));
+        QVERIFY(use->isEnabled());
         QVERIFY2(anchor->toolTip().contains("pretraining anchor") &&
                      anchor->toolTip().contains("Suggested for a set reward: 30"),
                  qPrintable(anchor->toolTip()));

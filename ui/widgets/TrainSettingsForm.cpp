@@ -11,6 +11,8 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
+#include <algorithm>
+#include <cmath>
 
 namespace {
 
@@ -73,7 +75,9 @@ TrainSettingsForm::TrainSettingsForm(ProjectDocument *document, QWidget *parent)
     form->addRow(tr("Run seed"), m_runSeed);
     m_suggested->setObjectName("suggestedSettings");
     m_suggested->setWordWrap(true);
-    m_suggested->setMinimumHeight(m_suggested->fontMetrics().lineSpacing() * 2 + 4);
+    // Three lines: the suggestion and what the project does otherwise, without the form below
+    // jumping as fields are edited.
+    m_suggested->setMinimumHeight(m_suggested->fontMetrics().lineSpacing() * 3 + 4);
     m_suggested->setStyleSheet("color: palette(mid)");
     m_useSuggested->setObjectName("useSuggested");
     auto *suggestion = new QHBoxLayout;
@@ -166,12 +170,17 @@ void TrainSettingsForm::updateSuggestion()
     const auto s = dragon::SuggestedSettings::forReward(m_document->project().reward);
     const bool any = !s.settings.empty();
     const QString why = QString::fromStdString(s.basis);
+    const QStringList differences = differencesFromSuggestion();
     m_suggested->setText(
-        any ? tr("Suggested for %1: %2.")
+        !any ? tr("Settings are suggested once the reward is defined.")
+        : differences.isEmpty()
+            ? tr("Suggested for %1: %2 (in use).")
                   .arg(QString::fromStdString(s.kind), QString::fromStdString(s.summary()))
-            : tr("Settings are suggested once the reward is defined."));
+            : tr("Suggested for %1: %2. This project differs: %3.")
+                  .arg(QString::fromStdString(s.kind), QString::fromStdString(s.summary()),
+                       differences.join(", ")));
     m_suggested->setToolTip(why);
-    m_useSuggested->setEnabled(any);
+    m_useSuggested->setEnabled(any && !differences.isEmpty());
     m_useSuggested->setToolTip(any ? tr("Set loss, prompts per round, seeds, beta, learning "
                                         "rate and anchor weight as suggested: %1")
                                          .arg(why)
@@ -198,6 +207,37 @@ void TrainSettingsForm::updateSuggestion()
                                 : QString()));
 }
 
+QStringList TrainSettingsForm::differencesFromSuggestion() const
+{
+    const auto t = dragon::SuggestedSettings::forReward(m_document->project().reward).settings;
+    QStringList out;
+    // The spin boxes round to their decimals: compare with a tolerance, not bit for bit.
+    const auto differs = [](double shown, double suggested) {
+        return std::abs(shown - suggested) > 1e-9 * std::max(1.0, std::abs(suggested));
+    };
+    const auto note = [&](const QString &field, const QString &shown, const QString &suggested) {
+        out << tr("%1 %2 (suggested %3)").arg(field, shown, suggested);
+    };
+    if (t.loss && m_loss->currentData().toString() != QString::fromStdString(*t.loss))
+        note(tr("loss"), m_loss->currentData().toString().toUpper(),
+             QString::fromStdString(*t.loss).toUpper());
+    if (t.promptsPerRound && m_promptsPerRound->value() != *t.promptsPerRound)
+        note(tr("prompts per round"), QString::number(m_promptsPerRound->value()),
+             QString::number(*t.promptsPerRound));
+    if (t.seedsPerPrompt && m_seeds->value() != *t.seedsPerPrompt)
+        note(tr("seeds per prompt"), QString::number(m_seeds->value()),
+             QString::number(*t.seedsPerPrompt));
+    if (t.beta && differs(m_beta->value(), *t.beta))
+        note(tr("beta"), QString::number(m_beta->value()), QString::number(*t.beta));
+    if (t.learningRate && differs(m_learningRate->value(), *t.learningRate))
+        note(tr("learning rate"), QString::number(m_learningRate->value()),
+             QString::number(*t.learningRate));
+    if (t.anchorWeight && differs(m_anchorWeight->value(), *t.anchorWeight))
+        note(tr("anchor weight"), QString::number(m_anchorWeight->value()),
+             QString::number(*t.anchorWeight));
+    return out;
+}
+
 void TrainSettingsForm::applySuggestion()
 {
     const auto t = dragon::SuggestedSettings::forReward(m_document->project().reward).settings;
@@ -220,5 +260,6 @@ void TrainSettingsForm::store()
     if (m_loading)
         return;
     m_document->setTraining(settings());
+    updateSuggestion(); // the line says whether the form still follows the suggestion
     Q_EMIT edited();
 }

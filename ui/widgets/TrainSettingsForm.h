@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QStringList>
 #include <QWidget>
 
 class ProjectDocument;
@@ -44,7 +45,11 @@ Q_SIGNALS:
     void roundsChanged(int rounds); // also while loading
 
 private:
-    void updateSuggestion(); // the suggestion's line and the fields' tooltips (why)
+    // The suggestion's line (with what the form sets otherwise, or "in use"), the fields'
+    // tooltips (why), and "Use suggested" enabled only when it would change something.
+    void updateSuggestion();
+    // "learning rate 3e-05 (suggested 2e-05)" for each suggested field the form sets otherwise.
+    QStringList differencesFromSuggestion() const;
     void store();
 
     ProjectDocument *m_document;
