@@ -84,10 +84,15 @@ private Q_SLOTS:
         // Before any preview the histogram area says what will appear there.
         auto *hint = panel.findChild<QLabel *>("previewHistogramHint");
         QVERIFY(hint && hint->isVisibleTo(&panel) && hint->text().contains("Ctrl+P"));
+        // So does the empty map, until the preview places its points.
+        auto *mapHint = panel.mapPlot()->findChild<QCPItemText *>("previewMapHint");
+        QVERIFY(mapHint && mapHint->visible());
         runPreview(panel, 6);
         const PreviewResult &r = panel.result();
         QCOMPARE(panel.histogramCount(), 1);
         QVERIFY(!hint->isVisibleTo(&panel));
+        QVERIFY(panel.mapPlot()->graphCount() > 0);
+        QVERIFY(!mapHint->visible());
         QVERIFY(!panel.readingLabel()->text().isEmpty());
         // The level check's sentence is shown under the reading.
         QVERIFY(!r.levelReading.empty());

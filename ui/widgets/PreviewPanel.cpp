@@ -84,6 +84,13 @@ PreviewPanel::PreviewPanel(ProjectDocument *document, PlaybackController *playba
     m_map->yAxis->setLabel(tr("PC 2"));
     m_map->legend->setVisible(true);
     m_map->legend->setFont(QFont("sans", 7));
+    m_mapHint = new QCPItemText(m_map);
+    m_mapHint->setObjectName("previewMapHint");
+    m_mapHint->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_mapHint->position->setCoords(0.5, 0.5);
+    m_mapHint->setText(tr("After a preview: the batch and your exemplars,\nplaced by their "
+                          "embeddings (a click plays a clip)"));
+    m_mapHint->setColor(Qt::gray);
     m_histogramArea->setObjectName("previewHistograms");
     m_histogramHint = new QLabel(tr("Press Preview (Ctrl+P): a batch is generated with the current "
                                     "model and scored with the reward, and its spread is drawn "
@@ -456,6 +463,7 @@ void PreviewPanel::rebuildMap()
         graph->setData(x, y, true);
         m_mapGroups << MapGroup{m};
     }
+    m_mapHint->setVisible(names.isEmpty());
     if (names.isEmpty()) {
         m_map->legend->setVisible(false);
         m_map->xAxis->setRange(-1, 1);

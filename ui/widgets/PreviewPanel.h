@@ -11,6 +11,7 @@ class PlaybackController;
 class PreviewController;
 class ProjectDocument;
 class QComboBox;
+class QCPItemText;
 class QCustomPlot;
 class QGridLayout;
 class QLabel;
@@ -98,6 +99,7 @@ private:
     QLabel *m_histogramHint; // in the empty histogram area until a preview is shown
     QVector<Histogram> m_histograms;
     QCustomPlot *m_map;
+    QCPItemText *m_mapHint; // in the empty map until a preview has points to place
     QComboBox *m_colourBy;
     QVector<MapGroup> m_mapGroups;
     AuditionView *m_audition;
