@@ -215,11 +215,12 @@ std::vector<CompareModel> CompareService::models(const std::string &runFolder)
                           "round " + std::to_string(round) +
                               (models.empty() ? " (newest checkpoint)" : " (checkpoint)"),
                           round,
-                          models.empty() ? CompareModel::Kind::Newest : CompareModel::Kind::Round});
+                          models.empty() ? CompareModel::Kind::Newest : CompareModel::Kind::Round,
+                          false});
     }
     if (fs::exists(run / "best-policy.pt", ec)) {
         CompareModel best{(run / "best-policy.pt").string(), "best evaluation (best-policy.pt)", -1,
-                          CompareModel::Kind::Best};
+                          CompareModel::Kind::Best, true};
         try {
             std::ifstream in(run / "best-policy.json", std::ios::binary);
             const nlohmann::json j = StrictJson::parse(in);
@@ -236,10 +237,10 @@ std::vector<CompareModel> CompareService::models(const std::string &runFolder)
         models.push_back(best);
     }
     if (fs::exists(run / "policy.pt", ec))
-        models.push_back({(run / "policy.pt").string(),
-                          "round " + std::to_string(summary.roundsDone) + " (policy.pt)",
-                          summary.roundsDone,
-                          rounds.empty() ? CompareModel::Kind::Newest : CompareModel::Kind::Round});
+        models.push_back(
+            {(run / "policy.pt").string(),
+             "round " + std::to_string(summary.roundsDone) + " (policy.pt)", summary.roundsDone,
+             rounds.empty() ? CompareModel::Kind::Newest : CompareModel::Kind::Round, true});
     return models;
 }
 

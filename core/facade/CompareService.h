@@ -25,6 +25,10 @@ struct CompareModel
         Best,
         Round
     } kind = Kind::Round;
+    // A generator file of its own (best-policy.pt, policy.pt), which the Generate tab and
+    // `dragon generate --checkpoint` load; a round checkpoint holds the run's training state
+    // and is read only against the run's base model.
+    bool loadsAlone = false;
 };
 
 struct CompareRequest

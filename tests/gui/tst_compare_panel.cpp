@@ -13,14 +13,20 @@
 #include "widgets/AuditionView.h"
 #include "widgets/ComparePanel.h"
 #include "widgets/EnglishPlurals.h"
+#include "widgets/GeneratePanel.h"
+#include "widgets/GeneratorPicker.h"
+#include "widgets/MainWindow.h"
 
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <filesystem>
@@ -172,6 +178,65 @@ private Q_SLOTS:
                                   QString::fromStdString(r.pairs[1].basePath), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(playback.positionSeconds() > at, 10000); // B goes on from A's
         playback.stop();
+    }
+
+    // "Generate with it": a model that loads alone opens on the Generate tab with the prompt
+    // chosen here, and generates there; a round checkpoint cannot, and the button says why.
+    void generateWithOpensTheGenerateTab()
+    {
+        MainWindow window;
+        QVERIFY(window.openProject(m_project));
+        ComparePanel *panel = window.comparePanel();
+        QPushButton *button = panel->generateWithButton();
+        QCOMPARE(panel->modelCombo()->count(), 2); // round 1 checkpoint, policy.pt
+        const QString policy = panel->modelCombo()->itemData(1).toString();
+        QVERIFY(policy.endsWith("/policy.pt"));
+        // The newest round's checkpoint: policy.pt holds the same round, so it is used.
+        panel->modelCombo()->setCurrentIndex(0);
+        QVERIFY(button->isEnabled());
+        QVERIFY2(button->toolTip().contains("(policy.pt)"), qPrintable(button->toolTip()));
+        panel->modelCombo()->setCurrentIndex(1);
+        QVERIFY(button->isEnabled());
+        {
+            // An older round's checkpoint has no generator file of its own: disabled, with why.
+            const QString older = m_run + "/checkpoints/round-000000.pt";
+            QVERIFY(QFile::copy(m_run + "/checkpoints/round-000001.pt", older));
+            panel->refreshRuns();
+            QCOMPARE(panel->modelCombo()->count(), 3);
+            panel->modelCombo()->setCurrentIndex(1);
+            QVERIFY2(panel->modelCombo()->currentText().startsWith("round 0"),
+                     qPrintable(panel->modelCombo()->currentText()));
+            QVERIFY(!button->isEnabled());
+            QVERIFY2(button->toolTip().contains("choose best-policy.pt or policy.pt"),
+                     qPrintable(button->toolTip()));
+            QVERIFY(QFile::remove(older));
+            panel->refreshRuns();
+            panel->modelCombo()->setCurrentIndex(1);
+            QCOMPARE(panel->modelCombo()->currentData().toString(), policy);
+        }
+        panel->promptCombo()->setCurrentIndex(2);
+        const QString prompt = panel->promptCombo()->currentText();
+        QTest::mouseClick(button, Qt::LeftButton);
+        GeneratePanel *generate = window.generatePanel();
+        QCOMPARE(window.tabs()->currentWidget(), static_cast<QWidget *>(generate));
+        QCOMPARE(generate->generatorPicker()->spec(), policy);
+        QCOMPARE(generate->promptEdit()->text(), prompt);
+        // The label names the run's folder: every run's model is called policy.pt.
+        QCOMPARE(generate->generatorPicker()->findChild<QLabel *>("generatorLabel")->text(),
+                 QString("20261202-100000/policy.pt"));
+        // And the fine-tuned model generates there.
+        generate->stepsBox()->setValue(2);
+        generate->countBox()->setValue(1);
+        QSignalSpy done(generate, &GeneratePanel::generationDone);
+        generate->startGeneration();
+        QVERIFY(done.wait(120000));
+        QCOMPARE(done.at(0).at(0).toBool(), true);
+        QCOMPARE(generate->results()->count(), 1);
+        // All eval prompts chosen: the Generate tab keeps its own prompt.
+        generate->promptEdit()->setText("kept");
+        panel->promptCombo()->setCurrentIndex(0);
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(generate->promptEdit()->text(), QString("kept"));
     }
 
     void showsTheNewestComparisonAgainAndSurvivesDamage()

@@ -12,6 +12,7 @@
 #include "workers/CompareController.h"
 
 #include <QComboBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -23,13 +24,21 @@
 #include <cmath>
 #include <filesystem>
 
+namespace {
+
+// Whether a model of the combo loads alone (CompareModel::loadsAlone), and its round.
+constexpr int kLoadsAloneRole = Qt::UserRole + 1;
+constexpr int kRoundRole = Qt::UserRole + 2;
+
+} // namespace
+
 ComparePanel::ComparePanel(ProjectDocument *document, PlaybackController *playback, QWidget *parent)
     : QWidget(parent), m_document(document), m_playback(playback),
       m_controller(new CompareController(this)), m_run(new QComboBox), m_model(new QComboBox),
       m_prompt(new QComboBox), m_seed(new QSpinBox), m_seeds(new QSpinBox),
       m_compare(new QPushButton(tr("Compare"))), m_cancel(new QPushButton(tr("Cancel"))),
-      m_progress(new QProgressBar), m_summary(new QLabel), m_status(new QLabel),
-      m_audition(new AuditionView(playback))
+      m_generateWith(new QPushButton(tr("Generate with it"))), m_progress(new QProgressBar),
+      m_summary(new QLabel), m_status(new QLabel), m_audition(new AuditionView(playback))
 {
     m_run->setObjectName("compareRun");
     m_model->setObjectName("compareModel");
@@ -64,6 +73,7 @@ ComparePanel::ComparePanel(ProjectDocument *document, PlaybackController *playba
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_compare);
     buttons->addWidget(m_cancel);
+    buttons->addWidget(m_generateWith);
     buttons->addWidget(m_progress, 1);
     form->addRow(buttons);
     m_status->setWordWrap(true);
@@ -87,6 +97,12 @@ ComparePanel::ComparePanel(ProjectDocument *document, PlaybackController *playba
     connect(m_prompt, &QComboBox::currentIndexChanged, this,
             [this](int row) { m_seed->setEnabled(row > 0); });
     connect(m_compare, &QPushButton::clicked, this, &ComparePanel::startCompare);
+    m_generateWith->setObjectName("compareGenerateWith");
+    connect(m_model, &QComboBox::currentIndexChanged, this, &ComparePanel::updateGenerateWith);
+    connect(m_generateWith, &QPushButton::clicked, this, [this] {
+        if (m_generateWith->isEnabled())
+            Q_EMIT generateWithModel(generatorFileForModel(), chosenPrompt());
+    });
     connect(m_cancel, &QPushButton::clicked, m_controller, &CompareController::cancel);
     connect(m_controller, &CompareController::progress, this,
             [this](const QString &stage, int done, int total) {
@@ -170,6 +186,7 @@ void ComparePanel::onRunChanged()
     m_folder.clear();
     m_audition->clear();
     m_summary->clear();
+    updateGenerateWith();
     const bool any = !run.isEmpty();
     m_compare->setEnabled(any && !isBusy());
     if (!any) {
@@ -179,8 +196,12 @@ void ComparePanel::onRunChanged()
                            "compare the base model with the fine-tuned one here."));
         return;
     }
-    for (const auto &m : dragon::CompareService::models(run.toStdString()))
+    for (const auto &m : dragon::CompareService::models(run.toStdString())) {
         m_model->addItem(QString::fromStdString(m.label), QString::fromStdString(m.path));
+        m_model->setItemData(m_model->count() - 1, m.loadsAlone, kLoadsAloneRole);
+        m_model->setItemData(m_model->count() - 1, m.round, kRoundRole);
+    }
+    updateGenerateWith();
     try {
         const auto config = dragon::DragonConfig::fromFile(
             (std::filesystem::path(run.toStdString()) / "config.json").string());
@@ -213,6 +234,45 @@ void ComparePanel::onRunChanged()
     }
 }
 
+QString ComparePanel::chosenPrompt() const
+{
+    return m_prompt->currentIndex() == 0 && m_prompt->currentText() == m_prompt->itemText(0)
+               ? QString()
+               : m_prompt->currentText().trimmed();
+}
+
+QString ComparePanel::generatorFileForModel() const
+{
+    const int row = m_model->currentIndex();
+    if (row < 0)
+        return {};
+    if (m_model->itemData(row, kLoadsAloneRole).toBool())
+        return m_model->itemData(row).toString();
+    // A round checkpoint: the generator file holding the same round's weights (policy.pt for
+    // the newest round, best-policy.pt for the best), if there is one.
+    const int round = m_model->itemData(row, kRoundRole).toInt();
+    for (int i = 0; i < m_model->count(); ++i)
+        if (round >= 0 && m_model->itemData(i, kLoadsAloneRole).toBool() &&
+            m_model->itemData(i, kRoundRole).toInt() == round)
+            return m_model->itemData(i).toString();
+    return {};
+}
+
+void ComparePanel::updateGenerateWith()
+{
+    const bool any = m_model->currentIndex() >= 0;
+    const QString file = generatorFileForModel();
+    m_generateWith->setEnabled(!file.isEmpty());
+    m_generateWith->setToolTip(
+        !any ? tr("Generate with a fine-tuned model once a run has one")
+        : !file.isEmpty()
+            ? tr("Open the Generate tab with this fine-tuned model (%1) and the prompt chosen "
+                 "here, to make new clips with it")
+                  .arg(QFileInfo(file).fileName())
+            : tr("This round's checkpoint holds the run's training state and is read against "
+                 "its base model: choose best-policy.pt or policy.pt to generate with"));
+}
+
 bool ComparePanel::startCompare()
 {
     const QString run = m_run->currentData().toString();
@@ -226,10 +286,7 @@ bool ComparePanel::startCompare()
     request.runFolder = run.toStdString();
     request.model = m_model->currentData().toString().toStdString();
     request.seedsPerPrompt = m_seeds->value();
-    const QString prompt =
-        m_prompt->currentIndex() == 0 && m_prompt->currentText() == m_prompt->itemText(0)
-            ? QString()
-            : m_prompt->currentText().trimmed();
+    const QString prompt = chosenPrompt();
     if (!prompt.isEmpty()) {
         request.prompts = {prompt.toStdString()};
         request.seed = quint64(m_seed->value());

@@ -36,6 +36,9 @@ public:
     QSpinBox *seedsBox() const { return m_seeds; }
     QPushButton *compareButton() const { return m_compare; }
     QPushButton *cancelButton() const { return m_cancel; }
+    // "Generate with it": the chosen model on the Generate tab (best-policy.pt, policy.pt, or
+    // a round checkpoint whose round one of them holds; other rounds cannot be loaded alone).
+    QPushButton *generateWithButton() const { return m_generateWith; }
     QLabel *summaryLabel() const { return m_summary; }
     QLabel *statusLabel() const { return m_status; }
     AuditionView *audition() const { return m_audition; }
@@ -52,9 +55,17 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void statusMessage(const QString &message);
+    // The user wants to generate with `model` (a generator file), prompt filled in when one
+    // prompt is chosen (else empty).
+    void generateWithModel(const QString &model, const QString &prompt);
 
 private:
     void onRunChanged();
+    // The generator file of the chosen model: itself when it loads alone, else the file with
+    // the same round's weights (policy.pt, best-policy.pt); empty when there is none.
+    QString generatorFileForModel() const;
+    void updateGenerateWith();    // enabled when there is such a file, with why in the tooltip
+    QString chosenPrompt() const; // empty: all eval prompts
     void setRunning(bool running);
     void setStatus(const QString &text, bool error = false);
 
@@ -63,7 +74,7 @@ private:
     CompareController *m_controller;
     QComboBox *m_run, *m_model, *m_prompt;
     QSpinBox *m_seed, *m_seeds;
-    QPushButton *m_compare, *m_cancel;
+    QPushButton *m_compare, *m_cancel, *m_generateWith;
     QProgressBar *m_progress;
     QLabel *m_summary, *m_status;
     AuditionView *m_audition;

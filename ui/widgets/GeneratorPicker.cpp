@@ -1,5 +1,6 @@
 #include "widgets/GeneratorPicker.h"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -41,7 +42,10 @@ void GeneratorPicker::setSpec(const QString &spec)
     const bool changed = next != m_spec;
     m_spec = next;
     const bool pocket = m_spec == "pocket";
-    m_label->setText(pocket ? tr("pocket model (bundled)") : QFileInfo(m_spec).fileName());
+    // The folder too: every run's fine-tuned model is called policy.pt or best-policy.pt.
+    const QFileInfo file(m_spec);
+    m_label->setText(pocket ? tr("pocket model (bundled)")
+                            : file.dir().dirName() + QLatin1Char('/') + file.fileName());
     m_label->setToolTip(pocket ? QString() : m_spec);
     m_pocket->setEnabled(!pocket);
     if (changed)

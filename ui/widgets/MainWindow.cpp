@@ -22,10 +22,12 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScreen>
@@ -93,6 +95,17 @@ MainWindow::MainWindow(QWidget *parent)
         m_comparePanel->selectRun(folder);
         m_tabs->setCurrentWidget(m_comparePanel);
     });
+    connect(
+        m_comparePanel, &ComparePanel::generateWithModel, this,
+        [this](const QString &model, const QString &prompt) {
+            m_generatePanel->setCheckpoint(model);
+            if (!prompt.isEmpty())
+                m_generatePanel->promptEdit()->setText(prompt);
+            m_tabs->setCurrentWidget(m_generatePanel);
+            statusBar()->showMessage(
+                tr("Generate tab: the fine-tuned model %1").arg(QDir::toNativeSeparators(model)),
+                8000);
+        });
     connect(m_comparePanel, &ComparePanel::statusMessage, this,
             [this](const QString &m) { statusBar()->showMessage(m, 8000); });
     connect(m_trainPanel, &TrainPanel::statusMessage, this,
