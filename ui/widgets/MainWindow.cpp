@@ -261,7 +261,8 @@ QString MainWindow::gettingStarted()
               "(Ctrl+6): the base model against any checkpoint on the same prompts and seeds, "
               "A/B at the same position, and how many eval prompts the tuned model wins.</li>"
               "<li><b>Generate</b> (Ctrl+7, Ctrl+G): make clips with the base or a fine-tuned "
-              "model (Load… a run's policy.pt) and add the ones you like to a set.</li></ol>");
+              "model (“Generate with it” on the Compare tab, or Load… a run's "
+              "policy.pt) and add the ones you like to a set.</li></ol>");
 }
 
 QString MainWindow::aboutText()
