@@ -70,26 +70,30 @@ void PlaybackController::startDecode(const QString &path)
 {
     m_futurePath = path;
     const std::string file = path.toStdString();
-    m_decoder.setFuture(QtConcurrent::run(
-        ThreadHandover::task(&m_decoder, [file]() -> std::shared_ptr<dragon::AudioBuffer> {
+    m_decoder.setFuture(QtConcurrent::run(ThreadHandover::task(&m_decoder, [file]() -> Decoded {
+        Decoded decoded;
+        try {
             dragon::AudioReadOptions options;
             options.mixdownToMono = false;
-            return std::make_shared<dragon::AudioBuffer>(
-                dragon::AudioFileReader::read(file, options));
-        })));
+            decoded.audio =
+                std::make_shared<dragon::AudioBuffer>(dragon::AudioFileReader::read(file, options));
+        } catch (const std::exception &e) {
+            decoded.error = QString::fromStdString(e.what());
+        }
+        return decoded;
+    })));
 }
 
 void PlaybackController::onDecoded()
 {
-    try {
-        m_cache.append({m_futurePath, m_decoder.result()});
+    const Decoded decoded = m_decoder.result();
+    if (decoded.audio) {
+        m_cache.append({m_futurePath, decoded.audio});
         while (m_cache.size() > kCached)
             m_cache.removeFirst();
-    } catch (const std::exception &e) {
-        if (m_futurePath == m_wantedPath && m_playWhenLoaded) {
-            m_playWhenLoaded = false;
-            Q_EMIT error(tr("Cannot play %1").arg(QString::fromStdString(e.what())));
-        }
+    } else if (m_futurePath == m_wantedPath && m_playWhenLoaded) {
+        m_playWhenLoaded = false;
+        Q_EMIT error(tr("Cannot play %1").arg(decoded.error));
     }
     if (m_playWhenLoaded && m_futurePath == m_wantedPath)
         startLoaded();

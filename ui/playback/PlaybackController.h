@@ -59,8 +59,17 @@ private:
     void startLoaded();
     std::shared_ptr<dragon::AudioBuffer> cached(const QString &path) const;
 
+    // A background decode's outcome: the audio, or why there is none. The task never throws:
+    // an exception stored in the future would be thrown again by waitForFinished() in the
+    // destructor, which ends the program (a clip deleted while selected did so at quit).
+    struct Decoded
+    {
+        std::shared_ptr<dragon::AudioBuffer> audio;
+        QString error;
+    };
+
     std::unique_ptr<dragon::PlaybackEngine> m_engine;
-    QFutureWatcher<std::shared_ptr<dragon::AudioBuffer>> m_decoder;
+    QFutureWatcher<Decoded> m_decoder;
     QString m_futurePath; // what the running (or last) decode reads
     QStringList m_queue;  // paths waiting to be decoded, oldest first
     QString m_wantedPath; // the newest request
