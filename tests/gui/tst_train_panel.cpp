@@ -39,7 +39,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWheelEvent>
+#include <filesystem>
 
+namespace fs = std::filesystem;
 using namespace dragon;
 
 namespace {
@@ -521,6 +523,62 @@ private Q_SLOTS:
         QCOMPARE(again.auditionView()->positiveList()->currentRow(), 0); // the newest round
         QVERIFY(again.auditionView()->currentPath().endsWith("round-000003-plus.wav"));
         QVERIFY(again.status().contains("finished"));
+    }
+
+    // Delete run: refused for the run in progress; a finished run goes to the trash, the list
+    // and the plots follow, and the Compare tab hears of it.
+    void deleteRunMovesItToTheTrash()
+    {
+        QTemporaryDir data;
+        const QByteArray oldData = qgetenv("XDG_DATA_HOME");
+        qputenv("XDG_DATA_HOME", data.path().toLocal8Bit());
+        Fixture f(3, 0);
+        TrainPanel &panel = f.panel;
+        QSignalSpy finished(&panel, &TrainPanel::runFinished);
+        QSignalSpy deleted(&panel, &TrainPanel::runDeleted);
+        QVERIFY(panel.startRun());
+        QTRY_VERIFY_WITH_TIMEOUT(panel.plottedRounds() >= 1, 120000);
+        const QString first = panel.runDirectory();
+        QVERIFY(!panel.deleteRun(first, false));
+        QVERIFY2(panel.status().contains("cannot be deleted: stop it first"),
+                 qPrintable(panel.status()));
+        QVERIFY(QFileInfo(first).isDir());
+        panel.stopRun();
+        QVERIFY(finished.wait(10000));
+        // A second, older run beside it (a copy under an earlier time stamp).
+        const QString older = QFileInfo(first).dir().filePath("20200101-000000");
+        fs::copy(first.toStdString(), older.toStdString(), fs::copy_options::recursive);
+        panel.refreshRuns();
+        QCOMPARE(panel.runList()->rowCount(), 2);
+        QCOMPARE(panel.runDirectory(), first);
+        const int shownRounds = panel.plottedRounds();
+        QVERIFY(shownRounds >= 1);
+        // The run shown goes: the list keeps the other, which is shown instead.
+        QVERIFY(panel.deleteRun(first, false));
+        QVERIFY(!QFileInfo::exists(first));
+        QVERIFY2(panel.status().startsWith("Moved the run of ") &&
+                     panel.status().contains("to the trash"),
+                 qPrintable(panel.status()));
+        const QString trashed = data.filePath("Trash/files/" + QFileInfo(first).fileName());
+        QVERIFY2(QFileInfo(trashed + "/config.json").isFile(), qPrintable(trashed));
+        QCOMPARE(deleted.count(), 1);
+        QCOMPARE(deleted.at(0).at(0).toString(), first);
+        QCOMPARE(panel.runList()->rowCount(), 1);
+        QCOMPARE(panel.runDirectory(), older);
+        QCOMPARE(panel.plottedRounds(), shownRounds); // the copy's rounds, drawn afresh
+        // The last one: nothing is listed or drawn afterwards.
+        QVERIFY(panel.deleteRun(older, false));
+        QCOMPARE(panel.runList()->rowCount(), 0);
+        QCOMPARE(panel.plottedRounds(), 0);
+        QVERIFY(panel.runDirectory().isEmpty());
+        // A folder that is not there: refused by name, nothing changes.
+        QVERIFY(!panel.deleteRun(older, false));
+        QVERIFY2(panel.status().contains("20200101-000000"), qPrintable(panel.status()));
+        QCOMPARE(deleted.count(), 2);
+        if (oldData.isNull())
+            qunsetenv("XDG_DATA_HOME");
+        else
+            qputenv("XDG_DATA_HOME", oldData);
     }
 
     void failedStartLeavesNoFolder()

@@ -91,6 +91,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_panel, &ExemplarPanel::statusMessage, this,
             [this](const QString &m) { statusBar()->showMessage(m, 8000); });
     connect(m_trainPanel, &TrainPanel::runFinished, m_comparePanel, &ComparePanel::refreshRuns);
+    connect(m_trainPanel, &TrainPanel::runDeleted, m_comparePanel, &ComparePanel::refreshRuns);
     connect(m_trainPanel, &TrainPanel::compareRequested, this, [this](const QString &folder) {
         m_comparePanel->selectRun(folder);
         m_tabs->setCurrentWidget(m_comparePanel);

@@ -17,9 +17,11 @@
 #include "widgets/TrainingDashboard.h"
 #include "workers/TrainingController.h"
 
+#include <QAction>
 #include <QColor>
 #include <QDesktopServices>
 #include <QDir>
+#include <QDirIterator>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -29,6 +31,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -70,7 +73,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     m_status->setWordWrap(true);
     m_status->setMinimumHeight(m_status->fontMetrics().lineSpacing() * 3 + 4);
     m_status->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    auto *runsBox = new QGroupBox(tr("Runs of this project"));
+    auto *runsBox = new QGroupBox(tr("Runs of this project (right-click a run for more)"));
     auto *runsLayout = new QVBoxLayout(runsBox);
     m_runs->setObjectName("runList");
     m_runs->setHorizontalHeaderLabels(
@@ -87,6 +90,16 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     m_runs->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_runs->setSelectionMode(QAbstractItemView::SingleSelection);
     m_runs->setMaximumHeight(130);
+    m_runs->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_runs, &QWidget::customContextMenuRequested, this, &TrainPanel::showRunMenu);
+    auto *deleteKey = new QAction(tr("Delete run…"), m_runs);
+    deleteKey->setShortcut(QKeySequence::Delete);
+    deleteKey->setShortcutContext(Qt::WidgetShortcut);
+    connect(deleteKey, &QAction::triggered, this, [this] {
+        if (m_runs->currentRow() >= 0)
+            deleteRun(selectedRunFolder());
+    });
+    m_runs->addAction(deleteKey);
     runsLayout->addWidget(m_runs);
     auto *runButtons = new QHBoxLayout;
     m_continue->setObjectName("continueRun");
@@ -414,13 +427,94 @@ bool TrainPanel::continueRun()
     return launch(config, folder, true);
 }
 
-void TrainPanel::openRunFolder()
+QString TrainPanel::selectedRunFolder() const
 {
     const int row = m_runs->currentRow();
-    const QString folder =
-        row >= 0 ? m_runs->item(row, 0)->data(Qt::UserRole).toString() : m_runDir;
+    return row >= 0 ? m_runs->item(row, 0)->data(Qt::UserRole).toString() : m_runDir;
+}
+
+void TrainPanel::openRunFolder()
+{
+    const QString folder = selectedRunFolder();
     if (!folder.isEmpty())
         QDesktopServices::openUrl(QUrl::fromLocalFile(folder));
+}
+
+void TrainPanel::showRunMenu(const QPoint &at)
+{
+    const int row = m_runs->rowAt(at.y());
+    if (row < 0)
+        return;
+    m_runs->setCurrentCell(row, 0);
+    const QString folder = selectedRunFolder();
+    QMenu menu(this);
+    menu.addAction(tr("Open run folder"), this, &TrainPanel::openRunFolder);
+    menu.addAction(tr("Compare with base…"), this,
+                   [this, folder] { Q_EMIT compareRequested(folder); });
+    if (m_continue->isEnabled())
+        menu.addAction(tr("Continue run"), this, &TrainPanel::continueRun);
+    menu.addSeparator();
+    QAction *remove =
+        menu.addAction(tr("Delete run…"), this, [this, folder] { deleteRun(folder); });
+    remove->setShortcut(QKeySequence::Delete);
+    remove->setEnabled(!(isTraining() && folder == m_runDir));
+    menu.exec(m_runs->viewport()->mapToGlobal(at));
+}
+
+bool TrainPanel::deleteRun(const QString &folder, bool ask)
+{
+    if (folder.isEmpty() || !QFileInfo(folder).isDir()) {
+        setStatus(tr("No run to delete: %1 is not there.").arg(folder), true);
+        return false;
+    }
+    if (isTraining() && QFileInfo(folder) == QFileInfo(m_runDir)) {
+        setStatus(tr("The run in progress cannot be deleted: stop it first."), true);
+        return false;
+    }
+    const std::string dir = folder.toStdString();
+    const auto summary = dragon::RunHistory::summarise(dir);
+    const QString name = QString::fromStdString(
+        dragon::ProjectFolder::displayStamp(QFileInfo(folder).fileName().toStdString()));
+    qint64 bytes = 0;
+    QDirIterator files(folder, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (files.hasNext()) {
+        files.next();
+        bytes += files.fileInfo().size();
+    }
+    const QString what = tr("the run of %1 (%2, %3 of %4 rounds, %5 MB)")
+                             .arg(name, QString::fromStdString(summary.reward))
+                             .arg(summary.roundsDone)
+                             .arg(summary.roundsPlanned)
+                             .arg(double(bytes) / 1e6, 0, 'f', 0);
+    if (ask && QMessageBox::question(
+                   this, tr("Delete run"),
+                   tr("Move %1 to the trash? Its checkpoints, clips, plots and comparisons go "
+                      "with it.")
+                       .arg(what)) != QMessageBox::Yes)
+        return false;
+    const bool shown = !m_runDir.isEmpty() && QFileInfo(folder) == QFileInfo(m_runDir);
+    bool trashed = QFile::moveToTrash(folder);
+    // No trash here (or none for this disk): deleted for good only when the user says so.
+    if (!trashed &&
+        (!ask ||
+         QMessageBox::warning(
+             this, tr("Delete run"), tr("The trash cannot take %1. Delete it for good?").arg(what),
+             QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes ||
+         !QDir(folder).removeRecursively())) {
+        setStatus(tr("%1 was not deleted: there is no trash for it here.").arg(folder), true);
+        return false;
+    }
+    if (shown) {
+        m_runDir.clear();
+        clearPlots();
+        spanEmptyPlots();
+        m_progress->reset();
+        m_progress->setFormat(QStringLiteral("%p%"));
+    }
+    refreshRuns();
+    setStatus(trashed ? tr("Moved %1 to the trash.").arg(what) : tr("Deleted %1.").arg(what));
+    Q_EMIT runDeleted(folder);
+    return true;
 }
 
 bool TrainPanel::exportMetrics(const QString &csvPath)

@@ -63,6 +63,11 @@ public Q_SLOTS:
     // Shows run `row` of the list (plots and audition clips) while nothing trains.
     void showRun(int row);
     void openRunFolder();
+    // Moves run `folder` to the trash (asking first when `ask`; where there is no trash, only
+    // after asking, it is deleted for good). Refused for the run in progress. The list, and
+    // the plots when it was the run shown, follow; false (with the reason in the status) when
+    // nothing was removed.
+    bool deleteRun(const QString &folder, bool ask = true);
     // Exports of the shown run (false, with the reason in the status, when it cannot).
     bool exportMetrics(const QString &csvPath);
     bool exportPlots(const QString &basePath); // BASE-reward/-win-rate/-guardrails .png + .pdf
@@ -76,6 +81,7 @@ Q_SIGNALS:
     void runFinished();
     // "Compare with base…": the Compare tab for run `folder`.
     void compareRequested(const QString &folder);
+    void runDeleted(const QString &folder); // the Compare tab lists the runs again
 
 private:
     void onRound(const dragon::RoundStats &s);
@@ -98,6 +104,8 @@ private:
     // The progress bar at a run's end, or for a past run shown from its files: full for the
     // rounds done, with `text` ("Finished: 20 rounds", "Stopped at round 7 of 20").
     void showEndState(const QString &text);
+    QString selectedRunFolder() const;  // the list's selected run, else the run shown
+    void showRunMenu(const QPoint &at); // the list's context menu
 
     ProjectDocument *m_document;
     TrainingController *m_training;
