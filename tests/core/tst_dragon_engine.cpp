@@ -432,13 +432,14 @@ private Q_SLOTS:
         project.training.learningRate = 7e-6;
         const DragonConfig p = DragonConfig::forProject(project, "/tmp/p.dragon");
         QCOMPARE(p.learningRate, 7e-6);
-        QCOMPARE(p.beta, 500.0); // the loudness suggestion
+        QCOMPARE(p.beta, 500.0);       // the loudness suggestion
+        QCOMPARE(p.seedsPerPrompt, 4); // the best and worst of 4 (reward suite, seeds 7-9)
         QCOMPARE(p.projectPath, std::string("/tmp/p.dragon"));
         // The one-line summary shows what runs (the saved lr), the suggestion what it suggests.
         QCOMPARE(p.settingsSummary(),
-                 std::string("DPO, 8 prompts x 2 seeds, beta 500, lr 7e-06, anchor 30"));
+                 std::string("DPO, 8 prompts x 4 seeds, beta 500, lr 7e-06, anchor 30"));
         QCOMPARE(SuggestedSettings::forReward(project.reward).summary(),
-                 std::string("DPO, 8 prompts x 2 seeds, beta 500, lr 5e-05, anchor 30"));
+                 std::string("DPO, 8 prompts x 4 seeds, beta 500, lr 5e-05, anchor 30"));
         QCOMPARE(set.settingsSummary(),
                  std::string("DPO, 8 prompts x 2 seeds, beta 50, lr 2e-05, anchor 30"));
         // The anchor weight is suggested per kind too, and a saved one wins over it.
