@@ -566,6 +566,24 @@ private Q_SLOTS:
         QCOMPARE(panel.runList()->rowCount(), 1);
         QCOMPARE(panel.runDirectory(), older);
         QCOMPARE(panel.plottedRounds(), shownRounds); // the copy's rounds, drawn afresh
+        // Another project (File > New): the run shown goes with the old one, bar included.
+        {
+            const QString before = panel.progressText();
+            QVERIFY2(before.startsWith("Stopped at round"), qPrintable(before));
+            f.document.reset(Project(), QString());
+            QCOMPARE(panel.runList()->rowCount(), 0);
+            QCOMPARE(panel.plottedRounds(), 0);
+            QVERIFY(panel.runDirectory().isEmpty());
+            QCOMPARE(panel.progressText(), QString("%p%"));
+            // Its problems read as one line: clauses, one full stop.
+            QVERIFY2(panel.findChild<QLabel *>("startHint")
+                         ->text()
+                         .endsWith("add at least one reward term."),
+                     qPrintable(panel.findChild<QLabel *>("startHint")->text()));
+            f.document.reset(ProjectFile::load(f.path.toStdString()), f.path);
+            QCOMPARE(panel.runList()->rowCount(), 1);
+            QCOMPARE(panel.runDirectory(), older);
+        }
         // The last one: nothing is listed or drawn afterwards.
         QVERIFY(panel.deleteRun(older, false));
         QCOMPARE(panel.runList()->rowCount(), 0);

@@ -42,6 +42,22 @@
 #include <algorithm>
 #include <ctime>
 
+namespace {
+
+// A problem sentence from core ("Add at least one reward term.") as a clause of the joined
+// "Cannot start: a; b." line: no full stop of its own, lower case unless it opens with a name
+// or an acronym ("CLAP ...").
+QString asClause(QString sentence)
+{
+    while (sentence.endsWith('.'))
+        sentence.chop(1);
+    if (sentence.size() > 1 && sentence[0].isUpper() && sentence[1].isLower())
+        sentence[0] = sentence[0].toLower();
+    return sentence;
+}
+
+} // namespace
+
 TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
                        PlaybackController *playback, QWidget *parent)
     : QWidget(parent), m_document(document), m_training(training), m_playback(playback),
@@ -202,8 +218,11 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     });
     connect(m_runs, &QTableWidget::currentCellChanged, this, [this](int row) { showRun(row); });
     connect(document, &ProjectDocument::documentReset, this, [this] {
-        if (!isTraining())
+        if (!isTraining()) {
             m_idleStatus = true; // another project: the last one's messages no longer apply
+            // Nor its run: refreshRuns (connected below) shows this project's newest, if any.
+            forgetShownRun();
+        }
         m_form->load();
         spanEmptyPlots();
         updateStartState();
@@ -231,7 +250,7 @@ void TrainPanel::updateStartState()
     if (m_document->filePath().isEmpty())
         problems << tr("save the project first (runs are kept beside it)");
     for (const auto &p : config.validate())
-        problems << QString::fromStdString(p)
+        problems << asClause(QString::fromStdString(p))
                         .replace("evalEvery", tr("“Evaluate every”"))
                         .replace("promptsPerRound", tr("“Prompts per round”"))
                         .replace("beta and learningRate", tr("Beta and learning rate"));
@@ -243,7 +262,7 @@ void TrainPanel::updateStartState()
         if (choice.key == project.reward.encoder)
             text = choice.textTower;
     for (const auto &p : project.reward.validate(project, text))
-        problems << QString::fromStdString(p);
+        problems << asClause(QString::fromStdString(p));
     const int evalPrompts = int(project.evalPrompts.size());
     if (!m_form->evaluates())
         warnings << tr("no evaluations: there will be no win rate against the base model");
@@ -505,11 +524,8 @@ bool TrainPanel::deleteRun(const QString &folder, bool ask)
         return false;
     }
     if (shown) {
-        m_runDir.clear();
-        clearPlots();
+        forgetShownRun();
         spanEmptyPlots();
-        m_progress->reset();
-        m_progress->setFormat(QStringLiteral("%p%"));
     }
     refreshRuns();
     setStatus(trashed ? tr("Moved %1 to the trash.").arg(what) : tr("Deleted %1.").arg(what));
@@ -599,6 +615,14 @@ void TrainPanel::spanEmptyPlots()
         m_dashboard->setTotalRounds(m_form->rounds());
 }
 
+void TrainPanel::forgetShownRun()
+{
+    m_runDir.clear();
+    clearPlots();
+    m_progress->reset();
+    m_progress->setFormat(QStringLiteral("%p%"));
+}
+
 void TrainPanel::clearPlots()
 {
     m_dashboard->clear(m_totalRounds);
@@ -675,7 +699,7 @@ bool TrainPanel::startRun()
     const dragon::DragonConfig config = configFromForm();
     QStringList problems;
     for (const auto &p : config.validate())
-        problems << QString::fromStdString(p);
+        problems << asClause(QString::fromStdString(p));
     if (config.project.reward.terms.empty())
         problems << tr("no reward: define one in the Reward tab");
     if (!problems.isEmpty()) {

@@ -89,6 +89,9 @@ private:
     void plotRound(const dragon::RoundStats &s);
     void plotEval(const dragon::EvalStats &e);
     void clearPlots();
+    // No run shown any more (it was deleted, or another project was opened): plots, clips and
+    // the progress bar emptied.
+    void forgetShownRun();
     void spanEmptyPlots(); // no run shown: the plots span the rounds the form would run
     bool launch(const dragon::DragonConfig &config, const QString &runDir, bool resumed);
     void updateStartState();
