@@ -28,7 +28,7 @@ QString joined(const std::vector<std::string> &items)
     return list.join('\n');
 }
 
-// Prompts compare as the engine reads them: trimmed, case and inner spacing as typed.
+// A prompt as the notes name it: quoted, cut at 60 characters, escaped for the rich-text label.
 QString quoted(const std::string &prompt)
 {
     QString text = QString::fromStdString(prompt);
@@ -107,6 +107,8 @@ void PromptsPanel::showCounts()
                      .arg(n < 8 ? tr(": add more for a result that means something") : QString());
     }
 
+    // Prompts compare as the engine reads them: trimmed (lines()), case and inner spacing as
+    // typed.
     QSet<QString> seen, trainSet, repeatedSet;
     for (const auto &prompt : train)
         trainSet.insert(QString::fromStdString(prompt));

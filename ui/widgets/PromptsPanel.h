@@ -23,7 +23,7 @@ public:
 private:
     void load();
     void store();
-    void showCounts();
+    void showCounts(); // the titles' counts and the notes under the lists
 
     ProjectDocument *m_document;
     QPlainTextEdit *m_train;
