@@ -509,7 +509,8 @@ bool TrainPanel::deleteRun(const QString &folder, bool ask)
                    this, tr("Delete run"),
                    tr("Move %1 to the trash? Its checkpoints, clips, plots and comparisons go "
                       "with it.")
-                       .arg(what)) != QMessageBox::Yes)
+                       .arg(what),
+                   QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
         return false;
     const bool shown = !m_runDir.isEmpty() && QFileInfo(folder) == QFileInfo(m_runDir);
     bool trashed = QFile::moveToTrash(folder);
