@@ -60,10 +60,11 @@ SuggestedSettings SuggestedSettings::forReward(const RewardDefinition &reward)
         suggest("a loudness target", "dpo", 8, 4, 500, 5e-5,
                 "loudness is a dense, easy reward that tolerates larger steps: lr 5e-5 and beta "
                 "500 reached 0.81 [0.57, 0.93] in 6 rounds (the CI training test); DPO pairs the "
-                "loudest-fitting and the worst of 4 seeds per prompt: in the reward suite (40 "
-                "rounds) 8 x 4 won 0.797 on average over its 2 loudness rows x run seeds 7-9, "
-                "8 x 2 0.740 (a Vendi fall on one -20 LUFS run counted as no win; 0.703 and "
-                "0.711 over seeds 1-3, with one such fall too)");
+                "best and the worst of 4 seeds per prompt: in the reward suite (40 rounds) 8 x 4 "
+                "won 0.797 on average over its 2 loudness rows x run seeds 7-9, 8 x 2 0.740 (a "
+                "Vendi fall on one -20 LUFS run counted as no win); run after the choice, seeds "
+                "10 and 11 gave 0.828 and 0.797 against 0.766 and 0.828, and seeds 1-3 earlier "
+                "0.703 against 0.711: a small gain, not on every seed");
     else if (main->type == "exemplar-similarity")
         suggest("an exemplar-similarity reward", "dpo", 8, 2, 5000, 2e-5,
                 "similarity to an exemplar set separates the seeds of a prompt well, but larger "
@@ -76,8 +77,9 @@ SuggestedSettings SuggestedSettings::forReward(const RewardDefinition &reward)
                 "pocket CLAP's embeddings describe what is played, so larger steps move the music "
                 "without collapsing it: in the reward suite (40 rounds) its 2 per-song FAD cells "
                 "won 0.703 on average at lr 5e-5 and 0.617 at 2e-5 over run seeds 10-11 (0.646 "
-                "and 0.557 over seeds 7-9), no run losing a guardrail at either rate; the "
-                "low-level encoders stay at 2e-5, where lr 5e-5 collapsed diversity");
+                "and 0.557 over seeds 7-9), no run losing a guardrail at either rate there (seed "
+                "12, run later, lost Vendi on one cell at 5e-5); the low-level encoders stay at "
+                "2e-5, where lr 5e-5 collapsed diversity");
     else
         suggest("an exemplar reward", "dpo", 8, 2, 5000, 2e-5,
                 "a clip against an exemplar set separates the seeds of a prompt well, so DPO on 8 "

@@ -170,7 +170,7 @@ void TrainSettingsForm::updateSuggestion()
     const auto s = dragon::SuggestedSettings::forReward(m_document->project().reward);
     const bool any = !s.settings.empty();
     const QString why = QString::fromStdString(s.basis);
-    const QStringList differences = differencesFromSuggestion();
+    const QStringList differences = differencesFrom(s.settings);
     m_suggested->setText(
         !any ? tr("Settings are suggested once the reward is defined.")
         : differences.isEmpty()
@@ -207,9 +207,8 @@ void TrainSettingsForm::updateSuggestion()
                                 : QString()));
 }
 
-QStringList TrainSettingsForm::differencesFromSuggestion() const
+QStringList TrainSettingsForm::differencesFrom(const dragon::TrainingSettings &t) const
 {
-    const auto t = dragon::SuggestedSettings::forReward(m_document->project().reward).settings;
     QStringList out;
     // The spin boxes round to their decimals: compare with a tolerance, not bit for bit.
     const auto differs = [](double shown, double suggested) {

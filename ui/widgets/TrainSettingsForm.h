@@ -48,8 +48,9 @@ private:
     // The suggestion's line (with what the form sets otherwise, or "in use"), the fields'
     // tooltips (why), and "Use suggested" enabled only when it would change something.
     void updateSuggestion();
-    // "learning rate 3e-05 (suggested 2e-05)" for each suggested field the form sets otherwise.
-    QStringList differencesFromSuggestion() const;
+    // "learning rate 3e-05 (suggested 2e-05)" for each field of the suggestion `suggested`
+    // that the form sets otherwise.
+    QStringList differencesFrom(const dragon::TrainingSettings &suggested) const;
     void store();
 
     ProjectDocument *m_document;
