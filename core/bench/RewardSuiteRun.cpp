@@ -4,6 +4,7 @@
 #include "bench/ValidationChoice.h"
 #include "dragon/DragonConfig.h"
 #include "dragon/DragonTrainer.h"
+#include "dragon/GuardrailCheck.h"
 #include "dragon/RunFolder.h"
 #include "dragon/RunHistory.h"
 #include "model/CorpusGenerator.h"
@@ -372,7 +373,8 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
             if (kept && kept->round != e.round)
                 fs::remove(keptPolicy(kept->round), ec);
             kept = e;
-            line << " (kept)";
+            const std::string fell = GuardrailCheck::fallReason(e, m_budget.validationGuardMargin);
+            line << (fell.empty() ? " (kept)" : " (kept, the least fallen: " + fell + ")");
         }
         m_log(line.str());
     };

@@ -91,7 +91,7 @@ std::string SuiteTable::budgetText(const SuiteBudget &budget)
                             ? format(" by a margin of %.3g of the base",
                                      budget.validationGuardMargin)
                             : std::string()) +
-                       "); "
+                       "; where none held, the least fallen, marked \"none held\"); "
                  : std::string("the final policy is tested; "))
          << (budget.overrides.empty() ? "settings suggested for the reward's kind (frozen)"
                                       : "settings overridden for every reward (a sweep)")
@@ -113,8 +113,14 @@ std::string SuiteTable::markdown(const std::vector<SuiteOutcome> &outcomes,
         const std::string hacked = GuardrailCheck::fallReason(e);
         md << "| " << o.reward.name << " | " << halfOf(o.reward) << " | " << o.settings << " | "
            << o.keptRound
-           << (o.validated ? format(" (%.3f)", o.validation.winRate.rate) : std::string()) << " | "
-           << winText(e.winRate) << " | " << format("%.3g", e.winRate.signTestP) << " | "
+           << (o.validated
+                   ? format(" (%.3f", o.validation.winRate.rate) +
+                         (GuardrailCheck::fallReason(o.validation, budget.validationGuardMargin)
+                                  .empty()
+                              ? ")"
+                              : "; none held)")
+                   : std::string())
+           << " | " << winText(e.winRate) << " | " << format("%.3g", e.winRate.signTestP) << " | "
            << format("%.4g -> %.4g", e.rewardBase, e.rewardPolicy) << " | "
            << format("%+.3g [%+.3g, %+.3g]", e.deltaMean, e.deltaLower, e.deltaUpper) << " | "
            << format("%.2f -> %.2f", e.vendiBase, e.vendiPolicy) << " | "

@@ -1,6 +1,8 @@
 #include "dragon/GuardrailCheck.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <limits>
 
 namespace dragon {
 
@@ -37,6 +39,16 @@ bool GuardrailCheck::vendiFell(const EvalStats &e, double margin)
 bool GuardrailCheck::clapFell(const EvalStats &e, double margin)
 {
     return e.clapBase > 0 && below(e.clapPolicy, kClapFloor + margin, e.clapBase);
+}
+
+double GuardrailCheck::headroom(const EvalStats &e, double margin)
+{
+    double room = std::numeric_limits<double>::infinity();
+    if (e.vendiBase > 0)
+        room = std::min(room, e.vendiPolicy / e.vendiBase - (kVendiFloor + margin));
+    if (e.clapBase > 0)
+        room = std::min(room, e.clapPolicy / e.clapBase - (kClapFloor + margin));
+    return room;
 }
 
 } // namespace dragon

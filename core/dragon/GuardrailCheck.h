@@ -24,6 +24,10 @@ public:
     // Each guardrail alone (false when it was not measured).
     static bool vendiFell(const EvalStats &eval, double margin = 0.0);
     static bool clapFell(const EvalStats &eval, double margin = 0.0);
+    // How far the worse guardrail sits above its floor (raised by `margin`), as a fraction of the
+    // base: 0.05 for a Vendi at 90 % of the base's with the plain floor; negative once it fell.
+    // Infinity when neither was measured.
+    static double headroom(const EvalStats &eval, double margin = 0.0);
 };
 
 } // namespace dragon

@@ -314,6 +314,16 @@ private Q_SLOTS:
         QVERIFY2(md.find("| loudness/-14 LUFS | tuned | DPO | 40 | 0.700 [0.45, 0.80] |") !=
                      std::string::npos,
                  md.c_str());
+        // A kept checkpoint whose validation guardrails fell (none held) says so.
+        std::vector<SuiteOutcome> fallen = {outcomes[0]};
+        fallen[0].validation.vendiBase = 8.0;
+        fallen[0].validation.vendiPolicy = 6.7; // 84 %: below the floor with the margin
+        QVERIFY2(SuiteTable::markdown(fallen, budget, 600).find("| 30 (0.812; none held) |") !=
+                     std::string::npos,
+                 SuiteTable::markdown(fallen, budget, 600).c_str());
+        fallen[0].validation.vendiPolicy = 6.9; // 86 %: held
+        QVERIFY(SuiteTable::markdown(fallen, budget, 600).find("| 30 (0.812) |") !=
+                std::string::npos);
         QVERIFY2(md.find("the checkpoint tested is the one kept by validation every 10 rounds on "
                          "16 other held-out prompts, 48 for distribution-to-distribution rewards "
                          "(the best") != std::string::npos,
@@ -333,9 +343,12 @@ private Q_SLOTS:
         QVERIFY(md.find("reward hacking: Vendi") != std::string::npos);
         // Validation's guardrail margin: 0.05 by default (chosen on run seeds 4-6), said in
         // the budget line; a budget without one says nothing of a margin.
-        QVERIFY2(md.find("(the best validation win rate with the guardrails held by a margin of "
-                         "0.05 of the base); ") != std::string::npos,
-                 md.c_str());
+        QVERIFY2(
+            md.find(
+                "(the best validation win rate with the guardrails held by a margin of "
+                "0.05 of the base; where none held, the least fallen, marked \"none held\"); ") !=
+                std::string::npos,
+            md.c_str());
         SuiteBudget plain = budget;
         plain.validationGuardMargin = 0.0;
         QVERIFY(SuiteTable::markdown(outcomes, plain, 600).find("margin") == std::string::npos);
@@ -546,6 +559,20 @@ private Q_SLOTS:
         QVERIFY(ValidationChoice::better(collapsed, nullptr));
         QVERIFY(ValidationChoice::better(eval(40, 0.55, 0.0, 8.0), &collapsed));
         QVERIFY(!ValidationChoice::better(eval(40, 0.9, 0.2, 6.0), &collapsed));
+        // Nothing held: the one that fell less, whatever its win rate (Vendi at 79 % of the
+        // base's over 75 %, but not 62.5 % with a win rate of 1.0); CLAP counts against its own
+        // floor (74 % of the base's is 0.01 below 75 %, less than the collapsed Vendi's 0.05
+        // below 80 %; 50 % is further below).
+        QVERIFY(ValidationChoice::better(eval(40, 0.6, 0.0, 6.32), &collapsed));
+        QVERIFY(!ValidationChoice::better(eval(40, 1.0, 0.5, 5.0), &collapsed));
+        QVERIFY(std::abs(GuardrailCheck::headroom(collapsed) - (0.75 - 0.80)) < 1e-12);
+        EvalStats offPrompt = eval(40, 0.5, 0.0, 8.0);
+        offPrompt.clapPolicy = 0.222; // 74 % of 0.3
+        QVERIFY(std::abs(GuardrailCheck::headroom(offPrompt) - (0.74 - 0.75)) < 1e-12);
+        QVERIFY(ValidationChoice::better(offPrompt, &collapsed));
+        offPrompt.winRate.rate = 1.0;
+        offPrompt.clapPolicy = 0.15; // 50 %
+        QVERIFY(!ValidationChoice::better(offPrompt, &collapsed));
         // The same win rate: the larger reward improvement; a full tie keeps the earlier one.
         QVERIFY(ValidationChoice::better(eval(20, 0.7, 0.2, 8.0), &early));
         QVERIFY(!ValidationChoice::better(eval(20, 0.7, 0.1, 8.0), &early));
