@@ -32,9 +32,11 @@ struct SuiteBudget
     int setValidationPrompts = 16;
     int validateEvery = 10;
     // Raises the guardrail floors when validation judges a checkpoint (ValidationChoice); the
-    // test table's flags keep the plain floors. 0: the plain floors. 0.05 (Vendi 85 %, CLAP
-    // 80 % of the base's) since a comparison on run seeds 4-6 by a rule written first (README).
-    double validationGuardMargin = 0.05;
+    // test table's flags keep the plain floors. 0: the plain floors. 0.10 (Vendi 90 %, CLAP
+    // 85 % of the base's) since a comparison on the tuned half of run seeds 7-9 (0.05 before,
+    // chosen on run seeds 4-6), each by a rule written first (README): the kept checkpoint's
+    // test Vendi sits below its validation reading on the mel-stats set rows.
+    double validationGuardMargin = 0.10;
     int clipsPerSet = 24; // clips cut from each real-music set
     double clipSeconds = 6.0;
     std::uint64_t seed = 1;

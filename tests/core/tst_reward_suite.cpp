@@ -317,11 +317,11 @@ private Q_SLOTS:
         // A kept checkpoint whose validation guardrails fell (none held) says so.
         std::vector<SuiteOutcome> fallen = {outcomes[0]};
         fallen[0].validation.vendiBase = 8.0;
-        fallen[0].validation.vendiPolicy = 6.7; // 84 %: below the floor with the margin
+        fallen[0].validation.vendiPolicy = 7.1; // 89 %: below the floor with the margin (90 %)
         QVERIFY2(SuiteTable::markdown(fallen, budget, 600).find("| 30 (0.812; none held) |") !=
                      std::string::npos,
                  SuiteTable::markdown(fallen, budget, 600).c_str());
-        fallen[0].validation.vendiPolicy = 6.9; // 86 %: held
+        fallen[0].validation.vendiPolicy = 7.3; // 91 %: held
         QVERIFY(SuiteTable::markdown(fallen, budget, 600).find("| 30 (0.812) |") !=
                 std::string::npos);
         QVERIFY2(md.find("the checkpoint tested is the one kept by validation every 10 rounds on "
@@ -341,12 +341,12 @@ private Q_SLOTS:
                          "0.625 [0.45, 0.78] |") != std::string::npos,
                  md.c_str());
         QVERIFY(md.find("reward hacking: Vendi") != std::string::npos);
-        // Validation's guardrail margin: 0.05 by default (chosen on run seeds 4-6), said in
+        // Validation's guardrail margin: 0.1 by default (chosen on run seeds 7-9), said in
         // the budget line; a budget without one says nothing of a margin.
         QVERIFY2(
             md.find(
                 "(the best validation win rate with the guardrails held by a margin of "
-                "0.05 of the base; where none held, the least fallen, marked \"none held\"); ") !=
+                "0.1 of the base; where none held, the least fallen, marked \"none held\"); ") !=
                 std::string::npos,
             md.c_str());
         SuiteBudget plain = budget;
@@ -833,7 +833,7 @@ private Q_SLOTS:
             QFAIL("a folder begun with another margin was resumed");
         } catch (const std::runtime_error &e) {
             QVERIFY2(std::string(e.what()).find("resume it with the same options (it was begun "
-                                                "with --validation-guard-margin 0.05)") !=
+                                                "with --validation-guard-margin 0.1)") !=
                          std::string::npos,
                      e.what());
         }
