@@ -25,8 +25,8 @@ public:
     static bool vendiFell(const EvalStats &eval, double margin = 0.0);
     static bool clapFell(const EvalStats &eval, double margin = 0.0);
     // How far the worse guardrail sits above its floor (raised by `margin`), as a fraction of the
-    // base: 0.05 for a Vendi at 90 % of the base's with the plain floor; negative once it fell.
-    // Infinity when neither was measured.
+    // base: 0.05 for a Vendi at 85 % of the base's with the plain floor (80 %); negative once it
+    // fell. Infinity when neither was measured.
     static double headroom(const EvalStats &eval, double margin = 0.0);
 };
 
