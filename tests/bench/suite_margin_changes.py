@@ -77,9 +77,10 @@ def main(margin, paths):
             run = folder / "runs" / folder_name(row["reward"])
             evals = [json.loads(line) for line in open(run / "eval.jsonl")]
             recorded = json.load(open(run / "kept.json"))["round"]
-            if kept_round(evals, own) != recorded:
+            replayed = kept_round(evals, own)
+            if replayed != recorded:
                 print(f"{folder} {row['reward']}: the replay at margin {own:g} keeps round "
-                      f"{kept_round(evals, own)}, the run kept {recorded}; skipped")
+                      f"{replayed}, the run kept {recorded}; skipped")
                 continue
             new = kept_round(evals, margin)
             if new != recorded:
