@@ -61,14 +61,16 @@ std::vector<std::uint64_t> parseSeeds(const std::string &text)
     return seeds;
 }
 
-// Runs (or resumes) the suite with `budget` in `dir`, writes its table.md and table.csv and
-// prints the table.
+// Runs (or resumes) the rewards `budget` selects in `dir`, writes the table of every reward the
+// folder has finished (so `--only` calls build up one table) as table.md and table.csv and prints
+// it.
 SuiteSeedsTable::SeedRun runSuiteIn(const fs::path &dir, const SuiteBudget &budget)
 {
     const auto started = std::chrono::steady_clock::now();
     RewardSuiteRun suite(dir, budget,
                          [](const std::string &line) { std::cout << line << std::endl; });
-    SuiteSeedsTable::SeedRun run{budget.seed, suite.run(&g_stop), 0};
+    suite.run(&g_stop);
+    SuiteSeedsTable::SeedRun run{budget.seed, suite.finished(), 0};
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     // The wall time of this call plus what earlier calls spent on the rewards they finished.

@@ -58,6 +58,19 @@ std::string missingIn(const std::vector<SuiteSet> &sets)
 
 // Hands a complete base-clip cache to another run folder. Hard links, not copies: the 64 clips
 // are about 36 MB, and the evaluator only reads a complete cache.
+// The validation evaluation of the checkpoint a run kept (runDir/kept.json names its round);
+// none when nothing was kept or the note is damaged.
+std::optional<EvalStats> keptEvaluation(const fs::path &runDir, const std::vector<EvalStats> &evals)
+{
+    std::ifstream in(runDir / "kept.json");
+    const auto j = nlohmann::json::parse(in, nullptr, false);
+    const int round = LenientJson::integer(j, "round").value_or(0); // damaged: none kept
+    for (const EvalStats &e : evals)
+        if (e.round == round && round > 0)
+            return e;
+    return std::nullopt;
+}
+
 void shareBaseCache(const fs::path &from, const fs::path &to)
 {
     std::error_code ec;
@@ -260,6 +273,52 @@ std::vector<SuiteOutcome> RewardSuiteRun::run(const std::atomic<bool> *stop)
     return outcomes;
 }
 
+std::vector<SuiteOutcome> RewardSuiteRun::finished() const
+{
+    std::vector<SuiteOutcome> outcomes;
+    for (const SuiteReward &reward : RewardSuite::candidates(m_budget.half)) {
+        SuiteOutcome outcome;
+        if (readFinished(reward, outcome))
+            outcomes.push_back(std::move(outcome));
+    }
+    return outcomes;
+}
+
+bool RewardSuiteRun::readFinished(const SuiteReward &reward, SuiteOutcome &out) const
+{
+    const std::string name = folderName(reward.name);
+    const fs::path runDir = m_out / "runs" / name, testDir = m_out / "test" / name,
+                   crossDir = m_out / "cross" / name;
+    const fs::path resultFile = m_out / "results" / (name + ".json");
+    std::error_code ec;
+    if (!fs::exists(resultFile, ec))
+        return false;
+    const SuiteReward *cross = crossOf(reward);
+    const bool validate = m_budget.validationPromptsFor(reward) > 0 && m_budget.validateEvery > 0;
+    // The figures are the runs' own eval rows.
+    const auto tested = RunHistory::evaluations((validate ? testDir : runDir).string());
+    const auto crossEvals = RunHistory::evaluations(crossDir.string());
+    if (tested.empty() || (cross && crossEvals.empty()))
+        return false; // marked done but its evaluation is missing: it runs again
+    out = SuiteOutcome{};
+    out.reward = reward;
+    out.crossed = cross != nullptr;
+    out.crossReward = cross ? cross->name : "";
+    out.eval = tested.back();
+    out.keptRound = out.eval.round;
+    if (validate)
+        if (const auto kept = keptEvaluation(runDir, RunHistory::evaluations(runDir.string()))) {
+            out.validated = true;
+            out.validation = *kept;
+        }
+    if (cross)
+        out.cross = crossEvals.back();
+    std::ifstream in(resultFile);
+    const auto done = nlohmann::json::parse(in, nullptr, false);
+    out.seconds = LenientJson::number(done, "seconds").value_or(0.0);
+    return true;
+}
+
 bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &reward,
                             SuiteOutcome &out, const std::atomic<bool> *stop)
 {
@@ -272,6 +331,10 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
     const SuiteReward *cross = crossOf(reward);
     const int validationCount = m_budget.validationPromptsFor(reward);
     const bool validate = validationCount > 0 && m_budget.validateEvery > 0;
+    if (readFinished(reward, out)) {
+        m_log("  done before: win rate " + std::to_string(out.eval.winRate.rate));
+        return true;
+    }
     out.reward = reward;
     out.crossed = cross != nullptr;
     out.crossReward = cross ? cross->name : "";
@@ -299,39 +362,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
     const auto keptPolicy = [&](int round) {
         return runDir / ("kept-" + RunFolder::roundName(round) + ".pt");
     };
-    const auto keptOf = [&](const std::vector<EvalStats> &evals) {
-        std::ifstream in(keptFile);
-        const auto j = nlohmann::json::parse(in, nullptr, false);
-        const int round = LenientJson::integer(j, "round").value_or(0); // damaged: none kept
-        for (const EvalStats &e : evals)
-            if (e.round == round && round > 0)
-                return std::optional<EvalStats>(e);
-        return std::optional<EvalStats>();
-    };
-
     std::error_code ec;
-    if (fs::exists(resultFile, ec)) {
-        // Done before: the figures are the runs' own eval rows.
-        const auto tested = RunHistory::evaluations((validate ? testDir : runDir).string());
-        const auto crossEvals = RunHistory::evaluations(crossDir.string());
-        if (!tested.empty() && (!cross || !crossEvals.empty())) {
-            out.eval = tested.back();
-            out.keptRound = out.eval.round;
-            if (validate)
-                if (const auto kept = keptOf(RunHistory::evaluations(runDir.string()))) {
-                    out.validated = true;
-                    out.validation = *kept;
-                }
-            if (cross)
-                out.cross = crossEvals.back();
-            std::ifstream in(resultFile);
-            const auto done = nlohmann::json::parse(in, nullptr, false);
-            out.seconds = LenientJson::number(done, "seconds").value_or(0.0);
-            m_log("  done before: win rate " + std::to_string(out.eval.winRate.rate));
-            return true;
-        }
-    }
-
     const auto started = std::chrono::steady_clock::now();
     // One shared cache of base clips per list of validation prompts.
     const fs::path baseCache = m_out / "eval-base",
@@ -341,7 +372,8 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
                                     : "validation-base-" + std::to_string(validationCount));
     shareBaseCache(validate ? validationCache : baseCache, runDir / "eval-base");
     std::optional<EvalStats> kept =
-        validate ? keptOf(RunHistory::evaluations(runDir.string())) : std::optional<EvalStats>();
+        validate ? keptEvaluation(runDir, RunHistory::evaluations(runDir.string()))
+                 : std::optional<EvalStats>();
     bool evaluated = false;
     DragonTrainer *training = nullptr;
     DragonCallbacks callbacks;

@@ -124,6 +124,10 @@ public:
     // The outcomes of the rewards finished so far (in suite order); stops early when `stop`
     // becomes true (the reward in progress resumes on the next call).
     std::vector<SuiteOutcome> run(const std::atomic<bool> *stop = nullptr);
+    // Every reward of the folder that a call finished, whether this budget's `only` selects it or
+    // not (in suite order): what the folder's table shows, so that `--only` calls one after
+    // another build up one table. Reads only; trains nothing.
+    std::vector<SuiteOutcome> finished() const;
     // "per-song-fad/pocket-clap/drascula" -> "per-song-fad_pocket-clap_drascula"
     static std::string folderName(const std::string &rewardName);
     // `count` validation prompts: captions of held-out corpus seeds the eval prompts do not use
@@ -134,6 +138,9 @@ private:
     std::string prepare(); // returns the bench project's path
     bool runOne(const std::string &projectPath, const SuiteReward &reward, SuiteOutcome &out,
                 const std::atomic<bool> *stop);
+    // A reward a call finished before: its outcome from the run's own rows (false when it has
+    // not finished, or its evaluation is missing).
+    bool readFinished(const SuiteReward &reward, SuiteOutcome &out) const;
 
     std::filesystem::path m_out;
     SuiteBudget m_budget;

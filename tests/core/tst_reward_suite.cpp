@@ -818,6 +818,23 @@ private Q_SLOTS:
             QCOMPARE(again[i].cross.winRate.rate, first[i].cross.winRate.rate);
         }
 
+        // Another selection on the same folder runs only its own reward, but the folder's table
+        // (finished()) holds every reward finished there, in suite order, so that `--only`
+        // calls one after another build up one table. Nothing else is finished.
+        SuiteBudget datasetFad = budget;
+        datasetFad.only = "fad/mel-stats/drascula"; // a full name: not the per-song FAD
+        const auto onlyOne = suiteOn(datasetFad);
+        QCOMPARE(int(onlyOne->run().size()), 1);
+        const auto all = onlyOne->finished();
+        QCOMPARE(int(all.size()), 2);
+        for (std::size_t i = 0; i < 2; ++i) {
+            QCOMPARE(all[i].reward.name, first[i].reward.name);
+            QCOMPARE(all[i].eval.winRate.rate, first[i].eval.winRate.rate);
+            QCOMPARE(all[i].crossReward, first[i].crossReward);
+            QCOMPARE(all[i].cross.winRate.rate, first[i].cross.winRate.rate);
+            QCOMPARE(all[i].seconds, first[i].seconds);
+        }
+
         SuiteBudget longer = budget;
         longer.rounds = 2;
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, suiteOn(longer)->run());
