@@ -56,8 +56,6 @@ std::string missingIn(const std::vector<SuiteSet> &sets)
     return missing.empty() ? "" : "apt-get install" + missing;
 }
 
-// Hands a complete base-clip cache to another run folder. Hard links, not copies: the 64 clips
-// are about 36 MB, and the evaluator only reads a complete cache.
 // The validation evaluation of the checkpoint a run kept (runDir/kept.json names its round);
 // none when nothing was kept or the note is damaged.
 std::optional<EvalStats> keptEvaluation(const fs::path &runDir, const std::vector<EvalStats> &evals)
@@ -71,6 +69,8 @@ std::optional<EvalStats> keptEvaluation(const fs::path &runDir, const std::vecto
     return std::nullopt;
 }
 
+// Hands a complete base-clip cache to another run folder. Hard links, not copies: the 64 clips
+// are about 36 MB, and the evaluator only reads a complete cache.
 void shareBaseCache(const fs::path &from, const fs::path &to)
 {
     std::error_code ec;
