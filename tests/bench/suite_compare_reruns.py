@@ -16,6 +16,7 @@ below 0.80 or CLAP below 0.75 of the base's), then the mean over the rows, with 
 Not a test: a reading of finished benchmark folders.
 """
 import csv
+import functools
 import json
 import statistics
 import sys
@@ -37,8 +38,9 @@ def flagged(e):
     return e["vendi_policy"] < 0.8 * e["vendi_base"] or e["clap_policy"] < 0.75 * e["clap_base"]
 
 
+@functools.lru_cache(maxsize=None)
 def finished_rows(folder):
-    """reward -> (kept round, test win rate, flag) of a folder's finished rewards."""
+    """reward -> (kept round, test win rate, flag) of a folder's finished rewards (read once)."""
     folder = Path(folder)
     if not (folder / "results").is_dir():
         return {name: (int(r["kept_round"]), float(r["win_rate"]), bool(r["hacking"]))
@@ -56,7 +58,7 @@ def finished_rows(folder):
 def source_of(seed, name, seeds_dir, replace):
     source = seeds_dir / f"seed-{seed}"
     for folder in replace.get(seed, []):
-        if name in finished_rows(folder):
+        if name in finished_rows(str(folder)):
             source = Path(folder)
     return source
 
@@ -73,9 +75,9 @@ def main(argv):
     pairs = []
     for seed_dir in sorted(reruns.glob("seed-*"), key=lambda d: int(d.name[5:])):
         seed = seed_dir.name[5:]
-        for name, (kept, new_win, new_flag) in finished_rows(seed_dir).items():
+        for name, (kept, new_win, new_flag) in finished_rows(str(seed_dir)).items():
             source = source_of(seed, name, seeds_dir, replace)
-            old_kept, old_win, old_flag = finished_rows(source)[name]
+            old_kept, old_win, old_flag = finished_rows(str(source))[name]
             old_losses = losses(source / "runs" / folder_name(name))
             same = ("not checked" if old_losses is None else
                     "yes" if old_losses == losses(seed_dir / "runs" / folder_name(name)) else "NO")
