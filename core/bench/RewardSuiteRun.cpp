@@ -294,7 +294,7 @@ bool RewardSuiteRun::readFinished(const SuiteReward &reward, SuiteOutcome &out) 
     if (!fs::exists(resultFile, ec))
         return false;
     const SuiteReward *cross = crossOf(reward);
-    const bool validate = m_budget.validationPromptsFor(reward) > 0 && m_budget.validateEvery > 0;
+    const bool validate = m_budget.validates(reward);
     // The figures are the runs' own eval rows.
     const auto tested = RunHistory::evaluations((validate ? testDir : runDir).string());
     const auto crossEvals = RunHistory::evaluations(crossDir.string());
@@ -330,7 +330,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
     const fs::path resultFile = m_out / "results" / (name + ".json");
     const SuiteReward *cross = crossOf(reward);
     const int validationCount = m_budget.validationPromptsFor(reward);
-    const bool validate = validationCount > 0 && m_budget.validateEvery > 0;
+    const bool validate = m_budget.validates(reward);
     if (readFinished(reward, out)) {
         m_log("  done before: win rate " + std::to_string(out.eval.winRate.rate));
         return true;

@@ -64,6 +64,13 @@ struct SuiteBudget
                                                              : validationPrompts;
     }
 
+    // Whether `reward`'s run is validated (its kept checkpoint tested in test/NAME) or its final
+    // policy is tested in the run itself.
+    bool validates(const SuiteReward &reward) const
+    {
+        return validationPromptsFor(reward) > 0 && validateEvery > 0;
+    }
+
     bool selects(const SuiteReward &reward) const
     {
         if (half == "tuned" && !reward.tuned)

@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from suite_guardrail_drift import folder_name
+from suite_margin_changes import CLAP_FLOOR, VENDI_FLOOR
 from suite_replace_rows import read_rows
 
 
@@ -35,7 +36,8 @@ def losses(run):
 
 
 def flagged(e):
-    return e["vendi_policy"] < 0.8 * e["vendi_base"] or e["clap_policy"] < 0.75 * e["clap_base"]
+    return (e["vendi_policy"] < VENDI_FLOOR * e["vendi_base"]
+            or e["clap_policy"] < CLAP_FLOOR * e["clap_base"])
 
 
 @functools.lru_cache(maxsize=None)
