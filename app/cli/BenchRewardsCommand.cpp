@@ -131,7 +131,8 @@ int benchRewards(const Args &input)
     using RealOption = std::pair<const char *, std::optional<double> *>;
     for (const auto &[flag, field] :
          {RealOption{"--beta", &sweep.beta}, RealOption{"--lr", &sweep.learningRate},
-          RealOption{"--anchor-weight", &sweep.anchorWeight}}) {
+          RealOption{"--anchor-weight", &sweep.anchorWeight},
+          RealOption{"--ema-decay", &sweep.emaDecay}}) {
         const std::string value = takeOption(args, flag, "");
         if (!value.empty())
             *field = toDouble(value, flag);

@@ -47,6 +47,7 @@ const std::map<std::string, const char *> &table()
          "                            [--only TEXT] [--half tuned|held-out|extra]\n"
          "                            [--loss dpo|kto] [--beta B] [--lr LR] [--anchor-weight W]\n"
          "                            [--prompts-per-round N] [--seeds-per-prompt N]\n"
+         "                            [--ema-decay D]\n"
          "                            [--validation-prompts 16] [--set-validation-prompts 16]\n"
          "                            [--validate-every 10] [--validation-guard-margin 0.1]\n"
          "The reward suite: 20 rewards (loudness, CLAP, exemplar similarity, per-song FAD over\n"
@@ -60,7 +61,7 @@ const std::map<std::string, const char *> &table()
          "--half: just that half (the tuned half is the one settings may be chosen on);\n"
          "extra: instead of the 20, 4 exemplar-similarity rewards outside them, for choosing\n"
          "that kind's settings (the tuned half has none).\n"
-         "--loss ... --seeds-per-prompt override the per-kind suggestion for every reward run\n"
+         "--loss ... --ema-decay override the per-kind suggestion for every reward run\n"
          "(a settings sweep; one folder per choice).\n"
          "--validation-prompts, --validate-every: every N rounds each run is evaluated on other\n"
          "held-out prompts, and the checkpoint with the best validation win rate (guardrails\n"
@@ -142,13 +143,16 @@ const std::map<std::string, const char *> &table()
         {"train",
          "usage: dragon train (--project P.dragon | --config C.json) [--out RUN] [--rounds N]\n"
          "         [--loss dpo|kto] [--beta B] [--lr LR] [--anchor-weight W] [--eval-every N]\n"
-         "         [--seed S] [--threads T] [--generator pocket|BASE.pt] [--device "
-         "auto|cpu|cuda[:N]]\n"
+         "         [--ema-decay D] [--seed S] [--threads T] [--generator pocket|BASE.pt]\n"
+         "         [--device auto|cpu|cuda[:N]]\n"
          "         [--world-size N --rank R --master HOST:PORT]\n"
          "       dragon train --resume --out RUN   (continues the run in RUN)\n"
          "Settings left unset come from the project, then from the suggestion for the reward's\n"
          "kind. The run folder gets config.json, metrics.jsonl/.csv, eval.jsonl, audition/, "
-         "checkpoints/.\n"},
+         "checkpoints/.\n"
+         "--ema-decay D (0 <= D < 1): the run also keeps an exponential moving average of the\n"
+         "weights and evaluates and ships that (policy.pt, best-policy.pt); 0, the default: "
+         "off.\n"},
         {"train-clap",
          "usage: dragon train-clap --out DIR [--steps N] [--batch B (>= 2)] [--pool CLIPS] "
          "[--lr LR] [--checkpoint-every K] [--seed S] [--threads T]\n"

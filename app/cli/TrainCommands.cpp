@@ -41,6 +41,7 @@ int train(const Args &input)
     const std::string beta = takeOption(args, "--beta", "");
     const std::string lr = takeOption(args, "--lr", "");
     const std::string anchorWeight = takeOption(args, "--anchor-weight", "");
+    const std::string emaDecay = takeOption(args, "--ema-decay", "");
     const std::string evalEvery = takeOption(args, "--eval-every", "");
     const std::string seed = takeOption(args, "--seed", "");
     const std::string threads = takeOption(args, "--threads", "");
@@ -84,6 +85,8 @@ int train(const Args &input)
         config.learningRate = toDouble(lr, "--lr");
     if (!anchorWeight.empty())
         config.anchorWeight = toDouble(anchorWeight, "--anchor-weight");
+    if (!emaDecay.empty())
+        config.emaDecay = toDouble(emaDecay, "--ema-decay");
     if (!evalEvery.empty())
         config.evalEvery = toInt(evalEvery, "--eval-every");
     if (!seed.empty())

@@ -399,7 +399,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
             // The new policy first, then the note that names it, then the old policy goes: a
             // stop at any point leaves kept.json naming a complete file.
             const fs::path fresh = keptPolicy(e.round), partial = fresh.string() + ".part";
-            training->policy().save(partial.string());
+            training->shippedModel().save(partial.string());
             fs::rename(partial, fresh);
             AtomicFileWriter::write(keptFile.string(), nlohmann::json{{"round", e.round}}.dump());
             if (kept && kept->round != e.round)
@@ -423,7 +423,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
     std::unique_ptr<Generator> keptGenerator;
     if (validate && kept && fs::exists(keptPolicy(kept->round), ec))
         keptGenerator = createGenerator(keptPolicy(kept->round).string());
-    Generator &tested = keptGenerator ? *keptGenerator : trainer.policy();
+    Generator &tested = keptGenerator ? *keptGenerator : trainer.shippedModel();
     out.keptRound = keptGenerator ? kept->round : config.rounds;
     out.validated = keptGenerator != nullptr;
     if (keptGenerator)
@@ -432,7 +432,7 @@ bool RewardSuiteRun::runOne(const std::string &projectPath, const SuiteReward &r
     const auto judgeUnder = [&](const SuiteReward &r, const fs::path &dir, EvalStats &stats) {
         shareBaseCache(baseCache, dir / "eval-base");
         DragonTrainer judge(configFor(r), dir.string());
-        judge.policy().copyParametersFrom(tested);
+        judge.shippedModel().copyParametersFrom(tested);
         stats = judge.evaluate(stop, out.keptRound);
         if (stop && *stop)
             return false;

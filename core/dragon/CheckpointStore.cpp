@@ -69,9 +69,13 @@ std::string CheckpointStore::load(const fs::path &path, const State &state, int 
         state.policy.loadWeights(weights);
         state.optimizer.load(optimizerState);
         if (state.ema) {
+            // A checkpoint of a run that kept no EMA copy (emaDecay turned on at resume): the
+            // copy starts from the resumed policy, not from the base model.
             torch::serialize::InputArchive emaWeights;
             if (archive.try_read("ema", emaWeights))
                 state.ema->loadWeights(emaWeights);
+            else
+                state.ema->copyParametersFrom(state.policy);
         }
         for (const auto &p : state.policy.parameters())
             if (!torch::isfinite(p).all().item<bool>())

@@ -68,6 +68,7 @@ void DragonConfig::applyTrainingSettings(const TrainingSettings &t)
     learningRate = t.learningRate.value_or(learningRate);
     beta = t.beta.value_or(beta);
     anchorWeight = t.anchorWeight.value_or(anchorWeight);
+    emaDecay = t.emaDecay.value_or(emaDecay);
     if (t.loss)
         parsePreferenceLoss(*t.loss, loss); // the project file admits only "dpo" and "kto"
 }
@@ -85,7 +86,12 @@ std::string DragonConfig::settingsSummary() const
     std::snprintf(text, sizeof text, "%s, %d prompts x %d seeds, beta %g, lr %g, anchor %g",
                   loss == PreferenceLoss::Kto ? "KTO" : "DPO", promptsPerRound, seedsPerPrompt,
                   beta, learningRate, anchorWeight);
-    return text;
+    std::string summary = text;
+    if (emaDecay > 0) { // only then: the summaries of runs without one stay as they were
+        std::snprintf(text, sizeof text, ", EMA %g", emaDecay);
+        summary += text;
+    }
+    return summary;
 }
 
 DragonConfig DragonConfig::forProject(const Project &project, const std::string &projectPath)
@@ -266,6 +272,8 @@ std::vector<std::string> DragonConfig::validate() const
                     "labelBaseline \"median\")");
     if (!(anchorWeight >= 0) || anchorBatch < 1)
         p.push_back("anchorWeight must be at least 0 and anchorBatch at least 1");
+    if (!(emaDecay >= 0 && emaDecay < 1))
+        p.push_back("emaDecay must be in [0, 1) (0: no EMA copy)");
     if (evalSeedsPerPrompt < 1)
         p.push_back("evalSeedsPerPrompt must be at least 1");
     if (gradientPasses < 1)

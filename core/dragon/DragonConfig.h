@@ -53,7 +53,10 @@ struct DragonConfig
     int gradientPasses = 4;       // per round, each with fresh t and noise
     bool accumulatePasses = true; // one optimizer step per round from the passes' mean gradient
     bool guidedLoss = true;       // losses on the guided prediction the sampler uses (CFG)
-    double emaDecay = 0.0;        // 0: no EMA copy
+    // Above 0: an exponential moving average of the policy (ema = d * ema + (1 - d) * policy
+    // after every optimizer step) is what the run evaluates and ships (policy.pt,
+    // best-policy.pt, Compare); 0: no EMA copy, the policy itself.
+    double emaDecay = 0.0;
     // Pretraining anchor: the plain diffusion loss on fresh clips of the generator's own
     // pretraining distribution (when it has one), weighted and added to every pass. It pulls
     // back what the preference loss wears away without a reason (text adherence, diversity).

@@ -89,6 +89,9 @@ struct DragonTrainer::Impl
         return stop && stop->load();
     }
     std::string rewardScales; // the reward's frozen scales as checkpoints carry them
+    // The model the run evaluates and ships (policy.pt, best-policy.pt, the suite's kept
+    // policy): the EMA copy when the run keeps one (emaDecay > 0), else the policy itself.
+    Generator &shipped() { return ema ? *ema : *policy; }
     CheckpointStore::State state()
     {
         return {*policy, update->optimizer(), ema.get(), demo, rewardScales};
@@ -330,7 +333,7 @@ struct DragonTrainer::Impl
     {
         if (evaluator->empty())
             throw std::runtime_error("no evaluation prompts");
-        return evaluator->evaluate(*policy, *reference, *reward, *sampler,
+        return evaluator->evaluate(shipped(), *reference, *reward, *sampler,
                                    asRound >= 0 ? asRound : round, stop);
     }
 
@@ -345,7 +348,7 @@ struct DragonTrainer::Impl
         if (DragonTrainer::becomesBestPolicy(e, bestLowerBound)) {
             bestLowerBound = e.winRate.lower;
             try {
-                policy->save(folder.file("best-policy.pt").string());
+                shipped().save(folder.file("best-policy.pt").string());
                 AtomicFileWriter::write(folder.file("best-policy.json").string(),
                                         nlohmann::json{{"round", e.round},
                                                        {"win_rate", e.winRate.rate},
@@ -389,7 +392,7 @@ struct DragonTrainer::Impl
             }
             // policy.pt is what users export and generate from: a failed write is reported.
             try {
-                policy->save(folder.file("policy.pt").string());
+                shipped().save(folder.file("policy.pt").string());
                 policyFailure.clear(); // a later write makes an earlier failure moot
             } catch (const std::exception &e) {
                 policyFailure =
@@ -437,6 +440,11 @@ int DragonTrainer::completedRounds() const
 Generator &DragonTrainer::policy()
 {
     return *m_impl->policy;
+}
+
+Generator &DragonTrainer::shippedModel()
+{
+    return m_impl->shipped();
 }
 
 std::pair<double, double> DragonTrainer::parameterChecksum()

@@ -46,12 +46,16 @@ public:
     // The CLI exits non-zero and the GUI shows a stopped state when it is not empty.
     std::string unsavedWork() const;
     Generator &policy();
+    // The model the run evaluates, saves as policy.pt and best-policy.pt, and a user generates
+    // from: the EMA copy of the policy when config.emaDecay > 0, else policy() itself.
+    Generator &shippedModel();
     // Sum and sum of absolute values of every policy parameter (float64): compares ranks.
     std::pair<double, double> parameterChecksum();
     // Evaluates now (also used by run()); throws if there are no eval prompts. `asRound` >= 0
     // labels the result with that round instead of the rounds done; above 0 the policy is always
-    // sampled (at round 0 its clips are the base clips), e.g. after policy().copyParametersFrom()
-    // put a model trained elsewhere in place (the reward suite's cross-evaluation).
+    // sampled (at round 0 its clips are the base clips), e.g. after
+    // shippedModel().copyParametersFrom() put a model trained elsewhere in place (the reward
+    // suite's cross-evaluation).
     EvalStats evaluate(const std::atomic<bool> *stop = nullptr, int asRound = -1);
     // Whether an evaluation's policy replaces best-policy.pt, whose lower bound is `bestLower`
     // (0.5 before any): a later round, a higher lower bound, and guardrails that held

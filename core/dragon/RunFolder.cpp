@@ -54,7 +54,8 @@ void RunFolder::create() const
             "  eval-base/          the base model's evaluation clips (cached)\n"
             "  checkpoints/        round-NNNNNN.pt: full training state for resuming\n"
             "  policy.pt           the newest fine-tuned model: dragon generate --generator\n"
-            "                      policy.pt, or Load... on the Generate tab\n"
+            "                      policy.pt, or Load... on the Generate tab (with emaDecay\n"
+            "                      above 0 in config.json: the EMA copy, as evaluated)\n"
             "  best-policy.pt      the model of the evaluation with the best lower bound, once\n"
             "                      it beat the base model with its guardrails held (Vendi and\n"
             "                      CLAP adherence not fallen; + .json: which round)\n",

@@ -50,13 +50,15 @@ int roundOfCheckpoint(const fs::path &path)
     }
 }
 
-// Reads a round checkpoint's policy weights into `generator` and its frozen reward scales.
+// Reads the model a round checkpoint's run evaluated into `generator` (the EMA copy when the
+// run kept one, else the policy) and the checkpoint's frozen reward scales.
 void loadRoundCheckpoint(const std::string &path, Generator &generator, std::string &scales)
 {
     try {
         torch::serialize::InputArchive archive, weights;
         RunCheckpoint::read(path, archive);
-        archive.read("policy", weights);
+        if (!archive.try_read("ema", weights))
+            archive.read("policy", weights);
         generator.loadWeights(weights);
         c10::IValue saved;
         scales =

@@ -17,12 +17,14 @@ struct TrainingSettings
     std::optional<int> evalSeedsPerPrompt; // generations per eval prompt (their mean decides)
     std::optional<double> learningRate, beta;
     std::optional<double> anchorWeight; // pretraining anchor's weight (0: off)
+    std::optional<double> emaDecay;     // EMA of the weights evaluated and shipped (0: off)
     std::optional<std::string> loss;    // "dpo" | "kto"
 
     bool empty() const
     {
         return !rounds && !promptsPerRound && !seedsPerPrompt && !demoSteps && !evalEvery &&
-               !seed && !evalSeedsPerPrompt && !learningRate && !beta && !anchorWeight && !loss;
+               !seed && !evalSeedsPerPrompt && !learningRate && !beta && !anchorWeight &&
+               !emaDecay && !loss;
     }
     bool operator==(const TrainingSettings &o) const
     {
@@ -30,7 +32,8 @@ struct TrainingSettings
                seedsPerPrompt == o.seedsPerPrompt && demoSteps == o.demoSteps &&
                evalEvery == o.evalEvery && seed == o.seed &&
                evalSeedsPerPrompt == o.evalSeedsPerPrompt && learningRate == o.learningRate &&
-               beta == o.beta && anchorWeight == o.anchorWeight && loss == o.loss;
+               beta == o.beta && anchorWeight == o.anchorWeight && emaDecay == o.emaDecay &&
+               loss == o.loss;
     }
 };
 

@@ -24,6 +24,7 @@ nlohmann::json TrainingSettingsJson::write(const TrainingSettings &t)
     put("learningRate", t.learningRate);
     put("beta", t.beta);
     put("anchorWeight", t.anchorWeight);
+    put("emaDecay", t.emaDecay);
     put("loss", t.loss);
     return out;
 }
@@ -47,6 +48,7 @@ TrainingSettings TrainingSettingsJson::read(const JsonObject &t)
     s.learningRate = real("learningRate", 1e-12, 1.0);
     s.beta = real("beta", 1e-6, 1e9);
     s.anchorWeight = real("anchorWeight", 0.0, 1e6);
+    s.emaDecay = real("emaDecay", 0.0, 0.9999);
     if (t.has("loss")) {
         const std::string loss = t.text("loss", "");
         if (loss != "dpo" && loss != "kto")

@@ -245,6 +245,7 @@ private Q_SLOTS:
         c.guardrailEncoder = "";
         c.anchorWeight = 12.5;
         c.anchorBatch = 3;
+        c.emaDecay = 0.95;
         c.evalSeedsPerPrompt = 5;
         const auto back = DragonConfig::fromJson(c.toJson());
         QCOMPARE(back.rounds, 7);
@@ -258,6 +259,7 @@ private Q_SLOTS:
                  std::string("old.pt"));
         QCOMPARE(back.anchorWeight, 12.5);
         QCOMPARE(back.anchorBatch, 3);
+        QCOMPARE(back.emaDecay, 0.95);
         QCOMPARE(back.evalSeedsPerPrompt, 5);
         // Older configs said runningBaseline: true.
         QVERIFY(DragonConfig::fromJson("{\"runningBaseline\": true}").labelBaseline ==
@@ -450,6 +452,12 @@ private Q_SLOTS:
         QCOMPARE(a.anchorWeight, 4.5);
         QVERIFY2(a.settingsSummary().find("anchor 4.5") != std::string::npos,
                  a.settingsSummary().c_str());
+        // A saved EMA decay applies and the summary says so (absent, it says nothing of EMA).
+        anchored.training.emaDecay = 0.9;
+        const DragonConfig averaged = DragonConfig::forProject(anchored, "/tmp/p.dragon");
+        QCOMPARE(averaged.emaDecay, 0.9);
+        QVERIFY2(averaged.settingsSummary().find(", EMA 0.9") != std::string::npos,
+                 averaged.settingsSummary().c_str());
         // The same through a config naming the project file.
         QTemporaryDir dir;
         const std::string file = dir.filePath("p.dragon").toStdString();

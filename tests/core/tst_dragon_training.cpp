@@ -209,6 +209,98 @@ private Q_SLOTS:
         QVERIFY(mentioned);
     }
 
+    // emaDecay above 0: the EMA copy is what the run evaluates, writes as policy.pt and what the
+    // Compare view loads from a round checkpoint; resuming a checkpoint that has no EMA copy
+    // starts the copy from the resumed policy, not from the base model.
+    void emaCopyIsEvaluatedShippedAndCompared()
+    {
+        DragonConfig c = loudnessConfig(1);
+        // Two terms, so that the evaluation reports the loudness term in its own units (LU),
+        // which do not depend on the scales a run freezes.
+        RewardTerm quiet = c.project.reward.terms[0];
+        quiet.targetLufs = -40.0;
+        quiet.weight = 0.1;
+        c.project.reward.terms.push_back(quiet);
+        c.project.evalPrompts.resize(4);
+        c.evalEvery = 0;
+        c.promptsPerRound = 4;
+        c.learningRate = 5e-4; // steps large enough to tell the EMA from the policy
+        QTemporaryDir dir;
+        const fs::path run = dir.filePath("run").toStdString();
+        {
+            DragonTrainer plain(c, run.string());
+            QCOMPARE(plain.run(), 1);
+        }
+        c.rounds = 2;
+        c.evalEvery = 2;
+        c.evalSeedsPerPrompt = 1;
+        c.emaDecay = 0.5;
+        std::vector<EvalStats> evals;
+        DragonCallbacks callbacks;
+        callbacks.eval = [&](const EvalStats &e) { evals.push_back(e); };
+        DragonTrainer trainer(c, run.string(), callbacks);
+        QCOMPARE(trainer.completedRounds(), 1);
+        QCOMPARE(maxParameterDifference(trainer.shippedModel(), trainer.policy()), 0.0);
+        QCOMPARE(trainer.run(), 2);
+        QCOMPARE(int(evals.size()), 1);
+        const double lag = maxParameterDifference(trainer.shippedModel(), trainer.policy());
+        QVERIFY2(lag > 1e-5, qPrintable(QString::number(lag)));
+
+        // policy.pt (half precision) is the EMA copy.
+        const auto meanDifference = [](Generator &a, Generator &b) {
+            double sum = 0, count = 0;
+            const auto pa = a.parameters(), pb = b.parameters();
+            for (std::size_t i = 0; i < pa.size(); ++i) {
+                sum += (pa[i] - pb[i]).abs().sum().item<double>();
+                count += double(pa[i].numel());
+            }
+            return sum / count;
+        };
+        auto exported = PocketGenerator::load((run / "policy.pt").string());
+        const double toEma = meanDifference(*exported, trainer.shippedModel()),
+                     toPolicy = meanDifference(*exported, trainer.policy());
+        qInfo("policy.pt: mean |difference| to the EMA copy %.3g, to the policy %.3g", toEma,
+              toPolicy);
+        QVERIFY(toEma < 0.2 * toPolicy);
+
+        // The evaluation scored the EMA copy: the same model judged in a fresh run scores the
+        // same loudness, the policy itself does not.
+        const auto judged = [&](Generator &model, const char *folder) {
+            DragonConfig plainConfig = c;
+            plainConfig.emaDecay = 0;
+            DragonTrainer judge(plainConfig, dir.filePath(folder).toStdString());
+            judge.policy().copyParametersFrom(model);
+            return judge.evaluate(nullptr, 2).terms.at(0).policy;
+        };
+        const double evaluated = evals[0].terms.at(0).policy;
+        const double ema = judged(trainer.shippedModel(), "judge-ema"),
+                     policy = judged(trainer.policy(), "judge-policy");
+        qInfo("loudness term: run's evaluation %.6f, EMA copy %.6f, policy %.6f", evaluated, ema,
+              policy);
+        QVERIFY(std::abs(evaluated - ema) < 1e-6);
+        QVERIFY(std::abs(evaluated - policy) > 1e-4);
+
+        // Compare on the newest round checkpoint loads the EMA copy: it reproduces the
+        // evaluation.
+        const auto models = CompareService::models(run.string());
+        QCOMPARE(models.front().round, 2);
+        CompareRequest request;
+        request.runFolder = run.string();
+        request.model = models.front().path;
+        request.threads = 2;
+        CompareService service;
+        CompareResult compared;
+        std::string folder;
+        QVERIFY(service.run(request, {}, nullptr, compared, folder));
+        QVERIFY2(
+            std::abs(compared.rewardTuned - evals[0].rewardPolicy) < 1e-6,
+            qPrintable(QString("%1 vs %2").arg(compared.rewardTuned).arg(evals[0].rewardPolicy)));
+
+        DragonConfig bad = c;
+        bad.emaDecay = 1.0; // the copy would never move
+        QVERIFY(!bad.validate().empty());
+    }
+
     void stopAndFailingCheckpoints()
     {
         DragonConfig c = loudnessConfig(3);

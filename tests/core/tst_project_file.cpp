@@ -179,9 +179,11 @@ void TestProjectFile::trainingSettingsRoundTrip()
     p.training.seed = 12345;
     p.training.evalSeedsPerPrompt = 2;
     p.training.anchorWeight = 12.5;
+    p.training.emaDecay = 0.9;
     ProjectFile::save(p, path);
     const Project back = ProjectFile::load(path);
     QCOMPARE(back.training, p.training);
+    QCOMPARE(*back.training.emaDecay, 0.9);
     QCOMPARE(*back.training.rounds, 20);
     QCOMPARE(*back.training.seed, 12345);
     QVERIFY(!back.training.beta); // only what was set
@@ -221,6 +223,8 @@ void TestProjectFile::damaged_data()
         << head + R"("training":{"rounds":0}})" << ProjectErrorKind::Malformed << "rounds";
     QTest::newRow("training anchor weight") << head + R"("training":{"anchorWeight":-1}})"
                                             << ProjectErrorKind::Malformed << "anchorWeight";
+    QTest::newRow("training EMA decay 1")
+        << head + R"("training":{"emaDecay":1}})" << ProjectErrorKind::Malformed << "emaDecay";
     QTest::newRow("training seed")
         << head + R"("training":{"seed":-3}})" << ProjectErrorKind::Malformed << "seed";
     QTest::newRow("training lr text") << head + R"("training":{"learningRate":"fast"}})"

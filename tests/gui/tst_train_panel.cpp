@@ -181,8 +181,10 @@ private Q_SLOTS:
         p.training.seed = 7;
         p.training.evalSeedsPerPrompt = 2;
         p.training.anchorWeight = 7.5;
+        p.training.emaDecay = 0.9;
         f.document.reset(p, f.path);
         QCOMPARE(f.panel.findChild<QDoubleSpinBox *>("anchorWeightSpin")->value(), 7.5);
+        QCOMPARE(f.panel.findChild<QDoubleSpinBox *>("emaDecaySpin")->value(), 0.9);
         QCOMPARE(f.panel.findChild<QSpinBox *>("runSeedSpin")->value(), 7);
         QCOMPARE(f.panel.findChild<QSpinBox *>("roundsSpin")->value(), 20);
         QCOMPARE(f.panel.findChild<QComboBox *>("lossCombo")->currentData().toString(),
@@ -194,6 +196,7 @@ private Q_SLOTS:
         QCOMPARE(config.seed, std::uint64_t(7));
         QCOMPARE(config.evalSeedsPerPrompt, 2);
         QCOMPARE(config.anchorWeight, 7.5);
+        QCOMPARE(config.emaDecay, 0.9);
         // Unset: the value suggested for the reward (a loudness target: beta 500), else the
         // engine's default (demo steps).
         QCOMPARE(config.beta, 500.0);

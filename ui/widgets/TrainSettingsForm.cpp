@@ -31,7 +31,7 @@ TrainSettingsForm::TrainSettingsForm(ProjectDocument *document, QWidget *parent)
       m_promptsPerRound(spin(1, 256, 8)), m_seeds(spin(1, 16, 2)), m_demoSteps(spin(1, 200, 10)),
       m_evalEvery(spin(0, 1000, 5)), m_evalSeeds(spin(1, 16, 4)), m_runSeed(spin(0, 1000000000, 1)),
       m_loss(new QComboBox), m_learningRate(new QDoubleSpinBox), m_beta(new QDoubleSpinBox),
-      m_anchorWeight(new QDoubleSpinBox), m_suggested(new QLabel),
+      m_anchorWeight(new QDoubleSpinBox), m_emaDecay(new QDoubleSpinBox), m_suggested(new QLabel),
       m_useSuggested(new QPushButton(tr("Use suggested")))
 {
     const dragon::DragonConfig defaults;
@@ -47,6 +47,17 @@ TrainSettingsForm::TrainSettingsForm(ProjectDocument *document, QWidget *parent)
     m_anchorWeight->setDecimals(1);
     m_anchorWeight->setValue(defaults.anchorWeight);
     m_anchorWeight->setObjectName("anchorWeightSpin");
+    m_emaDecay->setRange(0, 0.9999);
+    m_emaDecay->setDecimals(4);
+    m_emaDecay->setSingleStep(0.01);
+    m_emaDecay->setValue(defaults.emaDecay);
+    m_emaDecay->setSpecialValueText(tr("off"));
+    m_emaDecay->setObjectName("emaDecaySpin");
+    m_emaDecay->setToolTip(
+        tr("Above 0 the run keeps an exponential moving average of the weights (after each "
+           "update: decay x average + (1 - decay) x new weights) and evaluates, saves and "
+           "compares that instead of the newest weights; 0.9 averages about the last 10 rounds. "
+           "Off: the newest weights."));
     m_loss->setObjectName("lossCombo");
     m_rounds->setObjectName("roundsSpin");
     m_promptsPerRound->setObjectName("promptsSpin");
@@ -67,6 +78,7 @@ TrainSettingsForm::TrainSettingsForm(ProjectDocument *document, QWidget *parent)
     form->addRow(tr("Learning rate"), m_learningRate);
     form->addRow(tr("Beta"), m_beta);
     form->addRow(tr("Anchor weight"), m_anchorWeight);
+    form->addRow(tr("EMA decay"), m_emaDecay);
     form->addRow(tr("Prompts per round"), m_promptsPerRound);
     form->addRow(tr("Seeds per prompt"), m_seeds);
     form->addRow(tr("Demo sampler steps"), m_demoSteps);
@@ -88,7 +100,7 @@ TrainSettingsForm::TrainSettingsForm(ProjectDocument *document, QWidget *parent)
     for (QSpinBox *box :
          {m_rounds, m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery, m_runSeed, m_evalSeeds})
         connect(box, &QSpinBox::valueChanged, this, &TrainSettingsForm::store);
-    for (QDoubleSpinBox *box : {m_learningRate, m_beta, m_anchorWeight})
+    for (QDoubleSpinBox *box : {m_learningRate, m_beta, m_anchorWeight, m_emaDecay})
         connect(box, &QDoubleSpinBox::valueChanged, this, &TrainSettingsForm::store);
     connect(m_loss, &QComboBox::currentIndexChanged, this, &TrainSettingsForm::store);
     connect(m_rounds, &QSpinBox::valueChanged, this, &TrainSettingsForm::roundsChanged);
@@ -118,6 +130,7 @@ void TrainSettingsForm::load()
     m_beta->setValue(t.beta.value_or(suggested.beta.value_or(defaults.beta)));
     m_anchorWeight->setValue(
         t.anchorWeight.value_or(suggested.anchorWeight.value_or(defaults.anchorWeight)));
+    m_emaDecay->setValue(t.emaDecay.value_or(suggested.emaDecay.value_or(defaults.emaDecay)));
     const std::string loss =
         t.loss.value_or(suggested.loss.value_or(dragon::preferenceLossName(defaults.loss)));
     m_loss->setCurrentIndex(std::max(0, m_loss->findData(QString::fromStdString(loss))));
@@ -143,6 +156,7 @@ dragon::TrainingSettings TrainSettingsForm::settings() const
     t.learningRate = m_learningRate->value();
     t.beta = m_beta->value();
     t.anchorWeight = m_anchorWeight->value();
+    t.emaDecay = m_emaDecay->value();
     t.loss = m_loss->currentData().toString().toStdString(); // the combo holds "dpo"/"kto"
     return t;
 }
@@ -160,8 +174,8 @@ bool TrainSettingsForm::evaluates() const
 void TrainSettingsForm::setEditable(bool editable)
 {
     for (QWidget *w : std::initializer_list<QWidget *>{
-             m_rounds, m_loss, m_learningRate, m_beta, m_anchorWeight, m_promptsPerRound, m_seeds,
-             m_demoSteps, m_evalEvery, m_runSeed, m_evalSeeds})
+             m_rounds, m_loss, m_learningRate, m_beta, m_anchorWeight, m_emaDecay,
+             m_promptsPerRound, m_seeds, m_demoSteps, m_evalEvery, m_runSeed, m_evalSeeds})
         w->setEnabled(editable);
 }
 
@@ -234,6 +248,8 @@ QStringList TrainSettingsForm::differencesFrom(const dragon::TrainingSettings &t
     if (t.anchorWeight && differs(m_anchorWeight->value(), *t.anchorWeight))
         note(tr("anchor weight"), QString::number(m_anchorWeight->value()),
              QString::number(*t.anchorWeight));
+    if (t.emaDecay && differs(m_emaDecay->value(), *t.emaDecay))
+        note(tr("EMA decay"), QString::number(m_emaDecay->value()), QString::number(*t.emaDecay));
     return out;
 }
 
@@ -252,6 +268,8 @@ void TrainSettingsForm::applySuggestion()
         m_learningRate->setValue(*t.learningRate);
     if (t.anchorWeight)
         m_anchorWeight->setValue(*t.anchorWeight);
+    if (t.emaDecay)
+        m_emaDecay->setValue(*t.emaDecay);
 }
 
 void TrainSettingsForm::store()

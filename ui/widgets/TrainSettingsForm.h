@@ -57,7 +57,7 @@ private:
     QSpinBox *m_rounds, *m_promptsPerRound, *m_seeds, *m_demoSteps, *m_evalEvery, *m_evalSeeds,
         *m_runSeed;
     QComboBox *m_loss;
-    QDoubleSpinBox *m_learningRate, *m_beta, *m_anchorWeight;
+    QDoubleSpinBox *m_learningRate, *m_beta, *m_anchorWeight, *m_emaDecay;
     QLabel *m_suggested;
     QPushButton *m_useSuggested;
     bool m_loading = false;
