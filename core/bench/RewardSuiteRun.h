@@ -24,20 +24,21 @@ struct SuiteBudget
     // `validationPrompts` captions of other held-out seeds (evalSeeds each), and the checkpoint
     // ValidationChoice prefers is the one tested on the eval prompts. 0 in either: the final
     // policy is tested. 48 were tried for the instance rewards on the tuned half of run seeds
-    // 7-9 and tested slightly worse than 16 (README, "More validation prompts for the instance
-    // rewards").
+    // 7-9 and tested slightly worse than 16 (tests/bench/SUITE.md, "More validation prompts for the
+    // instance rewards").
     int validationPrompts = 16;
     // Distribution-to-distribution rewards are validated on this many prompts instead when
     // validation is on (the list begins with the others'). A set reward's validation win rate
     // says little about its test; 48 prompts were tried on run seeds 7-8 and tested worse than
-    // 16 (README, "More validation prompts for set rewards"), so by default they are the same.
+    // 16 (tests/bench/SUITE.md, "More validation prompts for set rewards"), so by default they are
+    // the same.
     int setValidationPrompts = 16;
     int validateEvery = 10;
     // Raises the guardrail floors when validation judges a checkpoint (ValidationChoice); the
     // test table's flags keep the plain floors. 0: the plain floors. 0.10 (Vendi 90 %, CLAP
     // 85 % of the base's) since a comparison on the tuned half of run seeds 7-9 (0.05 before,
-    // chosen on run seeds 4-6), each by a rule written first (README): the kept checkpoint's
-    // test Vendi sits below its validation reading on the mel-stats set rows.
+    // chosen on run seeds 4-6), each by a rule written first (tests/bench/SUITE.md): the kept
+    // checkpoint's test Vendi sits below its validation reading on the mel-stats set rows.
     double validationGuardMargin = 0.10;
     int clipsPerSet = 24; // clips cut from each real-music set
     double clipSeconds = 6.0;
