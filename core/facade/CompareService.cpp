@@ -211,14 +211,26 @@ std::vector<CompareModel> CompareService::models(const std::string &runFolder)
         if (roundOfCheckpoint(it->path()) >= 0)
             rounds.push_back(it->path());
     std::sort(rounds.rbegin(), rounds.rend());
+    // A run that kept an EMA copy evaluated and saved that copy, which is what its files load.
+    std::string averaged;
+    try {
+        const double decay = DragonConfig::fromFile((run / "config.json").string()).emaDecay;
+        if (decay > 0) {
+            char text[48];
+            std::snprintf(text, sizeof text, ", EMA %g", decay);
+            averaged = text;
+        }
+    } catch (const std::exception &) {
+        // an unreadable config: the labels without it (loading the run says what is wrong)
+    }
     for (const auto &f : rounds) {
         const int round = roundOfCheckpoint(f);
-        models.push_back({f.string(),
-                          "round " + std::to_string(round) +
-                              (models.empty() ? " (newest checkpoint)" : " (checkpoint)"),
-                          round,
-                          models.empty() ? CompareModel::Kind::Newest : CompareModel::Kind::Round,
-                          false});
+        models.push_back(
+            {f.string(),
+             "round " + std::to_string(round) +
+                 (models.empty() ? " (newest checkpoint" : " (checkpoint") + averaged + ")",
+             round, models.empty() ? CompareModel::Kind::Newest : CompareModel::Kind::Round,
+             false});
     }
     if (fs::exists(run / "best-policy.pt", ec)) {
         CompareModel best{(run / "best-policy.pt").string(), "best evaluation (best-policy.pt)", -1,
@@ -233,6 +245,8 @@ std::vector<CompareModel> CompareService::models(const std::string &runFolder)
                           "best evaluation: round %d, lower bound %.3f (best-policy.pt)",
                           best.round, o.number("win_lower", 0.0, 0.0, 1.0));
             best.label = text;
+            if (!averaged.empty()) // "... (best-policy.pt, EMA 0.9)"
+                best.label.insert(best.label.size() - 1, averaged);
         } catch (const std::exception &) {
             // the label without its figures
         }
@@ -241,7 +255,8 @@ std::vector<CompareModel> CompareService::models(const std::string &runFolder)
     if (fs::exists(run / "policy.pt", ec))
         models.push_back(
             {(run / "policy.pt").string(),
-             "round " + std::to_string(summary.roundsDone) + " (policy.pt)", summary.roundsDone,
+             "round " + std::to_string(summary.roundsDone) + " (policy.pt" + averaged + ")",
+             summary.roundsDone,
              rounds.empty() ? CompareModel::Kind::Newest : CompareModel::Kind::Round, true});
     return models;
 }

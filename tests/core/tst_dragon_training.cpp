@@ -284,6 +284,8 @@ private Q_SLOTS:
         // evaluation.
         const auto models = CompareService::models(run.string());
         QCOMPARE(models.front().round, 2);
+        QCOMPARE(models.front().label, std::string("round 2 (newest checkpoint, EMA 0.5)"));
+        QCOMPARE(models.back().label, std::string("round 2 (policy.pt, EMA 0.5)"));
         CompareRequest request;
         request.runFolder = run.string();
         request.model = models.front().path;
