@@ -306,6 +306,12 @@ bool RewardSuiteRun::readFinished(const SuiteReward &reward, SuiteOutcome &out) 
     out.crossReward = cross ? cross->name : "";
     out.eval = tested.back();
     out.keptRound = out.eval.round;
+    // What it trained with: the run's own config.json holds every setting.
+    try {
+        out.settings = DragonConfig::fromFile((runDir / "config.json").string()).settingsSummary();
+    } catch (const std::exception &e) {
+        out.settings = std::string("unknown (") + e.what() + ")";
+    }
     if (validate)
         if (const auto kept = keptEvaluation(runDir, RunHistory::evaluations(runDir.string()))) {
             out.validated = true;

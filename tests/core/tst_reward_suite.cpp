@@ -814,6 +814,7 @@ private Q_SLOTS:
         QVERIFY2(log.find("round 1/1") == std::string::npos, log.c_str());
         QVERIFY2(log.find("reusing the clips") != std::string::npos, log.c_str());
         for (std::size_t i = 0; i < 2; ++i) {
+            QCOMPARE(again[i].settings, first[i].settings); // the table's settings column
             QCOMPARE(again[i].eval.winRate.rate, first[i].eval.winRate.rate);
             QCOMPARE(again[i].cross.winRate.rate, first[i].cross.winRate.rate);
         }
@@ -833,6 +834,7 @@ private Q_SLOTS:
             QCOMPARE(all[i].crossReward, first[i].crossReward);
             QCOMPARE(all[i].cross.winRate.rate, first[i].cross.winRate.rate);
             QCOMPARE(all[i].seconds, first[i].seconds);
+            QCOMPARE(all[i].settings, first[i].settings);
         }
 
         SuiteBudget longer = budget;
