@@ -397,11 +397,13 @@ private Q_SLOTS:
         QCOMPARE(c.seedsPerPrompt, 4);
         QCOMPARE(c.beta, 5000.0);
         QCOMPARE(c.learningRate, 5e-5);
+        QCOMPARE(c.emaDecay, 0.9); // the EMA copy, chosen on the suite's seeds 7-9
         const DragonConfig set = DragonConfig::fromJson(
             R"({"reward": {"terms": [{"type": "fad", "exemplarSet": "s"}]}, "beta": 50})");
         QVERIFY(set.loss == PreferenceLoss::Dpo); // chosen on the suite's tuned set rewards
         QCOMPARE(set.seedsPerPrompt, 2);
-        QCOMPARE(set.beta, 50.0); // explicit: kept
+        QCOMPARE(set.beta, 50.0);    // explicit: kept
+        QCOMPARE(set.emaDecay, 0.0); // EMA is suggested only for the CLAP score
         QCOMPARE(set.learningRate, 2e-5);
         // Exemplar similarity's rate was chosen on the suite's tuning extras, per-song FAD's on
         // its tuned half (lr 5e-5 lost Vendi there with mel-stats); both 2e-5, the loudness

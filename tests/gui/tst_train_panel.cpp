@@ -319,10 +319,24 @@ private Q_SLOTS:
         auto *line = panel.findChild<QLabel *>("suggestedSettings");
         QVERIFY2(line->text().contains("CLAP-score reward: DPO, 16 prompts x 4 seeds"),
                  qPrintable(line->text()));
+        // EMA 0.9 suggested for the CLAP score: shown, explained, and noted when changed.
+        auto *ema = panel.findChild<QDoubleSpinBox *>("emaDecaySpin");
+        QCOMPARE(ema->value(), 0.9);
+        QVERIFY2(line->text().contains(", EMA 0.9"), qPrintable(line->text()));
+        QVERIFY2(ema->toolTip().contains("moving average") &&
+                     ema->toolTip().contains("Suggested for a CLAP-score reward: 0.9"),
+                 qPrintable(ema->toolTip()));
         // Nothing saved: the suggestion is in use, and "Use suggested" would change nothing.
         auto *use = panel.findChild<QPushButton *>("useSuggested");
         QVERIFY2(line->text().endsWith("(in use)."), qPrintable(line->text()));
         QVERIFY(!use->isEnabled());
+        ema->setValue(0.0);
+        QVERIFY2(line->text().contains("differs: EMA decay 0 (suggested 0.9)."),
+                 qPrintable(line->text()));
+        QVERIFY(use->isEnabled());
+        panel.settingsForm()->applySuggestion();
+        QCOMPARE(ema->value(), 0.9);
+        QCOMPARE(*document.project().training.emaDecay, 0.9);
         // A set reward: DPO at beta 5000 suggested; saved settings win over the suggestion.
         Project fad = trainableProject();
         RewardTerm set;

@@ -53,11 +53,6 @@ TrainSettingsForm::TrainSettingsForm(ProjectDocument *document, QWidget *parent)
     m_emaDecay->setValue(defaults.emaDecay);
     m_emaDecay->setSpecialValueText(tr("off"));
     m_emaDecay->setObjectName("emaDecaySpin");
-    m_emaDecay->setToolTip(
-        tr("Above 0 the run keeps an exponential moving average of the weights (after each "
-           "update: decay x average + (1 - decay) x new weights) and evaluates, saves and "
-           "compares that instead of the newest weights; 0.9 averages about the last 10 rounds. "
-           "Off: the newest weights."));
     m_loss->setObjectName("lossCombo");
     m_rounds->setObjectName("roundsSpin");
     m_promptsPerRound->setObjectName("promptsSpin");
@@ -196,7 +191,7 @@ void TrainSettingsForm::updateSuggestion()
     m_suggested->setToolTip(why);
     m_useSuggested->setEnabled(any && !differences.isEmpty());
     m_useSuggested->setToolTip(any ? tr("Set loss, prompts per round, seeds, beta, learning "
-                                        "rate and anchor weight as suggested: %1")
+                                        "rate, anchor weight and EMA decay as suggested: %1")
                                          .arg(why)
                                    : QString());
     const auto tip = [&](QWidget *w, bool set, const QString &value) {
@@ -219,6 +214,17 @@ void TrainSettingsForm::updateSuggestion()
                                       .arg(QString::fromStdString(s.kind))
                                       .arg(*t.anchorWeight)
                                 : QString()));
+    m_emaDecay->setToolTip(
+        tr("Above 0 the run keeps an exponential moving average of the weights (after each "
+           "update: decay x average + (1 - decay) x new weights) and evaluates, saves and "
+           "compares that instead of the newest weights; 0.9 averages about the last 10 rounds. "
+           "Off: the newest weights. %1")
+            .arg(t.emaDecay ? tr("Suggested for %1: %2. Why: %3")
+                                  .arg(QString::fromStdString(s.kind))
+                                  .arg(*t.emaDecay)
+                                  .arg(why)
+                 : any ? tr("Off is suggested for %1.").arg(QString::fromStdString(s.kind))
+                       : QString()));
 }
 
 QStringList TrainSettingsForm::differencesFrom(const dragon::TrainingSettings &t) const
