@@ -418,6 +418,7 @@ private Q_SLOTS:
                                    R"( "terms": [{"type": "per-song-fad", "exemplarSet": "s"}]}})");
         QCOMPARE(perSong.learningRate, 2e-5);
         QCOMPARE(perSong.beta, 5000.0);
+        QCOMPARE(perSong.emaDecay, 0.0);
         // Per-song FAD under pocket CLAP (the default encoder) takes the larger steps it won
         // with on the suite's run seeds 10-11 without losing a guardrail.
         const DragonConfig perSongClap = DragonConfig::fromJson(
@@ -425,6 +426,7 @@ private Q_SLOTS:
         QCOMPARE(perSongClap.learningRate, 5e-5);
         QCOMPARE(perSongClap.beta, 5000.0);
         QCOMPARE(perSongClap.seedsPerPrompt, 2);
+        QCOMPARE(perSongClap.emaDecay, 0.9); // and the EMA copy (suite, seeds 7-9)
         // No reward: the engine's defaults.
         const DragonConfig none = DragonConfig::fromJson("{}");
         const DragonConfig defaults;
