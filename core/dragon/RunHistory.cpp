@@ -77,6 +77,7 @@ RunSummary RunHistory::summarise(const std::string &folder)
         s.reward = describeReward(config.project);
         s.loudnessTerm = config.project.reward.hasTerm("loudness");
         s.roundsPlanned = config.rounds;
+        s.emaDecay = config.emaDecay;
     } catch (const std::exception &e) {
         s.state = std::string("damaged: ") + e.what();
         return s;

@@ -19,6 +19,7 @@ struct RunSummary
     std::string reward; // the reward in words, sets by name ("" when the config is unreadable)
     bool loudnessTerm = false; // the reward has a loudness term: moving level is what it asks
     int roundsDone = 0, roundsPlanned = 0;
+    double emaDecay = 0; // above 0: the run evaluated and saved its EMA copy (DragonConfig)
     bool evaluated = false;
     EvalStats lastEval;     // the newest row of eval.jsonl, when evaluated
     bool resumable = false; // a readable config and fewer rounds done than planned

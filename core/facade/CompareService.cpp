@@ -213,15 +213,10 @@ std::vector<CompareModel> CompareService::models(const std::string &runFolder)
     std::sort(rounds.rbegin(), rounds.rend());
     // A run that kept an EMA copy evaluated and saved that copy, which is what its files load.
     std::string averaged;
-    try {
-        const double decay = DragonConfig::fromFile((run / "config.json").string()).emaDecay;
-        if (decay > 0) {
-            char text[48];
-            std::snprintf(text, sizeof text, ", EMA %g", decay);
-            averaged = text;
-        }
-    } catch (const std::exception &) {
-        // an unreadable config: the labels without it (loading the run says what is wrong)
+    if (summary.emaDecay > 0) {
+        char text[48];
+        std::snprintf(text, sizeof text, ", EMA %g", summary.emaDecay);
+        averaged = text;
     }
     for (const auto &f : rounds) {
         const int round = roundOfCheckpoint(f);
