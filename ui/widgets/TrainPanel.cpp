@@ -1,9 +1,6 @@
 #include "widgets/TrainPanel.h"
 
-#include "audio/AudioFileReader.h"
-#include "audio/AudioFileWriter.h"
 #include "document/ProjectDocument.h"
-#include "dragon/GuardrailCheck.h"
 #include "dragon/RunHistory.h"
 #include "dragon/WinRateStatistics.h"
 #include "encoders/EncoderFactory.h"
@@ -12,13 +9,14 @@
 #include "widgets/AuditionView.h"
 #include "widgets/GeneratorPicker.h"
 #include "widgets/QCustomPlotInclude.h"
+#include "widgets/RunExport.h"
+#include "widgets/RunTable.h"
 #include "widgets/ScrollWheelGuard.h"
 #include "widgets/TrainSettingsForm.h"
 #include "widgets/TrainingDashboard.h"
 #include "workers/TrainingController.h"
 
 #include <QAction>
-#include <QColor>
 #include <QDesktopServices>
 #include <QDir>
 #include <QDirIterator>
@@ -27,16 +25,13 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
-#include <QListWidget>
 #include <QMenu>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QTableWidget>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -65,7 +60,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
       m_pause(new QPushButton(tr("Pause"))), m_stop(new QPushButton(tr("Stop"))),
       m_continue(new QPushButton(tr("Continue run"))),
       m_openRun(new QPushButton(tr("Open run folder"))), m_export(new QPushButton(tr("Export"))),
-      m_compare(new QPushButton(tr("Compare with base…"))), m_runs(new QTableWidget(0, 5)),
+      m_compare(new QPushButton(tr("Compare with base…"))), m_runs(new RunTable),
       m_status(new QLabel), m_progress(new QProgressBar), m_dashboard(new TrainingDashboard),
       m_startHint(new QLabel), m_auditions(new AuditionView(playback))
 {
@@ -91,22 +86,6 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     m_status->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     auto *runsBox = new QGroupBox(tr("Runs of this project (right-click a run for more)"));
     auto *runsLayout = new QVBoxLayout(runsBox);
-    m_runs->setObjectName("runList");
-    m_runs->setHorizontalHeaderLabels(
-        {tr("Started"), tr("Reward"), tr("Rounds"), tr("Last win rate"), tr("State")});
-    m_runs->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    // The reward's name keeps room to be read (the table scrolls sideways before it goes; the
-    // whole name is in the tooltip); the state takes what is left.
-    m_runs->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Interactive);
-    m_runs->horizontalHeader()->resizeSection(1, 150);
-    m_runs->horizontalHeader()->setStretchLastSection(true);
-    m_runs->setWordWrap(false);
-    m_runs->verticalHeader()->hide();
-    m_runs->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_runs->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_runs->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_runs->setMaximumHeight(130);
-    m_runs->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_runs, &QWidget::customContextMenuRequested, this, &TrainPanel::showRunMenu);
     auto *deleteKey = new QAction(tr("Delete run…"), m_runs);
     deleteKey->setShortcut(QKeySequence::Delete);
@@ -210,9 +189,7 @@ TrainPanel::TrainPanel(ProjectDocument *document, TrainingController *training,
     connect(m_continue, &QPushButton::clicked, this, &TrainPanel::continueRun);
     connect(m_openRun, &QPushButton::clicked, this, &TrainPanel::openRunFolder);
     connect(m_compare, &QPushButton::clicked, this, [this] {
-        const int row = m_runs->currentRow();
-        const QString folder =
-            row >= 0 ? m_runs->item(row, 0)->data(Qt::UserRole).toString() : m_runDir;
+        const QString folder = selectedRunFolder();
         if (!folder.isEmpty())
             Q_EMIT compareRequested(folder);
     });
@@ -324,67 +301,18 @@ bool TrainPanel::isTraining() const
 
 void TrainPanel::refreshRuns()
 {
-    const QSignalBlocker block(m_runs);
-    const QString selected =
-        m_runs->currentRow() >= 0 && m_runs->item(m_runs->currentRow(), 0)
-            ? m_runs->item(m_runs->currentRow(), 0)->data(Qt::UserRole).toString()
-            : m_runDir;
-    m_runs->setRowCount(0);
+    const QString selected = m_runs->currentRow() >= 0 ? m_runs->currentFolder() : m_runDir;
     const QString project = m_document->filePath();
-    if (!project.isEmpty())
-        for (const auto &run :
-             dragon::RunHistory::list(dragon::ProjectFolder::runsDir(project.toStdString()))) {
-            const int row = m_runs->rowCount();
-            m_runs->insertRow(row);
-            // To the minute here, to the second in the tooltip.
-            const QString stamp =
-                QString::fromStdString(dragon::ProjectFolder::displayStamp(run.name));
-            auto *started = new QTableWidgetItem(stamp.left(16));
-            started->setData(Qt::UserRole, QString::fromStdString(run.folder));
-            started->setData(Qt::UserRole + 1, run.resumable);
-            m_runs->setItem(row, 0, started);
-            m_runs->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(run.reward)));
-            m_runs->setItem(row, 2,
-                            new QTableWidgetItem(
-                                QString("%1 / %2").arg(run.roundsDone).arg(run.roundsPlanned)));
-            // The round of the last evaluation is in the tooltip: the column stays narrow
-            // enough for the reward's name beside it.
-            // A win whose guardrails fell is marked "!" (the tooltip says which fell).
-            const dragon::WinRate &rate = run.lastEval.winRate;
-            const QString fall = QString::fromStdString(
-                run.evaluated ? dragon::GuardrailCheck::fallReason(run.lastEval) : "");
-            const bool fell = !fall.isEmpty();
-            auto *win = new QTableWidgetItem(run.evaluated ? tr("%1 [%2, %3]%4")
-                                                                 .arg(rate.rate, 0, 'f', 2)
-                                                                 .arg(rate.lower, 0, 'f', 2)
-                                                                 .arg(rate.upper, 0, 'f', 2)
-                                                                 .arg(fell ? " !" : "")
-                                                           : tr("—"));
-            if (fell)
-                win->setForeground(QColor(0xa0, 0x30, 0x00));
-            m_runs->setItem(row, 3, win);
-            m_runs->setItem(row, 4, new QTableWidgetItem(QString::fromStdString(run.state)));
-            const QString tip =
-                stamp + "\n" + QString::fromStdString(run.reward) + "\n" +
-                (run.evaluated ? tr("Last evaluation at round %1").arg(run.lastEval.round) + "\n"
-                               : QString()) +
-                (fell ? tr("Guardrail fell there: %1 (the win may be reward hacking)").arg(fall) +
-                            "\n"
-                      : QString()) +
-                QString::fromStdString(run.folder);
-            for (int c = 0; c < 5; ++c)
-                m_runs->item(row, c)->setToolTip(tip);
-            if (QString::fromStdString(run.folder) == QFileInfo(selected).absoluteFilePath())
-                m_runs->setCurrentCell(row, 0);
-        }
+    m_runs->fill(project.isEmpty() ? std::vector<dragon::RunSummary>{}
+                                   : dragon::RunHistory::list(
+                                         dragon::ProjectFolder::runsDir(project.toStdString())),
+                 selected);
     if (m_runs->currentRow() < 0 && m_runs->rowCount() > 0 && !isTraining()) {
         m_runs->setCurrentCell(0, 0); // the newest run is shown when nothing else is
         showRun(0);
     }
-    const int row = m_runs->currentRow();
-    m_continue->setEnabled(!isTraining() && row >= 0 &&
-                           m_runs->item(row, 0)->data(Qt::UserRole + 1).toBool());
-    const bool haveRun = row >= 0 || !m_runDir.isEmpty();
+    m_continue->setEnabled(!isTraining() && m_runs->resumableAt(m_runs->currentRow()));
+    const bool haveRun = m_runs->currentRow() >= 0 || !m_runDir.isEmpty();
     m_openRun->setEnabled(haveRun);
     m_compare->setEnabled(haveRun); // nothing to compare without a run
 }
@@ -393,8 +321,8 @@ void TrainPanel::showRun(int row)
 {
     if (row < 0 || row >= m_runs->rowCount())
         return;
-    const QString folder = m_runs->item(row, 0)->data(Qt::UserRole).toString();
-    m_continue->setEnabled(!isTraining() && m_runs->item(row, 0)->data(Qt::UserRole + 1).toBool());
+    const QString folder = m_runs->folderAt(row);
+    m_continue->setEnabled(!isTraining() && m_runs->resumableAt(row));
     m_openRun->setEnabled(true);
     m_compare->setEnabled(true);
     if (isTraining())
@@ -423,7 +351,7 @@ void TrainPanel::showRun(int row)
                  : state.startsWith("damaged") ? tr("Damaged: see the status line")
                                                : tr("No round finished"));
     setStatus(tr("Run of %1: %2, %3 of %4 rounds, %5.")
-                  .arg(m_runs->item(row, 0)->text(), QString::fromStdString(summary.reward))
+                  .arg(m_runs->startedAt(row), QString::fromStdString(summary.reward))
                   .arg(summary.roundsDone)
                   .arg(summary.roundsPlanned)
                   .arg(QString::fromStdString(summary.state)));
@@ -432,9 +360,9 @@ void TrainPanel::showRun(int row)
 bool TrainPanel::continueRun()
 {
     const int row = m_runs->currentRow();
-    if (isTraining() || row < 0 || !m_runs->item(row, 0)->data(Qt::UserRole + 1).toBool())
+    if (isTraining() || !m_runs->resumableAt(row))
         return false;
-    const QString folder = m_runs->item(row, 0)->data(Qt::UserRole).toString();
+    const QString folder = m_runs->folderAt(row);
     dragon::DragonConfig config;
     try {
         config = dragon::DragonConfig::fromFile((folder + "/config.json").toStdString());
@@ -448,8 +376,7 @@ bool TrainPanel::continueRun()
 
 QString TrainPanel::selectedRunFolder() const
 {
-    const int row = m_runs->currentRow();
-    return row >= 0 ? m_runs->item(row, 0)->data(Qt::UserRole).toString() : m_runDir;
+    return m_runs->currentRow() >= 0 ? m_runs->currentFolder() : m_runDir;
 }
 
 void TrainPanel::openRunFolder()
@@ -536,18 +463,9 @@ bool TrainPanel::deleteRun(const QString &folder, bool ask)
 
 bool TrainPanel::exportMetrics(const QString &csvPath)
 {
-    const QString source = m_runDir + "/metrics.csv";
-    if (m_runDir.isEmpty() || !QFileInfo::exists(source)) {
-        setStatus(tr("No metrics to export: choose a run with finished rounds."), true);
-        return false;
-    }
-    QFile::remove(csvPath);
-    if (!QFile::copy(source, csvPath)) {
-        setStatus(tr("Cannot write %1").arg(csvPath), true);
-        return false;
-    }
-    setStatus(tr("Metrics exported to %1").arg(csvPath));
-    return true;
+    const auto result = RunExport::metrics(m_runDir, csvPath);
+    setStatus(result.message, !result.ok);
+    return result.ok;
 }
 
 bool TrainPanel::exportPlots(const QString &basePath)
@@ -567,47 +485,16 @@ bool TrainPanel::exportPlots(const QString &basePath)
 
 bool TrainPanel::exportModel(const QString &path)
 {
-    const QString source = m_runDir + "/policy.pt";
-    if (m_runDir.isEmpty() || !QFileInfo::exists(source)) {
-        setStatus(tr("This run has no fine-tuned model yet (policy.pt)."), true);
-        return false;
-    }
-    for (const QString &suffix : {QString(), QString(".xxh3")}) {
-        if (!suffix.isEmpty() && !QFileInfo::exists(source + suffix))
-            continue;
-        QFile::remove(path + suffix);
-        if (!QFile::copy(source + suffix, path + suffix)) {
-            setStatus(tr("Cannot write %1").arg(path + suffix), true);
-            return false;
-        }
-    }
-    setStatus(tr("Model exported to %1 (dragon generate --generator %1, or Load… on the "
-                 "Generate tab)")
-                  .arg(path));
-    return true;
+    const auto result = RunExport::model(m_runDir, path);
+    setStatus(result.message, !result.ok);
+    return result.ok;
 }
 
 int TrainPanel::exportClips(const QString &folder, bool flac)
 {
-    int written = 0;
-    QDir().mkpath(folder);
-    for (const auto &clip : dragon::RunHistory::auditions(m_runDir.toStdString())) {
-        const QString target = folder + "/" +
-                               QFileInfo(QString::fromStdString(clip.path)).completeBaseName() +
-                               (flac ? ".flac" : ".wav");
-        try {
-            dragon::AudioFileWriter::write(
-                target.toStdString(), dragon::AudioFileReader::read(clip.path),
-                {flac ? dragon::AudioContainer::Flac : dragon::AudioContainer::Wav});
-            ++written;
-        } catch (const std::exception &e) {
-            setStatus(tr("Cannot export %1: %2").arg(target, QString::fromStdString(e.what())),
-                      true);
-            return written;
-        }
-    }
-    setStatus(tr("%n audition clip(s) exported to %1", nullptr, written).arg(folder));
-    return written;
+    const auto result = RunExport::clips(m_runDir, folder, flac);
+    setStatus(result.message, !result.ok);
+    return result.files;
 }
 
 void TrainPanel::spanEmptyPlots()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "widgets/AuditionView.h"
+#include "widgets/RunTable.h"
 
 #include <QElapsedTimer>
 #include <QVector>
@@ -15,7 +16,6 @@ class TrainSettingsForm;
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QTableWidget;
 
 namespace dragon {
 struct RoundStats;
@@ -43,7 +43,7 @@ public:
     int plottedRounds() const;
     int plottedEvaluations() const;
     int auditionCount() const;
-    QTableWidget *runList() const { return m_runs; }
+    RunTable *runList() const { return m_runs; }
     TrainingDashboard *dashboard() const { return m_dashboard; }
     QPushButton *continueButton() const { return m_continue; }
     bool isTraining() const;
@@ -115,7 +115,7 @@ private:
     PlaybackController *m_playback;
     TrainSettingsForm *m_form;
     QPushButton *m_start, *m_pause, *m_stop, *m_continue, *m_openRun, *m_export, *m_compare;
-    QTableWidget *m_runs;
+    RunTable *m_runs;
     QLabel *m_status;
     QProgressBar *m_progress;
     TrainingDashboard *m_dashboard;
