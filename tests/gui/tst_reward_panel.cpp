@@ -92,6 +92,11 @@ private Q_SLOTS:
         QCOMPARE(f.document.project().reward.encoder, std::string("mel-stats"));
         QTRY_VERIFY_WITH_TIMEOUT(panel.encoderInfo().spec == "mel-stats", 10000);
         QVERIFY(panel.encoderStatus().contains("audio only"));
+        // Before Compute: the column says so, and its tooltip what will compute them.
+        auto *sets = panel.findChild<QTableWidget *>("embeddingTable");
+        QCOMPARE(sets->item(0, 2)->text(), QString("Not computed"));
+        QVERIFY2(sets->item(0, 2)->toolTip().contains("Preview and Start compute"),
+                 qPrintable(sets->item(0, 2)->toolTip()));
 
         QSignalSpy idle(&panel, &RewardPanel::embeddingsIdle);
         panel.computeAll();

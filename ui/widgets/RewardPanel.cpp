@@ -329,7 +329,10 @@ void RewardPanel::rebuildSets()
         m_sets->setItem(row, 0, name);
         m_sets->setItem(row, 1, new QTableWidgetItem(QString::number(set.items.size())));
         m_sets->setItem(row, 2, new QTableWidgetItem(m_status.value(id, tr("Not computed"))));
-        m_sets->item(row, 2)->setToolTip(m_status.value(id));
+        m_sets->item(row, 2)->setToolTip(
+            m_status.value(id, tr("Not computed yet: Compute embeddings makes them now; "
+                                  "Preview and Start compute what they need, and all three "
+                                  "keep them in the project's cache")));
     }
 }
 

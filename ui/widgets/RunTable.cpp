@@ -38,8 +38,8 @@ void RunTable::fill(const std::vector<dragon::RunSummary> &runs, const QString &
 {
     const QSignalBlocker block(this);
     setRowCount(0);
-    const QString selected = selectFolder.isEmpty() ? QString()
-                                                    : QFileInfo(selectFolder).absoluteFilePath();
+    const QString selected =
+        selectFolder.isEmpty() ? QString() : QFileInfo(selectFolder).absoluteFilePath();
     for (const auto &run : runs) {
         const int row = rowCount();
         insertRow(row);
@@ -49,8 +49,9 @@ void RunTable::fill(const std::vector<dragon::RunSummary> &runs, const QString &
         started->setData(ResumableRole, run.resumable);
         setItem(row, 0, started);
         setItem(row, 1, new QTableWidgetItem(QString::fromStdString(run.reward)));
-        setItem(row, 2,
-                new QTableWidgetItem(QString("%1 / %2").arg(run.roundsDone).arg(run.roundsPlanned)));
+        setItem(
+            row, 2,
+            new QTableWidgetItem(QString("%1 / %2").arg(run.roundsDone).arg(run.roundsPlanned)));
         // The round of the last evaluation is in the tooltip: the column stays narrow enough
         // for the reward's name beside it. A win whose guardrails fell is marked "!" (the
         // tooltip says which fell).

@@ -20,8 +20,8 @@ public:
     // Lists `runs` (newest first, as RunHistory::list gives them), selecting the row of
     // `selectFolder` when it is among them. Emits no signal.
     void fill(const std::vector<dragon::RunSummary> &runs, const QString &selectFolder);
-    QString folderAt(int row) const;   // empty for no such row
-    bool resumableAt(int row) const;   // a stopped or killed run with a checkpoint
-    QString startedAt(int row) const;  // the "Started" cell
+    QString folderAt(int row) const;  // empty for no such row
+    bool resumableAt(int row) const;  // a stopped or killed run with a checkpoint
+    QString startedAt(int row) const; // the "Started" cell
     QString currentFolder() const { return folderAt(currentRow()); }
 };
