@@ -426,7 +426,8 @@ private Q_SLOTS:
         QCOMPARE(perSongClap.learningRate, 5e-5);
         QCOMPARE(perSongClap.beta, 5000.0);
         QCOMPARE(perSongClap.seedsPerPrompt, 2);
-        QCOMPARE(perSongClap.emaDecay, 0.9); // and the EMA copy (suite, seeds 7-9)
+        // No EMA copy: it won more on seeds 7-9's drascula cell, less on both cells of 10-16.
+        QCOMPARE(perSongClap.emaDecay, 0.0);
         // No reward: the engine's defaults.
         const DragonConfig none = DragonConfig::fromJson("{}");
         const DragonConfig defaults;
