@@ -308,7 +308,10 @@ void TrainPanel::refreshRuns()
                                          dragon::ProjectFolder::runsDir(project.toStdString())),
                  selected);
     if (m_runs->currentRow() < 0 && m_runs->rowCount() > 0 && !isTraining()) {
-        m_runs->setCurrentCell(0, 0); // the newest run is shown when nothing else is
+        {
+            const QSignalBlocker quiet(m_runs); // shown once, below
+            m_runs->setCurrentCell(0, 0);       // the newest run is shown when nothing else is
+        }
         showRun(0);
     }
     m_continue->setEnabled(!isTraining() && m_runs->resumableAt(m_runs->currentRow()));
