@@ -19,6 +19,7 @@ public:
     };
     static Result metrics(const QString &runDir, const QString &csvPath);
     static Result model(const QString &runDir, const QString &path);
-    // Stops at the first clip it cannot write; `files` says how many were written before.
+    // Stops at the first clip it cannot read or write; `files` says how many were written
+    // before it.
     static Result clips(const QString &runDir, const QString &folder, bool flac);
 };
