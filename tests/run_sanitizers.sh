@@ -40,7 +40,7 @@ else
     # training service (stop, pause, failing checkpoints), playback (fill thread and the
     # realtime callback), the embedding cache (concurrent jobs).
     ctest -R "tst_playback|tst_embedding_cache" --output-on-failure --timeout 3000
-    ./tests/tst_dragon_training serviceStopsWithinASecondAndPauses laterCheckpointCoversAFailedOneAndRepeatedFailuresStop
+    ./tests/tst_dragon_training serviceStopsAfterTheStepInFlightAndPauses laterCheckpointCoversAFailedOneAndRepeatedFailuresStop
   else
     # The GUI controllers and workers. Their threads hand data over through Qt's queued
     # connections and QtConcurrent, whose synchronisation lives in Debian's uninstrumented
