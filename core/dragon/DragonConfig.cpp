@@ -86,12 +86,16 @@ std::string DragonConfig::settingsSummary() const
     std::snprintf(text, sizeof text, "%s, %d prompts x %d seeds, beta %g, lr %g, anchor %g",
                   loss == PreferenceLoss::Kto ? "KTO" : "DPO", promptsPerRound, seedsPerPrompt,
                   beta, learningRate, anchorWeight);
-    std::string summary = text;
-    if (emaDecay > 0) { // only then: the summaries of runs without one stay as they were
-        std::snprintf(text, sizeof text, ", EMA %g", emaDecay);
-        summary += text;
-    }
-    return summary;
+    return text + emaLabel(emaDecay);
+}
+
+std::string DragonConfig::emaLabel(double emaDecay)
+{
+    if (emaDecay <= 0) // the summaries of runs without one stay as they were
+        return {};
+    char text[48];
+    std::snprintf(text, sizeof text, ", EMA %g", emaDecay);
+    return text;
 }
 
 DragonConfig DragonConfig::forProject(const Project &project, const std::string &projectPath)

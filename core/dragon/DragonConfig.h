@@ -91,8 +91,10 @@ struct DragonConfig
     // with `withSavedSettings`, the project's saved training settings over them.
     void applyRewardDefaults(bool withSavedSettings);
     // The preference settings in one line: "DPO, 4 prompts x 8 seeds, beta 5000, lr 2e-05,
-    // anchor 30".
+    // anchor 30", then emaLabel(emaDecay).
     std::string settingsSummary() const;
+    // ", EMA 0.9" for a run that evaluates and saves an EMA copy of its weights; "" without one.
+    static std::string emaLabel(double emaDecay);
     // A run of `project`: the engine's defaults, overridden by the settings suggested for the
     // project's reward (SuggestedSettings: the frozen per-kind defaults), overridden by the
     // project's saved training settings. The CLI's `train --project` starts from it; the Train

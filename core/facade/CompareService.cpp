@@ -212,12 +212,7 @@ std::vector<CompareModel> CompareService::models(const std::string &runFolder)
             rounds.push_back(it->path());
     std::sort(rounds.rbegin(), rounds.rend());
     // A run that kept an EMA copy evaluated and saved that copy, which is what its files load.
-    std::string averaged;
-    if (summary.emaDecay > 0) {
-        char text[48];
-        std::snprintf(text, sizeof text, ", EMA %g", summary.emaDecay);
-        averaged = text;
-    }
+    const std::string averaged = DragonConfig::emaLabel(summary.emaDecay);
     for (const auto &f : rounds) {
         const int round = roundOfCheckpoint(f);
         models.push_back(
