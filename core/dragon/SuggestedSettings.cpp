@@ -77,15 +77,18 @@ SuggestedSettings SuggestedSettings::forReward(const RewardDefinition &reward)
                 "no reward hacking, lr 1e-5 0.63, lr 5e-5 0.73 but Vendi 8.33 -> 5.32 on one "
                 "(0.625 counting it as no win), lr 5e-5 with anchor 100 0.58");
     else if (main->type == "per-song-fad" && reward.encoder == "pocket-clap") {
-        suggest("a per-song FAD under pocket CLAP", "dpo", 8, 2, 5000, 5e-5,
+        suggest("a per-song FAD under pocket CLAP", "dpo", 8, 4, 5000, 5e-5,
                 "pocket CLAP's embeddings describe what is played, so larger steps move the music "
                 "without collapsing it: in the reward suite (40 rounds) its 2 per-song FAD cells "
                 "won 0.703 on average at lr 5e-5 and 0.617 at 2e-5 over run seeds 10-11 (0.646 "
                 "and 0.557 over seeds 7-9), no run losing a guardrail at either rate there (seed "
                 "12, run later, lost Vendi on one cell at 5e-5); the low-level encoders stay at "
-                "2e-5, where lr 5e-5 collapsed diversity; an EMA of the weights (decay 0.9) won "
-                "more on the drascula cell over seeds 7-9 (0.656 against 0.604) but less on both "
-                "cells over seeds 10-16 (0.618 against 0.683, lower on 8 of 14), so it is off");
+                "2e-5, where lr 5e-5 collapsed diversity; DPO pairs the best and the worst of 4 "
+                "seeds per prompt: 8 x 4 won 0.740 on average over the 2 cells x run seeds 7-9, "
+                "8 x 2 0.656 (lower on 1 of 6, no guardrail lost); an EMA of the weights (decay "
+                "0.9) won more on the drascula cell over seeds 7-9 (0.656 against 0.604) but less "
+                "on both cells over seeds 10-16 (0.618 against 0.683, lower on 8 of 14), so it "
+                "is off");
     } else
         suggest("an exemplar reward", "dpo", 8, 2, 5000, 2e-5,
                 "a clip against an exemplar set separates the seeds of a prompt well, so DPO on 8 "

@@ -419,13 +419,16 @@ private Q_SLOTS:
         QCOMPARE(perSong.learningRate, 2e-5);
         QCOMPARE(perSong.beta, 5000.0);
         QCOMPARE(perSong.emaDecay, 0.0);
+        QCOMPARE(perSong.seedsPerPrompt, 2);
         // Per-song FAD under pocket CLAP (the default encoder) takes the larger steps it won
-        // with on the suite's run seeds 10-11 without losing a guardrail.
+        // with on the suite's run seeds 10-11 without losing a guardrail, and 4 seeds per
+        // prompt (won more than 2 over run seeds 7-9).
         const DragonConfig perSongClap = DragonConfig::fromJson(
             R"({"reward": {"terms": [{"type": "per-song-fad", "exemplarSet": "s"}]}})");
         QCOMPARE(perSongClap.learningRate, 5e-5);
         QCOMPARE(perSongClap.beta, 5000.0);
-        QCOMPARE(perSongClap.seedsPerPrompt, 2);
+        QCOMPARE(perSongClap.seedsPerPrompt, 4);
+        QCOMPARE(perSongClap.promptsPerRound, 8);
         // No EMA copy: it won more on seeds 7-9's drascula cell, less on both cells of 10-16.
         QCOMPARE(perSongClap.emaDecay, 0.0);
         // No reward: the engine's defaults.
