@@ -86,13 +86,12 @@ SuggestedSettings SuggestedSettings::forReward(const RewardDefinition &reward)
                 "2e-5, where lr 5e-5 collapsed diversity; DPO pairs the best and the worst of 4 "
                 "seeds per prompt: 8 x 4 won 0.740 on average over the 2 cells x run seeds 7-9, "
                 "8 x 2 0.656 (lower on 1 of 6, no guardrail lost), and over seeds 10-16, run "
-                "after the choice, 0.667 against 0.659 with reward hacking as no win: the "
-                "drascula cell 0.759 against 0.634, the asc cell 0.576 against 0.683, where "
+                "after the choice, 0.667 against 0.659 with reward hacking counted as a tie: "
+                "the drascula cell 0.759 against 0.634, the asc cell 0.576 against 0.683, where "
                 "Vendi fell below 0.8 of the base's on 3 of 7 runs (watch the Vendi guardrail); "
-                "an EMA of the weights (decay "
-                "0.9) won more on the drascula cell over seeds 7-9 (0.656 against 0.604) but less "
-                "on both cells over seeds 10-16 (0.618 against 0.683, lower on 8 of 14), so it "
-                "is off");
+                "an EMA of the weights (decay 0.9) won more on the drascula cell over seeds 7-9 "
+                "(0.656 against 0.604) but less on both cells over seeds 10-16 (0.618 against "
+                "0.683, lower on 8 of 14), so it is off");
     } else
         suggest("an exemplar reward", "dpo", 8, 2, 5000, 2e-5,
                 "a clip against an exemplar set separates the seeds of a prompt well, so DPO on 8 "
