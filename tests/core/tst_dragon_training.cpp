@@ -1,6 +1,7 @@
 // Real DRAGON training on the shipped pocket model (CPU): a loudness reward raises the eval win
 // rate above 70 %; a resumed run equals an uninterrupted one; damaged checkpoints, a stop in
 // the middle of a round, a failing checkpoint write and a constant reward are all survived.
+#include "TestProjects.h"
 #include "WavFixture.h"
 #include "audio/AudioFileReader.h"
 #include "audio/Loudness.h"
@@ -31,26 +32,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> captions(std::uint64_t first, int count)
-{
-    const CorpusGenerator corpus;
-    std::vector<std::string> out;
-    for (int i = 0; i < count; ++i)
-        out.push_back(
-            CorpusGenerator::caption(corpus.generate(first + std::uint64_t(i)), std::uint64_t(i)));
-    return out;
-}
-
 DragonConfig loudnessConfig(int rounds)
 {
     DragonConfig c;
-    c.project.trainPrompts = captions(5000, 24);
-    c.project.evalPrompts = captions(CorpusGenerator::kHeldOutSeedStart + 500000, 16);
-    c.project.reward.encoder = "mel-stats";
-    RewardTerm loud;
-    loud.type = "loudness";
-    loud.targetLufs = -14.0;
-    c.project.reward.terms = {loud};
+    c.project.trainPrompts = fixtures::corpusCaptions(5000, 24);
+    c.project.evalPrompts =
+        fixtures::corpusCaptions(CorpusGenerator::kHeldOutSeedStart + 500000, 16);
+    c.project.reward = fixtures::loudnessReward(-14.0);
     c.rounds = rounds;
     // Faster than the defaults (lr 1e-5, beta 5000) so that CI sees the effect in 6 rounds; a
     // loudness target is an easy reward, so the larger steps do not hurt here.

@@ -3,6 +3,7 @@
 // loaded, sampled and fine-tuned for 3 DRAGON rounds through the same engine as the pocket
 // model; Python reloads the saved policy and reproduces the C++ outputs to 1e-5. Broken
 // plug-ins are refused with a message naming the file and what is wrong.
+#include "TestProjects.h"
 #include "dragon/DragonTrainer.h"
 #include "model/DdimSampler.h"
 #include "model/GeneratorFactory.h"
@@ -117,11 +118,7 @@ private Q_SLOTS:
         c.device = "cpu";
         c.guardrailEncoder = ""; // no guardrails: this test is about the generator
         c.project.trainPrompts = {"warm pad", "fast techno", "slow piano", "bright lead"};
-        c.project.reward.encoder = "mel-stats";
-        RewardTerm loud;
-        loud.type = "loudness";
-        loud.targetLufs = -14.0;
-        c.project.reward.terms = {loud};
+        c.project.reward = fixtures::loudnessReward(-14.0);
         c.rounds = 3;
         c.promptsPerRound = 2;
         c.demoSteps = 4;

@@ -1,6 +1,7 @@
 // The Train tab: refuses to start without a saved project or prompts (and says why), runs a
 // short DRAGON run in the background with live reward and win-rate plots and audition clips,
 // and stops within a couple of seconds when asked.
+#include "TestProjects.h"
 #include "audio/AudioFileReader.h"
 #include "document/ProjectDocument.h"
 #include "dragon/RunHistory.h"
@@ -50,18 +51,9 @@ Project trainableProject()
 {
     Project p;
     p.name = "Train test";
-    const CorpusGenerator corpus;
-    for (int i = 0; i < 8; ++i)
-        p.trainPrompts.push_back(
-            CorpusGenerator::caption(corpus.generate(std::uint64_t(100 + i)), std::uint64_t(i)));
-    for (int i = 0; i < 4; ++i)
-        p.evalPrompts.push_back(CorpusGenerator::caption(
-            corpus.generate(CorpusGenerator::kHeldOutSeedStart + 123 + std::uint64_t(i)), 1));
-    p.reward.encoder = "mel-stats";
-    RewardTerm loud;
-    loud.type = "loudness";
-    loud.targetLufs = -14;
-    p.reward.terms = {loud};
+    p.trainPrompts = fixtures::corpusCaptions(100, 8);
+    p.evalPrompts = fixtures::corpusCaptions(CorpusGenerator::kHeldOutSeedStart + 123, 4, 1);
+    p.reward = fixtures::loudnessReward(-14);
     return p;
 }
 
