@@ -89,6 +89,9 @@ SuggestedSettings SuggestedSettings::forReward(const RewardDefinition &reward)
                 "after the choice, 0.667 against 0.659 with reward hacking counted as a tie: "
                 "the drascula cell 0.759 against 0.634, the asc cell 0.576 against 0.683, where "
                 "Vendi fell below 0.8 of the base's on 3 of 7 runs (watch the Vendi guardrail); "
+                "lr 3e-5 at 8 x 4 did not keep it better (2 of 12 runs fell against 1) and won "
+                "0.701 against 0.685 over seeds 7-9 and 17-19 (reward hacking as a tie), so lr "
+                "5e-5 stays; "
                 "an EMA of the weights (decay 0.9) won more on the drascula cell over seeds 7-9 "
                 "(0.656 against 0.604) but less on both cells over seeds 10-16 (0.618 against "
                 "0.683, lower on 8 of 14), so it is off");

@@ -9,8 +9,9 @@ std::vector<std::string> corpusCaptions(std::uint64_t firstSeed, int count, int 
     const dragon::CorpusGenerator corpus;
     std::vector<std::string> out;
     for (int i = 0; i < count; ++i)
-        out.push_back(dragon::CorpusGenerator::caption(corpus.generate(firstSeed + std::uint64_t(i)),
-                                                       std::uint64_t(phrasing < 0 ? i : phrasing)));
+        out.push_back(
+            dragon::CorpusGenerator::caption(corpus.generate(firstSeed + std::uint64_t(i)),
+                                             std::uint64_t(phrasing < 0 ? i : phrasing)));
     return out;
 }
 
