@@ -79,22 +79,13 @@ SuggestedSettings SuggestedSettings::forReward(const RewardDefinition &reward)
     else if (main->type == "per-song-fad" && reward.encoder == "pocket-clap") {
         suggest("a per-song FAD under pocket CLAP", "dpo", 8, 4, 5000, 5e-5,
                 "pocket CLAP's embeddings describe what is played, so larger steps move the music "
-                "without collapsing it: in the reward suite (40 rounds) its 2 per-song FAD cells "
-                "won 0.703 on average at lr 5e-5 and 0.617 at 2e-5 over run seeds 10-11 (0.646 "
-                "and 0.557 over seeds 7-9), no run losing a guardrail at either rate there (seed "
-                "12, run later, lost Vendi on one cell at 5e-5); the low-level encoders stay at "
-                "2e-5, where lr 5e-5 collapsed diversity; DPO pairs the best and the worst of 4 "
-                "seeds per prompt: 8 x 4 won 0.740 on average over the 2 cells x run seeds 7-9, "
-                "8 x 2 0.656 (lower on 1 of 6, no guardrail lost), and over seeds 10-16, run "
-                "after the choice, 0.667 against 0.659 with reward hacking counted as a tie: "
-                "the drascula cell 0.759 against 0.634, the asc cell 0.576 against 0.683, where "
-                "Vendi fell below 0.8 of the base's on 3 of 7 runs (watch the Vendi guardrail); "
-                "lr 3e-5 at 8 x 4 did not keep it better (2 of 12 runs fell against 1) and won "
-                "0.701 against 0.685 over seeds 7-9 and 17-19 (reward hacking as a tie), so lr "
-                "5e-5 stays; "
-                "an EMA of the weights (decay 0.9) won more on the drascula cell over seeds 7-9 "
-                "(0.656 against 0.604) but less on both cells over seeds 10-16 (0.618 against "
-                "0.683, lower on 8 of 14), so it is off");
+                "without collapsing it (the low-level encoders stay at 2e-5), and DPO pairs the "
+                "best and the worst of 4 seeds per prompt: in the reward suite (40 rounds) 8 x 4 "
+                "at lr 5e-5 won 0.740 over its 2 cells x tuning seeds 7-9, 8 x 2 0.656, and over "
+                "seeds 10-16, run after the choice, 0.667 against 0.659 with reward hacking as a "
+                "tie; on the asc cell Vendi fell below 0.8 of the base's on 3 of 7 runs, so watch "
+                "the Vendi guardrail; lr 3e-5 and an EMA of the weights were tried and not kept "
+                "(tests/bench/SUITE.md in the source)");
     } else
         suggest("an exemplar reward", "dpo", 8, 2, 5000, 2e-5,
                 "a clip against an exemplar set separates the seeds of a prompt well, so DPO on 8 "

@@ -2,28 +2,26 @@
 
 #include "facade/CompareService.h"
 #include "preview/CompareResult.h"
+#include "workers/BackgroundTask.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
-#include <atomic>
 #include <memory>
 
-// Runs base-vs-tuned comparisons in the background, one at a time (QtConcurrent), through the
-// torch-free CompareService, which keeps the run's models loaded between comparisons. Progress
-// comes back queued; cancel() is an atomic flag checked between sampler steps. The destructor
-// cancels and waits.
+// Runs base-vs-tuned comparisons in the background, one at a time (a BackgroundTask), through
+// the torch-free CompareService, which keeps the run's models loaded between comparisons.
+// Progress comes back queued; cancel() is checked between sampler steps. The destructor cancels
+// and waits.
 class CompareController : public QObject
 {
     Q_OBJECT
 public:
     explicit CompareController(QObject *parent = nullptr);
-    ~CompareController() override;
 
-    bool isBusy() const { return m_watcher.isRunning(); }
+    bool isBusy() const { return m_task.isBusy(); }
     // False when a comparison is running already.
     bool start(const dragon::CompareRequest &request);
-    void cancel() { m_cancel = true; }
+    void cancel() { m_task.cancel(); }
 
 Q_SIGNALS:
     void progress(const QString &stage, int done, int total);
@@ -32,16 +30,6 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
-    struct Outcome
-    {
-        bool done = false;
-        dragon::CompareResult result;
-        std::string folder;
-        std::string error;
-    };
-    void onFinished();
-
     std::shared_ptr<dragon::CompareService> m_service;
-    std::atomic<bool> m_cancel{false};
-    QFutureWatcher<Outcome> m_watcher;
+    BackgroundTask<dragon::CompareResult> m_task;
 };

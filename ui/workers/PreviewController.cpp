@@ -1,58 +1,19 @@
 #include "workers/PreviewController.h"
 
-#include "workers/ThreadHandover.h"
-
-#include <QtConcurrent/QtConcurrentRun>
-#include <exception>
-
 PreviewController::PreviewController(QObject *parent)
-    : QObject(parent), m_service(std::make_shared<dragon::PreviewService>())
+    : QObject(parent), m_service(std::make_shared<dragon::PreviewService>()), m_task(this)
 {
-    ThreadHandover::onTaskFinished(&m_watcher, this, &PreviewController::onFinished);
-}
-
-PreviewController::~PreviewController()
-{
-    m_cancel = true;
-    m_watcher.waitForFinished();
 }
 
 bool PreviewController::start(const dragon::Project &project, const QString &cacheDir,
                               const QString &previewsDir, const dragon::PreviewRequest &request)
 {
-    if (isBusy())
-        return false;
-    m_cancel = false;
     auto service = m_service;
     const std::string cache = cacheDir.toStdString(), previews = previewsDir.toStdString();
-    std::atomic<bool> *cancelFlag = &m_cancel;
-    m_watcher.setFuture(QtConcurrent::run(ThreadHandover::task(&m_watcher, [=]() {
-        Outcome outcome;
-        // Posted to this object: the destructor waits for this task, and posted calls die
-        // with the object.
-        const auto report = [this](const std::string &stage, int done, int total) {
-            const QString text = QString::fromStdString(stage);
-            ThreadHandover::post(this,
-                                 [this, text, done, total] { Q_EMIT progress(text, done, total); });
-        };
-        try {
-            outcome.done = service->run(project, cache, previews, request, report, cancelFlag,
-                                        outcome.result, outcome.folder);
-        } catch (const std::exception &error) {
-            outcome.error = error.what();
-        }
-        return outcome;
-    })));
-    return true;
-}
-
-void PreviewController::onFinished()
-{
-    const Outcome outcome = m_watcher.result();
-    if (!outcome.error.empty())
-        Q_EMIT failed(QString::fromStdString(outcome.error));
-    else if (!outcome.done)
-        Q_EMIT cancelled();
-    else
-        Q_EMIT finished(outcome.result, QString::fromStdString(outcome.folder));
+    return m_task.start([service, project, cache, previews,
+                         request](const dragon::PreviewService::Progress &report,
+                                  const std::atomic<bool> *cancel, dragon::PreviewResult &result,
+                                  std::string &folder) {
+        return service->run(project, cache, previews, request, report, cancel, result, folder);
+    });
 }
