@@ -2,6 +2,7 @@
 // mel-stats encoder) whose histogram holds exactly the values core computes for the same
 // files; clicking a bar or a map point selects and plays that clip through the ALSA file sink;
 // the newest preview comes back after a restart and a damaged one is refused without a crash;
+// a cancelled preview keeps nothing and leaves the earlier one on screen;
 // the A/B switch keeps the playback position (checked on the captured samples of two ramps).
 #include "TinyCheckpoint.h"
 #include "WavFixture.h"
@@ -20,6 +21,7 @@
 #include "widgets/QCustomPlotInclude.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -244,6 +246,27 @@ private Q_SLOTS:
         QCOMPARE(again.result().points.size(), std::size_t(0));
         QCOMPARE(messages.count(), 1);
         QVERIFY(messages.at(0).at(0).toString().contains("preview.json"));
+    }
+
+    void cancelKeepsTheShownPreview()
+    {
+        ProjectDocument document;
+        document.reset(m_project, m_projectPath);
+        PlaybackController playback;
+        PreviewPanel panel(&document, &playback);
+        runPreview(panel, 4);
+        const QString shown = panel.folder();
+        const QDir previews(panel.previewsDirectory());
+        const QStringList before = previews.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        panel.countBox()->setValue(16);
+        QTest::mouseClick(panel.previewButton(), Qt::LeftButton);
+        QVERIFY(panel.cancelButton()->isEnabled());
+        QTest::mouseClick(panel.cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.cancelButton()->isEnabled(), 60000);
+        QTRY_COMPARE(panel.statusLabel()->text(), QString("Preview cancelled"));
+        QCOMPARE(previews.entryList(QDir::Dirs | QDir::NoDotAndDotDot), before);
+        QCOMPARE(panel.folder(), shown); // the earlier preview stays on screen
+        QVERIFY(panel.previewButton()->isEnabled());
     }
 
     void selectionStaysWhenTheListsGrow()
