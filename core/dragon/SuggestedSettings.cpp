@@ -65,8 +65,8 @@ SuggestedSettings SuggestedSettings::forReward(const RewardDefinition &reward)
                 "loudness is a dense, easy reward that tolerates larger steps: lr 5e-5 and beta "
                 "500 reached 0.81 [0.57, 0.93] in 6 rounds (the CI training test); DPO pairs the "
                 "best and the worst of 4 seeds per prompt: in the reward suite (40 rounds) 8 x 4 "
-                "won 0.797 on average over its 2 loudness rows x run seeds 7-9, 8 x 2 0.740 (a "
-                "Vendi fall on one -20 LUFS run counted as no win); run after the choice, seeds "
+                "won 0.797 on average over its 2 loudness rows x run seeds 7-9 (a Vendi fall on "
+                "one -20 LUFS run counted as a tie), 8 x 2 0.740; run after the choice, seeds "
                 "10 and 11 gave 0.828 and 0.797 against 0.766 and 0.828, and seeds 1-3 earlier "
                 "0.703 against 0.711: a small gain, not on every seed");
     else if (main->type == "exemplar-similarity")
@@ -75,7 +75,7 @@ SuggestedSettings SuggestedSettings::forReward(const RewardDefinition &reward)
                 "steps collapse diversity onto what the nearest exemplars share; chosen on the "
                 "reward suite's 4 tuning extras at 24 rounds: lr 2e-5 won 0.71 on average with "
                 "no reward hacking, lr 1e-5 0.63, lr 5e-5 0.73 but Vendi 8.33 -> 5.32 on one "
-                "(0.625 counting it as no win), lr 5e-5 with anchor 100 0.58");
+                "(0.625 counting it as a tie), lr 5e-5 with anchor 100 0.58");
     else if (main->type == "per-song-fad" && reward.encoder == "pocket-clap") {
         suggest("a per-song FAD under pocket CLAP", "dpo", 8, 4, 5000, 5e-5,
                 "pocket CLAP's embeddings describe what is played, so larger steps move the music "
@@ -92,7 +92,7 @@ SuggestedSettings SuggestedSettings::forReward(const RewardDefinition &reward)
                 "prompts x 2 seeds suffices; lr 2e-5 because larger steps collapse diversity: on "
                 "the reward suite's 4 tuned per-song FAD cells (40 rounds, run seeds 7-8) lr 5e-5 "
                 "won 0.75 on average but 4 of 8 runs lost Vendi (mel-stats: 8.5 -> 4.8-6.8), "
-                "0.57 counting those as no win; lr 2e-5 won 0.74 with none lost; the best and the "
+                "0.57 counting those as ties; lr 2e-5 won 0.74 with none lost; the best and the "
                 "worst of 4 seeds (8 x 4, which helped under pocket CLAP) won less here: 0.85 "
                 "against 8 x 2's 0.92 over the suite's 2 mel-stats cells x run seeds 7-9");
     return s;
