@@ -85,7 +85,9 @@ TrainSettingsForm::TrainSettingsForm(ProjectDocument *document, QWidget *parent)
     // Three lines: the suggestion and what the project does otherwise, without the form below
     // jumping as fields are edited.
     m_suggested->setMinimumHeight(m_suggested->fontMetrics().lineSpacing() * 3 + 4);
-    m_suggested->setStyleSheet("color: palette(mid)");
+    // Selected by name: a bare "color:" style cascades to the tooltip, which then showed the
+    // reasons in pale grey on the tooltip's pale yellow.
+    m_suggested->setStyleSheet("#suggestedSettings { color: palette(mid); }");
     m_useSuggested->setObjectName("useSuggested");
     auto *suggestion = new QHBoxLayout;
     suggestion->addWidget(m_suggested, 1);
