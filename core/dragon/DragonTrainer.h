@@ -16,8 +16,8 @@ class Generator;
 // frozen copy of the starting model drives AdamW for `gradientPasses` passes with fresh t and
 // noise. Every `evalEvery` rounds the fixed eval prompts/seeds are generated and compared with
 // the base model's (generated once and cached in the run folder). Set rewards: the win rate is
-// the fraction of bootstrap draws (shared prompt subsets) where the policy's set is better; its
-// interval uses the number of eval prompts as the sample size, and p is the bootstrap p-value.
+// the fraction of bootstrap draws (shared prompt subsets) where the policy's set is better, p is
+// the bootstrap p-value, and the interval agrees with p (bootstrapWinInterval).
 //
 // Run folder: config.json, metrics.jsonl + metrics.csv (one row per round), eval.jsonl,
 // audition/ (D+ and D- WAVs), checkpoints/round-NNNNNN.pt (atomic; last K kept; policy,

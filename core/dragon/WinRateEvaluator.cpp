@@ -242,8 +242,8 @@ EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base,
     e.winRate = winRateFromOutcomes(outcomes.data(), int(outcomes.size()));
     e.terms = RewardTerms::ofEvaluation(reward, baseBatch, mine, clipsOf);
     if (reward.kind() == RewardKind::DistributionToDistribution) {
-        // Bootstrap draws are not independent trials: the interval uses the number of eval
-        // prompts as the sample size, and p is the two-sided bootstrap p-value.
+        // Bootstrap draws are not independent trials: p is the two-sided bootstrap p-value, and
+        // the interval is the one that agrees with it (bootstrapWinInterval).
         int wins = 0, losses = 0;
         for (int o : outcomes) {
             if (o > 0)
@@ -251,13 +251,13 @@ EvalStats WinRateEvaluator::evaluate(Generator &policy, Generator &base,
             else if (o < 0)
                 ++losses;
         }
-        std::tie(e.winRate.lower, e.winRate.upper) =
-            wilsonInterval(e.winRate.rate * double(n), int(n));
-        // Two-sided bootstrap p-value, ties counted half, with the usual +1 correction.
+        // Ties counted half, with the usual +1 correction.
         const double draws = double(outcomes.size());
         const double ties = draws - wins - losses;
         e.winRate.signTestP =
             std::min(1.0, 2.0 * (std::min(wins, losses) + 0.5 * ties + 1.0) / (draws + 1.0));
+        std::tie(e.winRate.lower, e.winRate.upper) =
+            bootstrapWinInterval(e.winRate.rate, e.winRate.signTestP);
     }
     e.lufsBase = m_baseLufs;
     e.lufsPolicy = medianLufs(policyAudio);

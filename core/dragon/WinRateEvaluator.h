@@ -29,9 +29,9 @@ class TrainingReward;
 // rewards: a prompt's outcome is the mean over its seeds of the policy's utility minus the base's
 // (both scored together, so combined rewards use one scale); win rate with a Wilson interval and
 // the sign test; the paired difference with a t interval. Set rewards: bootstrap over prompts (the
-// same subsets for both); the interval uses the number of prompts as the sample size and p is the
-// bootstrap p-value. Guardrails, when a guardrail encoder is given: Vendi diversity of each batch
-// and, with a text tower, the mean CLAP score. And the median loudness of each side's clips.
+// same subsets for both); p is the bootstrap p-value and the interval the one that agrees with
+// it (bootstrapWinInterval). Guardrails, when a guardrail encoder is given: Vendi diversity of each
+// batch and, with a text tower, the mean CLAP score. And the median loudness of each side's clips.
 class WinRateEvaluator
 {
 public:

@@ -5,6 +5,26 @@
 #include <tuple>
 
 namespace dragon {
+namespace {
+
+double normalCdf(double x)
+{
+    return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
+
+// Phi^-1(q) for 0 < q < 1 by bisection on the CDF (monotone; 200 halvings reach double precision
+// long before they end, and this runs once an evaluation).
+double normalQuantile(double q)
+{
+    double lo = -40, hi = 40;
+    for (int i = 0; i < 200 && hi - lo > 1e-12; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (normalCdf(mid) < q ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+} // namespace
 
 std::pair<double, double> wilsonInterval(double successes, int trials, double z)
 {
@@ -50,6 +70,14 @@ WinRate winRateFromOutcomes(const int *outcomes, int count)
     std::tie(r.lower, r.upper) = wilsonInterval(r.wins, count);
     r.signTestP = signTestPValue(wins, losses);
     return r;
+}
+
+std::pair<double, double> bootstrapWinInterval(double rate, double p)
+{
+    constexpr double z95 = 1.959963984540054;
+    const double tail = std::clamp(p, 1e-300, 1.0) / 2;
+    const double z = rate == 0.5 ? 0.0 : (rate > 0.5 ? 1 : -1) * normalQuantile(1 - tail);
+    return {std::min(rate, normalCdf(z - z95)), std::max(rate, normalCdf(z + z95))};
 }
 
 } // namespace dragon

@@ -26,5 +26,13 @@ int winsToClear(int trials, double floor = 0.5);
 double signTestPValue(int wins, int losses);
 // From per-trial outcomes: +1 win, 0 tie, -1 loss.
 WinRate winRateFromOutcomes(const int *outcomes, int count);
+// The interval of a set reward's win rate (`rate`: the share of bootstrap draws the policy's set
+// won, ties half; `p`: the bootstrap's two-sided p-value). The draws are not independent trials,
+// so no count of them, nor the number of prompts, is a sample size. Instead, with
+// z = sign(rate - 0.5) * Phi^-1(1 - p / 2), the band is [Phi(z - 1.96), Phi(z + 1.96)]: the share
+// the bootstrap would give had the change sat at either end of its (normal) 95 % interval,
+// widened to contain `rate`. Its lower bound is above 0.5 exactly when rate > 0.5 and p < 0.05,
+// so the interval and the p-value never disagree.
+std::pair<double, double> bootstrapWinInterval(double rate, double p);
 
 } // namespace dragon

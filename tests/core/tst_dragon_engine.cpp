@@ -207,6 +207,32 @@ private Q_SLOTS:
         QVERIFY(wilsonInterval(winsToClear(24) - 1, 24).first <= 0.5);
     }
 
+    // A set reward's interval agrees with its bootstrap p-value: the lower bound passes 0.5
+    // exactly at p = 0.05. Values by hand: Phi(1.96 - 1.96) = 0.5; 200 draws all won give
+    // p = 2 / 201, z = 2.5776, lower Phi(0.6176) = 0.7316; p = 1 gives [Phi(-1.96), Phi(1.96)].
+    void setRewardIntervalAgreesWithItsPValue()
+    {
+        QVERIFY(close(bootstrapWinInterval(0.97, 0.05).first, 0.5, 1e-9));
+        QVERIFY(bootstrapWinInterval(0.98, 0.045).first > 0.5);
+        QVERIFY(bootstrapWinInterval(0.97, 0.055).first < 0.5);
+        const auto [lo, hi] = bootstrapWinInterval(1.0, 2.0 / 201.0);
+        QVERIFY(close(lo, 0.7316, 1e-4));
+        QCOMPARE(hi, 1.0); // widened to contain the rate
+        const auto even = bootstrapWinInterval(0.5, 1.0);
+        QVERIFY(close(even.first, 0.025, 1e-4));
+        QVERIFY(close(even.second, 0.975, 1e-4));
+        // Symmetric: a loss mirrors a win with the same p.
+        const auto win = bootstrapWinInterval(0.8, 0.3), loss = bootstrapWinInterval(0.2, 0.3);
+        QVERIFY(close(win.first, 1 - loss.second, 1e-9));
+        QVERIFY(close(win.second, 1 - loss.first, 1e-9));
+        QVERIFY(loss.second > 0.5);
+        // The suite's seed-19 validation of dataset FAD x text: 0.900 of the draws with p = 0.209
+        // read [0.670, 0.976] as Wilson over 16 prompts; it is no significant win.
+        const auto text = bootstrapWinInterval(0.9, 0.209);
+        QVERIFY(text.first < 0.5);
+        QVERIFY(text.first <= 0.9 && 0.9 <= text.second);
+    }
+
     // best-policy.pt follows the lower bound only while the guardrails hold: a better bound
     // whose Vendi or CLAP fell (reward hacking) does not replace it; round 0 (the base) never.
     void bestPolicyNeedsItsGuardrailsHeld()

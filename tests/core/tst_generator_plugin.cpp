@@ -5,6 +5,7 @@
 // plug-ins are refused with a message naming the file and what is wrong.
 #include "TestProjects.h"
 #include "dragon/DragonTrainer.h"
+#include "dragon/WinRateStatistics.h"
 #include "model/DdimSampler.h"
 #include "model/GeneratorFactory.h"
 #include "model/TorchScriptGenerator.h"
@@ -191,8 +192,8 @@ private Q_SLOTS:
     }
 
     // KTO through the trainer with a set reward (Vendi diversity of the batch): labels, not
-    // pairs; the evaluation bootstraps over prompt subsets, and its interval uses the number of
-    // eval prompts (4), not the number of bootstrap draws, as the sample size.
+    // pairs; the evaluation bootstraps over prompt subsets, and its interval is the one that
+    // agrees with the bootstrap p-value, not a Wilson interval over the 64 draws.
     void ktoWithASetRewardThroughTheTrainer()
     {
         DragonConfig c;
@@ -238,9 +239,11 @@ private Q_SLOTS:
         QVERIFY(e.rewardPolicy != e.rewardBase);
         QVERIFY(0 <= e.winRate.lower && e.winRate.lower <= e.winRate.rate &&
                 e.winRate.rate <= e.winRate.upper && e.winRate.upper <= 1);
-        QVERIFY2(e.winRate.upper - e.winRate.lower > 0.4,
-                 "the interval must use 4 prompts, not 64 draws");
         QVERIFY(e.winRate.signTestP > 0 && e.winRate.signTestP <= 1);
+        const auto [lower, upper] = bootstrapWinInterval(e.winRate.rate, e.winRate.signTestP);
+        QCOMPARE(e.winRate.lower, lower);
+        QCOMPARE(e.winRate.upper, upper);
+        QVERIFY2(e.winRate.upper - e.winRate.lower > 0.4, "64 draws over 4 prompts are no proof");
         QVERIFY(e.deltaLower <= e.deltaUpper);
     }
 };

@@ -25,8 +25,9 @@ struct DragonConfig;
 } // namespace dragon
 
 // The "Train" tab: DRAGON settings, Start / Pause / Stop, live plots of the round reward
-// (mean with the 10-90 % band) and of the eval win rate against the base model (Wilson 95 %
-// interval) with the guardrails (Vendi diversity, pocket-CLAP adherence), and the audition
+// (mean with the 10-90 % band) and of the eval win rate against the base model (its 95 %
+// interval: Wilson for instance rewards, the one agreeing with the bootstrap p for set rewards)
+// with the guardrails (Vendi diversity, pocket-CLAP adherence), and the audition
 // clips (D+ and D- of each round) to listen to. Runs go to <project>.dragon.d/runs/<time>; the
 // project's past runs are listed (started, reward, rounds, last win rate, state), selecting one
 // shows its plots and clips, and a stopped or killed run continues from the window.
