@@ -707,6 +707,11 @@ private Q_SLOTS:
                  qPrintable(QString("%1..%2")
                                 .arg(change->yAxis->range().lower)
                                 .arg(change->yAxis->range().upper)));
+        // The win-rate axis leaves room beyond 0 and 1 (a marker at exactly 1 is not cut).
+        QCOMPARE(dashboard.plots()[1].second, QString("win-rate"));
+        const QCPRange winAxis = dashboard.plots()[1].first->yAxis->range();
+        QVERIFY2(winAxis.lower < 0.0 && winAxis.upper > 1.0,
+                 qPrintable(QString("%1..%2").arg(winAxis.lower).arg(winAxis.upper)));
         // The eval clips' loudness, tuned against base, with the shift in the title.
         QCOMPARE(dashboard.plots()[4].second, QString("loudness"));
         // 3.5 LU that a reward without a loudness term did not ask for: marked.

@@ -131,7 +131,9 @@ TrainingDashboard::TrainingDashboard(QWidget *parent)
 
     std::tie(m_winRate, m_winLower, m_winUpper) =
         estimateWithBand(m_win, green, tr("win rate"), 0.5);
-    m_win->yAxis->setRange(0, 1);
+    // A little room beyond 0 and 1, so a win rate (or a bound) of exactly 0 or 1 shows its whole
+    // marker instead of half of it cut by the frame.
+    m_win->yAxis->setRange(-0.05, 1.05);
     std::tie(m_delta, m_deltaLower, m_deltaUpper) =
         estimateWithBand(m_change, blue, tr("paired change"), 0.0);
 
