@@ -35,6 +35,9 @@ QCustomPlot *makePlot(const QString &title, const QString &yLabel)
     rounds->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     p->xAxis->setTicker(rounds);
     p->xAxis->setSubTicks(false);
+    // The x axis starts half a round before 0; round 0 is a grid line like the others, not the
+    // darker zero line that would read as a second y axis.
+    p->xAxis->grid()->setZeroLinePen(Qt::NoPen);
     p->yAxis->setLabel(yLabel);
     return p;
 }
@@ -233,7 +236,9 @@ void TrainingDashboard::setTotalRounds(int totalRounds)
 
 void TrainingDashboard::fitX(QCustomPlot *plot) const
 {
-    plot->xAxis->setRange(0, m_totalRounds + 0.5);
+    // Half a round of room at both ends: round 0's evaluation (the base against itself) and the
+    // last round show whole markers.
+    plot->xAxis->setRange(-0.5, m_totalRounds + 0.5);
 }
 
 void TrainingDashboard::fitY(QCustomPlot *plot, bool rightAxis)
