@@ -11,7 +11,7 @@ struct WinRate
     double wins = 0; // ties count half
     int trials = 0;
     double rate = 0;
-    double lower = 0, upper = 0; // Wilson score interval (95 % by default)
+    double lower = 0, upper = 0; // Wilson score interval (95 %); set rewards: bootstrapWinInterval
     double signTestP = 1;        // two-sided exact sign test, ties dropped
 };
 
