@@ -13,13 +13,12 @@ At the suite's own K (budget.json's evalSeeds) each reading must reproduce the t
 a mismatch is printed and makes the exit status 1. Prints each row's win rate per K and seed,
 then the mean over the rows of each half per K. Distribution-to-distribution rows are left
 out (their win rate is a share of bootstrap draws; `dragon compare` counts instance wins).
-Resumable: a row whose log already holds its reading is not rerun.
+Resumable: a row whose copy already holds its compare.json is not rerun.
 Not a test: a reading of finished benchmark folders (about 15 s a row at 2 seeds, 50-90 s at 8
 on two cores).
 """
 import csv
 import json
-import re
 import shutil
 import statistics
 import subprocess
@@ -28,16 +27,19 @@ from pathlib import Path
 
 from suite_guardrail_drift import folder_name
 
-READING = re.compile(r"^prompts: tuned wins ([\d.]+) of (\d+)", re.M)
+def recorded(copy):
+    """The win rate `dragon compare` recorded in COPY/compare/STAMP/compare.json, or None."""
+    found = sorted(copy.glob("compare/*/compare.json"))
+    if not found:
+        return None
+    return float(json.loads(found[-1].read_text())["rate"])
 
 
 def reading(dragon, seed_dir, name, k, work):
     copy = work / seed_dir.name / ("%s-k%d" % (name, k))
-    log = copy.with_suffix(".log")
-    if log.exists():
-        m = READING.search(log.read_text())
-        if m:
-            return float(m.group(1)) / float(m.group(2))
+    rate = recorded(copy)
+    if rate is not None:
+        return rate
     kept = sorted((seed_dir / "runs" / name).glob("kept-round-*.pt"))
     if len(kept) != 1:
         raise SystemExit("%s: expected one kept-round-*.pt, found %d" % (seed_dir / "runs" / name, len(kept)))
@@ -45,15 +47,16 @@ def reading(dragon, seed_dir, name, k, work):
         shutil.rmtree(copy)
     copy.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(seed_dir / "test" / name, copy)
+    log = copy.with_suffix(".log")
     with open(log, "w") as out:
         subprocess.run([str(dragon), "compare", str(copy), "--model", str(kept[0]), "--seeds", str(k)],
                        stdout=out, stderr=subprocess.STDOUT, check=False)
     for wav in copy.rglob("*.wav"):
         wav.unlink()
-    m = READING.search(log.read_text())
-    if not m:
-        raise SystemExit("%s: no win rate in the compare output" % log)
-    return float(m.group(1)) / float(m.group(2))
+    rate = recorded(copy)
+    if rate is None:
+        raise SystemExit("%s: `dragon compare` wrote no compare.json (its output: %s)" % (copy, log))
+    return rate
 
 
 def main(args):
