@@ -3,8 +3,8 @@
 
   tests/bench/suite_eval_seeds.py DRAGON WORK DIR/seed-N [DIR/seed-M ...] [--seeds 2,4,8]
 
-DRAGON: the `dragon` binary; WORK: an empty folder for the copies (each row's clips are deleted
-after it is read, so it stays small). For every instance and instance-to-distribution row of
+DRAGON: the `dragon` binary; WORK: an empty folder for the copies, one subfolder per seed folder
+(each row's clips are deleted after it is read, so it stays small). For every instance and instance-to-distribution row of
 each seed folder's table.csv, a copy of its `test/NAME` folder is compared against the policy
 the suite kept (`runs/NAME/kept-round-N.pt`) with `dragon compare COPY --model KEPT --seeds K`
 for each K: the same eval prompts, and the first seeds of a larger K are the smaller K's (the
@@ -27,6 +27,7 @@ from pathlib import Path
 
 from suite_guardrail_drift import folder_name
 
+
 def recorded(copy):
     """The win rate `dragon compare` recorded in COPY/compare/STAMP/compare.json, or None."""
     found = sorted(copy.glob("compare/*/compare.json"))
@@ -36,7 +37,9 @@ def recorded(copy):
 
 
 def reading(dragon, seed_dir, name, k, work):
-    copy = work / seed_dir.name / ("%s-k%d" % (name, k))
+    # One subfolder per seed folder, named by its last three path parts, so two suites' seed-N
+    # folders given together do not share readings.
+    copy = work / "_".join(seed_dir.resolve().parts[-3:]) / ("%s-k%d" % (name, k))
     rate = recorded(copy)
     if rate is not None:
         return rate
