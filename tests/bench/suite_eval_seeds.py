@@ -4,8 +4,8 @@
   tests/bench/suite_eval_seeds.py DRAGON WORK DIR/seed-N [DIR/seed-M ...] [--seeds 2,4,8]
 
 DRAGON: the `dragon` binary; WORK: an empty folder for the copies, one subfolder per seed folder
-(each row's clips are deleted after it is read, so it stays small). For every instance and instance-to-distribution row of
-each seed folder's table.csv, a copy of its `test/NAME` folder is compared against the policy
+(each row's clips are deleted after it is read, so it stays small). For every instance and
+instance-to-distribution row of each seed folder's table.csv, a copy of its `test/NAME` folder is compared against the policy
 the suite kept (`runs/NAME/kept-round-N.pt`) with `dragon compare COPY --model KEPT --seeds K`
 for each K: the same eval prompts, and the first seeds of a larger K are the smaller K's (the
 eval plan draws seed k of prompt i from the run seed, i and k alone), so the readings are paired.
