@@ -19,6 +19,7 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace dragon::cli {
@@ -98,7 +99,8 @@ int benchRewards(const Args &input)
     budget.rounds = toInt(takeOption(args, "--rounds", "40"), "--rounds");
     budget.trainPrompts = toInt(takeOption(args, "--train-prompts", "64"), "--train-prompts");
     budget.evalPrompts = toInt(takeOption(args, "--eval-prompts", "32"), "--eval-prompts");
-    budget.evalSeeds = toInt(takeOption(args, "--eval-seeds", "2"), "--eval-seeds");
+    budget.evalSeeds =
+        toInt(takeOption(args, "--eval-seeds", std::to_string(budget.evalSeeds)), "--eval-seeds");
     budget.validationPrompts =
         toInt(takeOption(args, "--validation-prompts", "16"), "--validation-prompts");
     if (const std::string sets = takeOption(args, "--set-validation-prompts", "");

@@ -41,7 +41,7 @@ const std::map<std::string, const char *> &table()
          "with tests/bench/profile_summary.py); slower, so time without it.\n"},
         {"bench-rewards",
          "usage: dragon bench rewards --out DIR [--rounds 40] [--eval-prompts 32] [--eval-seeds "
-         "2]\n"
+         "8]\n"
          "                            [--train-prompts 64] [--clips 24] [--seed 1 | --seeds 1-3]\n"
          "                            [--threads T]\n"
          "                            [--only TEXT] [--half tuned|held-out|extra]\n"

@@ -23,6 +23,8 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 namespace dragon {
 namespace fs = std::filesystem;
@@ -110,6 +112,55 @@ const std::vector<LaterOption> &laterOptions()
     return options;
 }
 
+// The budget.json keys every folder holds, with the CLI option that sets each: when a folder
+// differs from a call only in these (and the later options), the refusal names the options that
+// resume it, as when a default changed (--eval-seeds 2 -> 8 on 2026-12-07).
+const std::vector<std::pair<const char *, const char *>> &budgetFlags()
+{
+    static const std::vector<std::pair<const char *, const char *>> flags = {
+        {"rounds", "--rounds"},
+        {"trainPrompts", "--train-prompts"},
+        {"evalPrompts", "--eval-prompts"},
+        {"evalSeeds", "--eval-seeds"},
+        {"validationPrompts", "--validation-prompts"},
+        {"validateEvery", "--validate-every"},
+        {"clipsPerSet", "--clips"}};
+    return flags;
+}
+
+// " (it was begun with --eval-seeds 2 ...)" when `held` differs from `wanted` only in options a
+// call can give; "" otherwise.
+std::string resumeHint(const nlohmann::json &held, const nlohmann::json &wanted)
+{
+    if (!held.is_object())
+        return "";
+    nlohmann::json heldRest = held, wantedRest = wanted;
+    for (const auto &[key, flag] : budgetFlags()) {
+        if (!held.contains(key))
+            return "";
+        heldRest.erase(key);
+        wantedRest.erase(key);
+    }
+    for (const LaterOption &option : laterOptions()) {
+        heldRest.erase(option.key);
+        wantedRest.erase(option.key);
+    }
+    if (heldRest != wantedRest)
+        return "";
+    std::string hint;
+    const auto name = [&](const char *flag, const nlohmann::json &was) {
+        hint +=
+            (hint.empty() ? " (it was begun with " : " ") + std::string(flag) + " " + was.dump();
+    };
+    for (const auto &[key, flag] : budgetFlags())
+        if (held.at(key) != wanted.at(key))
+            name(flag, held.at(key));
+    for (const LaterOption &option : laterOptions())
+        if (const auto was = option.valueIn(held); was != option.valueIn(wanted))
+            name(option.flag, was);
+    return hint.empty() ? hint : hint + ")";
+}
+
 // What makes two calls' results comparable (--only and --threads do not change them).
 nlohmann::json budgetJson(const SuiteBudget &b)
 {
@@ -144,21 +195,7 @@ void claimFolderFor(const fs::path &out, const SuiteBudget &budget)
         const auto held = nlohmann::json::parse(in, nullptr, false);
         if (held != wanted) {
             // Defaults that changed since a folder was begun: name the options that resume it.
-            std::string hint;
-            if (held.is_object()) {
-                nlohmann::json heldRest = held, wantedRest = wanted;
-                for (const LaterOption &option : laterOptions()) {
-                    heldRest.erase(option.key);
-                    wantedRest.erase(option.key);
-                }
-                if (heldRest == wantedRest)
-                    for (const LaterOption &option : laterOptions())
-                        if (const auto was = option.valueIn(held); was != option.valueIn(wanted))
-                            hint += (hint.empty() ? " (it was begun with " : " ") +
-                                    std::string(option.flag) + " " + was.dump();
-                if (!hint.empty())
-                    hint += ")";
-            }
+            const std::string hint = resumeHint(held, wanted);
             throw std::runtime_error(
                 out.string() + " holds a suite run with another budget (" +
                 (held.is_discarded() ? "unreadable budget.json" : held.dump()) +

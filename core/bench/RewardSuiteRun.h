@@ -19,7 +19,10 @@ struct SuiteBudget
     int rounds = 40;
     int trainPrompts = 64; // captions of training-split corpus seeds
     int evalPrompts = 32;  // captions of held-out corpus seeds (kHeldOutSeedStart and up)
-    int evalSeeds = 2;     // generations per eval prompt
+    // Generations per eval prompt (their mean scores it). 8 since 2026-12-07 (2 before): the
+    // same kept policies read with 8 judged the instance rows' prompts more exactly
+    // (tests/bench/SUITE.md, "How many eval seeds a prompt gets").
+    int evalSeeds = 8;
     // Early stopping without peeking: every `validateEvery` rounds the run is evaluated on
     // `validationPrompts` captions of other held-out seeds (evalSeeds each), and the checkpoint
     // ValidationChoice prefers is the one tested on the eval prompts. 0 in either: the final

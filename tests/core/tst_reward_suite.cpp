@@ -840,6 +840,17 @@ private Q_SLOTS:
         SuiteBudget longer = budget;
         longer.rounds = 2;
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, suiteOn(longer)->run());
+        // Only the eval seeds differ (their default changed, 2 -> 8): the refusal names them.
+        SuiteBudget moreSeeds = budget;
+        moreSeeds.evalSeeds = budget.evalSeeds + 1;
+        try {
+            suiteOn(moreSeeds)->run();
+            QFAIL("a folder begun with other eval seeds was resumed");
+        } catch (const std::runtime_error &e) {
+            const std::string wanted =
+                "(it was begun with --eval-seeds " + std::to_string(budget.evalSeeds) + ")";
+            QVERIFY2(std::string(e.what()).find(wanted) != std::string::npos, e.what());
+        }
         SuiteBudget suggested = budget; // the same budget without the override
         suggested.overrides = {};
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, suiteOn(suggested)->run());
